@@ -1,0 +1,191 @@
+//! The transactional outbox of outbound email (SPEC section 7).
+//!
+//! [`enqueue`] runs inside the transaction of the change that causes the email, so the email
+//! exists if and only if the change committed. Workers [`claim`] due messages with a lease
+//! (`locked_until`), which makes several server instances on one database safe: a message is
+//! worked by one instance at a time, and a crashed worker's lease simply runs out.
+
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
+
+use crate::entity::outbox_email::{ActiveModel, Column, Entity};
+
+pub use crate::entity::outbox_email::Model as OutboxEmail;
+
+/// Waiting to be delivered.
+pub const QUEUED: &str = "queued";
+/// Delivered to the SMTP server.
+pub const SENT: &str = "sent";
+/// Given up after too many attempts.
+pub const FAILED: &str = "failed";
+
+/// An email to store in the outbox.
+#[derive(Debug, Clone)]
+pub struct NewEmail {
+    /// What kind of email (`welcome`, `invitation`, `password_reset`, ...), for metrics and logs.
+    pub kind: String,
+    /// Recipient address.
+    pub to_address: String,
+    /// Recipient display name.
+    pub to_name: String,
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub text_body: String,
+    /// HTML body.
+    pub html_body: String,
+    /// `Message-ID` without angle brackets; fixed at enqueue time so a resend is recognisable.
+    pub message_id: String,
+    /// `In-Reply-To`, for threading.
+    pub in_reply_to: Option<String>,
+    /// `References`, for threading.
+    pub references: Option<String>,
+    /// `Reply-To` address.
+    pub reply_to: Option<String>,
+}
+
+/// Stores an email for delivery.
+pub async fn enqueue(
+    conn: &impl ConnectionTrait,
+    email: NewEmail,
+    now: DateTime<Utc>,
+) -> Result<OutboxEmail, DbErr> {
+    ActiveModel {
+        kind: Set(email.kind),
+        to_address: Set(email.to_address),
+        to_name: Set(email.to_name),
+        subject: Set(email.subject),
+        text_body: Set(email.text_body),
+        html_body: Set(email.html_body),
+        message_id: Set(email.message_id),
+        in_reply_to: Set(email.in_reply_to),
+        references: Set(email.references),
+        reply_to: Set(email.reply_to),
+        status: Set(QUEUED.to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        locked_until: Set(None),
+        last_error: Set(None),
+        logged_at: Set(None),
+        sent_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+}
+
+/// Leases the next due message for `lease`, or `None` when nothing is due.
+///
+/// With `unlogged_only`, only messages not yet written to the log qualify (the worker's mode
+/// when no SMTP server is configured: messages stay queued but are logged once).
+pub async fn claim(
+    conn: &impl ConnectionTrait,
+    now: DateTime<Utc>,
+    lease: Duration,
+    unlogged_only: bool,
+) -> Result<Option<OutboxEmail>, DbErr> {
+    let free = Condition::any()
+        .add(Column::LockedUntil.is_null())
+        .add(Column::LockedUntil.lt(now));
+    // A few tries: another instance may lease the same candidate between our two statements.
+    for _ in 0..3 {
+        let mut query = Entity::find()
+            .filter(Column::Status.eq(QUEUED))
+            .filter(Column::NextAttemptAt.lte(now))
+            .filter(free.clone());
+        if unlogged_only {
+            query = query.filter(Column::LoggedAt.is_null());
+        }
+        let Some(candidate) = query.order_by_asc(Column::NextAttemptAt).one(conn).await? else {
+            return Ok(None);
+        };
+        let leased = Entity::update_many()
+            .col_expr(Column::LockedUntil, Expr::value(now + lease))
+            .filter(Column::Id.eq(candidate.id))
+            .filter(free.clone())
+            .exec(conn)
+            .await?;
+        if leased.rows_affected == 1 {
+            return Ok(Some(OutboxEmail {
+                locked_until: Some(now + lease),
+                ..candidate
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Marks a message delivered.
+pub async fn mark_sent(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    update(conn, id, |m| {
+        m.status = Set(SENT.to_owned());
+        m.sent_at = Set(Some(now));
+        m.locked_until = Set(None);
+        m.last_error = Set(None);
+    })
+    .await
+}
+
+/// Records a failed attempt: retried at `retry_at`, or given up when `retry_at` is `None`.
+pub async fn mark_failed(
+    conn: &impl ConnectionTrait,
+    message: &OutboxEmail,
+    error: &str,
+    retry_at: Option<DateTime<Utc>>,
+) -> Result<(), DbErr> {
+    let attempts = message.attempts + 1;
+    let error = error.chars().take(2000).collect::<String>();
+    update(conn, message.id, |m| {
+        m.attempts = Set(attempts);
+        m.last_error = Set(Some(error));
+        m.locked_until = Set(None);
+        match retry_at {
+            Some(at) => m.next_attempt_at = Set(at),
+            None => m.status = Set(FAILED.to_owned()),
+        }
+    })
+    .await
+}
+
+/// Marks a message as written to the log (no SMTP configured); it stays queued.
+pub async fn mark_logged(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    update(conn, id, |m| {
+        m.logged_at = Set(Some(now));
+        m.locked_until = Set(None);
+    })
+    .await
+}
+
+/// Messages still waiting for delivery.
+pub async fn queued_count(conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    Entity::find()
+        .filter(Column::Status.eq(QUEUED))
+        .count(conn)
+        .await
+}
+
+async fn update(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    change: impl FnOnce(&mut ActiveModel),
+) -> Result<(), DbErr> {
+    let mut model = ActiveModel {
+        id: ActiveValue::Unchanged(id),
+        ..Default::default()
+    };
+    change(&mut model);
+    model.update(conn).await.map(|_| ())
+}

@@ -1,0 +1,232 @@
+//! Accounts: lookup by any login identifier, creation, profile and admin changes.
+
+use ayuda_types::{Locale, Role, User};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use crate::entity::user::{ActiveModel, Column, Entity, Model};
+
+pub use crate::entity::user::Model as UserRow;
+
+/// How a user is looked up at login.
+#[derive(Debug, Clone, Copy)]
+pub enum Lookup<'a> {
+    /// Lowercased email.
+    Email(&'a str),
+    /// Lowercased username.
+    Username(&'a str),
+    /// Normalized phone (`+` and digits).
+    Phone(&'a str),
+}
+
+/// A user to create.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    /// Lowercased email.
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Lowercased username.
+    pub username: Option<String>,
+    /// Normalized phone.
+    pub phone: Option<String>,
+    /// Role.
+    pub role: Role,
+    /// Preferred language.
+    pub locale: Locale,
+    /// Argon2 hash, when the password is known at creation (admin bootstrap, demo data).
+    pub password_hash: Option<String>,
+}
+
+/// The API view of a stored user. Unknown role or locale strings (never written by Ayuda)
+/// fall back to the least privileged role and the default language.
+pub fn to_wire(row: &Model) -> User {
+    User {
+        id: row.id,
+        email: row.email.clone(),
+        name: row.name.clone(),
+        username: row.username.clone(),
+        phone: row.phone.clone(),
+        role: Role::parse(&row.role).unwrap_or(Role::Customer),
+        locale: Locale::parse(&row.locale).unwrap_or_default(),
+        active: row.active,
+        activated_at: row.activated_at,
+        created_at: row.created_at,
+    }
+}
+
+/// The role of a stored user.
+pub fn role_of(row: &Model) -> Role {
+    Role::parse(&row.role).unwrap_or(Role::Customer)
+}
+
+/// Stores a new user. A duplicate email, username or phone fails with a unique violation.
+pub async fn insert(
+    conn: &impl ConnectionTrait,
+    new: NewUser,
+    now: DateTime<Utc>,
+) -> Result<Model, DbErr> {
+    let activated_at = new.password_hash.as_ref().map(|_| now);
+    ActiveModel {
+        email: Set(new.email),
+        name: Set(new.name),
+        username: Set(new.username),
+        phone: Set(new.phone),
+        role: Set(new.role.as_str().to_owned()),
+        locale: Set(new.locale.as_str().to_owned()),
+        password_hash: Set(new.password_hash),
+        active: Set(true),
+        activated_at: Set(activated_at),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+}
+
+/// The user with this id.
+pub async fn find_by_id(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Model>, DbErr> {
+    Entity::find_by_id(id).one(conn).await
+}
+
+/// The user a login identifier names.
+pub async fn find(conn: &impl ConnectionTrait, lookup: Lookup<'_>) -> Result<Option<Model>, DbErr> {
+    let filter = match lookup {
+        Lookup::Email(v) => Column::Email.eq(v),
+        Lookup::Username(v) => Column::Username.eq(v),
+        Lookup::Phone(v) => Column::Phone.eq(v),
+    };
+    Entity::find().filter(filter).one(conn).await
+}
+
+/// Whether another user already holds this username.
+pub async fn username_taken(conn: &impl ConnectionTrait, username: &str) -> Result<bool, DbErr> {
+    Ok(Entity::find()
+        .filter(Column::Username.eq(username))
+        .count(conn)
+        .await?
+        > 0)
+}
+
+/// Whether another user already holds this phone number.
+pub async fn phone_taken(conn: &impl ConnectionTrait, phone: &str) -> Result<bool, DbErr> {
+    Ok(Entity::find()
+        .filter(Column::Phone.eq(phone))
+        .count(conn)
+        .await?
+        > 0)
+}
+
+/// Sets the password hash; the first time also marks the account activated.
+pub async fn set_password(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    password_hash: String,
+    now: DateTime<Utc>,
+) -> Result<Model, DbErr> {
+    let row = Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound(format!("user {id}")))?;
+    let first_time = row.activated_at.is_none();
+    let mut active: ActiveModel = row.into();
+    active.password_hash = Set(Some(password_hash));
+    if first_time {
+        active.activated_at = Set(Some(now));
+    }
+    active.updated_at = Set(now);
+    active.update(conn).await
+}
+
+/// Changes the name and/or language of a user.
+pub async fn update_profile(
+    conn: &impl ConnectionTrait,
+    row: Model,
+    name: Option<String>,
+    locale: Option<Locale>,
+    now: DateTime<Utc>,
+) -> Result<Model, DbErr> {
+    if name.is_none() && locale.is_none() {
+        return Ok(row);
+    }
+    let mut active: ActiveModel = row.into();
+    if let Some(name) = name {
+        active.name = Set(name);
+    }
+    if let Some(locale) = locale {
+        active.locale = Set(locale.as_str().to_owned());
+    }
+    active.updated_at = Set(now);
+    active.update(conn).await
+}
+
+/// Changes the role and/or the active flag of a user.
+pub async fn update_access(
+    conn: &impl ConnectionTrait,
+    row: Model,
+    role: Option<Role>,
+    active_flag: Option<bool>,
+    now: DateTime<Utc>,
+) -> Result<Model, DbErr> {
+    if role.is_none() && active_flag.is_none() {
+        return Ok(row);
+    }
+    let mut active: ActiveModel = row.into();
+    if let Some(role) = role {
+        active.role = Set(role.as_str().to_owned());
+    }
+    if let Some(flag) = active_flag {
+        active.active = Set(flag);
+    }
+    active.updated_at = Set(now);
+    active.update(conn).await
+}
+
+/// Active admins other than `except_id`; guards against locking everyone out.
+pub async fn count_other_active_admins(
+    conn: &impl ConnectionTrait,
+    except_id: i64,
+) -> Result<u64, DbErr> {
+    Entity::find()
+        .filter(Column::Role.eq(Role::Admin.as_str()))
+        .filter(Column::Active.eq(true))
+        .filter(Column::Id.ne(except_id))
+        .count(conn)
+        .await
+}
+
+/// Whether any active admin exists.
+pub async fn any_admin(conn: &impl ConnectionTrait) -> Result<bool, DbErr> {
+    Ok(Entity::find()
+        .filter(Column::Role.eq(Role::Admin.as_str()))
+        .filter(Column::Active.eq(true))
+        .count(conn)
+        .await?
+        > 0)
+}
+
+/// Users newest first, keyset-paginated on id: `before_id` is the last id of the previous
+/// page. Fetches `limit + 1` rows so the caller knows whether another page exists.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    role: Option<Role>,
+    before_id: Option<i64>,
+    limit: u64,
+) -> Result<Vec<Model>, DbErr> {
+    let mut query = Entity::find();
+    if let Some(role) = role {
+        query = query.filter(Column::Role.eq(role.as_str()));
+    }
+    if let Some(before) = before_id {
+        query = query.filter(Column::Id.lt(before));
+    }
+    query
+        .order_by_desc(Column::Id)
+        .limit(limit + 1)
+        .all(conn)
+        .await
+}

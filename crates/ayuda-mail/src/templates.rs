@@ -1,0 +1,279 @@
+//! The emails Ayuda sends, in Spanish and English, as plain text and HTML.
+//!
+//! Values are HTML-escaped in the HTML part; the plain-text part carries them as they are.
+
+use ayuda_types::Locale;
+
+/// An email ready for the outbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Composed {
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub text: String,
+    /// HTML body.
+    pub html: String,
+}
+
+/// Which email to write, with its values.
+#[derive(Debug, Clone)]
+pub enum Template<'a> {
+    /// After self-registration (or a first email to support): choose a password.
+    Welcome {
+        /// Recipient's name.
+        name: &'a str,
+        /// Activation link.
+        link: &'a str,
+        /// Hours the link stays valid.
+        valid_hours: u64,
+    },
+    /// An admin created the account: choose a password.
+    Invitation {
+        /// Recipient's name.
+        name: &'a str,
+        /// Activation link.
+        link: &'a str,
+        /// Hours the link stays valid.
+        valid_hours: u64,
+        /// Role given to the account, as a word in the recipient's language.
+        role: &'a str,
+    },
+    /// Someone asked to register an address that already has an account.
+    AlreadyRegistered {
+        /// Recipient's name.
+        name: &'a str,
+        /// Login page.
+        login_link: &'a str,
+        /// Forgot-password page.
+        forgot_link: &'a str,
+    },
+    /// Forgot password: choose a new one.
+    PasswordReset {
+        /// Recipient's name.
+        name: &'a str,
+        /// Reset link.
+        link: &'a str,
+        /// Hours the link stays valid.
+        valid_hours: u64,
+    },
+}
+
+impl Template<'_> {
+    /// A short machine name, stored with the outbox row and used in metrics.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Template::Welcome { .. } => "welcome",
+            Template::Invitation { .. } => "invitation",
+            Template::AlreadyRegistered { .. } => "already_registered",
+            Template::PasswordReset { .. } => "password_reset",
+        }
+    }
+
+    /// Writes the email in `locale`.
+    pub fn compose(&self, locale: Locale) -> Composed {
+        let es = locale == Locale::Es;
+        let pick = |spanish: &str, english: &str| {
+            if es {
+                spanish.to_owned()
+            } else {
+                english.to_owned()
+            }
+        };
+        match *self {
+            Template::Welcome {
+                name,
+                link,
+                valid_hours,
+            } => {
+                let subject = pick(
+                    "Bienvenido a Ayuda: activa tu cuenta",
+                    "Welcome to Ayuda: activate your account",
+                );
+                let intro = pick(
+                    "Hemos creado una cuenta de soporte para ti. Elige una contraseña para entrar en el portal, donde puedes consultar tus solicitudes, abrir otras nuevas y leer el foro.",
+                    "We have created a support account for you. Choose a password to enter the portal, where you can check your requests, open new ones and read the forum.",
+                );
+                let action = pick("Elegir contraseña", "Choose a password");
+                let outro = validity(es, valid_hours);
+                build(subject, greeting(es, name), intro, action, link, outro)
+            }
+            Template::Invitation {
+                name,
+                link,
+                valid_hours,
+                role,
+            } => {
+                let subject = pick("Te han invitado a Ayuda", "You have been invited to Ayuda");
+                let intro = if es {
+                    format!(
+                        "Un administrador te ha creado una cuenta de {role}. Elige una contraseña para empezar."
+                    )
+                } else {
+                    format!(
+                        "An administrator has created an {role} account for you. Choose a password to get started."
+                    )
+                };
+                let action = pick("Aceptar la invitación", "Accept the invitation");
+                build(
+                    subject,
+                    greeting(es, name),
+                    intro,
+                    action,
+                    link,
+                    validity(es, valid_hours),
+                )
+            }
+            Template::AlreadyRegistered {
+                name,
+                login_link,
+                forgot_link,
+            } => {
+                let subject = pick(
+                    "Ya tienes una cuenta en Ayuda",
+                    "You already have an Ayuda account",
+                );
+                let intro = pick(
+                    "Alguien (probablemente tú) ha pedido registrarse con esta dirección, pero ya tiene una cuenta. Entra con tu contraseña; si no la recuerdas, puedes restablecerla:",
+                    "Someone (probably you) asked to register with this address, but it already has an account. Sign in with your password; if you forgot it, you can reset it:",
+                );
+                let outro = if es {
+                    format!(
+                        "¿Olvidaste tu contraseña? {forgot_link}\nSi no fuiste tú, ignora este mensaje."
+                    )
+                } else {
+                    format!(
+                        "Forgot your password? {forgot_link}\nIf this was not you, ignore this message."
+                    )
+                };
+                let action = pick("Entrar", "Sign in");
+                build(
+                    subject,
+                    greeting(es, name),
+                    intro,
+                    action,
+                    login_link,
+                    outro,
+                )
+            }
+            Template::PasswordReset {
+                name,
+                link,
+                valid_hours,
+            } => {
+                let subject = pick(
+                    "Restablecer tu contraseña de Ayuda",
+                    "Reset your Ayuda password",
+                );
+                let intro = pick(
+                    "Hemos recibido una solicitud para restablecer tu contraseña. Si no fuiste tú, ignora este mensaje: tu contraseña no cambiará.",
+                    "We received a request to reset your password. If it was not you, ignore this message: your password stays as it is.",
+                );
+                let action = pick("Elegir una contraseña nueva", "Choose a new password");
+                build(
+                    subject,
+                    greeting(es, name),
+                    intro,
+                    action,
+                    link,
+                    validity(es, valid_hours),
+                )
+            }
+        }
+    }
+}
+
+fn greeting(es: bool, name: &str) -> String {
+    if es {
+        format!("Hola, {name}:")
+    } else {
+        format!("Hello {name},")
+    }
+}
+
+fn validity(es: bool, hours: u64) -> String {
+    if es {
+        format!("El enlace caduca en {hours} horas y solo puede usarse una vez.")
+    } else {
+        format!("The link expires in {hours} hours and works only once.")
+    }
+}
+
+fn build(
+    subject: String,
+    greeting: String,
+    intro: String,
+    action: String,
+    link: &str,
+    outro: String,
+) -> Composed {
+    let text = format!("{greeting}\n\n{intro}\n\n{action}: {link}\n\n{outro}\n\n-- \nAyuda\n");
+    let outro_html = outro.lines().map(escape).collect::<Vec<_>>().join("<br>");
+    let html = format!(
+        "<!doctype html><html><body style=\"font-family:sans-serif;line-height:1.5;color:#1f2933\">\
+         <p>{}</p><p>{}</p>\
+         <p><a href=\"{}\" style=\"display:inline-block;padding:10px 18px;background:#1d4ed8;color:#fff;border-radius:6px;text-decoration:none\">{}</a></p>\
+         <p style=\"font-size:13px;color:#52606d\">{}<br>{}</p>\
+         <p style=\"font-size:13px;color:#52606d\">Ayuda</p></body></html>",
+        escape(&greeting),
+        escape(&intro),
+        escape(link),
+        escape(&action),
+        escape(link),
+        outro_html,
+    );
+    Composed {
+        subject,
+        text,
+        html,
+    }
+}
+
+/// Escapes text for HTML element content and double-quoted attributes.
+fn escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn welcome_is_written_in_the_recipients_language_with_the_link() {
+        let t = Template::Welcome {
+            name: "Ana",
+            link: "http://x/activate?token=abc",
+            valid_hours: 72,
+        };
+        let es = t.compose(Locale::Es);
+        let en = t.compose(Locale::En);
+        assert!(es.subject.contains("activa tu cuenta"));
+        assert!(en.subject.contains("activate your account"));
+        assert!(es.text.contains("http://x/activate?token=abc"));
+        assert!(en.html.contains("href=\"http://x/activate?token=abc\""));
+        assert!(es.text.contains("72 horas"));
+    }
+
+    #[test]
+    fn names_are_escaped_in_html_only() {
+        let t = Template::PasswordReset {
+            name: "<script>x</script>",
+            link: "http://x",
+            valid_hours: 2,
+        };
+        let mail = t.compose(Locale::En);
+        assert!(mail.html.contains("&lt;script&gt;"));
+        assert!(!mail.html.contains("<script>"));
+        assert!(mail.text.contains("<script>x</script>"));
+    }
+}

@@ -1,0 +1,413 @@
+//! Account use cases: register, activate, log in, refresh, log out, reset passwords, manage
+//! users. Handlers call these; these call the repositories and the outbox in one transaction
+//! per use case.
+
+use ayuda_db::ConnectionTrait;
+use ayuda_db::refresh_tokens::{self, Rotation};
+use ayuda_db::tokens::{self, Purpose};
+use ayuda_db::users::{self, Lookup, NewUser, UserRow};
+use ayuda_domain::{Email, LoginId, Password};
+use ayuda_mail::Template;
+use ayuda_types::validate::normalize_phone;
+use ayuda_types::{
+    CreateUser, Locale, LoginRequest, LoginResponse, RegisterRequest, Role, SetPasswordRequest,
+    UpdateUser,
+};
+use chrono::{Duration, Utc};
+
+use crate::auth::password;
+use crate::auth::secret::{random_token, token_hash};
+use crate::error::{ApiError, ApiResult};
+use crate::outbound::{link, queue_for_user};
+use crate::state::AppState;
+
+/// The message of every failed login, whatever the reason, so it tells nothing.
+const BAD_LOGIN: &str = "invalid login or password";
+
+fn email_of(raw: &str) -> ApiResult<Email> {
+    Email::parse(raw).ok_or_else(|| ApiError::field("email", "must be a valid email address"))
+}
+
+fn password_of(state: &AppState, raw: &str) -> ApiResult<Password> {
+    Password::parse(raw, state.settings.password_min_length)
+        .map_err(|e| ApiError::Validation(vec![e.field_error()]))
+}
+
+/// Self-registration. Whatever happens, the caller learns nothing about existing accounts:
+/// a new address gets a welcome email, an address awaiting activation gets a fresh link,
+/// an active account gets a note that it already exists.
+pub async fn register(state: &AppState, req: RegisterRequest) -> ApiResult<()> {
+    let email = email_of(&req.email)?;
+    let settings = &state.settings;
+    let now = Utc::now();
+    let txn = ayuda_db::begin_write(&state.db).await?;
+    match users::find(&txn, Lookup::Email(email.as_str())).await? {
+        Some(user) if user.activated_at.is_some() => {
+            let template = Template::AlreadyRegistered {
+                name: &user.name,
+                login_link: &link(settings, "/login"),
+                forgot_link: &link(settings, "/forgot-password"),
+            };
+            queue_for_user(&txn, settings, &user, &template).await?;
+        }
+        Some(user) if user.active => send_activation(&txn, state, &user, false).await?,
+        Some(_) => {} // deactivated by an admin: stays so, silently
+        None => {
+            // A taken username or phone is left out rather than refused: refusing would tell
+            // the caller that someone else uses it.
+            let username = match req.username.map(|u| u.trim().to_lowercase()) {
+                Some(u) if !users::username_taken(&txn, &u).await? => Some(u),
+                _ => None,
+            };
+            let phone = match req.phone.as_deref().and_then(normalize_phone) {
+                Some(p) if !users::phone_taken(&txn, &p).await? => Some(p),
+                _ => None,
+            };
+            let new = NewUser {
+                email: email.as_str().to_owned(),
+                name: req.name.trim().to_owned(),
+                username,
+                phone,
+                role: Role::Customer,
+                locale: req.locale.unwrap_or_else(|| settings.default_locale()),
+                password_hash: None,
+            };
+            match users::insert(&txn, new, now).await {
+                Ok(user) => send_activation(&txn, state, &user, false).await?,
+                // A concurrent registration of the same address won the race: same answer.
+                Err(e) if ayuda_db::is_unique_violation(&e) => return Ok(()),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    txn.commit().await?;
+    state.outbox_wake.notify_one();
+    Ok(())
+}
+
+/// Issues an activation token and queues the welcome (or invitation) email with its link.
+async fn send_activation(
+    conn: &impl ConnectionTrait,
+    state: &AppState,
+    user: &UserRow,
+    invitation: bool,
+) -> ApiResult<()> {
+    let settings = &state.settings;
+    let now = Utc::now();
+    let token = random_token()?;
+    let hours = settings.activation_ttl_hours;
+    tokens::issue(
+        conn,
+        user.id,
+        Purpose::Activation,
+        token_hash(&token),
+        now + hours_of(hours),
+        now,
+    )
+    .await?;
+    let url = link(settings, &format!("/activate?token={token}"));
+    let template = if invitation {
+        let es = user.locale == Locale::Es.as_str();
+        let role = match (users::role_of(user), es) {
+            (Role::Admin, true) => "administrador",
+            (Role::Agent, true) => "agente",
+            (Role::Customer, true) => "cliente",
+            (Role::Admin, false) => "admin",
+            (Role::Agent, false) => "agent",
+            (Role::Customer, false) => "customer",
+        };
+        Template::Invitation {
+            name: &user.name,
+            link: &url,
+            valid_hours: hours,
+            role,
+        }
+    } else {
+        Template::Welcome {
+            name: &user.name,
+            link: &url,
+            valid_hours: hours,
+        }
+    };
+    queue_for_user(conn, settings, user, &template).await?;
+    Ok(())
+}
+
+fn hours_of(hours: u64) -> Duration {
+    Duration::hours(i64::try_from(hours).unwrap_or(24 * 365))
+}
+
+/// Sets the first password with the emailed token and logs the user in.
+pub async fn activate(state: &AppState, req: SetPasswordRequest) -> ApiResult<LoginResponse> {
+    set_password_with_token(state, req, Purpose::Activation).await
+}
+
+/// Sets a new password with a reset token, ends every other session, and logs the user in.
+pub async fn reset_password(state: &AppState, req: SetPasswordRequest) -> ApiResult<LoginResponse> {
+    set_password_with_token(state, req, Purpose::Reset).await
+}
+
+async fn set_password_with_token(
+    state: &AppState,
+    req: SetPasswordRequest,
+    purpose: Purpose,
+) -> ApiResult<LoginResponse> {
+    // Check the password before spending the token, so a too-short password does not burn the link.
+    let password = password_of(state, &req.password)?;
+    let hash = password::hash(&password).await?;
+    let now = Utc::now();
+    let txn = ayuda_db::begin_write(&state.db).await?;
+    let user_id = tokens::consume(&txn, &token_hash(req.token.trim()), purpose, now)
+        .await?
+        .ok_or(ApiError::InvalidToken)?;
+    let user = users::find_by_id(&txn, user_id)
+        .await?
+        .filter(|u| u.active)
+        .ok_or(ApiError::InvalidToken)?;
+    let user = users::set_password(&txn, user.id, hash, now).await?;
+    if purpose == Purpose::Reset {
+        refresh_tokens::revoke_user(&txn, user.id, now).await?;
+    }
+    // A reset link proves control of the mailbox, as an activation link does: an account
+    // that never activated is activated by it too (set_password marks it).
+    let session = start_session(&txn, state, &user, None).await?;
+    txn.commit().await?;
+    Ok(session)
+}
+
+/// Checks credentials and starts a session. Every failure is the same 401.
+pub async fn login(state: &AppState, client: &str, req: LoginRequest) -> ApiResult<LoginResponse> {
+    let id = LoginId::parse(&req.login);
+    let account_key = id.rate_key();
+    state.limiters.check_login(&account_key, client)?;
+    let lookup = match &id {
+        LoginId::Email(v) => Lookup::Email(v),
+        LoginId::Phone(v) => Lookup::Phone(v),
+        LoginId::Username(v) => Lookup::Username(v),
+    };
+    let user = users::find(&state.db, lookup).await?.filter(|u| u.active);
+    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
+    let ok = password::verify(stored, &req.password).await?;
+    let Some(user) = user.filter(|_| ok) else {
+        state.limiters.login_failed(&account_key, client);
+        return Err(ApiError::Unauthorized(BAD_LOGIN));
+    };
+    state.limiters.login_succeeded(&account_key);
+    let txn = ayuda_db::begin_write(&state.db).await?;
+    let session = start_session(&txn, state, &user, None).await?;
+    txn.commit().await?;
+    Ok(session)
+}
+
+/// Issues an access token and a refresh token (of `family`, or a new session family).
+async fn start_session(
+    conn: &impl ConnectionTrait,
+    state: &AppState,
+    user: &UserRow,
+    family: Option<String>,
+) -> ApiResult<LoginResponse> {
+    let settings = &state.settings;
+    let now = Utc::now();
+    let family = family.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let refresh = random_token()?;
+    let refresh_expires =
+        now + Duration::days(i64::try_from(settings.refresh_token_ttl_days).unwrap_or(3650));
+    refresh_tokens::issue(
+        conn,
+        user.id,
+        &family,
+        token_hash(&refresh),
+        refresh_expires,
+        now,
+    )
+    .await?;
+    let access = state.jwt.issue(
+        user.id,
+        users::role_of(user),
+        settings.access_token_ttl_secs,
+    )?;
+    Ok(LoginResponse {
+        access_token: access,
+        token_type: "Bearer".into(),
+        expires_in: settings.access_token_ttl_secs,
+        refresh_token: refresh,
+        user: users::to_wire(user),
+    })
+}
+
+/// Spends a refresh token and issues the next one of its session. A spent token presented
+/// again revokes the whole session (it was copied).
+pub async fn refresh(state: &AppState, token: &str) -> ApiResult<LoginResponse> {
+    let now = Utc::now();
+    let txn = ayuda_db::begin_write(&state.db).await?;
+    let outcome = refresh_tokens::rotate(&txn, &token_hash(token), now).await?;
+    let result = match outcome {
+        Rotation::Rotated { user_id, family_id } => {
+            match users::find_by_id(&txn, user_id).await?.filter(|u| u.active) {
+                Some(user) => Ok(start_session(&txn, state, &user, Some(family_id)).await?),
+                None => Err(ApiError::Unauthorized("invalid refresh token")),
+            }
+        }
+        Rotation::Reused => {
+            tracing::warn!("refresh token reuse detected; session revoked");
+            Err(ApiError::Unauthorized("invalid refresh token"))
+        }
+        Rotation::Invalid => Err(ApiError::Unauthorized("invalid refresh token")),
+    };
+    // Commit also on reuse, so the family revocation sticks.
+    txn.commit().await?;
+    result
+}
+
+/// Ends the session a refresh token belongs to.
+pub async fn logout(state: &AppState, token: Option<&str>) -> ApiResult<()> {
+    if let Some(token) = token {
+        refresh_tokens::revoke_session_of(&state.db, &token_hash(token), Utc::now()).await?;
+    }
+    Ok(())
+}
+
+/// Emails a reset link (or, for an account never activated, a fresh activation link).
+/// Unknown addresses get nothing, and the caller cannot tell the difference.
+pub async fn forgot_password(state: &AppState, raw_email: &str) -> ApiResult<()> {
+    let email = email_of(raw_email)?;
+    let settings = &state.settings;
+    let txn = ayuda_db::begin_write(&state.db).await?;
+    if let Some(user) = users::find(&txn, Lookup::Email(email.as_str()))
+        .await?
+        .filter(|u| u.active)
+    {
+        if user.activated_at.is_none() {
+            send_activation(&txn, state, &user, false).await?;
+        } else {
+            let now = Utc::now();
+            let token = random_token()?;
+            let hours = settings.reset_ttl_hours;
+            tokens::issue(
+                &txn,
+                user.id,
+                Purpose::Reset,
+                token_hash(&token),
+                now + hours_of(hours),
+                now,
+            )
+            .await?;
+            let url = link(settings, &format!("/reset-password?token={token}"));
+            let template = Template::PasswordReset {
+                name: &user.name,
+                link: &url,
+                valid_hours: hours,
+            };
+            queue_for_user(&txn, settings, &user, &template).await?;
+        }
+    }
+    txn.commit().await?;
+    state.outbox_wake.notify_one();
+    Ok(())
+}
+
+/// Admin: creates a user and emails an invitation. 409 when the email is taken.
+pub async fn create_user(state: &AppState, req: CreateUser) -> ApiResult<UserRow> {
+    let email = email_of(&req.email)?;
+    let new = NewUser {
+        email: email.as_str().to_owned(),
+        name: req.name.trim().to_owned(),
+        username: None,
+        phone: None,
+        role: req.role,
+        locale: req
+            .locale
+            .unwrap_or_else(|| state.settings.default_locale()),
+        password_hash: None,
+    };
+    let txn = ayuda_db::begin_write(&state.db).await?;
+    let user = users::insert(&txn, new, Utc::now()).await.map_err(|e| {
+        if ayuda_db::is_unique_violation(&e) {
+            ApiError::Conflict("a user with this email already exists".into())
+        } else {
+            e.into()
+        }
+    })?;
+    send_activation(&txn, state, &user, true).await?;
+    txn.commit().await?;
+    state.outbox_wake.notify_one();
+    Ok(user)
+}
+
+/// Admin: changes a user's role or active flag. Refuses to leave Ayuda without an active
+/// admin; deactivation ends the user's sessions.
+pub async fn update_user(state: &AppState, id: i64, req: UpdateUser) -> ApiResult<UserRow> {
+    let now = Utc::now();
+    let txn = ayuda_db::begin_write(&state.db).await?;
+    let user = users::find_by_id(&txn, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let was_admin = users::role_of(&user) == Role::Admin && user.active;
+    let stays_admin = req.role.unwrap_or(users::role_of(&user)) == Role::Admin
+        && req.active.unwrap_or(user.active);
+    if was_admin && !stays_admin && users::count_other_active_admins(&txn, id).await? == 0 {
+        return Err(ApiError::Conflict("this is the last active admin".into()));
+    }
+    if req.active == Some(false) {
+        refresh_tokens::revoke_user(&txn, id, now).await?;
+    }
+    let user = users::update_access(&txn, user, req.role, req.active, now).await?;
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// Creates an activated admin with this password, or makes an existing user one (and sets
+/// the password). Used by `AYUDA_ADMIN_EMAIL`/`AYUDA_ADMIN_PASSWORD` and `ayuda admin create`.
+pub async fn ensure_admin(
+    state: &AppState,
+    raw_email: &str,
+    raw_password: &str,
+    name: &str,
+) -> anyhow::Result<UserRow> {
+    let email = Email::parse(raw_email)
+        .ok_or_else(|| anyhow::anyhow!("not an email address: {raw_email}"))?;
+    let password = Password::parse(raw_password, state.settings.password_min_length)
+        .map_err(|e| anyhow::anyhow!("admin password {e}"))?;
+    let hash = password::hash(&password).await?;
+    let now = Utc::now();
+    let txn = ayuda_db::begin_write(&state.db).await?;
+    let user = match users::find(&txn, Lookup::Email(email.as_str())).await? {
+        Some(existing) => {
+            let user =
+                users::update_access(&txn, existing, Some(Role::Admin), Some(true), now).await?;
+            users::set_password(&txn, user.id, hash, now).await?
+        }
+        None => {
+            let new = NewUser {
+                email: email.as_str().to_owned(),
+                name: name.to_owned(),
+                username: None,
+                phone: None,
+                role: Role::Admin,
+                locale: state.settings.default_locale(),
+                password_hash: Some(hash),
+            };
+            users::insert(&txn, new, now).await?
+        }
+    };
+    txn.commit().await?;
+    Ok(user)
+}
+
+/// At start: creates the configured first admin when no admin exists yet.
+pub async fn bootstrap_admin(state: &AppState) -> anyhow::Result<()> {
+    let (Some(email), Some(password)) =
+        (&state.settings.admin_email, &state.settings.admin_password)
+    else {
+        return Ok(());
+    };
+    if users::any_admin(&state.db).await? {
+        return Ok(());
+    }
+    let user = ensure_admin(state, email, password, "Administrator").await?;
+    tracing::info!(
+        user_id = user.id,
+        "first admin created from AYUDA_ADMIN_EMAIL"
+    );
+    Ok(())
+}

@@ -1,0 +1,21 @@
+//! The Ayuda server: an actix-web REST API (`/api/v1`), the SPA's files, and background
+//! workers, in one process. See `startup` for how the pieces are put together.
+
+pub mod accounts;
+pub mod auth;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod middleware;
+pub mod openapi;
+pub mod outbound;
+pub mod pagination;
+pub mod routes;
+pub mod spa;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod workers;
+
+pub use config::Settings;
+pub use startup::Application;

@@ -1,0 +1,123 @@
+//! Cross-cutting HTTP concerns: problem+json for every error, request ids, metrics, and the
+//! extractor error handlers.
+
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{ErrorHandlerResponse, Next};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, ResponseError};
+use ayuda_types::ProblemDetails;
+
+use crate::error::{ApiError, PROBLEM_JSON};
+
+/// Turns any error response that is not already problem+json (actix's own 404, 405, 413
+/// from payload limits, ...) into one, keeping its status.
+pub fn problem_fallback<B: MessageBody>(
+    res: ServiceResponse<B>,
+) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let allow = res.headers().get(header::ALLOW).cloned();
+    let (req, _) = res.into_parts();
+    let api_error = match status.as_u16() {
+        404 => Some(ApiError::NotFound),
+        405 => Some(ApiError::MethodNotAllowed),
+        413 => Some(ApiError::PayloadTooLarge(
+            "the request body is too large".into(),
+        )),
+        415 => Some(ApiError::UnsupportedMediaType(
+            "unsupported content type".into(),
+        )),
+        _ => None,
+    };
+    let problem = match api_error {
+        Some(e) => e.problem(),
+        None => ProblemDetails {
+            r#type: "about:blank".into(),
+            title: status.canonical_reason().unwrap_or("Error").into(),
+            status: status.as_u16(),
+            detail: status.canonical_reason().unwrap_or("Error").to_lowercase(),
+            errors: None,
+        },
+    };
+    let mut builder = HttpResponse::build(status);
+    builder.content_type(PROBLEM_JSON);
+    if let Some(allow) = allow {
+        builder.insert_header((header::ALLOW, allow));
+    }
+    let response = builder.json(problem);
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, response).map_into_right_body(),
+    ))
+}
+
+/// Adds `X-Request-Id` (the id tracing-actix-web gave the request's log span) to responses,
+/// and records request count and latency per route pattern.
+pub async fn request_id_and_metrics(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> actix_web::Result<ServiceResponse<impl MessageBody + 'static>> {
+    let started = Instant::now();
+    let method = req.method().to_string();
+    let route = req.match_pattern().unwrap_or_else(|| "unmatched".into());
+    let request_id = req
+        .extensions()
+        .get::<tracing_actix_web::RequestId>()
+        .map(ToString::to_string);
+    let mut res = next.call(req).await?;
+    if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        res.headers_mut()
+            .insert(header::HeaderName::from_static("x-request-id"), id);
+    }
+    let status = res.status().as_u16().to_string();
+    metrics::counter!("http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route)
+        .record(started.elapsed().as_secs_f64());
+    Ok(res)
+}
+
+/// Body-parsing errors of `Json<T>`: 415 for a wrong content type, 413 over the limit,
+/// 422 for JSON of the wrong shape, 400 for anything unreadable.
+pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let api = match &err {
+        JsonPayloadError::ContentType => {
+            ApiError::UnsupportedMediaType("expected Content-Type: application/json".into())
+        }
+        JsonPayloadError::Overflow { limit }
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+            ApiError::PayloadTooLarge(format!("the JSON body is larger than {limit} bytes"))
+        }
+        JsonPayloadError::Deserialize(e) if e.is_data() => {
+            ApiError::Validation(vec![ayuda_types::FieldError::new("body", e.to_string())])
+        }
+        JsonPayloadError::Deserialize(e) => ApiError::BadRequest(format!("malformed JSON: {e}")),
+        other => ApiError::BadRequest(other.to_string()),
+    };
+    error(api)
+}
+
+/// Unparseable query strings are a 400.
+pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    error(ApiError::BadRequest(format!("invalid query: {err}")))
+}
+
+/// A path segment of the wrong type (`/users/abc`) names nothing: 404.
+pub fn path_error(_err: PathError, _req: &HttpRequest) -> actix_web::Error {
+    error(ApiError::NotFound)
+}
+
+fn error(api: ApiError) -> actix_web::Error {
+    let response = api.error_response();
+    actix_web::error::InternalError::from_response(api, response).into()
+}

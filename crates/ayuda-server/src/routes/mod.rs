@@ -1,0 +1,35 @@
+//! HTTP handlers, one module per resource. Each exposes `configure`, which registers its
+//! handlers together with their OpenAPI operations (utoipa-actix-web), so no route exists
+//! without its documentation.
+
+pub mod auth;
+pub mod health;
+pub mod me;
+pub mod users;
+
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Tags of the OpenAPI document.
+pub mod tags {
+    /// Registration, login and sessions.
+    pub const AUTH: &str = "auth";
+    /// The logged-in user.
+    pub const ME: &str = "me";
+    /// User administration.
+    pub const USERS: &str = "users";
+    /// Liveness, readiness, metrics.
+    pub const OPERATIONS: &str = "operations";
+}
+
+/// Registers everything under `/api/v1`.
+pub fn configure_v1(cfg: &mut ServiceConfig<'_>) {
+    auth::configure(cfg);
+    me::configure(cfg);
+    users::configure(cfg);
+}
+
+/// Registers every documented route: operations at the root, the API under `/api/v1`.
+pub fn mount(cfg: &mut ServiceConfig<'_>) {
+    health::configure(cfg);
+    cfg.service(utoipa_actix_web::scope("/api/v1").configure(configure_v1));
+}

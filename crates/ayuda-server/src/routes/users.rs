@@ -1,0 +1,128 @@
+//! `/api/v1/users`: user administration (admins only).
+
+use actix_web::http::header;
+use actix_web::web::{Data, Json, Path, Query};
+use actix_web::{HttpResponse, get, patch, post};
+use ayuda_db::users;
+use ayuda_types::{CreateUser, ListUsersParams, Page, ProblemDetails, UpdateUser, User};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::tags;
+use crate::accounts;
+use crate::auth::AuthUser;
+use crate::error::{ApiError, ApiResult, validated};
+use crate::pagination;
+use crate::state::AppState;
+
+pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
+    cfg.service(list_users)
+        .service(create_user)
+        .service(get_user)
+        .service(update_user);
+}
+
+/// Users, newest first, optionally of one role.
+#[utoipa::path(
+    tag = tags::USERS,
+    security(("bearer" = [])),
+    params(ListUsersParams),
+    responses(
+        (status = 200, description = "One page of users", body = Page<User>),
+        (status = 400, description = "Invalid cursor or parameters", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Limit out of range", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users")]
+async fn list_users(
+    state: Data<AppState>,
+    user: AuthUser,
+    query: Query<ListUsersParams>,
+) -> ApiResult<Json<Page<User>>> {
+    user.require_admin()?;
+    let params = query.into_inner();
+    let limit = pagination::limit(params.limit)?;
+    let before: Option<i64> = pagination::decode(params.cursor.as_deref())?;
+    let rows = users::list(&state.db, params.role, before, limit).await?;
+    Ok(Json(pagination::page(
+        rows,
+        limit,
+        |r| r.id,
+        users::to_wire,
+    )))
+}
+
+/// Create a user with a role; they get an invitation email to choose a password.
+#[utoipa::path(
+    tag = tags::USERS,
+    security(("bearer" = [])),
+    request_body = CreateUser,
+    responses(
+        (status = 201, description = "Created; `Location` names the user", body = User),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The email is taken", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/users")]
+async fn create_user(
+    state: Data<AppState>,
+    user: AuthUser,
+    body: Json<CreateUser>,
+) -> ApiResult<HttpResponse> {
+    user.require_admin()?;
+    let created = accounts::create_user(&state, validated(body.into_inner())?).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/users/{}", created.id)))
+        .json(users::to_wire(&created)))
+}
+
+/// One user.
+#[utoipa::path(
+    tag = tags::USERS,
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "User id")),
+    responses(
+        (status = 200, description = "The user", body = User),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users/{id}")]
+async fn get_user(state: Data<AppState>, user: AuthUser, id: Path<i64>) -> ApiResult<Json<User>> {
+    user.require_admin()?;
+    let row = users::find_by_id(&state.db, id.into_inner())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(users::to_wire(&row)))
+}
+
+/// Change a user's role, or deactivate/reactivate them. Deactivation ends their sessions
+/// at once. The last active admin cannot be demoted or deactivated.
+#[utoipa::path(
+    tag = tags::USERS,
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "User id")),
+    request_body = UpdateUser,
+    responses(
+        (status = 200, description = "The updated user", body = User),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Not an admin", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such user", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "Would leave no active admin", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/users/{id}")]
+async fn update_user(
+    state: Data<AppState>,
+    user: AuthUser,
+    id: Path<i64>,
+    body: Json<UpdateUser>,
+) -> ApiResult<Json<User>> {
+    user.require_admin()?;
+    let row = accounts::update_user(&state, id.into_inner(), body.into_inner()).await?;
+    Ok(Json(users::to_wire(&row)))
+}

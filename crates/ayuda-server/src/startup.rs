@@ -1,0 +1,268 @@
+//! Building and running the application: database, state, HTTP server, workers.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{DefaultHeaders, ErrorHandlers, from_fn};
+use actix_web::web::{self, Data};
+use actix_web::{App, HttpResponse, HttpServer};
+use anyhow::Context;
+use ayuda_mail::Mailer;
+use tokio::sync::{Notify, watch};
+use tracing_actix_web::TracingLogger;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::{JwtKeys, Limiters};
+use crate::config::Settings;
+use crate::error::ApiError;
+use crate::openapi::ApiDoc;
+use crate::state::AppState;
+use crate::{accounts, middleware, routes, spa, telemetry, workers};
+
+/// A built application: bound to its port, not yet serving.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+    mailer: Mailer,
+}
+
+/// Connects to the database named by the settings and applies migrations.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<ayuda_db::DatabaseConnection> {
+    std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+        format!(
+            "creating the data directory {}",
+            settings.data_dir.display()
+        )
+    })?;
+    let url = settings.database_url();
+    let db = ayuda_db::connect(&url, settings.db_max_connections)
+        .await
+        .with_context(|| format!("connecting to {}", crate::config::redact_url(&url)))?;
+    ayuda_db::migrate(&db)
+        .await
+        .context("applying migrations")?;
+    Ok(db)
+}
+
+/// Shared state for the settings: database (migrated), keys, limiters.
+pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
+    let db = open_database(&settings).await?;
+    let secret = jwt_secret(&settings)?;
+    Ok(AppState {
+        db,
+        jwt: JwtKeys::new(secret.as_bytes()),
+        limiters: Arc::new(Limiters::new(settings.quotas())),
+        outbox_wake: Arc::new(Notify::new()),
+        settings: Arc::new(settings),
+    })
+}
+
+/// `AYUDA_JWT_SECRET`, or a random secret generated once and kept in the data directory
+/// (readable by the owner only), so tokens survive restarts.
+fn jwt_secret(settings: &Settings) -> anyhow::Result<String> {
+    if let Some(secret) = &settings.jwt_secret {
+        anyhow::ensure!(
+            secret.len() >= 32,
+            "AYUDA_JWT_SECRET must be at least 32 characters"
+        );
+        return Ok(secret.clone());
+    }
+    let path = settings.data_dir.join("jwt_secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim().to_owned();
+        if existing.len() >= 32 {
+            return Ok(existing);
+        }
+    }
+    let secret = crate::auth::secret::random_token()? + &crate::auth::secret::random_token()?;
+    write_private(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
+    tracing::info!(path = %path.display(), "generated a JWT secret");
+    Ok(secret)
+}
+
+fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(contents.as_bytes())
+}
+
+impl Application {
+    /// Opens the database, creates the first admin if configured, and binds the listener.
+    pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
+        telemetry::init_metrics();
+        let mailer =
+            Mailer::from_url(settings.smtp_url.as_deref()).context("invalid AYUDA_SMTP_URL")?;
+        let listener = TcpListener::bind(&settings.addr).with_context(|| {
+            format!(
+                "cannot listen on {} (is another program using it? set AYUDA_ADDR)",
+                settings.addr
+            )
+        })?;
+        let local = listener.local_addr()?;
+        let port = local.port();
+        // With port 0 the default public URL is only known once bound.
+        if settings.public_url.is_none() {
+            settings.public_url = Some(format!("http://{local}"));
+        }
+        let state = build_state(settings).await?;
+        accounts::bootstrap_admin(&state).await?;
+        let settings = state.settings.clone();
+        let workers = if settings.workers == 0 {
+            std::thread::available_parallelism().map_or(2, usize::from)
+        } else {
+            settings.workers
+        };
+        let app_state = state.clone();
+        let server = HttpServer::new(move || app(app_state.clone()))
+            .listen(listener)?
+            .workers(workers)
+            .shutdown_timeout(30)
+            .run();
+        tracing::info!(port, settings = ?settings, "Ayuda listening");
+        Ok(Self {
+            port,
+            server,
+            state,
+            mailer,
+        })
+    }
+
+    /// The bound port (useful with `AYUDA_ADDR=127.0.0.1:0`).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state (tests use its database).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until SIGINT/SIGTERM, then lets in-flight requests and the outbox worker's
+    /// message in hand finish.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let outbox = tokio::spawn(workers::outbox::run(
+            self.state.clone(),
+            self.mailer,
+            stop_rx,
+        ));
+        let result = self.server.await;
+        let _ = stop_tx.send(true);
+        workers::outbox::stop(outbox, Duration::from_secs(30)).await;
+        result.context("HTTP server")
+    }
+}
+
+/// The actix application for one worker thread.
+fn app(
+    state: AppState,
+) -> App<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let limit = state.settings.max_json_bytes;
+    let dist = state.settings.dist_dir.clone();
+    App::new()
+        .app_data(Data::new(state))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(limit)
+                .error_handler(middleware::json_error),
+        )
+        .app_data(web::PayloadConfig::default().limit(limit))
+        .app_data(web::QueryConfig::default().error_handler(middleware::query_error))
+        .app_data(web::PathConfig::default().error_handler(middleware::path_error))
+        .wrap(ErrorHandlers::new().default_handler(middleware::problem_fallback))
+        .wrap(
+            DefaultHeaders::new()
+                .add(("X-Content-Type-Options", "nosniff"))
+                .add(("Referrer-Policy", "no-referrer"))
+                .add(("X-Frame-Options", "DENY")),
+        )
+        .wrap(from_fn(middleware::request_id_and_metrics))
+        .wrap(TracingLogger::default())
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes::mount)
+        .openapi_service(|api| SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", api))
+        .into_app()
+        .route(
+            "/api/docs",
+            web::get().to(|| async {
+                HttpResponse::PermanentRedirect()
+                    .insert_header(("Location", "/api/docs/"))
+                    .finish()
+            }),
+        )
+        .service(web::scope("/api").default_service(web::to(api_fallback)))
+        .service(spa::service(dist))
+}
+
+/// Unmatched `/api` requests: 405 when the path is documented for other methods, else 404.
+async fn api_fallback(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
+    match KNOWN_PATHS.allowed_methods(req.path()) {
+        Some(allow) => Ok(HttpResponse::MethodNotAllowed()
+            .insert_header((actix_web::http::header::ALLOW, allow))
+            .content_type(crate::error::PROBLEM_JSON)
+            .json(ApiError::MethodNotAllowed.problem())),
+        None => Err(ApiError::NotFound),
+    }
+}
+
+/// The documented path templates and their methods, taken from the OpenAPI document (every
+/// route is registered with its documentation, so the two cannot disagree).
+static KNOWN_PATHS: std::sync::LazyLock<KnownPaths> = std::sync::LazyLock::new(|| {
+    let api = crate::openapi::document();
+    KnownPaths(
+        api.paths
+            .paths
+            .iter()
+            .map(|(template, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ];
+                let allow = methods
+                    .iter()
+                    .filter(|(_, on)| *on)
+                    .map(|(m, _)| *m)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                (template.split('/').map(str::to_owned).collect(), allow)
+            })
+            .collect(),
+    )
+});
+
+struct KnownPaths(Vec<(Vec<String>, String)>);
+
+impl KnownPaths {
+    fn allowed_methods(&self, path: &str) -> Option<String> {
+        let segments: Vec<&str> = path.split('/').collect();
+        self.0.iter().find_map(|(template, allow)| {
+            let fits = template.len() == segments.len()
+                && template
+                    .iter()
+                    .zip(&segments)
+                    .all(|(t, s)| t == s || (t.starts_with('{') && !s.is_empty()));
+            fits.then(|| allow.clone())
+        })
+    }
+}

@@ -1,0 +1,24 @@
+//! What every handler and worker shares.
+
+use std::sync::Arc;
+
+use ayuda_db::DatabaseConnection;
+use tokio::sync::Notify;
+
+use crate::auth::{JwtKeys, Limiters};
+use crate::config::Settings;
+
+/// Shared application state, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    /// Database pool.
+    pub db: DatabaseConnection,
+    /// Settings in force.
+    pub settings: Arc<Settings>,
+    /// JWT keys.
+    pub jwt: JwtKeys,
+    /// Rate limiters.
+    pub limiters: Arc<Limiters>,
+    /// Wakes the outbox worker when mail was queued, so it need not wait for its next poll.
+    pub outbox_wake: Arc<Notify>,
+}

@@ -1,0 +1,26 @@
+//! Ayuda's schema, one migration per change, applied in order by [`Migrator`].
+//!
+//! Migrations run at server start and through `ayuda migrate`. They are written with
+//! sea-query so the same code produces SQLite and PostgreSQL DDL. Every list query of the
+//! application has an index created here.
+
+// `MigrationTrait` elides the `SchemaManager` lifetime; spelling it out breaks the impls.
+#![expect(elided_lifetimes_in_paths, reason = "the trait signature elides it")]
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_accounts;
+mod m20261122_000002_outbox;
+
+/// Applies Ayuda's migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_accounts::Migration),
+            Box::new(m20261122_000002_outbox::Migration),
+        ]
+    }
+}

@@ -1,0 +1,4 @@
+pub mod app;
+pub mod mail;
+
+pub use app::{TestApp, spawn_app, spawn_app_with};

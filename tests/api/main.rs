@@ -1,0 +1,11 @@
+//! Black-box API tests: each test starts a real server on a random port with its own
+//! database (a SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is
+//! set) and talks to it over HTTP; emails are read back from a real SMTP server (maildev,
+//! started by `cargo xtask test`, found through `TEST_SMTP_URL` and `TEST_MAILDEV_URL`).
+
+mod helpers;
+
+mod accounts;
+mod admin;
+mod errors;
+mod operations;

@@ -1,0 +1,194 @@
+//! Operations: health, readiness, metrics, request ids, the OpenAPI document and docs
+//! page, configuration, and the outbox's behaviour without a reachable SMTP server.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use ayuda_db::entity::outbox_email;
+use reqwest::StatusCode;
+use sea_orm::EntityTrait;
+use serde_json::{Value, json};
+
+use crate::helpers::{spawn_app, spawn_app_with};
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+#[tokio::test]
+async fn health_readiness_and_metrics_answer() {
+    let app = spawn_app().await;
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.headers()
+            .get("x-request-id")
+            .is_some_and(|v| !v.is_empty())
+    );
+    assert_eq!(
+        res.json::<Value>().await.expect("json"),
+        json!({"status": "ok"})
+    );
+    assert_eq!(app.get("/readyz").await.status(), StatusCode::OK);
+
+    app.get("/api/v1/me").await; // one 401 to count
+    let metrics = app.get("/metrics").await.text().await.expect("metrics");
+    assert!(metrics.contains("http_requests_total"), "{metrics}");
+    assert!(metrics.contains("route=\"/api/v1/me\""), "{metrics}");
+    assert!(metrics.contains("ayuda_outbox_queued"), "{metrics}");
+}
+
+#[tokio::test]
+async fn the_openapi_document_is_served_and_matches_the_committed_file() {
+    let app = spawn_app().await;
+    let served: Value = app
+        .get("/api/openapi.json")
+        .await
+        .json()
+        .await
+        .expect("openapi");
+    let generated = ayuda_server::openapi::document_json().expect("document");
+    assert_eq!(
+        served,
+        serde_json::from_str::<Value>(&generated).expect("json")
+    );
+
+    let path = repo_root().join("openapi/openapi.json");
+    if std::env::var("UPDATE_OPENAPI").is_ok() {
+        std::fs::write(&path, &generated).expect("write openapi.json");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "openapi/openapi.json is out of date: run `UPDATE_OPENAPI=1 cargo xtask test openapi` \
+         (or `cargo run -p ayuda-server -- openapi --output openapi/openapi.json`) and commit it"
+    );
+    for path in [
+        "/api/v1/auth/register",
+        "/api/v1/auth/login",
+        "/api/v1/me",
+        "/api/v1/users/{id}",
+        "/readyz",
+    ] {
+        assert!(served["paths"][path].is_object(), "{path} undocumented");
+    }
+    assert_eq!(
+        served["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+    assert!(served["components"]["schemas"]["ProblemDetails"].is_object());
+}
+
+#[tokio::test]
+async fn the_api_docs_page_works_without_internet() {
+    let app = spawn_app().await;
+    let res = app.get("/api/docs").await; // redirects to /api/docs/
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.expect("html");
+    assert!(html.contains("swagger-ui"), "{html}");
+    assert!(
+        !html.contains("https://"),
+        "the docs page must not load anything from the internet"
+    );
+    let init = app
+        .get("/api/docs/swagger-initializer.js")
+        .await
+        .text()
+        .await
+        .expect("js");
+    assert!(init.contains("/api/openapi.json"));
+}
+
+#[test]
+fn the_readme_documents_every_environment_variable() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README.md");
+    for (name, _, default, _) in ayuda_server::config::ENV_VARS {
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{name}` |")))
+            .unwrap_or_else(|| panic!("README.md has no table row for {name}"));
+        assert!(
+            row.contains(default),
+            "README row for {name} must give the default {default}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_first_admin_comes_from_the_settings() {
+    let app = spawn_app_with(|s| {
+        s.admin_email = Some("boss@example.com".into());
+        s.admin_password = Some("boss password".into());
+    })
+    .await;
+    let session = app.login("boss@example.com", "boss password").await;
+    assert_eq!(session.user.role, ayuda_types::Role::Admin);
+    assert_eq!(
+        app.get_as(&session.access_token, "/api/v1/users")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn without_smtp_mail_stays_queued_and_is_logged_once() {
+    let app = spawn_app_with(|s| s.smtp_url = None).await;
+    let res = app
+        .post(
+            "/api/v1/auth/register",
+            &json!({"email": "queued@example.com", "name": "Queued"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let row = wait_for_row(&app, |r| r.logged_at.is_some()).await;
+    assert_eq!(row.status, "queued");
+    assert_eq!(row.kind, "welcome");
+    assert!(row.sent_at.is_none());
+    assert!(row.text_body.contains("/activate?token="));
+}
+
+#[tokio::test]
+async fn an_unreachable_smtp_server_is_retried_with_backoff_and_nothing_is_lost() {
+    // A port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let app = spawn_app_with(|s| s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"))).await;
+    app.post(
+        "/api/v1/auth/register",
+        &json!({"email": "retry@example.com", "name": "Retry"}),
+    )
+    .await;
+    let row = wait_for_row(&app, |r| r.attempts >= 1).await;
+    assert_eq!(
+        row.status, "queued",
+        "a transient failure keeps the message queued"
+    );
+    assert!(row.last_error.is_some());
+    assert!(row.next_attempt_at > row.created_at + chrono::Duration::seconds(20));
+    // The account is there, and the link will arrive once SMTP is back.
+    let user = ayuda_db::users::find(&app.db, ayuda_db::users::Lookup::Email("retry@example.com"))
+        .await
+        .expect("db");
+    assert!(user.is_some());
+}
+
+async fn wait_for_row(
+    app: &crate::helpers::TestApp,
+    ready: impl Fn(&outbox_email::Model) -> bool,
+) -> outbox_email::Model {
+    for _ in 0..100 {
+        let rows = outbox_email::Entity::find()
+            .all(&app.db)
+            .await
+            .expect("outbox");
+        if let Some(row) = rows.into_iter().find(|r| ready(r)) {
+            return row;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("outbox row did not reach the expected state");
+}
