@@ -1,1 +1,260 @@
-fn main() {}
+//! Ayuda's two project commands, each doing its own set-up on a fresh machine:
+//!
+//! * `cargo xtask run [--demo] [--debug]`: builds the SPA and starts Ayuda (API + SPA +
+//!   workers) on SQLite; `--demo` loads demo accounts.
+//! * `cargo xtask test [FILTER]`: formatting, lints, the SPA build, and every test on SQLite
+//!   and on PostgreSQL, with a real SMTP server.
+//!
+//! Set-up installs only what is missing: the wasm32 target, Trunk, wasm-bindgen-cli (the
+//! version in Cargo.lock), and the npm tools in `tests/e2e` (maildev, binaryen's wasm-opt,
+//! Playwright).
+
+use std::env;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+const TRUNK_VERSION: &str = "0.21.14";
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test(&args[1..]),
+        Some("setup") => setup(),
+        _ => Err("usage: cargo xtask run [--demo] [--debug] | cargo xtask test [FILTER] | cargo xtask setup".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap_or_else(|_| PathBuf::from("."))
+}
+
+fn tools_dir() -> PathBuf {
+    root().join("tests/e2e")
+}
+
+/// PATH with the npm tools first (binaryen's wasm-opt must win over any other).
+fn tool_path() -> String {
+    let bin = tools_dir().join("node_modules/.bin");
+    let cargo_bin = env::var("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|_| home().join(".cargo")).join("bin");
+    format!("{}:{}:{}", bin.display(), cargo_bin.display(), env::var("PATH").unwrap_or_default())
+}
+
+fn home() -> PathBuf {
+    env::var("HOME").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("/root"))
+}
+
+fn cmd(program: &str) -> Command {
+    let mut command = Command::new(program);
+    command.current_dir(root()).env("PATH", tool_path());
+    command
+}
+
+fn step(name: &str, command: &mut Command) -> Result {
+    let started = Instant::now();
+    println!("==> {name}");
+    let status = command.status().map_err(|e| format!("{name}: cannot start: {e}"))?;
+    if !status.success() {
+        return Err(format!("{name} failed ({status})"));
+    }
+    println!("    {name}: {:.1}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn output_of(program: &str, args: &[&str]) -> Option<String> {
+    let out = cmd(program).args(args).stderr(Stdio::null()).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The wasm-bindgen version Cargo.lock pins (the CLI must match it exactly).
+fn locked_wasm_bindgen() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(version.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    Err("wasm-bindgen not found in Cargo.lock".into())
+}
+
+/// Installs whatever the builds and tests need and is missing.
+fn setup() -> Result {
+    let targets = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
+        step("install the wasm32 target", cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    let trunk = output_of("trunk", &["--version"]).unwrap_or_default();
+    if !trunk.contains(TRUNK_VERSION) {
+        // 0.22 needs a newer rustc than this toolchain; --locked builds with its tested deps.
+        step("install Trunk", cmd("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
+    }
+    let wanted = locked_wasm_bindgen()?;
+    let bindgen = output_of("wasm-bindgen", &["--version"]).unwrap_or_default();
+    if !bindgen.split_whitespace().any(|w| w == wanted) {
+        // Not --locked: its lockfile names crate versions the registry mirror may lack.
+        step("install wasm-bindgen-cli", cmd("cargo").args(["install", "wasm-bindgen-cli", "--version", &wanted]))?;
+    }
+    let modules = tools_dir().join("node_modules");
+    let lock = tools_dir().join("package-lock.json");
+    let stale = match (std::fs::metadata(&modules).and_then(|m| m.modified()), std::fs::metadata(&lock).and_then(|m| m.modified())) {
+        (Ok(installed), Ok(locked)) => locked > installed,
+        _ => true,
+    };
+    if stale {
+        step(
+            "install npm tools (tests/e2e)",
+            cmd("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(tools_dir())
+                .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+        )?;
+        // npm ci keeps the folder's old mtime when nothing changed; mark the install.
+        let _ = std::fs::write(modules.join(".xtask-installed"), "");
+        let _ = Command::new("touch").arg(&modules).status();
+    }
+    Ok(())
+}
+
+fn build_spa() -> Result {
+    step("build the SPA (trunk build --release)", cmd("trunk").args(["build", "--release"]).env("TRUNK_SKIP_VERSION_CHECK", "true"))
+}
+
+fn run(args: &[String]) -> Result {
+    setup()?;
+    build_spa()?;
+    let mut command = cmd("cargo");
+    command.args(["run", "--package", "ayuda-server", "--bin", "ayuda"]);
+    if !args.iter().any(|a| a == "--debug") {
+        command.arg("--release");
+    }
+    command.args(["--", "serve"]);
+    if args.iter().any(|a| a == "--demo") {
+        command.arg("--demo");
+    }
+    if env::var_os("AYUDA_DIST_DIR").is_none() {
+        command.env("AYUDA_DIST_DIR", root().join("dist"));
+    }
+    step("ayuda serve", &mut command)
+}
+
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
+    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+}
+
+/// A background process stopped when dropped.
+struct Background(Child);
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn wait_for_port(port: u16, what: &str) -> Result {
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(format!("{what} did not start on port {port}"))
+}
+
+/// Starts maildev (SMTP sink with a REST API) on free ports.
+fn start_maildev() -> Result<(Background, u16, u16)> {
+    let smtp = free_port()?;
+    let web = free_port()?;
+    let child = cmd(&tools_dir().join("node_modules/.bin/maildev").display().to_string())
+        .args(["--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "-s", &smtp.to_string(), "-w", &web.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start maildev: {e}"))?;
+    let guard = Background(child);
+    wait_for_port(smtp, "maildev SMTP")?;
+    wait_for_port(web, "maildev web")?;
+    Ok((guard, smtp, web))
+}
+
+/// PostgreSQL on 127.0.0.1:5432, started from the machine's cluster if it is down.
+fn ensure_postgres() -> Result<String> {
+    let url = env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let ready = || cmd("pg_isready").args(["-h", "127.0.0.1", "-p", "5432"]).stdout(Stdio::null()).status().is_ok_and(|s| s.success());
+    if ready() {
+        return Ok(url);
+    }
+    if let Some(version) = std::fs::read_dir("/etc/postgresql").ok().and_then(|mut d| d.next()).and_then(|e| e.ok()) {
+        let version = version.file_name().to_string_lossy().into_owned();
+        let _ = cmd("pg_ctlcluster").args(["--skip-systemctl-redirect", &version, "main", "start"]).status();
+        for _ in 0..50 {
+            if ready() {
+                return Ok(url);
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+    Err("PostgreSQL is not answering on 127.0.0.1:5432 and could not be started; set TEST_POSTGRES_URL".into())
+}
+
+fn test(args: &[String]) -> Result {
+    let started = Instant::now();
+    setup()?;
+    let filter: Vec<&str> = args.iter().map(String::as_str).collect();
+    step("cargo fmt --check", cmd("cargo").args(["fmt", "--all", "--", "--check"]))?;
+    step("clippy (server crates)", cmd("cargo").args(["clippy", "--all-targets", "--", "-D", "warnings"]))?;
+    step(
+        "clippy (SPA, wasm32)",
+        cmd("cargo").args(["clippy", "-p", "ayuda-frontend", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"]),
+    )?;
+    build_spa()?;
+
+    let (_maildev, smtp, web) = start_maildev()?;
+    let postgres = ensure_postgres()?;
+    let nextest = output_of("cargo", &["nextest", "--version"]).is_some();
+    let run_tests = |label: &str, database: Option<&str>, packages: &[&str]| -> Result {
+        let mut command = cmd("cargo");
+        if nextest {
+            command.args(["nextest", "run", "--no-fail-fast", "--test-threads", "4"]);
+        } else {
+            command.args(["test", "--no-fail-fast"]);
+        }
+        for package in packages {
+            command.args(["--package", package]);
+        }
+        if !filter.is_empty() {
+            if !nextest {
+                command.arg("--");
+            }
+            command.args(&filter);
+        }
+        command
+            .env("TEST_SMTP_URL", format!("smtp://127.0.0.1:{smtp}"))
+            .env("TEST_MAILDEV_URL", format!("http://127.0.0.1:{web}"));
+        match database {
+            Some(url) => command.env("TEST_DATABASE_URL", url),
+            None => command.env_remove("TEST_DATABASE_URL"),
+        };
+        step(label, &mut command)
+    };
+    // Unit tests and API tests on SQLite, then the API tests again on PostgreSQL.
+    run_tests("tests on SQLite", None, &[])?;
+    run_tests("API tests on PostgreSQL", Some(&postgres), &["ayuda-tests"])?;
+    println!("==> all tests passed in {:.0}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
