@@ -11,7 +11,12 @@ fn main() {
 
 /// The browser's preferred language, if it is one Ayuda speaks.
 fn browser_locale() -> Locale {
-    window().navigator().language().as_deref().and_then(Locale::parse).unwrap_or_default()
+    window()
+        .navigator()
+        .language()
+        .as_deref()
+        .and_then(Locale::parse)
+        .unwrap_or_default()
 }
 
 /// Texts of the shell in both languages.

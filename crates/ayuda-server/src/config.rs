@@ -421,10 +421,10 @@ impl Settings {
             Err(_) => Settings::default(),
         };
         for (name, _, _, set) in ENV_VARS {
-            if let Ok(value) = std::env::var(name) {
-                if !value.is_empty() {
-                    set(&mut settings, value).with_context(|| format!("invalid {name}"))?;
-                }
+            if let Ok(value) = std::env::var(name)
+                && !value.is_empty()
+            {
+                set(&mut settings, value).with_context(|| format!("invalid {name}"))?;
             }
         }
         settings.check()?;

@@ -10,8 +10,18 @@ use crate::state::AppState;
 /// Password of every demo account.
 pub const DEMO_PASSWORD: &str = "ayuda-demo";
 
-/// The demo people: (email, name, username, phone, role, locale).
-const PEOPLE: &[(&str, &str, Option<&str>, Option<&str>, Role, Locale)] = &[
+/// One demo person: email, name, username, phone, role, language.
+type Person = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    Role,
+    Locale,
+);
+
+/// The demo people.
+const PEOPLE: &[Person] = &[
     (
         "admin@demo.ayuda",
         "Admin Demo",

@@ -208,6 +208,9 @@ fn app(
                     .finish()
             }),
         )
+        // Unmatched paths inside a scope (`/api/v1/...`) go to the app's default service;
+        // other `/api/...` paths to this scope's; everything else to the SPA.
+        .default_service(web::to(api_fallback))
         .service(web::scope("/api").default_service(web::to(api_fallback)))
         .service(spa::service(dist))
 }

@@ -37,7 +37,10 @@ fn main() -> ExitCode {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap_or_else(|_| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap_or_else(|_| PathBuf::from("."))
 }
 
 fn tools_dir() -> PathBuf {
@@ -47,12 +50,22 @@ fn tools_dir() -> PathBuf {
 /// PATH with the npm tools first (binaryen's wasm-opt must win over any other).
 fn tool_path() -> String {
     let bin = tools_dir().join("node_modules/.bin");
-    let cargo_bin = env::var("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|_| home().join(".cargo")).join("bin");
-    format!("{}:{}:{}", bin.display(), cargo_bin.display(), env::var("PATH").unwrap_or_default())
+    let cargo_bin = env::var("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| home().join(".cargo"))
+        .join("bin");
+    format!(
+        "{}:{}:{}",
+        bin.display(),
+        cargo_bin.display(),
+        env::var("PATH").unwrap_or_default()
+    )
 }
 
 fn home() -> PathBuf {
-    env::var("HOME").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("/root"))
+    env::var("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from("/root"))
 }
 
 fn cmd(program: &str) -> Command {
@@ -64,7 +77,9 @@ fn cmd(program: &str) -> Command {
 fn step(name: &str, command: &mut Command) -> Result {
     let started = Instant::now();
     println!("==> {name}");
-    let status = command.status().map_err(|e| format!("{name}: cannot start: {e}"))?;
+    let status = command
+        .status()
+        .map_err(|e| format!("{name}: cannot start: {e}"))?;
     if !status.success() {
         return Err(format!("{name} failed ({status})"));
     }
@@ -73,19 +88,26 @@ fn step(name: &str, command: &mut Command) -> Result {
 }
 
 fn output_of(program: &str, args: &[&str]) -> Option<String> {
-    let out = cmd(program).args(args).stderr(Stdio::null()).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    let out = cmd(program)
+        .args(args)
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// The wasm-bindgen version Cargo.lock pins (the CLI must match it exactly).
 fn locked_wasm_bindgen() -> Result<String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line == "name = \"wasm-bindgen\"" {
-            if let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
-                return Ok(version.trim_end_matches('"').to_owned());
-            }
+        if line == "name = \"wasm-bindgen\""
+            && let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(version.trim_end_matches('"').to_owned());
         }
     }
     Err("wasm-bindgen not found in Cargo.lock".into())
@@ -94,23 +116,38 @@ fn locked_wasm_bindgen() -> Result<String> {
 /// Installs whatever the builds and tests need and is missing.
 fn setup() -> Result {
     let targets = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
-    if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
-        step("install the wasm32 target", cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    if !targets
+        .lines()
+        .any(|t| t.trim() == "wasm32-unknown-unknown")
+    {
+        step(
+            "install the wasm32 target",
+            cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]),
+        )?;
     }
     let trunk = output_of("trunk", &["--version"]).unwrap_or_default();
     if !trunk.contains(TRUNK_VERSION) {
         // 0.22 needs a newer rustc than this toolchain; --locked builds with its tested deps.
-        step("install Trunk", cmd("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
+        step(
+            "install Trunk",
+            cmd("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]),
+        )?;
     }
     let wanted = locked_wasm_bindgen()?;
     let bindgen = output_of("wasm-bindgen", &["--version"]).unwrap_or_default();
     if !bindgen.split_whitespace().any(|w| w == wanted) {
         // Not --locked: its lockfile names crate versions the registry mirror may lack.
-        step("install wasm-bindgen-cli", cmd("cargo").args(["install", "wasm-bindgen-cli", "--version", &wanted]))?;
+        step(
+            "install wasm-bindgen-cli",
+            cmd("cargo").args(["install", "wasm-bindgen-cli", "--version", &wanted]),
+        )?;
     }
     let modules = tools_dir().join("node_modules");
     let lock = tools_dir().join("package-lock.json");
-    let stale = match (std::fs::metadata(&modules).and_then(|m| m.modified()), std::fs::metadata(&lock).and_then(|m| m.modified())) {
+    let stale = match (
+        std::fs::metadata(&modules).and_then(|m| m.modified()),
+        std::fs::metadata(&lock).and_then(|m| m.modified()),
+    ) {
         (Ok(installed), Ok(locked)) => locked > installed,
         _ => true,
     };
@@ -130,7 +167,12 @@ fn setup() -> Result {
 }
 
 fn build_spa() -> Result {
-    step("build the SPA (trunk build --release)", cmd("trunk").args(["build", "--release"]).env("TRUNK_SKIP_VERSION_CHECK", "true"))
+    step(
+        "build the SPA (trunk build --release)",
+        cmd("trunk")
+            .args(["build", "--release"])
+            .env("TRUNK_SKIP_VERSION_CHECK", "true"),
+    )
 }
 
 fn run(args: &[String]) -> Result {
@@ -153,7 +195,10 @@ fn run(args: &[String]) -> Result {
 
 fn free_port() -> Result<u16> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
-    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
 }
 
 /// A background process stopped when dropped.
@@ -180,12 +225,24 @@ fn wait_for_port(port: u16, what: &str) -> Result {
 fn start_maildev() -> Result<(Background, u16, u16)> {
     let smtp = free_port()?;
     let web = free_port()?;
-    let child = cmd(&tools_dir().join("node_modules/.bin/maildev").display().to_string())
-        .args(["--ip", "127.0.0.1", "--web-ip", "127.0.0.1", "-s", &smtp.to_string(), "-w", &web.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| format!("cannot start maildev: {e}"))?;
+    let child = cmd(&tools_dir()
+        .join("node_modules/.bin/maildev")
+        .display()
+        .to_string())
+    .args([
+        "--ip",
+        "127.0.0.1",
+        "--web-ip",
+        "127.0.0.1",
+        "-s",
+        &smtp.to_string(),
+        "-w",
+        &web.to_string(),
+    ])
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .map_err(|e| format!("cannot start maildev: {e}"))?;
     let guard = Background(child);
     wait_for_port(smtp, "maildev SMTP")?;
     wait_for_port(web, "maildev web")?;
@@ -194,14 +251,27 @@ fn start_maildev() -> Result<(Background, u16, u16)> {
 
 /// PostgreSQL on 127.0.0.1:5432, started from the machine's cluster if it is down.
 fn ensure_postgres() -> Result<String> {
-    let url = env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let ready = || cmd("pg_isready").args(["-h", "127.0.0.1", "-p", "5432"]).stdout(Stdio::null()).status().is_ok_and(|s| s.success());
+    let url = env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let ready = || {
+        cmd("pg_isready")
+            .args(["-h", "127.0.0.1", "-p", "5432"])
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
     if ready() {
         return Ok(url);
     }
-    if let Some(version) = std::fs::read_dir("/etc/postgresql").ok().and_then(|mut d| d.next()).and_then(|e| e.ok()) {
+    if let Some(version) = std::fs::read_dir("/etc/postgresql")
+        .ok()
+        .and_then(|mut d| d.next())
+        .and_then(|e| e.ok())
+    {
         let version = version.file_name().to_string_lossy().into_owned();
-        let _ = cmd("pg_ctlcluster").args(["--skip-systemctl-redirect", &version, "main", "start"]).status();
+        let _ = cmd("pg_ctlcluster")
+            .args(["--skip-systemctl-redirect", &version, "main", "start"])
+            .status();
         for _ in 0..50 {
             if ready() {
                 return Ok(url);
@@ -216,11 +286,26 @@ fn test(args: &[String]) -> Result {
     let started = Instant::now();
     setup()?;
     let filter: Vec<&str> = args.iter().map(String::as_str).collect();
-    step("cargo fmt --check", cmd("cargo").args(["fmt", "--all", "--", "--check"]))?;
-    step("clippy (server crates)", cmd("cargo").args(["clippy", "--all-targets", "--", "-D", "warnings"]))?;
+    step(
+        "cargo fmt --check",
+        cmd("cargo").args(["fmt", "--all", "--", "--check"]),
+    )?;
+    step(
+        "clippy (server crates)",
+        cmd("cargo").args(["clippy", "--all-targets", "--", "-D", "warnings"]),
+    )?;
     step(
         "clippy (SPA, wasm32)",
-        cmd("cargo").args(["clippy", "-p", "ayuda-frontend", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"]),
+        cmd("cargo").args([
+            "clippy",
+            "-p",
+            "ayuda-frontend",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ]),
     )?;
     build_spa()?;
 
@@ -255,6 +340,9 @@ fn test(args: &[String]) -> Result {
     // Unit tests and API tests on SQLite, then the API tests again on PostgreSQL.
     run_tests("tests on SQLite", None, &[])?;
     run_tests("API tests on PostgreSQL", Some(&postgres), &["ayuda-tests"])?;
-    println!("==> all tests passed in {:.0}s", started.elapsed().as_secs_f64());
+    println!(
+        "==> all tests passed in {:.0}s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
