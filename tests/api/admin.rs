@@ -209,3 +209,37 @@ async fn the_user_list_pages_by_cursor_without_gaps_or_repeats() {
     assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 6, "no repeats");
     assert!(seen.windows(2).all(|w| w[0] > w[1]), "newest first");
 }
+
+#[tokio::test]
+async fn invalid_new_users_are_refused_field_by_field() {
+    let app = spawn_app().await;
+    let admin = app.user(Role::Admin).await;
+    let res = app
+        .post_as(
+            &admin.access_token,
+            "/api/v1/users",
+            &json!({"email": "nope", "name": " ", "role": "agent"}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(
+        crate::helpers::app::error_fields(&problem),
+        vec!["email", "name"]
+    );
+    let res = app
+        .post_as(
+            &admin.access_token,
+            "/api/v1/users",
+            &json!({"email": "x@example.com", "name": "X", "role": "root"}),
+        )
+        .await;
+    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    // Nothing was created by the refused requests.
+    let page: Page<User> = app
+        .get_as(&admin.access_token, "/api/v1/users")
+        .await
+        .json()
+        .await
+        .expect("page");
+    assert!(page.items.iter().all(|u| u.email != "x@example.com"));
+}
