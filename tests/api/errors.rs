@@ -164,6 +164,7 @@ async fn unknown_routes_and_methods_answer_problem_json() {
         .send()
         .await
         .expect("request");
+    assert_eq!(allow_header(&res), "POST");
     assert_problem(res, StatusCode::METHOD_NOT_ALLOWED).await;
     let res = app
         .api
@@ -171,6 +172,15 @@ async fn unknown_routes_and_methods_answer_problem_json() {
         .send()
         .await
         .expect("request");
+    assert_eq!(allow_header(&res), "GET, PATCH");
+    assert_problem(res, StatusCode::METHOD_NOT_ALLOWED).await;
+    let res = app
+        .api
+        .delete(app.url("/api/v1/users/42"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(allow_header(&res), "GET, PATCH");
     assert_problem(res, StatusCode::METHOD_NOT_ALLOWED).await;
 }
 
@@ -224,4 +234,26 @@ async fn the_spa_is_served_for_client_side_routes_but_not_for_api_paths() {
         assert!(res.text().await.unwrap_or_default().contains("Ayuda SPA"));
     }
     assert_problem(app.get("/api/v1/tickets-typo").await, StatusCode::NOT_FOUND).await;
+}
+
+fn allow_header(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("allow")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn without_a_built_spa_browsers_get_a_page_that_says_how_to_build_it() {
+    let app = crate::helpers::spawn_app_with(|s| s.dist_dir = "/nonexistent/dist".into()).await;
+    let res = app.get("/tickets").await;
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(
+        res.text()
+            .await
+            .unwrap_or_default()
+            .contains("cargo xtask run")
+    );
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
 }

@@ -2,7 +2,7 @@
 //!
 //! Values are HTML-escaped in the HTML part; the plain-text part carries them as they are.
 
-use ayuda_types::Locale;
+use ayuda_types::{Locale, Role};
 
 /// An email ready for the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,8 +35,8 @@ pub enum Template<'a> {
         link: &'a str,
         /// Hours the link stays valid.
         valid_hours: u64,
-        /// Role given to the account, as a word in the recipient's language.
-        role: &'a str,
+        /// Role given to the account.
+        role: Role,
     },
     /// Someone asked to register an address that already has an account.
     AlreadyRegistered {
@@ -105,12 +105,22 @@ impl Template<'_> {
             } => {
                 let subject = pick("Te han invitado a Ayuda", "You have been invited to Ayuda");
                 let intro = if es {
+                    let role = match role {
+                        Role::Admin => "administrador",
+                        Role::Agent => "agente",
+                        Role::Customer => "cliente",
+                    };
                     format!(
                         "Un administrador te ha creado una cuenta de {role}. Elige una contraseña para empezar."
                     )
                 } else {
+                    let role = match role {
+                        Role::Admin => "an admin",
+                        Role::Agent => "an agent",
+                        Role::Customer => "a customer",
+                    };
                     format!(
-                        "An administrator has created an {role} account for you. Choose a password to get started."
+                        "An administrator has created {role} account for you. Choose a password to get started."
                     )
                 };
                 let action = pick("Aceptar la invitación", "Accept the invitation");
@@ -262,6 +272,22 @@ mod tests {
         assert!(es.text.contains("http://x/activate?token=abc"));
         assert!(en.html.contains("href=\"http://x/activate?token=abc\""));
         assert!(es.text.contains("72 horas"));
+    }
+
+    #[test]
+    fn invitations_name_the_role_in_the_recipients_language() {
+        let t = Template::Invitation {
+            name: "Tom",
+            link: "http://x",
+            valid_hours: 72,
+            role: Role::Customer,
+        };
+        assert!(
+            t.compose(Locale::En)
+                .text
+                .contains("created a customer account")
+        );
+        assert!(t.compose(Locale::Es).text.contains("una cuenta de cliente"));
     }
 
     #[test]

@@ -10,8 +10,7 @@ use ayuda_domain::{Email, LoginId, Password};
 use ayuda_mail::Template;
 use ayuda_types::validate::normalize_phone;
 use ayuda_types::{
-    CreateUser, Locale, LoginRequest, LoginResponse, RegisterRequest, Role, SetPasswordRequest,
-    UpdateUser,
+    CreateUser, LoginRequest, LoginResponse, RegisterRequest, Role, SetPasswordRequest, UpdateUser,
 };
 use chrono::{Duration, Utc};
 
@@ -38,6 +37,18 @@ fn password_of(state: &AppState, raw: &str) -> ApiResult<Password> {
 /// an active account gets a note that it already exists.
 pub async fn register(state: &AppState, req: RegisterRequest) -> ApiResult<()> {
     let email = email_of(&req.email)?;
+    // A concurrent registration may take the email, username or phone between our check
+    // and our insert (PostgreSQL); the second attempt then sees it and answers accordingly.
+    if !register_once(state, &req, &email).await? {
+        register_once(state, &req, &email).await?;
+    }
+    state.outbox_wake.notify_one();
+    Ok(())
+}
+
+/// One attempt of [`register`]; `Ok(false)` when a concurrent insert won the race and
+/// nothing was stored.
+async fn register_once(state: &AppState, req: &RegisterRequest, email: &Email) -> ApiResult<bool> {
     let settings = &state.settings;
     let now = Utc::now();
     let txn = ayuda_db::begin_write(&state.db).await?;
@@ -55,7 +66,7 @@ pub async fn register(state: &AppState, req: RegisterRequest) -> ApiResult<()> {
         None => {
             // A taken username or phone is left out rather than refused: refusing would tell
             // the caller that someone else uses it.
-            let username = match req.username.map(|u| u.trim().to_lowercase()) {
+            let username = match req.username.as_deref().map(|u| u.trim().to_lowercase()) {
                 Some(u) if !users::username_taken(&txn, &u).await? => Some(u),
                 _ => None,
             };
@@ -74,15 +85,13 @@ pub async fn register(state: &AppState, req: RegisterRequest) -> ApiResult<()> {
             };
             match users::insert(&txn, new, now).await {
                 Ok(user) => send_activation(&txn, state, &user, false).await?,
-                // A concurrent registration of the same address won the race: same answer.
-                Err(e) if ayuda_db::is_unique_violation(&e) => return Ok(()),
+                Err(e) if ayuda_db::is_unique_violation(&e) => return Ok(false),
                 Err(e) => return Err(e.into()),
             }
         }
     }
     txn.commit().await?;
-    state.outbox_wake.notify_one();
-    Ok(())
+    Ok(true)
 }
 
 /// Issues an activation token and queues the welcome (or invitation) email with its link.
@@ -107,20 +116,11 @@ async fn send_activation(
     .await?;
     let url = link(settings, &format!("/activate?token={token}"));
     let template = if invitation {
-        let es = user.locale == Locale::Es.as_str();
-        let role = match (users::role_of(user), es) {
-            (Role::Admin, true) => "administrador",
-            (Role::Agent, true) => "agente",
-            (Role::Customer, true) => "cliente",
-            (Role::Admin, false) => "admin",
-            (Role::Agent, false) => "agent",
-            (Role::Customer, false) => "customer",
-        };
         Template::Invitation {
             name: &user.name,
             link: &url,
             valid_hours: hours,
-            role,
+            role: users::role_of(user),
         }
     } else {
         Template::Welcome {

@@ -32,9 +32,12 @@ pub enum ApiError {
     /// 404: does not exist, or is not yours.
     #[error("not found")]
     NotFound,
-    /// 405: the path exists, the method does not.
+    /// 405: the path exists, the method does not; `allow` lists the methods it has.
     #[error("method not allowed")]
-    MethodNotAllowed,
+    MethodNotAllowed {
+        /// Value of the `Allow` header, when known.
+        allow: Option<String>,
+    },
     /// 409: conflicts with the current state.
     #[error("{0}")]
     Conflict(String),
@@ -80,7 +83,7 @@ impl ApiError {
             Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized", "Unauthorized"),
             Forbidden => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
             NotFound => (StatusCode::NOT_FOUND, "not-found", "Not found"),
-            MethodNotAllowed => (
+            MethodNotAllowed { .. } => (
                 StatusCode::METHOD_NOT_ALLOWED,
                 "method-not-allowed",
                 "Method not allowed",
@@ -159,6 +162,9 @@ impl ResponseError for ApiError {
             ApiError::Unauthorized(_) => {
                 response
                     .insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+            }
+            ApiError::MethodNotAllowed { allow: Some(allow) } => {
+                response.insert_header((header::ALLOW, allow.as_str()));
             }
             _ => {}
         }

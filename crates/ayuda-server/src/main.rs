@@ -74,11 +74,10 @@ async fn main() -> anyhow::Result<()> {
     telemetry::init_logs(settings.log_format == "json");
     match command {
         Command::Serve { demo } => {
-            if demo {
-                let state = startup::build_state(settings.clone()).await?;
-                println!("{}", demo::load(&state).await?);
-            }
             let app = Application::build(settings).await?;
+            if demo {
+                println!("{}", demo::load(app.state()).await?);
+            }
             app.run_until_stopped().await
         }
         Command::Migrate => {

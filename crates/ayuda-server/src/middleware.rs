@@ -14,48 +14,44 @@ use ayuda_types::ProblemDetails;
 use crate::error::{ApiError, PROBLEM_JSON};
 
 /// Turns any error response that is not already problem+json (actix's own 404, 405, 413
-/// from payload limits, ...) into one, keeping its status.
+/// from payload limits, ...) into one, keeping its status. HTML error pages are meant for
+/// browsers (the SPA's "not built" page) and pass through.
 pub fn problem_fallback<B: MessageBody>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_problem = res
+    let passes_through = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(PROBLEM_JSON));
-    if is_problem {
+        .is_some_and(|v| v.starts_with(PROBLEM_JSON) || v.starts_with("text/html"));
+    if passes_through {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let status = res.status();
-    let allow = res.headers().get(header::ALLOW).cloned();
+    let allow = res
+        .headers()
+        .get(header::ALLOW)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let (req, _) = res.into_parts();
-    let api_error = match status.as_u16() {
-        404 => Some(ApiError::NotFound),
-        405 => Some(ApiError::MethodNotAllowed),
-        413 => Some(ApiError::PayloadTooLarge(
-            "the request body is too large".into(),
-        )),
-        415 => Some(ApiError::UnsupportedMediaType(
-            "unsupported content type".into(),
-        )),
-        _ => None,
+    let response = match status.as_u16() {
+        404 => ApiError::NotFound.error_response(),
+        405 => ApiError::MethodNotAllowed { allow }.error_response(),
+        413 => ApiError::PayloadTooLarge("the request body is too large".into()).error_response(),
+        415 => ApiError::UnsupportedMediaType("unsupported content type".into()).error_response(),
+        _ => {
+            let reason = status.canonical_reason().unwrap_or("Error");
+            HttpResponse::build(status)
+                .content_type(PROBLEM_JSON)
+                .json(ProblemDetails {
+                    r#type: "about:blank".into(),
+                    title: reason.into(),
+                    status: status.as_u16(),
+                    detail: reason.to_lowercase(),
+                    errors: None,
+                })
+        }
     };
-    let problem = match api_error {
-        Some(e) => e.problem(),
-        None => ProblemDetails {
-            r#type: "about:blank".into(),
-            title: status.canonical_reason().unwrap_or("Error").into(),
-            status: status.as_u16(),
-            detail: status.canonical_reason().unwrap_or("Error").to_lowercase(),
-            errors: None,
-        },
-    };
-    let mut builder = HttpResponse::build(status);
-    builder.content_type(PROBLEM_JSON);
-    if let Some(allow) = allow {
-        builder.insert_header((header::ALLOW, allow));
-    }
-    let response = builder.json(problem);
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(req, response).map_into_right_body(),
     ))

@@ -113,6 +113,12 @@ impl Application {
         if settings.public_url.is_none() {
             settings.public_url = Some(format!("http://{local}"));
         }
+        if !settings.dist_dir.join("index.html").is_file() {
+            tracing::warn!(
+                dist_dir = %settings.dist_dir.display(),
+                "the web app is not built there; `cargo xtask run` builds it (or set AYUDA_DIST_DIR)"
+            );
+        }
         let state = build_state(settings).await?;
         accounts::bootstrap_admin(&state).await?;
         let settings = state.settings.clone();
@@ -217,13 +223,10 @@ fn app(
 
 /// Unmatched `/api` requests: 405 when the path is documented for other methods, else 404.
 async fn api_fallback(req: actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
-    match KNOWN_PATHS.allowed_methods(req.path()) {
-        Some(allow) => Ok(HttpResponse::MethodNotAllowed()
-            .insert_header((actix_web::http::header::ALLOW, allow))
-            .content_type(crate::error::PROBLEM_JSON)
-            .json(ApiError::MethodNotAllowed.problem())),
-        None => Err(ApiError::NotFound),
-    }
+    Err(match KNOWN_PATHS.allowed_methods(req.path()) {
+        Some(allow) => ApiError::MethodNotAllowed { allow: Some(allow) },
+        None => ApiError::NotFound,
+    })
 }
 
 /// The documented path templates and their methods, taken from the OpenAPI document (every

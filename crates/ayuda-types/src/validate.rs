@@ -34,7 +34,7 @@ pub fn username(value: &str) -> Result<(), ValidationError> {
             "must be 3 to 40 letters, digits, '.', '_' or '-', starting with a letter or digit",
         ));
     }
-    // A username that looks like a phone number or an email would make login ambiguous.
+    // An all-digit username reads like a phone number to people typing it at login.
     if value.chars().all(|c| c.is_ascii_digit()) {
         return Err(error("username", "must contain at least one letter"));
     }

@@ -142,16 +142,12 @@ fn setup() -> Result {
             cmd("cargo").args(["install", "wasm-bindgen-cli", "--version", &wanted]),
         )?;
     }
-    let modules = tools_dir().join("node_modules");
-    let lock = tools_dir().join("package-lock.json");
-    let stale = match (
-        std::fs::metadata(&modules).and_then(|m| m.modified()),
-        std::fs::metadata(&lock).and_then(|m| m.modified()),
-    ) {
-        (Ok(installed), Ok(locked)) => locked > installed,
-        _ => true,
-    };
-    if stale {
+    // npm writes node_modules/.package-lock.json on every install: the tools are current
+    // while it is newer than the committed lockfile.
+    let installed = tools_dir().join("node_modules/.package-lock.json");
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let locked = modified(&tools_dir().join("package-lock.json"));
+    if modified(&installed).is_none_or(|i| locked.is_some_and(|l| l > i)) {
         step(
             "install npm tools (tests/e2e)",
             cmd("npm")
@@ -159,9 +155,6 @@ fn setup() -> Result {
                 .current_dir(tools_dir())
                 .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
         )?;
-        // npm ci keeps the folder's old mtime when nothing changed; mark the install.
-        let _ = std::fs::write(modules.join(".xtask-installed"), "");
-        let _ = Command::new("touch").arg(&modules).status();
     }
     Ok(())
 }
@@ -249,10 +242,13 @@ fn start_maildev() -> Result<(Background, u16, u16)> {
     Ok((guard, smtp, web))
 }
 
-/// PostgreSQL on 127.0.0.1:5432, started from the machine's cluster if it is down.
+/// PostgreSQL for the tests: `TEST_POSTGRES_URL` as given, or the machine's server on
+/// 127.0.0.1:5432, whose cluster is started if it is down.
 fn ensure_postgres() -> Result<String> {
-    let url = env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    if let Ok(url) = env::var("TEST_POSTGRES_URL") {
+        return Ok(url);
+    }
+    let url = "postgres://postgres@127.0.0.1:5432/postgres".to_owned();
     let ready = || {
         cmd("pg_isready")
             .args(["-h", "127.0.0.1", "-p", "5432"])

@@ -2,6 +2,7 @@
 
 use std::sync::LazyLock;
 
+use ayuda_server::state::AppState;
 use ayuda_server::{Application, Settings};
 use ayuda_types::{LoginResponse, Role};
 use reqwest::{Response, StatusCode};
@@ -18,8 +19,8 @@ pub struct TestApp {
     pub api: reqwest::Client,
     /// The server's database.
     pub db: ayuda_db::DatabaseConnection,
-    /// Settings the server runs with.
-    pub settings: Settings,
+    /// The server's shared state (settings, database, keys).
+    pub state: AppState,
     _data_dir: tempfile::TempDir,
     _pg: Option<PgDatabase>,
 }
@@ -66,23 +67,18 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
         ..Settings::default()
     };
     change(&mut settings);
-    let app = Application::build(settings.clone())
-        .await
-        .expect("build app");
-    let port = app.port();
-    let db = app.state().db.clone();
+    let app = Application::build(settings).await.expect("build app");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
-    let address = format!("http://127.0.0.1:{port}");
-    // Emails link to the public URL; with port 0 it is only known now.
-    settings.public_url = Some(address.clone());
     TestApp {
         address,
         api: reqwest::Client::builder()
             .cookie_store(true)
             .build()
             .expect("client"),
-        db,
-        settings,
+        db: state.db.clone(),
+        state,
         _data_dir: data_dir,
         _pg: pg,
     }
@@ -167,16 +163,10 @@ impl TestApp {
     pub async fn user(&self, role: Role) -> LoginResponse {
         let email = format!(
             "{}-{}@example.com",
-            role_name(role),
+            role.as_str(),
             uuid::Uuid::new_v4().simple()
         );
-        let state = ayuda_server::startup::build_state(Settings {
-            database_url: Some(self.settings.database_url()),
-            ..self.settings.clone()
-        })
-        .await
-        .expect("state");
-        let user = ayuda_server::accounts::ensure_admin(&state, &email, PASSWORD, "Test User")
+        let user = ayuda_server::accounts::ensure_admin(&self.state, &email, PASSWORD, "Test User")
             .await
             .expect("user");
         if role != Role::Admin {
@@ -198,10 +188,6 @@ impl TestApp {
         assert_eq!(res.status(), StatusCode::OK, "login as {login}");
         res.json().await.expect("login response")
     }
-}
-
-fn role_name(role: Role) -> &'static str {
-    role.as_str()
 }
 
 /// Asserts a problem+json answer with this status and returns its body.
@@ -254,12 +240,10 @@ impl PgDatabase {
             .execute(&mut conn)
             .await
             .expect("create test database");
-        let url = match base.rsplit_once('/') {
-            Some((server, _)) if server.contains("://") && !server.ends_with('/') => {
-                format!("{server}/{name}")
-            }
-            _ => format!("{}/{name}", base.trim_end_matches('/')),
-        };
+        // Same server and credentials, the new database's name as the path.
+        let mut url = url::Url::parse(base).expect("TEST_DATABASE_URL is a URL");
+        url.set_path(&name);
+        let url = url.to_string();
         Self {
             url,
             base: base.to_owned(),

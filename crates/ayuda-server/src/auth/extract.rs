@@ -31,15 +31,6 @@ impl AuthUser {
             Err(ApiError::Forbidden)
         }
     }
-
-    /// 403 unless the user is an agent or an admin.
-    pub fn require_staff(&self) -> ApiResult<()> {
-        if self.role().is_staff() {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden)
-        }
-    }
 }
 
 impl FromRequest for AuthUser {
