@@ -9,8 +9,10 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod columns;
 mod m20261122_000001_accounts;
 mod m20261122_000002_outbox;
+mod m20261122_000003_tickets;
 
 /// Applies Ayuda's migrations.
 pub struct Migrator;
@@ -21,6 +23,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_accounts::Migration),
             Box::new(m20261122_000002_outbox::Migration),
+            Box::new(m20261122_000003_tickets::Migration),
         ]
     }
 }

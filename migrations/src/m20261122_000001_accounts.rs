@@ -2,6 +2,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::columns::{id_col, ts, ts_null};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -45,29 +47,6 @@ enum RefreshTokens {
     UsedAt,
     RevokedAt,
     CreatedAt,
-}
-
-fn id_col<T: IntoIden>(col: T) -> ColumnDef {
-    ColumnDef::new(col)
-        .big_integer()
-        .not_null()
-        .auto_increment()
-        .primary_key()
-        .to_owned()
-}
-
-fn ts<T: IntoIden>(col: T) -> ColumnDef {
-    ColumnDef::new(col)
-        .timestamp_with_time_zone()
-        .not_null()
-        .to_owned()
-}
-
-fn ts_null<T: IntoIden>(col: T) -> ColumnDef {
-    ColumnDef::new(col)
-        .timestamp_with_time_zone()
-        .null()
-        .to_owned()
 }
 
 #[async_trait::async_trait]

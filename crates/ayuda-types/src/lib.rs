@@ -7,10 +7,12 @@
 pub mod auth;
 pub mod page;
 pub mod problem;
+pub mod tickets;
 pub mod users;
 pub mod validate;
 
 pub use auth::*;
 pub use page::*;
 pub use problem::*;
+pub use tickets::*;
 pub use users::*;

@@ -8,13 +8,24 @@ fn error(code: &'static str, message: &'static str) -> ValidationError {
     ValidationError::new(code).with_message(message.into())
 }
 
-/// A display name: not blank and free of control characters.
+/// A display name: one line of text (see [`single_line`]).
 pub fn display_name(value: &str) -> Result<(), ValidationError> {
-    if value.trim().is_empty() {
-        return Err(error("blank", "must not be blank"));
-    }
+    single_line(value)
+}
+
+/// One line of text (a name, a title): not blank and free of control characters.
+pub fn single_line(value: &str) -> Result<(), ValidationError> {
+    not_blank(value)?;
     if value.chars().any(char::is_control) {
         return Err(error("control", "must not contain control characters"));
+    }
+    Ok(())
+}
+
+/// Free text (a description, a reply): something other than whitespace.
+pub fn not_blank(value: &str) -> Result<(), ValidationError> {
+    if value.trim().is_empty() {
+        return Err(error("blank", "must not be blank"));
     }
     Ok(())
 }

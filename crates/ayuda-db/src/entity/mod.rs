@@ -1,6 +1,12 @@
 //! sea-orm entities, one per table. Callers outside this crate use the repository modules.
 
+pub mod attachment;
 pub mod auth_token;
 pub mod outbox_email;
 pub mod refresh_token;
+pub mod ticket;
+pub mod ticket_event;
+pub mod ticket_message;
+pub mod ticket_type;
+pub mod type_subscription;
 pub mod user;

@@ -1,0 +1,459 @@
+//! Ticket types, tickets, replies, attachments and the audit trail (SPEC sections 4 and 5).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use validator::Validate;
+
+use crate::Role;
+
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            /// Every value, in lifecycle or severity order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The wire and database name.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+
+            /// Parses the wire and database name.
+            pub fn parse(value: &str) -> Option<Self> {
+                match value {
+                    $($text => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+wire_enum! {
+    /// Where a ticket is in its lifecycle (SPEC section 5).
+    TicketStatus {
+        /// Just created, nobody has worked it yet.
+        New = "new",
+        /// Being worked, or the customer wrote again.
+        Open = "open",
+        /// An agent answered and waits for the customer.
+        Pending = "pending",
+        /// Solved; closes by itself after the configured days.
+        Resolved = "resolved",
+        /// Final; a reply opens a new linked ticket.
+        Closed = "closed",
+    }
+}
+
+wire_enum! {
+    /// How urgent a ticket is.
+    Priority {
+        /// Whenever there is time.
+        Low = "low",
+        /// The default.
+        Normal = "normal",
+        /// Before normal ones.
+        High = "high",
+        /// Drop everything.
+        Urgent = "urgent",
+    }
+}
+
+wire_enum! {
+    /// How a ticket or message reached Ayuda.
+    Channel {
+        /// The portal / SPA.
+        Web = "web",
+        /// The support mailbox.
+        Email = "email",
+        /// Live chat.
+        Chat = "chat",
+        /// The REST API by an integrator.
+        Api = "api",
+    }
+}
+
+/// A ticket type in one language, for the type's translations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TypeText {
+    /// Name shown in the dropdown.
+    #[validate(length(min = 1, max = 80, message = "must be 1 to 80 characters"))]
+    pub name: String,
+    /// One line on what belongs in this type.
+    #[serde(default)]
+    #[validate(length(max = 1000, message = "must be at most 1000 characters"))]
+    pub description: String,
+}
+
+/// Names of a ticket type per language; a language without one shows the base name.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TypeTranslations {
+    /// Spanish.
+    #[validate(nested)]
+    pub es: Option<TypeText>,
+    /// English.
+    #[validate(nested)]
+    pub en: Option<TypeText>,
+}
+
+/// A ticket type (`GET /api/v1/ticket-types`). `name` and `description` are in the caller's
+/// language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketType {
+    /// Stable id.
+    pub id: i64,
+    /// Name in the caller's language.
+    pub name: String,
+    /// Description in the caller's language.
+    pub description: String,
+    /// Inactive types are kept for old tickets but offered for no new ones.
+    pub active: bool,
+    /// The stored texts, for editing.
+    pub translations: TypeTranslations,
+}
+
+/// `POST /api/v1/ticket-types` (admin).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateTicketType {
+    /// Base name, unique; shown where no translation exists.
+    #[validate(length(min = 1, max = 80, message = "must be 1 to 80 characters"))]
+    pub name: String,
+    /// Base description.
+    #[serde(default)]
+    #[validate(length(max = 1000, message = "must be at most 1000 characters"))]
+    pub description: String,
+    /// Names per language.
+    #[serde(default)]
+    #[validate(nested)]
+    pub translations: TypeTranslations,
+}
+
+/// `PATCH /api/v1/ticket-types/{id}` (admin): rename, translate, deactivate or reactivate.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateTicketType {
+    /// New base name.
+    #[validate(length(min = 1, max = 80, message = "must be 1 to 80 characters"))]
+    pub name: Option<String>,
+    /// New base description.
+    #[validate(length(max = 1000, message = "must be at most 1000 characters"))]
+    pub description: Option<String>,
+    /// Replaces the translations.
+    #[validate(nested)]
+    pub translations: Option<TypeTranslations>,
+    /// `false` hides the type from new tickets.
+    pub active: Option<bool>,
+}
+
+/// `GET /api/v1/ticket-types` query.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ListTicketTypesParams {
+    /// Also list inactive types (agents and admins only).
+    #[serde(default)]
+    pub include_inactive: bool,
+}
+
+/// The ticket types an agent is notified about (`/api/v1/users/{id}/subscriptions`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Subscriptions {
+    /// Ticket type ids; empty means "notify me of nothing in particular".
+    #[validate(length(max = 200, message = "must list at most 200 types"))]
+    pub type_ids: Vec<i64>,
+}
+
+/// A ticket type as a ticket names it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TypeRef {
+    /// Type id.
+    pub id: i64,
+    /// Name in the caller's language.
+    pub name: String,
+}
+
+/// The customer a ticket is for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Requester {
+    /// User id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// Email address.
+    pub email: String,
+}
+
+/// A user named by a ticket (assignee) or an event (actor).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserRef {
+    /// User id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+}
+
+/// The author of a reply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Author {
+    /// User id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// Role, so the conversation can tell staff from customers.
+    pub role: Role,
+}
+
+/// A ticket (SPEC section 4). `id` and `number` are the same value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Ticket {
+    /// Stable id (equal to the number).
+    pub id: i64,
+    /// Ticket number, 1000 upwards, never reused.
+    pub number: i64,
+    /// Title.
+    pub title: String,
+    /// Type.
+    #[serde(rename = "type")]
+    pub ticket_type: TypeRef,
+    /// Lifecycle status.
+    pub status: TicketStatus,
+    /// Priority.
+    pub priority: Priority,
+    /// Where it came from.
+    pub channel: Channel,
+    /// The customer it is for.
+    pub requester: Requester,
+    /// The agent working it.
+    pub assignee: Option<UserRef>,
+    /// The closed ticket this one follows up, if any.
+    pub parent_number: Option<i64>,
+    /// When it was opened.
+    pub created_at: DateTime<Utc>,
+    /// Last change of the ticket or its conversation.
+    pub updated_at: DateTime<Utc>,
+    /// When it was last resolved (null while unresolved).
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// When it closed (null until then).
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// `POST /api/v1/tickets`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateTicket {
+    /// One line saying what is wrong.
+    #[validate(
+        length(min = 1, max = 200, message = "must be 1 to 200 characters"),
+        custom(function = "crate::validate::single_line")
+    )]
+    #[cfg_attr(feature = "openapi", schema(example = "I was charged twice"))]
+    pub title: String,
+    /// An active ticket type.
+    pub type_id: i64,
+    /// The problem, in Markdown.
+    #[validate(
+        length(min = 1, max = 100000, message = "must be 1 to 100000 characters"),
+        custom(function = "crate::validate::not_blank")
+    )]
+    pub description: String,
+    /// Files uploaded by the caller with `POST /api/v1/attachments`.
+    #[serde(default)]
+    #[validate(length(max = 20, message = "at most 20 attachments"))]
+    pub attachment_ids: Vec<i64>,
+}
+
+/// `GET /api/v1/tickets` query. Customers always see only their own tickets.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ListTicketsParams {
+    /// Only tickets in this status.
+    pub status: Option<TicketStatus>,
+    /// Only tickets of this type.
+    pub type_id: Option<i64>,
+    /// Only tickets assigned to this user id, or `none` for unassigned ones.
+    pub assignee_id: Option<String>,
+    /// Only tickets of this requester (agents).
+    pub requester_id: Option<i64>,
+    /// Full-text search over titles and conversations; results ranked by relevance.
+    pub q: Option<String>,
+    /// Items per page, 1 to 100 (default 25).
+    pub limit: Option<u64>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+/// `PATCH /api/v1/tickets/{number}` (agents).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateTicket {
+    /// New status (not `new`; nothing leaves `closed`).
+    pub status: Option<TicketStatus>,
+    /// New priority.
+    pub priority: Option<Priority>,
+    /// New (active) type.
+    pub type_id: Option<i64>,
+    /// An agent's id, or `null` to unassign.
+    #[serde(default, with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub assignee_id: Option<Option<i64>>,
+}
+
+/// An attachment as replies and uploads show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Attachment {
+    /// Id for `GET /api/v1/attachments/{id}`.
+    pub id: i64,
+    /// File name as uploaded (sanitized).
+    pub filename: String,
+    /// Media type detected from the bytes.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+}
+
+/// A message of a ticket's conversation (SPEC section 4).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reply {
+    /// Stable id.
+    pub id: i64,
+    /// The ticket it belongs to (a customer's reply to a closed ticket lands in a new one).
+    pub ticket_number: i64,
+    /// Who wrote it.
+    pub author: Author,
+    /// Markdown as written.
+    pub body: String,
+    /// `body` rendered to sanitized HTML.
+    pub body_html: String,
+    /// An agents-only note.
+    pub internal: bool,
+    /// How it was written.
+    pub channel: Channel,
+    /// Files sent with it.
+    pub attachments: Vec<Attachment>,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /api/v1/tickets/{number}/replies`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateReply {
+    /// Markdown.
+    #[validate(
+        length(min = 1, max = 100000, message = "must be 1 to 100000 characters"),
+        custom(function = "crate::validate::not_blank")
+    )]
+    pub body: String,
+    /// An internal note, seen by agents only (agents only).
+    #[serde(default)]
+    pub internal: bool,
+    /// Files uploaded by the caller with `POST /api/v1/attachments`.
+    #[serde(default)]
+    #[validate(length(max = 20, message = "at most 20 attachments"))]
+    pub attachment_ids: Vec<i64>,
+}
+
+/// One entry of a ticket's audit trail (`GET /api/v1/tickets/{number}/events`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketEvent {
+    /// Stable id.
+    pub id: i64,
+    /// Who did it; null for Ayuda itself (auto-close).
+    pub actor: Option<UserRef>,
+    /// `created`, `changed`, `replied`, `noted`, `resolved`, `reopened`, `closed`, `followed_up`.
+    pub kind: String,
+    /// The field that changed, for `changed`.
+    pub field: Option<String>,
+    /// Value before.
+    pub from: Option<String>,
+    /// Value after.
+    pub to: Option<String>,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// `GET /api/v1/tickets/{number}/replies` and `/events` query.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct OldestFirstParams {
+    /// Items per page, 1 to 100 (default 25).
+    pub limit: Option<u64>,
+    /// Opaque cursor from the previous page's `next_cursor`.
+    pub cursor: Option<String>,
+}
+
+/// `Option<Option<T>>` that tells a missing field (`None`) from an explicit `null`
+/// (`Some(None)`).
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer, T: Serialize>(
+        value: &Option<Option<T>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enums_round_trip_their_names() {
+        for status in TicketStatus::ALL {
+            assert_eq!(TicketStatus::parse(status.as_str()), Some(*status));
+        }
+        assert_eq!(Priority::parse("urgent"), Some(Priority::Urgent));
+        assert_eq!(Channel::parse("fax"), None);
+    }
+
+    #[test]
+    fn null_assignee_differs_from_a_missing_one() {
+        let unassign: UpdateTicket = serde_json::from_str(r#"{"assignee_id": null}"#).unwrap();
+        assert_eq!(unassign.assignee_id, Some(None));
+        let untouched: UpdateTicket = serde_json::from_str(r#"{"status": "open"}"#).unwrap();
+        assert_eq!(untouched.assignee_id, None);
+    }
+}
