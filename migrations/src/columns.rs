@@ -27,4 +27,3 @@ pub(crate) fn ts_null<T: IntoIden>(col: T) -> ColumnDef {
         .null()
         .to_owned()
 }
-

@@ -153,14 +153,19 @@ END;
 INSERT INTO sqlite_sequence(name, seq) VALUES ('tickets', 999);
 "#;
 
-/// Full-text search, PostgreSQL: generated `tsvector` columns with GIN indexes. The `simple`
-/// configuration (no stemming) because tickets mix Spanish and English.
+/// Full-text search, PostgreSQL: generated `tsvector` columns with GIN indexes. The
+/// `ayuda_search` configuration is `simple` (no stemming: tickets mix Spanish and English)
+/// with accents folded by `unaccent`, to match SQLite's `remove_diacritics`.
 const POSTGRES_FTS: &str = r#"
+CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE TEXT SEARCH CONFIGURATION ayuda_search (COPY = simple);
+ALTER TEXT SEARCH CONFIGURATION ayuda_search
+    ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple;
 ALTER TABLE tickets ADD COLUMN search tsvector
-    GENERATED ALWAYS AS (to_tsvector('simple', title)) STORED;
+    GENERATED ALWAYS AS (to_tsvector('ayuda_search', title)) STORED;
 CREATE INDEX idx_tickets_search ON tickets USING GIN (search);
 ALTER TABLE ticket_messages ADD COLUMN search tsvector
-    GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED;
+    GENERATED ALWAYS AS (to_tsvector('ayuda_search', body)) STORED;
 CREATE INDEX idx_ticket_messages_search ON ticket_messages USING GIN (search);
 ALTER SEQUENCE tickets_id_seq RESTART WITH 1000;
 "#;
@@ -269,7 +274,11 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(Tickets::Status).string_len(16).not_null())
                     .col(ColumnDef::new(Tickets::Priority).string_len(16).not_null())
                     .col(ColumnDef::new(Tickets::Channel).string_len(16).not_null())
-                    .col(ColumnDef::new(Tickets::RequesterId).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(Tickets::RequesterId)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(Tickets::AssigneeId).big_integer().null())
                     .col(ColumnDef::new(Tickets::ParentId).big_integer().null())
                     .col(ts(Tickets::CreatedAt))
@@ -316,7 +325,10 @@ impl MigrationTrait for Migration {
             ("idx_tickets_type", &["type_id", "id"][..]),
             ("idx_tickets_type_status", &["type_id", "status", "id"][..]),
             // The auto-close job: resolved tickets by the time they were resolved.
-            ("idx_tickets_status_resolved", &["status", "resolved_at"][..]),
+            (
+                "idx_tickets_status_resolved",
+                &["status", "resolved_at"][..],
+            ),
         ] {
             manager
                 .create_index(index(name, Tickets::Table, cols))
@@ -340,7 +352,11 @@ impl MigrationTrait for Migration {
                     )
                     .col(ColumnDef::new(TicketMessages::Body).text().not_null())
                     .col(ColumnDef::new(TicketMessages::BodyHtml).text().not_null())
-                    .col(ColumnDef::new(TicketMessages::Internal).boolean().not_null())
+                    .col(
+                        ColumnDef::new(TicketMessages::Internal)
+                            .boolean()
+                            .not_null(),
+                    )
                     .col(
                         ColumnDef::new(TicketMessages::Channel)
                             .string_len(16)
@@ -391,7 +407,11 @@ impl MigrationTrait for Migration {
                             .not_null(),
                     )
                     .col(ColumnDef::new(Attachments::Size).big_integer().not_null())
-                    .col(ColumnDef::new(Attachments::Sha256).string_len(64).not_null())
+                    .col(
+                        ColumnDef::new(Attachments::Sha256)
+                            .string_len(64)
+                            .not_null(),
+                    )
                     .col(ts(Attachments::CreatedAt))
                     .foreign_key(&mut fk(
                         "fk_attachments_uploader",
@@ -424,11 +444,19 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(TicketEvents::Table)
                     .col(id_col(TicketEvents::Id))
-                    .col(ColumnDef::new(TicketEvents::TicketId).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(TicketEvents::TicketId)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(TicketEvents::ActorId).big_integer().null())
                     .col(ColumnDef::new(TicketEvents::Kind).string_len(32).not_null())
                     .col(ColumnDef::new(TicketEvents::Field).string_len(32).null())
-                    .col(ColumnDef::new(TicketEvents::FromValue).string_len(200).null())
+                    .col(
+                        ColumnDef::new(TicketEvents::FromValue)
+                            .string_len(200)
+                            .null(),
+                    )
                     .col(ColumnDef::new(TicketEvents::ToValue).string_len(200).null())
                     .col(ts(TicketEvents::CreatedAt))
                     .foreign_key(&mut fk(
@@ -460,6 +488,8 @@ impl MigrationTrait for Migration {
             TicketTypes::Description,
             TicketTypes::NameEs,
             TicketTypes::DescriptionEs,
+            TicketTypes::NameEn,
+            TicketTypes::DescriptionEn,
             TicketTypes::Active,
             TicketTypes::CreatedAt,
             TicketTypes::UpdatedAt,
@@ -470,6 +500,8 @@ impl MigrationTrait for Migration {
                 description.into(),
                 name_es.into(),
                 description_es.into(),
+                name.into(),
+                description.into(),
                 true.into(),
                 now.into(),
                 now.into(),
@@ -494,6 +526,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         }
+        let drop_config = db.get_database_backend() == DbBackend::Postgres;
         for table in [
             TicketEvents::Table.into_iden(),
             Attachments::Table.into_iden(),
@@ -504,6 +537,10 @@ impl MigrationTrait for Migration {
         ] {
             manager
                 .drop_table(Table::drop().table(table).to_owned())
+                .await?;
+        }
+        if drop_config {
+            db.execute_unprepared("DROP TEXT SEARCH CONFIGURATION IF EXISTS ayuda_search")
                 .await?;
         }
         Ok(())

@@ -7,5 +7,8 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod attachments;
 mod errors;
 mod operations;
+mod ticket_lists;
+mod tickets;

@@ -1,21 +1,29 @@
 //! Ayuda's persistence layer.
 //!
-//! One module per aggregate (`users`, `tokens`, `refresh_tokens`, `outbox`); each function takes
+//! One module per aggregate (`users`, `tickets`, `messages`, `outbox`, ...); each function takes
 //! `&impl ConnectionTrait`, so it runs alone or inside a caller's transaction (the outbox
 //! needs that: an email is stored in the same transaction as the change that causes it).
 //! SQLite/PostgreSQL differences stay in this crate.
 
+pub mod attachments;
 pub mod entity;
+pub mod events;
+pub mod messages;
 pub mod outbox;
 pub mod refresh_tokens;
+pub mod ticket_types;
+pub mod tickets;
 pub mod tokens;
 pub mod users;
 
 mod connect;
+mod search;
+mod sql;
 
 pub use connect::{Backend, begin_write, connect, migrate, ping};
 pub use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
+    TransactionTrait,
 };
 
 /// True when `err` is a unique-constraint violation (a duplicate email, say), so callers can

@@ -54,7 +54,10 @@ mod tests {
     #[test]
     fn types_come_from_the_bytes() {
         assert_eq!(sniff(PNG), "image/png");
-        assert_eq!(sniff(b"<!DOCTYPE html><html><script>x</script>"), "text/html");
+        assert_eq!(
+            sniff(b"<!DOCTYPE html><html><script>x</script>"),
+            "text/html"
+        );
         assert_eq!(sniff("hola, ¿qué tal?".as_bytes()), "text/plain");
         assert_eq!(sniff(b"\0\x01\x02garbage"), "application/octet-stream");
         assert!(is_inline_image("image/png"));

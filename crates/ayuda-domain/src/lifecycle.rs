@@ -131,12 +131,24 @@ mod tests {
         assert_eq!(after_reply(Open, Actor::Staff, false), Ok(Status(Pending)));
         assert_eq!(after_reply(New, Actor::Staff, false), Ok(Status(Pending)));
         assert_eq!(after_reply(New, Actor::Staff, true), Ok(Status(Open)));
-        assert_eq!(after_reply(Pending, Actor::Staff, true), Ok(Status(Pending)));
-        assert_eq!(after_reply(Pending, Actor::Requester, false), Ok(Status(Open)));
-        assert_eq!(after_reply(Resolved, Actor::Requester, false), Ok(Status(Open)));
+        assert_eq!(
+            after_reply(Pending, Actor::Staff, true),
+            Ok(Status(Pending))
+        );
+        assert_eq!(
+            after_reply(Pending, Actor::Requester, false),
+            Ok(Status(Open))
+        );
+        assert_eq!(
+            after_reply(Resolved, Actor::Requester, false),
+            Ok(Status(Open))
+        );
         assert_eq!(after_reply(New, Actor::Requester, false), Ok(Status(New)));
         assert_eq!(after_reply(Closed, Actor::Requester, false), Ok(FollowUp));
-        assert_eq!(after_reply(Closed, Actor::Staff, false), Err(IllegalMove::Closed));
+        assert_eq!(
+            after_reply(Closed, Actor::Staff, false),
+            Err(IllegalMove::Closed)
+        );
         assert_eq!(after_assign(New), Open);
         assert_eq!(after_assign(Pending), Pending);
     }

@@ -49,7 +49,10 @@ mod tests {
     fn markdown_renders() {
         let html = render("**bold** and [link](https://example.com)");
         assert!(html.contains("<strong>bold</strong>"), "{html}");
-        assert!(html.contains("rel=\"noopener noreferrer nofollow\""), "{html}");
+        assert!(
+            html.contains("rel=\"noopener noreferrer nofollow\""),
+            "{html}"
+        );
     }
 
     #[test]

@@ -7,15 +7,36 @@
 pub mod templates;
 pub mod transport;
 
-pub use templates::{Composed, Template};
+pub use templates::{Composed, MessageContent, Template, TicketRef};
 pub use transport::{Envelope, Mailer, MailerError};
 
 /// A fresh `Message-ID` (without angle brackets) in the domain of `from_address`.
 pub fn new_message_id(from_address: &str) -> String {
-    let domain = from_address
-        .rsplit_once('@')
-        .map_or("localhost", |(_, d)| d);
-    format!("{}@{}", uuid::Uuid::new_v4().simple(), domain)
+    format!(
+        "{}@{}",
+        uuid::Uuid::new_v4().simple(),
+        domain_of(from_address)
+    )
+}
+
+/// A fresh `Message-ID` for an email about ticket `number`; the number is readable in it so
+/// replies can be threaded back to the ticket.
+pub fn ticket_message_id(number: i64, from_address: &str) -> String {
+    format!(
+        "ticket-{number}-{}@{}",
+        uuid::Uuid::new_v4().simple(),
+        domain_of(from_address)
+    )
+}
+
+/// The thread root every email about ticket `number` refers to (`In-Reply-To`,
+/// `References`), so mail programs show one conversation per ticket.
+pub fn ticket_thread_id(number: i64, from_address: &str) -> String {
+    format!("ticket-{number}@{}", domain_of(from_address))
+}
+
+fn domain_of(address: &str) -> &str {
+    address.rsplit_once('@').map_or("localhost", |(_, d)| d)
 }
 
 #[cfg(test)]

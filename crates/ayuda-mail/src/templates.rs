@@ -56,6 +56,73 @@ pub enum Template<'a> {
         /// Hours the link stays valid.
         valid_hours: u64,
     },
+    /// To the requester: their ticket was opened, with its number.
+    TicketReceived {
+        /// Recipient's name.
+        name: &'a str,
+        /// The ticket.
+        ticket: TicketRef<'a>,
+    },
+    /// To the agents of the ticket's type: a new ticket.
+    NewTicket {
+        /// Recipient's name.
+        name: &'a str,
+        /// The ticket.
+        ticket: TicketRef<'a>,
+        /// The requester's name.
+        requester: &'a str,
+        /// The description.
+        message: MessageContent<'a>,
+    },
+    /// To the requester: an agent answered.
+    AgentReplied {
+        /// Recipient's name.
+        name: &'a str,
+        /// The ticket.
+        ticket: TicketRef<'a>,
+        /// The agent's name.
+        author: &'a str,
+        /// The reply.
+        message: MessageContent<'a>,
+    },
+    /// To the assignee (or the type's agents): the customer wrote again.
+    CustomerReplied {
+        /// Recipient's name.
+        name: &'a str,
+        /// The ticket.
+        ticket: TicketRef<'a>,
+        /// The customer's name.
+        author: &'a str,
+        /// The reply.
+        message: MessageContent<'a>,
+    },
+    /// To the requester: the ticket was resolved.
+    TicketResolved {
+        /// Recipient's name.
+        name: &'a str,
+        /// The ticket.
+        ticket: TicketRef<'a>,
+    },
+}
+
+/// The ticket an email is about. Its subject carries `[#number]`.
+#[derive(Debug, Clone, Copy)]
+pub struct TicketRef<'a> {
+    /// Ticket number.
+    pub number: i64,
+    /// Title.
+    pub title: &'a str,
+    /// Link to the ticket in the portal.
+    pub link: &'a str,
+}
+
+/// A message quoted in an email: its text, and its already sanitized HTML.
+#[derive(Debug, Clone, Copy)]
+pub struct MessageContent<'a> {
+    /// Plain text (the Markdown as written).
+    pub text: &'a str,
+    /// Sanitized HTML.
+    pub html: &'a str,
 }
 
 impl Template<'_> {
@@ -66,6 +133,11 @@ impl Template<'_> {
             Template::Invitation { .. } => "invitation",
             Template::AlreadyRegistered { .. } => "already_registered",
             Template::PasswordReset { .. } => "password_reset",
+            Template::TicketReceived { .. } => "ticket_received",
+            Template::NewTicket { .. } => "new_ticket",
+            Template::AgentReplied { .. } => "agent_replied",
+            Template::CustomerReplied { .. } => "customer_replied",
+            Template::TicketResolved { .. } => "ticket_resolved",
         }
     }
 
@@ -188,7 +260,150 @@ impl Template<'_> {
                     validity(es, valid_hours),
                 )
             }
+            Template::TicketReceived { name, ticket } => {
+                let subject = if es {
+                    format!(
+                        "[#{}] Hemos recibido tu solicitud: {}",
+                        ticket.number, ticket.title
+                    )
+                } else {
+                    format!(
+                        "[#{}] We received your request: {}",
+                        ticket.number, ticket.title
+                    )
+                };
+                let intro = if es {
+                    format!(
+                        "Hemos recibido tu solicitud «{}». Su número es {}; úsalo si nos escribes sobre ella. Te avisaremos cuando te respondamos.",
+                        ticket.title, ticket.number
+                    )
+                } else {
+                    format!(
+                        "We received your request \"{}\". Its number is {}; mention it when you write to us about it. We will let you know when we answer.",
+                        ticket.title, ticket.number
+                    )
+                };
+                let action = pick("Ver la solicitud", "View the request");
+                build(
+                    subject,
+                    greeting(es, name),
+                    intro,
+                    action,
+                    ticket.link,
+                    reply_hint(es),
+                )
+            }
+            Template::NewTicket {
+                name,
+                ticket,
+                requester,
+                message,
+            } => {
+                let subject = if es {
+                    format!("[#{}] Nuevo ticket: {}", ticket.number, ticket.title)
+                } else {
+                    format!("[#{}] New ticket: {}", ticket.number, ticket.title)
+                };
+                let intro = if es {
+                    format!("{requester} ha abierto el ticket {}:", ticket.number)
+                } else {
+                    format!("{requester} opened ticket {}:", ticket.number)
+                };
+                let action = pick("Abrir el ticket", "Open the ticket");
+                build_with(
+                    subject,
+                    greeting(es, name),
+                    intro,
+                    Some(message),
+                    action,
+                    ticket.link,
+                    String::new(),
+                )
+            }
+            Template::AgentReplied {
+                name,
+                ticket,
+                author,
+                message,
+            } => {
+                let intro = if es {
+                    format!("{author} ha respondido a tu solicitud {}:", ticket.number)
+                } else {
+                    format!("{author} answered your request {}:", ticket.number)
+                };
+                let action = pick("Ver la conversación", "View the conversation");
+                build_with(
+                    re_subject(ticket),
+                    greeting(es, name),
+                    intro,
+                    Some(message),
+                    action,
+                    ticket.link,
+                    reply_hint(es),
+                )
+            }
+            Template::CustomerReplied {
+                name,
+                ticket,
+                author,
+                message,
+            } => {
+                let intro = if es {
+                    format!("{author} ha escrito en el ticket {}:", ticket.number)
+                } else {
+                    format!("{author} wrote on ticket {}:", ticket.number)
+                };
+                let action = pick("Abrir el ticket", "Open the ticket");
+                build_with(
+                    re_subject(ticket),
+                    greeting(es, name),
+                    intro,
+                    Some(message),
+                    action,
+                    ticket.link,
+                    String::new(),
+                )
+            }
+            Template::TicketResolved { name, ticket } => {
+                let subject = if es {
+                    format!("[#{}] Resuelto: {}", ticket.number, ticket.title)
+                } else {
+                    format!("[#{}] Resolved: {}", ticket.number, ticket.title)
+                };
+                let intro = if es {
+                    format!(
+                        "Tu solicitud {} «{}» se ha marcado como resuelta. Si no lo está, respóndenos y la reabriremos.",
+                        ticket.number, ticket.title
+                    )
+                } else {
+                    format!(
+                        "Your request {} \"{}\" was marked as resolved. If it is not, reply and we will reopen it.",
+                        ticket.number, ticket.title
+                    )
+                };
+                let action = pick("Ver la solicitud", "View the request");
+                build(
+                    subject,
+                    greeting(es, name),
+                    intro,
+                    action,
+                    ticket.link,
+                    String::new(),
+                )
+            }
         }
+    }
+}
+
+fn re_subject(ticket: TicketRef<'_>) -> String {
+    format!("[#{}] Re: {}", ticket.number, ticket.title)
+}
+
+fn reply_hint(es: bool) -> String {
+    if es {
+        "Puedes responder a este correo o seguir la conversación en el portal.".to_owned()
+    } else {
+        "You can reply to this email or follow the conversation in the portal.".to_owned()
     }
 }
 
@@ -216,16 +431,38 @@ fn build(
     link: &str,
     outro: String,
 ) -> Composed {
-    let text = format!("{greeting}\n\n{intro}\n\n{action}: {link}\n\n{outro}\n\n-- \nAyuda\n");
+    build_with(subject, greeting, intro, None, action, link, outro)
+}
+
+fn build_with(
+    subject: String,
+    greeting: String,
+    intro: String,
+    message: Option<MessageContent<'_>>,
+    action: String,
+    link: &str,
+    outro: String,
+) -> Composed {
+    let quoted_text = message.map_or_else(String::new, |m| format!("{}\n\n", m.text.trim_end()));
+    let quoted_html = message.map_or_else(String::new, |m| {
+        format!(
+            "<div style=\"border-left:3px solid #cbd2d9;padding:4px 12px;margin:12px 0\">{}</div>",
+            m.html
+        )
+    });
+    let text = format!(
+        "{greeting}\n\n{intro}\n\n{quoted_text}{action}: {link}\n\n{outro}\n\n-- \nAyuda\n"
+    );
     let outro_html = outro.lines().map(escape).collect::<Vec<_>>().join("<br>");
     let html = format!(
         "<!doctype html><html><body style=\"font-family:sans-serif;line-height:1.5;color:#1f2933\">\
-         <p>{}</p><p>{}</p>\
+         <p>{}</p><p>{}</p>{}\
          <p><a href=\"{}\" style=\"display:inline-block;padding:10px 18px;background:#1d4ed8;color:#fff;border-radius:6px;text-decoration:none\">{}</a></p>\
          <p style=\"font-size:13px;color:#52606d\">{}<br>{}</p>\
          <p style=\"font-size:13px;color:#52606d\">Ayuda</p></body></html>",
         escape(&greeting),
         escape(&intro),
+        quoted_html,
         escape(link),
         escape(&action),
         escape(link),
@@ -288,6 +525,39 @@ mod tests {
                 .contains("created a customer account")
         );
         assert!(t.compose(Locale::Es).text.contains("una cuenta de cliente"));
+    }
+
+    #[test]
+    fn ticket_emails_carry_the_number_in_the_subject_and_quote_the_message() {
+        let ticket = TicketRef {
+            number: 1042,
+            title: "Doble cobro",
+            link: "http://x/tickets/1042",
+        };
+        let received = Template::TicketReceived {
+            name: "Ana",
+            ticket,
+        }
+        .compose(Locale::Es);
+        assert!(
+            received.subject.starts_with("[#1042] "),
+            "{}",
+            received.subject
+        );
+        assert!(received.text.contains("1042"));
+        let reply = Template::AgentReplied {
+            name: "Ana",
+            ticket,
+            author: "Luis",
+            message: MessageContent {
+                text: "Ya está **devuelto**.",
+                html: "<p>Ya está <strong>devuelto</strong>.</p>",
+            },
+        }
+        .compose(Locale::En);
+        assert_eq!(reply.subject, "[#1042] Re: Doble cobro");
+        assert!(reply.text.contains("Ya está **devuelto**."));
+        assert!(reply.html.contains("<strong>devuelto</strong>"));
     }
 
     #[test]

@@ -72,6 +72,14 @@ pub struct Settings {
     pub outbox_poll_ms: u64,
     /// Log format: `text` or `json`.
     pub log_format: String,
+    /// Largest attachment, in bytes.
+    pub attachment_max_bytes: u64,
+    /// Days a resolved ticket stays resolved before it closes by itself.
+    pub auto_close_days: u32,
+    /// How often the auto-close job runs, in seconds.
+    pub auto_close_interval_secs: u64,
+    /// Article feedback votes allowed per client address, `N/SECONDS`.
+    pub rate_feedback: String,
 }
 
 impl Default for Settings {
@@ -105,6 +113,10 @@ impl Default for Settings {
             max_json_bytes: 256 * 1024,
             outbox_poll_ms: 2000,
             log_format: "text".into(),
+            attachment_max_bytes: 10 * 1024 * 1024,
+            auto_close_days: 7,
+            auto_close_interval_secs: 300,
+            rate_feedback: "60/3600".into(),
         }
     }
 }
@@ -396,6 +408,42 @@ pub const ENV_VARS: &[(&str, &str, &str, Setter)] = &[
         s.log_format = v;
         Ok(())
     }),
+    (
+        "AYUDA_ATTACHMENT_MAX_BYTES",
+        "largest attachment, bytes",
+        "`10485760` (10 MiB)",
+        |s, v| {
+            s.attachment_max_bytes = parse(&v)?;
+            Ok(())
+        },
+    ),
+    (
+        "AYUDA_AUTO_CLOSE_DAYS",
+        "days a resolved ticket waits before it closes by itself",
+        "`7`",
+        |s, v| {
+            s.auto_close_days = parse(&v)?;
+            Ok(())
+        },
+    ),
+    (
+        "AYUDA_AUTO_CLOSE_INTERVAL_SECS",
+        "how often the auto-close job runs, seconds",
+        "`300`",
+        |s, v| {
+            s.auto_close_interval_secs = parse(&v)?;
+            Ok(())
+        },
+    ),
+    (
+        "AYUDA_RATE_FEEDBACK",
+        "\"was this helpful\" votes allowed per client address, `N/SECONDS`",
+        "`60/3600`",
+        |s, v| {
+            s.rate_feedback = v;
+            Ok(())
+        },
+    ),
     ("RUST_LOG", "log filter", "`info`", |_, _| Ok(())),
 ];
 
@@ -447,11 +495,18 @@ impl Settings {
             ("AYUDA_RATE_LOGIN_ADDRESS", &self.rate_login_address),
             ("AYUDA_RATE_REGISTER", &self.rate_register),
             ("AYUDA_RATE_FORGOT", &self.rate_forgot),
+            ("AYUDA_RATE_FEEDBACK", &self.rate_feedback),
         ] {
             parse_quota(value).with_context(|| format!("invalid {name}"))?;
         }
         if let Some(url) = &self.public_url {
             url::Url::parse(url).context("invalid AYUDA_PUBLIC_URL")?;
+        }
+        if self.attachment_max_bytes == 0 {
+            bail!("AYUDA_ATTACHMENT_MAX_BYTES must be more than 0");
+        }
+        if self.auto_close_interval_secs == 0 {
+            bail!("AYUDA_AUTO_CLOSE_INTERVAL_SECS must be more than 0");
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             bail!("AYUDA_LOG_FORMAT must be text or json");
@@ -506,7 +561,13 @@ impl Settings {
             login_address: q(&self.rate_login_address),
             register: q(&self.rate_register),
             forgot: q(&self.rate_forgot),
+            feedback: q(&self.rate_feedback),
         }
+    }
+
+    /// Where attachment bytes are kept.
+    pub fn attachments_dir(&self) -> std::path::PathBuf {
+        self.data_dir.join("attachments")
     }
 }
 
@@ -521,6 +582,8 @@ pub struct Quotas {
     pub register: Quota,
     /// Forgot-password requests per client address.
     pub forgot: Quota,
+    /// Article feedback votes per client address.
+    pub feedback: Quota,
 }
 
 /// Parses `N/SECONDS`.

@@ -14,7 +14,9 @@ pub mod routes;
 pub mod spa;
 pub mod startup;
 pub mod state;
+pub mod storage;
 pub mod telemetry;
+pub mod tickets;
 pub mod workers;
 
 pub use config::Settings;

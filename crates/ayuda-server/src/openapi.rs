@@ -24,6 +24,7 @@ use crate::routes;
         (name = "auth", description = "Registration, activation, login, sessions, password reset"),
         (name = "me", description = "The logged-in user"),
         (name = "users", description = "User administration (admins)"),
+        (name = "tickets", description = "Ticket types, tickets, their conversation, attachments and audit trail"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -15,8 +15,38 @@ pub async fn queue_for_user(
     user: &UserRow,
     template: &Template<'_>,
 ) -> Result<(), ayuda_db::DbErr> {
-    let locale = Locale::parse(&user.locale).unwrap_or_else(|| settings.default_locale());
+    queue(conn, settings, user, template, None).await
+}
+
+/// Queues an email about ticket `number`: its Message-ID names the ticket and it refers to
+/// the ticket's thread root, so the recipient's mail program shows one thread.
+pub async fn queue_ticket_mail(
+    conn: &impl ConnectionTrait,
+    settings: &Settings,
+    user: &UserRow,
+    template: &Template<'_>,
+    number: i64,
+) -> Result<(), ayuda_db::DbErr> {
+    queue(conn, settings, user, template, Some(number)).await
+}
+
+async fn queue(
+    conn: &impl ConnectionTrait,
+    settings: &Settings,
+    user: &UserRow,
+    template: &Template<'_>,
+    ticket: Option<i64>,
+) -> Result<(), ayuda_db::DbErr> {
+    let locale = user_locale(settings, user);
     let composed = template.compose(locale);
+    let from = &settings.support_address;
+    let (message_id, thread) = match ticket {
+        Some(number) => (
+            ayuda_mail::ticket_message_id(number, from),
+            Some(ayuda_mail::ticket_thread_id(number, from)),
+        ),
+        None => (ayuda_mail::new_message_id(from), None),
+    };
     let email = NewEmail {
         kind: template.kind().to_owned(),
         to_address: user.email.clone(),
@@ -24,14 +54,19 @@ pub async fn queue_for_user(
         subject: composed.subject,
         text_body: composed.text,
         html_body: composed.html,
-        message_id: ayuda_mail::new_message_id(&settings.support_address),
-        in_reply_to: None,
-        references: None,
-        reply_to: None,
+        message_id,
+        in_reply_to: thread.clone(),
+        references: thread,
+        reply_to: ticket.map(|_| from.clone()),
     };
     outbox::enqueue(conn, email, chrono::Utc::now())
         .await
         .map(|_| ())
+}
+
+/// The language to write to `user` in.
+pub fn user_locale(settings: &Settings, user: &UserRow) -> Locale {
+    Locale::parse(&user.locale).unwrap_or_else(|| settings.default_locale())
 }
 
 /// Links in emails point at the SPA's pages.

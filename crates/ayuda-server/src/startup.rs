@@ -59,6 +59,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         jwt: JwtKeys::new(secret.as_bytes()),
         limiters: Arc::new(Limiters::new(settings.quotas())),
         outbox_wake: Arc::new(Notify::new()),
+        blobs: crate::storage::BlobStore::new(settings.attachments_dir()),
         settings: Arc::new(settings),
     })
 }
@@ -159,11 +160,13 @@ impl Application {
         let outbox = tokio::spawn(workers::outbox::run(
             self.state.clone(),
             self.mailer,
-            stop_rx,
+            stop_rx.clone(),
         ));
+        let auto_close = tokio::spawn(workers::auto_close::run(self.state.clone(), stop_rx));
         let result = self.server.await;
         let _ = stop_tx.send(true);
-        workers::outbox::stop(outbox, Duration::from_secs(30)).await;
+        workers::stop("outbox", outbox, Duration::from_secs(30)).await;
+        workers::stop("auto-close", auto_close, Duration::from_secs(30)).await;
         result.context("HTTP server")
     }
 }

@@ -7,6 +7,7 @@ use tokio::sync::Notify;
 
 use crate::auth::{JwtKeys, Limiters};
 use crate::config::Settings;
+use crate::storage::BlobStore;
 
 /// Shared application state, cheap to clone.
 #[derive(Clone)]
@@ -21,4 +22,6 @@ pub struct AppState {
     pub limiters: Arc<Limiters>,
     /// Wakes the outbox worker when mail was queued, so it need not wait for its next poll.
     pub outbox_wake: Arc<Notify>,
+    /// Attachment bytes.
+    pub blobs: BlobStore,
 }

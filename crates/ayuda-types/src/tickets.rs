@@ -93,7 +93,10 @@ wire_enum! {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TypeText {
     /// Name shown in the dropdown.
-    #[validate(length(min = 1, max = 80, message = "must be 1 to 80 characters"))]
+    #[validate(
+        length(min = 1, max = 80, message = "must be 1 to 80 characters"),
+        custom(function = "crate::validate::single_line")
+    )]
     pub name: String,
     /// One line on what belongs in this type.
     #[serde(default)]
@@ -135,7 +138,10 @@ pub struct TicketType {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateTicketType {
     /// Base name, unique; shown where no translation exists.
-    #[validate(length(min = 1, max = 80, message = "must be 1 to 80 characters"))]
+    #[validate(
+        length(min = 1, max = 80, message = "must be 1 to 80 characters"),
+        custom(function = "crate::validate::single_line")
+    )]
     pub name: String,
     /// Base description.
     #[serde(default)]
@@ -152,7 +158,10 @@ pub struct CreateTicketType {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateTicketType {
     /// New base name.
-    #[validate(length(min = 1, max = 80, message = "must be 1 to 80 characters"))]
+    #[validate(
+        length(min = 1, max = 80, message = "must be 1 to 80 characters"),
+        custom(function = "crate::validate::single_line")
+    )]
     pub name: Option<String>,
     /// New base description.
     #[validate(length(max = 1000, message = "must be at most 1000 characters"))]

@@ -1,4 +1,5 @@
 pub mod app;
 pub mod mail;
+pub mod tickets;
 
 pub use app::{TestApp, spawn_app, spawn_app_with};

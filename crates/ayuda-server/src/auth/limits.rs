@@ -1,4 +1,4 @@
-//! Rate limits on login, registration and password-forgot (SPEC section 3).
+//! Rate limits on login, registration, password-forgot (SPEC section 3) and article feedback.
 //!
 //! Kept in memory per instance: behind a load balancer each instance counts on its own,
 //! which loosens the limits by the number of instances but needs no shared store.
@@ -19,6 +19,7 @@ pub struct Limiters {
     login_address: Mutex<SlidingWindow>,
     register: Mutex<SlidingWindow>,
     forgot: Mutex<SlidingWindow>,
+    feedback: Mutex<SlidingWindow>,
 }
 
 impl Limiters {
@@ -30,6 +31,7 @@ impl Limiters {
             login_address: Mutex::default(),
             register: Mutex::default(),
             forgot: Mutex::default(),
+            feedback: Mutex::default(),
         }
     }
 
@@ -77,6 +79,11 @@ impl Limiters {
     /// Counts a forgot-password request from `address`, refusing it over the quota.
     pub fn forgot(&self, address: &str) -> ApiResult<()> {
         check(&self.forgot, address, self.quotas.forgot, true)
+    }
+
+    /// Counts an article feedback vote from `address`, refusing it over the quota.
+    pub fn feedback(&self, address: &str) -> ApiResult<()> {
+        check(&self.feedback, address, self.quotas.feedback, true)
     }
 }
 

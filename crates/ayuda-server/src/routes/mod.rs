@@ -2,9 +2,12 @@
 //! handlers together with their OpenAPI operations (utoipa-actix-web), so no route exists
 //! without its documentation.
 
+pub mod attachments;
 pub mod auth;
 pub mod health;
 pub mod me;
+pub mod ticket_types;
+pub mod tickets;
 pub mod users;
 
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -17,6 +20,8 @@ pub mod tags {
     pub const ME: &str = "me";
     /// User administration.
     pub const USERS: &str = "users";
+    /// Ticket types, tickets, replies, attachments.
+    pub const TICKETS: &str = "tickets";
     /// Liveness, readiness, metrics.
     pub const OPERATIONS: &str = "operations";
 }
@@ -26,6 +31,9 @@ pub fn configure_v1(cfg: &mut ServiceConfig<'_>) {
     auth::configure(cfg);
     me::configure(cfg);
     users::configure(cfg);
+    ticket_types::configure(cfg);
+    tickets::configure(cfg);
+    attachments::configure(cfg);
 }
 
 /// Registers every documented route: operations at the root, the API under `/api/v1`.

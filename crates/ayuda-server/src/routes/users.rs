@@ -2,9 +2,11 @@
 
 use actix_web::http::header;
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpResponse, get, patch, post};
-use ayuda_db::users;
-use ayuda_types::{CreateUser, ListUsersParams, Page, ProblemDetails, UpdateUser, User};
+use actix_web::{HttpResponse, get, patch, post, put};
+use ayuda_db::{ticket_types, users};
+use ayuda_types::{
+    CreateUser, ListUsersParams, Page, ProblemDetails, Subscriptions, UpdateUser, User,
+};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::tags;
@@ -18,7 +20,95 @@ pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(list_users)
         .service(create_user)
         .service(get_user)
-        .service(update_user);
+        .service(update_user)
+        .service(get_subscriptions)
+        .service(put_subscriptions);
+}
+
+/// The staff member `id`, if `user` may manage their subscriptions (admins, or agents for
+/// themselves); customers have none.
+async fn subscriber(
+    state: &AppState,
+    user: &AuthUser,
+    id: i64,
+) -> ApiResult<ayuda_db::users::UserRow> {
+    if user.0.id != id {
+        user.require_admin()?;
+    } else if !user.role().is_staff() {
+        return Err(ApiError::Forbidden);
+    }
+    users::find_by_id(&state.db, id)
+        .await?
+        .filter(|u| users::role_of(u).is_staff())
+        .ok_or(ApiError::NotFound)
+}
+
+/// The ticket types an agent is notified about (admins, or the agent themself). An agent
+/// subscribed to nothing hears of types nobody subscribed to.
+#[utoipa::path(
+    tag = tags::USERS,
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "User id of an agent or admin")),
+    responses(
+        (status = 200, description = "The subscriptions", body = Subscriptions),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Neither an admin nor that agent", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such agent", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/users/{id}/subscriptions")]
+async fn get_subscriptions(
+    state: Data<AppState>,
+    user: AuthUser,
+    id: Path<i64>,
+) -> ApiResult<Json<Subscriptions>> {
+    let agent = subscriber(&state, &user, id.into_inner()).await?;
+    Ok(Json(Subscriptions {
+        type_ids: ticket_types::subscriptions_of(&state.db, agent.id).await?,
+    }))
+}
+
+/// Replace the ticket types an agent is notified about.
+#[utoipa::path(
+    tag = tags::USERS,
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "User id of an agent or admin")),
+    request_body = Subscriptions,
+    responses(
+        (status = 200, description = "The new subscriptions", body = Subscriptions),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Neither an admin nor that agent", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such agent", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown type ids", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[put("/users/{id}/subscriptions")]
+async fn put_subscriptions(
+    state: Data<AppState>,
+    user: AuthUser,
+    id: Path<i64>,
+    body: Json<Subscriptions>,
+) -> ApiResult<Json<Subscriptions>> {
+    let agent = subscriber(&state, &user, id.into_inner()).await?;
+    let input = validated(body.into_inner())?;
+    let known: Vec<i64> = ticket_types::list(&state.db, true)
+        .await?
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    if input.type_ids.iter().any(|id| !known.contains(id)) {
+        return Err(ApiError::field(
+            "type_ids",
+            "must name existing ticket types",
+        ));
+    }
+    let txn = ayuda_db::begin_write(&state.db).await?;
+    ticket_types::replace_subscriptions(&txn, agent.id, &input.type_ids, chrono::Utc::now())
+        .await?;
+    txn.commit().await?;
+    Ok(Json(Subscriptions {
+        type_ids: ticket_types::subscriptions_of(&state.db, agent.id).await?,
+    }))
 }
 
 /// Users, newest first, optionally of one role.

@@ -1,3 +1,13 @@
 //! Background workers, started by `ayuda serve` beside the HTTP server.
 
+pub mod auto_close;
 pub mod outbox;
+
+use std::time::Duration;
+
+/// Waits up to `grace` for a stopping worker to finish.
+pub async fn stop(name: &str, handle: tokio::task::JoinHandle<()>, grace: Duration) {
+    if tokio::time::timeout(grace, handle).await.is_err() {
+        tracing::warn!(worker = name, "worker did not stop in time");
+    }
+}

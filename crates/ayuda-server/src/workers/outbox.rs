@@ -7,8 +7,6 @@
 //! after the SMTP server accepted a message but before it was marked sent resends it when
 //! the lease runs out, with the same `Message-ID`, so mail programs show it once.
 
-use std::time::Duration;
-
 use ayuda_db::outbox::{self, OutboxEmail};
 use ayuda_mail::{Envelope, Mailer};
 use chrono::Utc;
@@ -107,13 +105,6 @@ fn log_instead_of_sending(message: &OutboxEmail) {
         "no SMTP configured (AYUDA_SMTP_URL); email kept in the outbox:\n{}",
         message.text_body
     );
-}
-
-/// Waits for the worker to finish its message in hand, at most `grace`.
-pub async fn stop(handle: tokio::task::JoinHandle<()>, grace: Duration) {
-    if tokio::time::timeout(grace, handle).await.is_err() {
-        tracing::warn!("outbox worker did not stop in time");
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,123 @@
+//! Attachment records. The bytes live in a blob store (see the server's `storage` module),
+//! addressed by their SHA-256.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, Set,
+};
+
+use crate::entity::attachment::{ActiveModel, Column, Entity, Model};
+use crate::sql::Sql;
+
+pub use crate::entity::attachment::Model as AttachmentRow;
+
+/// An uploaded file to record.
+#[derive(Debug, Clone)]
+pub struct NewAttachment {
+    /// Who uploaded it.
+    pub uploader_id: i64,
+    /// Clean file name.
+    pub filename: String,
+    /// Media type sniffed from the bytes.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size: i64,
+    /// SHA-256, hex.
+    pub sha256: String,
+}
+
+/// Records an upload, not yet linked to a ticket.
+pub async fn insert(
+    conn: &impl ConnectionTrait,
+    new: NewAttachment,
+    now: DateTime<Utc>,
+) -> Result<Model, DbErr> {
+    ActiveModel {
+        uploader_id: Set(new.uploader_id),
+        ticket_id: Set(None),
+        message_id: Set(None),
+        filename: Set(new.filename),
+        content_type: Set(new.content_type),
+        size: Set(new.size),
+        sha256: Set(new.sha256),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+}
+
+/// Links the uploads `ids` to a message. Only unlinked uploads of `uploader_id` are taken;
+/// returns how many were, so the caller can refuse the whole request if any was not.
+pub async fn link(
+    conn: &impl ConnectionTrait,
+    ids: &[i64],
+    uploader_id: i64,
+    ticket_id: i64,
+    message_id: i64,
+) -> Result<u64, DbErr> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let result = Entity::update_many()
+        .col_expr(Column::TicketId, Some(ticket_id).into())
+        .col_expr(Column::MessageId, Some(message_id).into())
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(Column::UploaderId.eq(uploader_id))
+        .filter(Column::MessageId.is_null())
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// The attachments of these messages, by message then id.
+pub async fn of_messages(
+    conn: &impl ConnectionTrait,
+    message_ids: &[i64],
+) -> Result<Vec<Model>, DbErr> {
+    if message_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Entity::find()
+        .filter(Column::MessageId.is_in(message_ids.iter().copied()))
+        .order_by_asc(Column::MessageId)
+        .order_by_asc(Column::Id)
+        .all(conn)
+        .await
+}
+
+/// An attachment with what decides who may download it.
+#[derive(Debug, Clone, PartialEq, FromQueryResult)]
+pub struct AttachmentAccess {
+    pub id: i64,
+    pub uploader_id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    /// The requester of the ticket it is linked to.
+    pub requester_id: Option<i64>,
+    /// Whether it came with an internal note.
+    pub internal: Option<bool>,
+}
+
+/// The attachment `id` and its ticket's requester, in one query.
+pub async fn find_access(
+    conn: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<AttachmentAccess>, DbErr> {
+    let mut sql = Sql::new(
+        conn.get_database_backend(),
+        "SELECT a.id, a.uploader_id, a.filename, a.content_type, a.size, a.sha256, \
+         t.requester_id AS requester_id, m.internal AS internal \
+         FROM attachments a \
+         LEFT JOIN ticket_messages m ON m.id = a.message_id \
+         LEFT JOIN tickets t ON t.id = m.ticket_id \
+         WHERE a.id = ",
+    );
+    sql.bind(id);
+    AttachmentAccess::find_by_statement(sql.build())
+        .one(conn)
+        .await
+}

@@ -1,0 +1,214 @@
+//! Ticket types (admin-managed, never hard-deleted) and the agents subscribed to them.
+
+use ayuda_types::{Locale, TicketType, TypeText, TypeTranslations};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
+};
+
+use crate::entity::ticket_type::{ActiveModel, Column, Entity, Model};
+use crate::entity::type_subscription;
+use crate::entity::user;
+
+pub use crate::entity::ticket_type::Model as TicketTypeRow;
+
+/// The name of a type in `locale`: its translation, else the base name.
+pub fn localized_name<'a>(
+    base: &'a str,
+    es: Option<&'a str>,
+    en: Option<&'a str>,
+    locale: Locale,
+) -> &'a str {
+    match locale {
+        Locale::Es => es,
+        Locale::En => en,
+    }
+    .filter(|s| !s.is_empty())
+    .unwrap_or(base)
+}
+
+/// The API view of a stored type, in `locale`.
+pub fn to_wire(row: &Model, locale: Locale) -> TicketType {
+    let text = |name: &Option<String>, description: &Option<String>| {
+        name.as_ref().map(|name| TypeText {
+            name: name.clone(),
+            description: description.clone().unwrap_or_default(),
+        })
+    };
+    let translations = TypeTranslations {
+        es: text(&row.name_es, &row.description_es),
+        en: text(&row.name_en, &row.description_en),
+    };
+    let (name, description) = match locale {
+        Locale::Es => translations.es.as_ref(),
+        Locale::En => translations.en.as_ref(),
+    }
+    .map_or((row.name.clone(), row.description.clone()), |t| {
+        (t.name.clone(), t.description.clone())
+    });
+    TicketType {
+        id: row.id,
+        name,
+        description,
+        active: row.active,
+        translations,
+    }
+}
+
+/// Types by id; inactive ones only when asked.
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    include_inactive: bool,
+) -> Result<Vec<Model>, DbErr> {
+    let mut query = Entity::find();
+    if !include_inactive {
+        query = query.filter(Column::Active.eq(true));
+    }
+    query.order_by_asc(Column::Id).all(conn).await
+}
+
+/// One type.
+pub async fn find(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Model>, DbErr> {
+    Entity::find_by_id(id).one(conn).await
+}
+
+/// Whether `id` names an active type, the only kind new tickets may use.
+pub async fn is_active(conn: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
+    Ok(find(conn, id).await?.is_some_and(|t| t.active))
+}
+
+/// Stores a new active type. A duplicate name fails with a unique violation.
+pub async fn insert(
+    conn: &impl ConnectionTrait,
+    name: String,
+    description: String,
+    translations: &TypeTranslations,
+    now: DateTime<Utc>,
+) -> Result<Model, DbErr> {
+    let mut row = ActiveModel {
+        name: Set(name),
+        description: Set(description),
+        active: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    set_translations(&mut row, translations);
+    row.insert(conn).await
+}
+
+/// Changes the given fields of a type.
+pub async fn update(
+    conn: &impl ConnectionTrait,
+    row: Model,
+    name: Option<String>,
+    description: Option<String>,
+    translations: Option<&TypeTranslations>,
+    active: Option<bool>,
+    now: DateTime<Utc>,
+) -> Result<Model, DbErr> {
+    let mut row: ActiveModel = row.into();
+    if let Some(name) = name {
+        row.name = Set(name);
+    }
+    if let Some(description) = description {
+        row.description = Set(description);
+    }
+    if let Some(translations) = translations {
+        set_translations(&mut row, translations);
+    }
+    if let Some(active) = active {
+        row.active = Set(active);
+    }
+    row.updated_at = Set(now);
+    row.update(conn).await
+}
+
+fn set_translations(row: &mut ActiveModel, translations: &TypeTranslations) {
+    let parts = |t: &Option<TypeText>| {
+        t.as_ref().map_or((None, None), |t| {
+            (Some(t.name.clone()), Some(t.description.clone()))
+        })
+    };
+    let (name_es, description_es) = parts(&translations.es);
+    let (name_en, description_en) = parts(&translations.en);
+    row.name_es = Set(name_es);
+    row.description_es = Set(description_es);
+    row.name_en = Set(name_en);
+    row.description_en = Set(description_en);
+}
+
+/// The type ids a user is subscribed to.
+pub async fn subscriptions_of(
+    conn: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<Vec<i64>, DbErr> {
+    Ok(type_subscription::Entity::find()
+        .filter(type_subscription::Column::UserId.eq(user_id))
+        .order_by_asc(type_subscription::Column::TypeId)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|s| s.type_id)
+        .collect())
+}
+
+/// Replaces a user's subscriptions with `type_ids` (which must exist).
+pub async fn replace_subscriptions(
+    conn: &impl ConnectionTrait,
+    user_id: i64,
+    type_ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    type_subscription::Entity::delete_many()
+        .filter(type_subscription::Column::UserId.eq(user_id))
+        .exec(conn)
+        .await?;
+    let mut ids = type_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    type_subscription::Entity::insert_many(ids.into_iter().map(|type_id| {
+        type_subscription::ActiveModel {
+            user_id: Set(user_id),
+            type_id: Set(type_id),
+            created_at: Set(now),
+        }
+    }))
+    .exec(conn)
+    .await
+    .map(|_| ())
+}
+
+/// Who hears of a new ticket of `type_id`: the active staff subscribed to it, or every active
+/// agent and admin when nobody is.
+pub async fn staff_to_notify(
+    conn: &impl ConnectionTrait,
+    type_id: i64,
+) -> Result<Vec<user::Model>, DbErr> {
+    let staff = || {
+        user::Entity::find()
+            .filter(user::Column::Active.eq(true))
+            .filter(user::Column::Role.is_in(["agent", "admin"]))
+    };
+    let subscribed = staff()
+        .filter(
+            user::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(type_subscription::Column::UserId)
+                    .from(type_subscription::Entity)
+                    .and_where(type_subscription::Column::TypeId.eq(type_id))
+                    .to_owned(),
+            ),
+        )
+        .order_by_asc(user::Column::Id)
+        .all(conn)
+        .await?;
+    if !subscribed.is_empty() {
+        return Ok(subscribed);
+    }
+    staff().order_by_asc(user::Column::Id).all(conn).await
+}

@@ -1,0 +1,436 @@
+//! Tickets: creation, the joined view the API shows, filtered lists, full-text search and
+//! state changes.
+//!
+//! Lists are keyset-paginated on the id (= the number), newest first; every filter has an
+//! index ending in the id (see the tickets migration), so any page is a range seek.
+
+use ayuda_types::{Channel, Locale, Priority, Requester, Ticket, TicketStatus, TypeRef, UserRef};
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement,
+};
+
+use crate::entity::ticket::{ActiveModel, Column, Entity, Model};
+use crate::sql::Sql;
+use crate::ticket_types::localized_name;
+
+pub use crate::entity::ticket::Model as TicketRow;
+
+/// A ticket with the names the API shows beside it, read in one query.
+#[derive(Debug, Clone, PartialEq, FromQueryResult)]
+pub struct TicketView {
+    pub id: i64,
+    pub title: String,
+    pub type_id: i64,
+    pub status: String,
+    pub priority: String,
+    pub channel: String,
+    pub requester_id: i64,
+    pub assignee_id: Option<i64>,
+    pub parent_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub type_name: String,
+    pub type_name_es: Option<String>,
+    pub type_name_en: Option<String>,
+    pub requester_name: String,
+    pub requester_email: String,
+    pub assignee_name: Option<String>,
+}
+
+const VIEW_SELECT: &str = "SELECT t.id, t.title, t.type_id, t.status, t.priority, t.channel, \
+     t.requester_id, t.assignee_id, t.parent_id, t.created_at, t.updated_at, t.resolved_at, \
+     t.closed_at, ty.name AS type_name, ty.name_es AS type_name_es, ty.name_en AS type_name_en, \
+     r.name AS requester_name, r.email AS requester_email, a.name AS assignee_name \
+     FROM tickets t \
+     JOIN ticket_types ty ON ty.id = t.type_id \
+     JOIN users r ON r.id = t.requester_id \
+     LEFT JOIN users a ON a.id = t.assignee_id";
+
+/// The status of a stored ticket (Ayuda writes only valid names).
+pub fn status_of(status: &str) -> TicketStatus {
+    TicketStatus::parse(status).unwrap_or(TicketStatus::Open)
+}
+
+/// The API view of a ticket, with the type named in `locale`.
+pub fn to_wire(v: &TicketView, locale: Locale) -> Ticket {
+    Ticket {
+        id: v.id,
+        number: v.id,
+        title: v.title.clone(),
+        ticket_type: TypeRef {
+            id: v.type_id,
+            name: localized_name(
+                &v.type_name,
+                v.type_name_es.as_deref(),
+                v.type_name_en.as_deref(),
+                locale,
+            )
+            .to_owned(),
+        },
+        status: status_of(&v.status),
+        priority: Priority::parse(&v.priority).unwrap_or(Priority::Normal),
+        channel: Channel::parse(&v.channel).unwrap_or(Channel::Web),
+        requester: Requester {
+            id: v.requester_id,
+            name: v.requester_name.clone(),
+            email: v.requester_email.clone(),
+        },
+        assignee: v
+            .assignee_id
+            .zip(v.assignee_name.clone())
+            .map(|(id, name)| UserRef { id, name }),
+        parent_number: v.parent_id,
+        created_at: v.created_at,
+        updated_at: v.updated_at,
+        resolved_at: v.resolved_at,
+        closed_at: v.closed_at,
+    }
+}
+
+/// A ticket to open.
+#[derive(Debug, Clone)]
+pub struct NewTicket {
+    /// Title.
+    pub title: String,
+    /// Ticket type.
+    pub type_id: i64,
+    /// The customer it is for.
+    pub requester_id: i64,
+    /// Where it came from.
+    pub channel: Channel,
+    /// The closed ticket it follows up.
+    pub parent_id: Option<i64>,
+}
+
+/// Stores a new ticket in status `new`, priority `normal`; its id is its number.
+pub async fn insert(
+    conn: &impl ConnectionTrait,
+    new: NewTicket,
+    now: DateTime<Utc>,
+) -> Result<Model, DbErr> {
+    ActiveModel {
+        title: Set(new.title),
+        type_id: Set(new.type_id),
+        status: Set(TicketStatus::New.as_str().to_owned()),
+        priority: Set(Priority::Normal.as_str().to_owned()),
+        channel: Set(new.channel.as_str().to_owned()),
+        requester_id: Set(new.requester_id),
+        assignee_id: Set(None),
+        parent_id: Set(new.parent_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        resolved_at: Set(None),
+        closed_at: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+}
+
+/// The ticket with this number.
+pub async fn find(conn: &impl ConnectionTrait, number: i64) -> Result<Option<Model>, DbErr> {
+    Entity::find_by_id(number).one(conn).await
+}
+
+/// The ticket with this number, locked until the transaction ends (PostgreSQL; a SQLite
+/// write transaction holds the whole database already).
+pub async fn find_for_update(
+    conn: &impl ConnectionTrait,
+    number: i64,
+) -> Result<Option<Model>, DbErr> {
+    let query = Entity::find_by_id(number);
+    match conn.get_database_backend() {
+        DbBackend::Postgres => query.lock_exclusive().one(conn).await,
+        _ => query.one(conn).await,
+    }
+}
+
+/// The ticket with this number and the names around it.
+pub async fn find_view(
+    conn: &impl ConnectionTrait,
+    number: i64,
+) -> Result<Option<TicketView>, DbErr> {
+    let mut sql = Sql::new(conn.get_database_backend(), VIEW_SELECT);
+    sql.push(" WHERE t.id = ").bind(number);
+    TicketView::find_by_statement(sql.build()).one(conn).await
+}
+
+/// Who is assigned, for list filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    /// Unassigned tickets.
+    Nobody,
+    /// Tickets assigned to this user.
+    User(i64),
+}
+
+/// Filters of `GET /api/v1/tickets`; all given ones must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TicketFilter {
+    /// Only this requester's tickets (always set for customers).
+    pub requester_id: Option<i64>,
+    /// Only tickets in this status.
+    pub status: Option<TicketStatus>,
+    /// Only tickets of this type.
+    pub type_id: Option<i64>,
+    /// Only tickets with this assignee (or none).
+    pub assignee: Option<AssigneeFilter>,
+}
+
+impl TicketFilter {
+    fn push_conditions(&self, sql: &mut Sql) {
+        if let Some(id) = self.requester_id {
+            sql.push(" AND t.requester_id = ").bind(id);
+        }
+        if let Some(status) = self.status {
+            sql.push(" AND t.status = ").bind(status.as_str());
+        }
+        if let Some(id) = self.type_id {
+            sql.push(" AND t.type_id = ").bind(id);
+        }
+        match self.assignee {
+            Some(AssigneeFilter::Nobody) => {
+                sql.push(" AND t.assignee_id IS NULL");
+            }
+            Some(AssigneeFilter::User(id)) => {
+                sql.push(" AND t.assignee_id = ").bind(id);
+            }
+            None => {}
+        }
+    }
+}
+
+/// The list query, exposed so tests can `EXPLAIN` it: tickets matching `filter` with ids
+/// below `before`, newest first, `limit + 1` rows.
+pub fn list_statement(
+    backend: DbBackend,
+    filter: &TicketFilter,
+    before: Option<i64>,
+    limit: u64,
+) -> Statement {
+    let mut sql = Sql::new(backend, VIEW_SELECT);
+    sql.push(" WHERE 1 = 1");
+    filter.push_conditions(&mut sql);
+    if let Some(before) = before {
+        sql.push(" AND t.id < ").bind(before);
+    }
+    sql.push(" ORDER BY t.id DESC LIMIT ")
+        .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX));
+    sql.build()
+}
+
+/// One page of tickets matching `filter`, newest first (see [`list_statement`]).
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    filter: &TicketFilter,
+    before: Option<i64>,
+    limit: u64,
+) -> Result<Vec<TicketView>, DbErr> {
+    let stmt = list_statement(conn.get_database_backend(), filter, before, limit);
+    TicketView::find_by_statement(stmt).all(conn).await
+}
+
+/// Where a page of search results ends: its last score and ticket number.
+pub type SearchPosition = (f64, i64);
+
+/// Tickets matching `filter` whose title or conversation contains every term (the last one
+/// as a prefix), best first; `limit + 1` rows after `after`. Internal notes count only with
+/// `include_internal`, so a customer's search never reveals what agents wrote about them.
+pub async fn search(
+    conn: &impl ConnectionTrait,
+    filter: &TicketFilter,
+    terms: &[String],
+    include_internal: bool,
+    after: Option<SearchPosition>,
+    limit: u64,
+) -> Result<Vec<(TicketView, f64)>, DbErr> {
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = conn.get_database_backend();
+    // Scores are rounded so that the cursor of the next page compares equal to the score
+    // the next query computes again (float sums may differ in the last bits).
+    let score = match backend {
+        DbBackend::Postgres => "ROUND(SUM(h.score)::numeric, 6)::float8",
+        _ => "ROUND(SUM(h.score), 6)",
+    };
+    let mut sql = Sql::new(backend, "SELECT t.id AS id, ");
+    sql.push(score).push(" AS score FROM (");
+    match backend {
+        DbBackend::Postgres => {
+            let query = crate::search::tsquery(terms);
+            sql.push(
+                "SELECT id AS ticket_id, ts_rank(search, to_tsquery('ayuda_search', ",
+            )
+            .bind(query.clone())
+            .push("))::float8 * 2 AS score FROM tickets WHERE search @@ to_tsquery('ayuda_search', ")
+            .bind(query.clone())
+            .push(") UNION ALL SELECT ticket_id, ts_rank(search, to_tsquery('ayuda_search', ")
+            .bind(query.clone())
+            .push("))::float8 AS score FROM ticket_messages WHERE search @@ to_tsquery('ayuda_search', ")
+            .bind(query)
+            .push(")");
+            if !include_internal {
+                sql.push(" AND internal = FALSE");
+            }
+        }
+        _ => {
+            let query = crate::search::fts5_match(terms);
+            sql.push(
+                "SELECT rowid AS ticket_id, -bm25(ticket_title_fts) * 2 AS score \
+                 FROM ticket_title_fts WHERE ticket_title_fts MATCH ",
+            )
+            .bind(query.clone())
+            .push(
+                " UNION ALL SELECT m.ticket_id, -bm25(ticket_message_fts) AS score \
+                 FROM ticket_message_fts JOIN ticket_messages m ON m.id = ticket_message_fts.rowid \
+                 WHERE ticket_message_fts MATCH ",
+            )
+            .bind(query);
+            if !include_internal {
+                sql.push(" AND m.internal = 0");
+            }
+        }
+    }
+    sql.push(") h JOIN tickets t ON t.id = h.ticket_id WHERE 1 = 1");
+    filter.push_conditions(&mut sql);
+    sql.push(" GROUP BY t.id");
+    if let Some((after_score, id)) = after {
+        sql.push(" HAVING ")
+            .push(score)
+            .push(" < ")
+            .bind(after_score)
+            .push(" OR (")
+            .push(score)
+            .push(" = ")
+            .bind(after_score)
+            .push(" AND t.id < ")
+            .bind(id)
+            .push(")");
+    }
+    sql.push(" ORDER BY score DESC, t.id DESC LIMIT ")
+        .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX));
+
+    #[derive(FromQueryResult)]
+    struct Hit {
+        id: i64,
+        score: f64,
+    }
+    let hits = Hit::find_by_statement(sql.build()).all(conn).await?;
+    if hits.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut views = Sql::new(backend, VIEW_SELECT);
+    views
+        .push(" WHERE t.id IN ")
+        .bind_list(hits.iter().map(|h| h.id));
+    let mut views = TicketView::find_by_statement(views.build())
+        .all(conn)
+        .await?;
+    Ok(hits
+        .into_iter()
+        .filter_map(|hit| {
+            let at = views.iter().position(|v| v.id == hit.id)?;
+            Some((views.swap_remove(at), hit.score))
+        })
+        .collect())
+}
+
+/// Changes to a ticket; `None` leaves a field alone.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    /// New status.
+    pub status: Option<TicketStatus>,
+    /// New priority.
+    pub priority: Option<Priority>,
+    /// New type.
+    pub type_id: Option<i64>,
+    /// New assignee (`Some(None)` unassigns).
+    pub assignee_id: Option<Option<i64>>,
+}
+
+/// Applies `changes` and bumps `updated_at`; entering `resolved` or `closed` stamps the time,
+/// leaving `resolved` clears it.
+pub async fn update(
+    conn: &impl ConnectionTrait,
+    row: Model,
+    changes: &Changes,
+    now: DateTime<Utc>,
+) -> Result<Model, DbErr> {
+    let mut active: ActiveModel = row.into();
+    if let Some(status) = changes.status {
+        active.status = Set(status.as_str().to_owned());
+        match status {
+            TicketStatus::Resolved => active.resolved_at = Set(Some(now)),
+            TicketStatus::Closed => active.closed_at = Set(Some(now)),
+            _ => active.resolved_at = Set(None),
+        }
+    }
+    if let Some(priority) = changes.priority {
+        active.priority = Set(priority.as_str().to_owned());
+    }
+    if let Some(type_id) = changes.type_id {
+        active.type_id = Set(type_id);
+    }
+    if let Some(assignee) = changes.assignee_id {
+        active.assignee_id = Set(assignee);
+    }
+    active.updated_at = Set(now);
+    active.update(conn).await
+}
+
+/// Numbers of tickets resolved before `cutoff`, oldest first, for the auto-close job.
+pub async fn resolved_before(
+    conn: &impl ConnectionTrait,
+    cutoff: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<i64>, DbErr> {
+    Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(Column::Status.eq(TicketStatus::Resolved.as_str()))
+        .filter(Column::ResolvedAt.lt(cutoff))
+        .order_by_asc(Column::ResolvedAt)
+        .limit(limit)
+        .into_tuple::<i64>()
+        .all(conn)
+        .await
+}
+
+/// Closes ticket `number` if it is still resolved since before `cutoff`. Returns whether this
+/// call closed it: of several instances racing, exactly one does.
+pub async fn close_if_resolved_before(
+    conn: &impl ConnectionTrait,
+    number: i64,
+    cutoff: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let result = Entity::update_many()
+        .col_expr(Column::Status, TicketStatus::Closed.as_str().into())
+        .col_expr(Column::ClosedAt, Some(now).into())
+        .col_expr(Column::UpdatedAt, now.into())
+        .filter(Column::Id.eq(number))
+        .filter(Column::Status.eq(TicketStatus::Resolved.as_str()))
+        .filter(Column::ResolvedAt.lt(cutoff))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Bumps `updated_at` (a new message arrived) without other changes.
+pub async fn touch(
+    conn: &impl ConnectionTrait,
+    number: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::UpdatedAt, now.into())
+        .filter(Column::Id.eq(number))
+        .exec(conn)
+        .await
+        .map(|_| ())
+}

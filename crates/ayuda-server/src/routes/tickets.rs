@@ -1,0 +1,253 @@
+//! `/api/v1/tickets`: open, list, read, change, resolve and reopen tickets; their replies
+//! and audit trail.
+
+use actix_web::http::header;
+use actix_web::web::{Data, Json, Path, Query};
+use actix_web::{HttpResponse, get, patch, post};
+use ayuda_types::{
+    Channel, CreateReply, CreateTicket, ListTicketsParams, OldestFirstParams, Page, ProblemDetails,
+    Reply, Ticket, TicketEvent, UpdateTicket,
+};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::tags;
+use crate::auth::AuthUser;
+use crate::error::{ApiResult, validated};
+use crate::state::AppState;
+use crate::tickets;
+
+pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
+    cfg.service(create_ticket)
+        .service(list_tickets)
+        .service(get_ticket)
+        .service(update_ticket)
+        .service(resolve_ticket)
+        .service(reopen_ticket)
+        .service(list_replies)
+        .service(create_reply)
+        .service(list_events);
+}
+
+/// Open a ticket. The requester gets a "received" email with the number; the agents of the
+/// type (all agents if none subscribed) are told. Attachments are uploads of the caller.
+#[utoipa::path(
+    tag = tags::TICKETS,
+    security(("bearer" = [])),
+    request_body = CreateTicket,
+    responses(
+        (status = 201, description = "Opened; `Location` names the ticket", body = Ticket),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, an inactive type or someone else's attachment", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets")]
+async fn create_ticket(
+    state: Data<AppState>,
+    user: AuthUser,
+    body: Json<CreateTicket>,
+) -> ApiResult<HttpResponse> {
+    let input = validated(body.into_inner())?;
+    let view = tickets::create(&state, &user.0, input, Channel::Web).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((header::LOCATION, format!("/api/v1/tickets/{}", view.id)))
+        .json(tickets::to_wire(&state, &user.0, &view)))
+}
+
+/// Tickets, newest first; with `q`, ranked by relevance. Customers see only their own.
+#[utoipa::path(
+    tag = tags::TICKETS,
+    security(("bearer" = [])),
+    params(ListTicketsParams),
+    responses(
+        (status = 200, description = "One page of tickets", body = Page<Ticket>),
+        (status = 400, description = "Invalid cursor or parameters", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Limit out of range or a bad filter", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tickets")]
+async fn list_tickets(
+    state: Data<AppState>,
+    user: AuthUser,
+    query: Query<ListTicketsParams>,
+) -> ApiResult<Json<Page<Ticket>>> {
+    Ok(Json(
+        tickets::list(&state, &user.0, query.into_inner()).await?,
+    ))
+}
+
+/// One ticket (its requester, or an agent).
+#[utoipa::path(
+    tag = tags::TICKETS,
+    security(("bearer" = [])),
+    params(("number" = i64, Path, description = "Ticket number")),
+    responses(
+        (status = 200, description = "The ticket", body = Ticket),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket, or not yours", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tickets/{number}")]
+async fn get_ticket(
+    state: Data<AppState>,
+    user: AuthUser,
+    number: Path<i64>,
+) -> ApiResult<Json<Ticket>> {
+    let view = tickets::visible(&state.db, &user.0, number.into_inner()).await?;
+    Ok(Json(tickets::to_wire(&state, &user.0, &view)))
+}
+
+/// Change status, priority, type or assignee (agents). Every change is in the audit trail.
+#[utoipa::path(
+    tag = tags::TICKETS,
+    security(("bearer" = [])),
+    params(("number" = i64, Path, description = "Ticket number")),
+    request_body = UpdateTicket,
+    responses(
+        (status = 200, description = "The updated ticket", body = Ticket),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Customers may not change tickets this way", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The lifecycle does not allow it (closed, back to new)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown type or assignee", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/tickets/{number}")]
+async fn update_ticket(
+    state: Data<AppState>,
+    user: AuthUser,
+    number: Path<i64>,
+    body: Json<UpdateTicket>,
+) -> ApiResult<Json<Ticket>> {
+    let view = tickets::update(&state, &user.0, number.into_inner(), body.into_inner()).await?;
+    Ok(Json(tickets::to_wire(&state, &user.0, &view)))
+}
+
+/// Mark the ticket resolved (its requester, or an agent). It closes by itself after the
+/// configured days.
+#[utoipa::path(
+    tag = tags::TICKETS,
+    security(("bearer" = [])),
+    params(("number" = i64, Path, description = "Ticket number")),
+    responses(
+        (status = 200, description = "The resolved ticket", body = Ticket),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket, or not yours", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "Already resolved, or closed", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{number}/resolve")]
+async fn resolve_ticket(
+    state: Data<AppState>,
+    user: AuthUser,
+    number: Path<i64>,
+) -> ApiResult<Json<Ticket>> {
+    let view = tickets::resolve(&state, &user.0, number.into_inner()).await?;
+    Ok(Json(tickets::to_wire(&state, &user.0, &view)))
+}
+
+/// Reopen a resolved ticket (its requester, or an agent).
+#[utoipa::path(
+    tag = tags::TICKETS,
+    security(("bearer" = [])),
+    params(("number" = i64, Path, description = "Ticket number")),
+    responses(
+        (status = 200, description = "The reopened ticket", body = Ticket),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket, or not yours", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "Not resolved, or closed", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{number}/reopen")]
+async fn reopen_ticket(
+    state: Data<AppState>,
+    user: AuthUser,
+    number: Path<i64>,
+) -> ApiResult<Json<Ticket>> {
+    let view = tickets::reopen(&state, &user.0, number.into_inner()).await?;
+    Ok(Json(tickets::to_wire(&state, &user.0, &view)))
+}
+
+/// The conversation, oldest first: the description, replies, and (for agents) internal notes.
+#[utoipa::path(
+    tag = tags::TICKETS,
+    security(("bearer" = [])),
+    params(("number" = i64, Path, description = "Ticket number"), OldestFirstParams),
+    responses(
+        (status = 200, description = "One page of the conversation", body = Page<Reply>),
+        (status = 400, description = "Invalid cursor", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket, or not yours", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tickets/{number}/replies")]
+async fn list_replies(
+    state: Data<AppState>,
+    user: AuthUser,
+    number: Path<i64>,
+    query: Query<OldestFirstParams>,
+) -> ApiResult<Json<Page<Reply>>> {
+    Ok(Json(
+        tickets::list_replies(&state, &user.0, number.into_inner(), query.into_inner()).await?,
+    ))
+}
+
+/// Reply (requester or agent) or add an internal note (agents). An agent's reply sets the
+/// ticket pending; the customer's sets it open (reopening a resolved one); a customer's
+/// reply to a closed ticket opens a new ticket linked to it (`ticket_number` says which).
+#[utoipa::path(
+    tag = tags::TICKETS,
+    security(("bearer" = [])),
+    params(("number" = i64, Path, description = "Ticket number")),
+    request_body = CreateReply,
+    responses(
+        (status = 201, description = "Stored", body = Reply),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Customers may not write internal notes", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket, or not yours", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "Agents cannot write to a closed ticket", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields or someone else's attachment", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/{number}/replies")]
+async fn create_reply(
+    state: Data<AppState>,
+    user: AuthUser,
+    number: Path<i64>,
+    body: Json<CreateReply>,
+) -> ApiResult<HttpResponse> {
+    let input = validated(body.into_inner())?;
+    let reply =
+        tickets::create_reply(&state, &user.0, number.into_inner(), input, Channel::Web).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/tickets/{}/replies", reply.ticket_number),
+        ))
+        .json(reply))
+}
+
+/// The audit trail, oldest first (agents): who changed what, from what, to what, when.
+#[utoipa::path(
+    tag = tags::TICKETS,
+    security(("bearer" = [])),
+    params(("number" = i64, Path, description = "Ticket number"), OldestFirstParams),
+    responses(
+        (status = 200, description = "One page of events", body = Page<TicketEvent>),
+        (status = 400, description = "Invalid cursor", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Customers may not read the trail of their tickets", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket, or not yours", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tickets/{number}/events")]
+async fn list_events(
+    state: Data<AppState>,
+    user: AuthUser,
+    number: Path<i64>,
+    query: Query<OldestFirstParams>,
+) -> ApiResult<Json<Page<TicketEvent>>> {
+    Ok(Json(
+        tickets::list_events(&state, &user.0, number.into_inner(), query.into_inner()).await?,
+    ))
+}

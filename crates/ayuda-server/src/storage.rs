@@ -1,0 +1,160 @@
+//! Attachment bytes on disk, addressed by their SHA-256 (identical files are stored once).
+//!
+//! An upload is streamed to a temporary file while it is hashed and counted, flushed to disk,
+//! then renamed to `<root>/<aa>/<bb>/<sha256>`; a reader never sees a half-written file.
+
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
+
+/// How many leading bytes are kept to sniff the media type.
+const SNIFF_BYTES: usize = 8192;
+
+/// Where attachment bytes live.
+#[derive(Debug, Clone)]
+pub struct BlobStore {
+    root: PathBuf,
+}
+
+/// A stored upload.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    /// SHA-256, hex.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// The first bytes, for sniffing the media type.
+    pub head: Vec<u8>,
+}
+
+/// Why an upload was not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum PutError {
+    /// More than the allowed bytes.
+    #[error("the file is larger than {0} bytes")]
+    TooLarge(u64),
+    /// The client's stream failed.
+    #[error("the upload was interrupted: {0}")]
+    Stream(String),
+    /// The disk failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+impl BlobStore {
+    /// A store under `root` (created on first use).
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// The file holding the bytes with this hash.
+    pub fn path(&self, sha256: &str) -> PathBuf {
+        let (a, b) = (
+            sha256.get(0..2).unwrap_or("00"),
+            sha256.get(2..4).unwrap_or("00"),
+        );
+        self.root.join(a).join(b).join(sha256)
+    }
+
+    /// Streams `body` into the store, refusing it past `max_bytes`.
+    pub async fn put<E: std::fmt::Display>(
+        &self,
+        mut body: impl Stream<Item = Result<Bytes, E>> + Unpin,
+        max_bytes: u64,
+    ) -> Result<Stored, PutError> {
+        let tmp_dir = self.root.join("tmp");
+        tokio::fs::create_dir_all(&tmp_dir).await?;
+        let tmp = tmp_dir.join(uuid::Uuid::new_v4().simple().to_string());
+        let result = self.write(&tmp, &mut body, max_bytes).await;
+        if result.is_err() {
+            let _ = tokio::fs::remove_file(&tmp).await;
+        }
+        result
+    }
+
+    async fn write<E: std::fmt::Display>(
+        &self,
+        tmp: &Path,
+        body: &mut (impl Stream<Item = Result<Bytes, E>> + Unpin),
+        max_bytes: u64,
+    ) -> Result<Stored, PutError> {
+        let mut file = tokio::fs::File::create(tmp).await?;
+        let mut hasher = Sha256::new();
+        let mut size = 0u64;
+        let mut head = Vec::with_capacity(SNIFF_BYTES);
+        while let Some(chunk) = body.next().await {
+            let chunk = chunk.map_err(|e| PutError::Stream(e.to_string()))?;
+            size += chunk.len() as u64;
+            if size > max_bytes {
+                return Err(PutError::TooLarge(max_bytes));
+            }
+            if head.len() < SNIFF_BYTES {
+                let take = (SNIFF_BYTES - head.len()).min(chunk.len());
+                head.extend_from_slice(&chunk[..take]);
+            }
+            hasher.update(&chunk);
+            file.write_all(&chunk).await?;
+        }
+        // Durable before it is acknowledged, like the database row that will point at it.
+        file.sync_all().await?;
+        drop(file);
+        let sha256 = hex(&hasher.finalize());
+        let path = self.path(&sha256);
+        if let Some(dir) = path.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        tokio::fs::rename(tmp, &path).await?;
+        Ok(Stored { sha256, size, head })
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunks(parts: &[&'static [u8]]) -> impl Stream<Item = Result<Bytes, String>> + Unpin {
+        futures_util::stream::iter(
+            parts
+                .iter()
+                .map(|p| Ok(Bytes::from_static(p)))
+                .collect::<Vec<_>>(),
+        )
+    }
+
+    #[tokio::test]
+    async fn stores_by_hash_and_refuses_too_large() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::new(dir.path());
+        let stored = store.put(chunks(&[b"hola ", b"mundo"]), 100).await.unwrap();
+        assert_eq!(stored.size, 10);
+        assert_eq!(stored.head, b"hola mundo");
+        assert_eq!(
+            stored.sha256,
+            "0b894166d3336435c800bea36ff21b29eaa801a52f584c006c49289a0dcf6e2f"
+        );
+        assert_eq!(
+            std::fs::read(store.path(&stored.sha256)).unwrap(),
+            b"hola mundo"
+        );
+        let err = store
+            .put(chunks(&[b"12345", b"67890"]), 6)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, PutError::TooLarge(6)));
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("tmp")).unwrap().count(),
+            0
+        );
+    }
+}

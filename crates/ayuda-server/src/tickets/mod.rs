@@ -1,0 +1,263 @@
+//! Ticket use cases: open, see, list, search, change, resolve, reopen, reply.
+//!
+//! Handlers call these; each write is one transaction holding the ticket change, its audit
+//! events and the notifications it causes (through the outbox). Visibility is decided here
+//! once: a customer sees only tickets they requested, and anything else is "not found".
+
+mod changes;
+mod conversation;
+mod notify;
+
+pub use changes::{reopen, resolve, update};
+pub use conversation::{create_reply, list_replies};
+
+use ayuda_db::events::{self, NewEvent};
+use ayuda_db::tickets::{self, AssigneeFilter, NewTicket, TicketFilter, TicketView};
+use ayuda_db::users::{self, UserRow};
+use ayuda_db::{ConnectionTrait, attachments, messages, ticket_types};
+use ayuda_domain::{markdown, search};
+use ayuda_types::{
+    Channel, CreateTicket, ListTicketsParams, OldestFirstParams, Page, Role, Ticket, TicketEvent,
+    UserRef,
+};
+use chrono::{DateTime, Utc};
+
+use crate::error::{ApiError, ApiResult};
+use crate::outbound::user_locale;
+use crate::pagination;
+use crate::state::AppState;
+
+/// Whether `user` works tickets (agent or admin).
+fn is_staff(user: &UserRow) -> bool {
+    users::role_of(user).is_staff()
+}
+
+/// The ticket `number` if `user` may see it; 404 otherwise (never 403: a customer must not
+/// learn that someone else's ticket exists).
+pub async fn visible(
+    conn: &impl ConnectionTrait,
+    user: &UserRow,
+    number: i64,
+) -> ApiResult<TicketView> {
+    tickets::find_view(conn, number)
+        .await?
+        .filter(|t| is_staff(user) || t.requester_id == user.id)
+        .ok_or(ApiError::NotFound)
+}
+
+/// The API view of a ticket for `user`.
+pub fn to_wire(state: &AppState, user: &UserRow, view: &TicketView) -> Ticket {
+    tickets::to_wire(view, user_locale(&state.settings, user))
+}
+
+/// Opens a ticket for `user`: the ticket, its description as the first message, the
+/// attachments, the audit event and the notifications, in one transaction.
+pub async fn create(
+    state: &AppState,
+    user: &UserRow,
+    input: CreateTicket,
+    channel: Channel,
+) -> ApiResult<TicketView> {
+    let now = Utc::now();
+    let txn = ayuda_db::begin_write(&state.db).await?;
+    if !ticket_types::is_active(&txn, input.type_id).await? {
+        return Err(ApiError::field("type_id", "is not an active ticket type"));
+    }
+    let ticket = open_ticket(
+        &txn,
+        state,
+        user,
+        NewTicket {
+            title: input.title.trim().to_owned(),
+            type_id: input.type_id,
+            requester_id: user.id,
+            channel,
+            parent_id: None,
+        },
+        &input.description,
+        &input.attachment_ids,
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    state.outbox_wake.notify_one();
+    tickets::find_view(&state.db, ticket)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// Stores a new ticket with its first message and tells the requester and the agents.
+/// Returns its number. Runs inside the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+async fn open_ticket(
+    conn: &impl ConnectionTrait,
+    state: &AppState,
+    requester: &UserRow,
+    new: NewTicket,
+    description: &str,
+    attachment_ids: &[i64],
+    now: DateTime<Utc>,
+) -> ApiResult<i64> {
+    let channel = new.channel;
+    let parent = new.parent_id;
+    let ticket = tickets::insert(conn, new, now).await?;
+    let message = messages::insert(
+        conn,
+        messages::NewMessage {
+            ticket_id: ticket.id,
+            author_id: requester.id,
+            body: description.to_owned(),
+            body_html: markdown::render(description),
+            internal: false,
+            channel: channel.as_str().to_owned(),
+        },
+        now,
+    )
+    .await?;
+    link_attachments(conn, attachment_ids, requester.id, ticket.id, message.id).await?;
+    events::record(
+        conn,
+        NewEvent {
+            ticket_id: ticket.id,
+            actor_id: Some(requester.id),
+            kind: "created",
+            from: parent.map(|p| p.to_string()),
+            ..Default::default()
+        },
+        now,
+    )
+    .await?;
+    notify::ticket_opened(conn, state, &ticket, requester, &message).await?;
+    Ok(ticket.id)
+}
+
+/// Links the caller's uploads to a message, refusing the request when any id is not an
+/// unsent upload of theirs.
+async fn link_attachments(
+    conn: &impl ConnectionTrait,
+    ids: &[i64],
+    uploader_id: i64,
+    ticket_id: i64,
+    message_id: i64,
+) -> ApiResult<()> {
+    let mut unique = ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    let linked = attachments::link(conn, &unique, uploader_id, ticket_id, message_id).await?;
+    if linked != unique.len() as u64 {
+        return Err(ApiError::field(
+            "attachment_ids",
+            "must name your own uploads that were not sent yet",
+        ));
+    }
+    Ok(())
+}
+
+/// Where a ticket list page ends: the last number, or the last score and number of a search.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+enum ListCursor {
+    Number(i64),
+    Ranked(f64, i64),
+}
+
+/// One page of the tickets `user` may see, newest first, or ranked by relevance with `q`.
+pub async fn list(
+    state: &AppState,
+    user: &UserRow,
+    params: ListTicketsParams,
+) -> ApiResult<Page<Ticket>> {
+    let limit = pagination::limit(params.limit)?;
+    let staff = is_staff(user);
+    let assignee = match params.assignee_id.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some("none") => Some(AssigneeFilter::Nobody),
+        Some(id) => Some(AssigneeFilter::User(id.parse().map_err(|_| {
+            ApiError::field("assignee_id", "must be a user id or none")
+        })?)),
+    };
+    let filter = TicketFilter {
+        // Customers see their own tickets whatever they ask for.
+        requester_id: if staff {
+            params.requester_id
+        } else {
+            Some(user.id)
+        },
+        status: params.status,
+        type_id: params.type_id,
+        assignee,
+    };
+    let cursor: Option<ListCursor> = pagination::decode(params.cursor.as_deref())?;
+    let locale = user_locale(&state.settings, user);
+    let query = params.q.as_deref().map(search::terms).unwrap_or_default();
+    if query.is_empty() {
+        let before = match cursor {
+            None => None,
+            Some(ListCursor::Number(n)) => Some(n),
+            Some(ListCursor::Ranked(..)) => return Err(bad_cursor()),
+        };
+        let rows = tickets::list(&state.db, &filter, before, limit).await?;
+        Ok(pagination::page(
+            rows,
+            limit,
+            |t| ListCursor::Number(t.id),
+            |t| tickets::to_wire(t, locale),
+        ))
+    } else {
+        let after = match cursor {
+            None => None,
+            Some(ListCursor::Ranked(score, n)) => Some((score, n)),
+            Some(ListCursor::Number(_)) => return Err(bad_cursor()),
+        };
+        let rows = tickets::search(&state.db, &filter, &query, staff, after, limit).await?;
+        Ok(pagination::page(
+            rows,
+            limit,
+            |(t, score)| ListCursor::Ranked(*score, t.id),
+            |(t, _)| tickets::to_wire(t, locale),
+        ))
+    }
+}
+
+fn bad_cursor() -> ApiError {
+    ApiError::BadRequest("invalid cursor".into())
+}
+
+/// The audit trail of ticket `number`, oldest first (agents only).
+pub async fn list_events(
+    state: &AppState,
+    user: &UserRow,
+    number: i64,
+    params: OldestFirstParams,
+) -> ApiResult<Page<TicketEvent>> {
+    // A customer asking about their own ticket's trail gets 403; about another's, 404.
+    let ticket = visible(&state.db, user, number).await?;
+    if !is_staff(user) {
+        return Err(ApiError::Forbidden);
+    }
+    let limit = pagination::limit(params.limit)?;
+    let after: Option<i64> = pagination::decode(params.cursor.as_deref())?;
+    let rows = events::list(&state.db, ticket.id, after, limit).await?;
+    Ok(pagination::page(
+        rows,
+        limit,
+        |e| e.id,
+        |e| TicketEvent {
+            id: e.id,
+            actor: e
+                .actor_id
+                .zip(e.actor_name.clone())
+                .map(|(id, name)| UserRef { id, name }),
+            kind: e.kind.clone(),
+            field: e.field.clone(),
+            from: e.from_value.clone(),
+            to: e.to_value.clone(),
+            created_at: e.created_at,
+        },
+    ))
+}
+
+/// The role of a stored user, for reply authors.
+fn role_name(role: &str) -> Role {
+    Role::parse(role).unwrap_or(Role::Customer)
+}
