@@ -13,6 +13,7 @@ mod columns;
 mod m20261122_000001_accounts;
 mod m20261122_000002_outbox;
 mod m20261122_000003_tickets;
+mod m20261122_000004_forum;
 
 /// Applies Ayuda's migrations.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_accounts::Migration),
             Box::new(m20261122_000002_outbox::Migration),
             Box::new(m20261122_000003_tickets::Migration),
+            Box::new(m20261122_000004_forum::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ mod accounts;
 mod admin;
 mod attachments;
 mod errors;
+mod forum;
 mod operations;
 mod ticket_lists;
 mod tickets;

@@ -29,12 +29,21 @@ pub fn sanitize(untrusted_html: &str) -> String {
 /// Plain text of Markdown, for search snippets and email previews: the text without markup,
 /// whitespace collapsed.
 pub fn plain_text(markdown: &str) -> String {
-    use pulldown_cmark::Event;
+    use pulldown_cmark::{Event, TagEnd};
     let mut out = String::with_capacity(markdown.len());
     for event in Parser::new(markdown) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push(' '),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_)
+                | TagEnd::TableCell,
+            ) => out.push(' '),
             _ => {}
         }
     }
@@ -76,6 +85,6 @@ mod tests {
 
     #[test]
     fn plain_text_drops_markup() {
-        assert_eq!(plain_text("# Título\n\n*hola* `x`"), "Título hola x");
+        assert_eq!(plain_text("# Título\n\n*hola* `x`."), "Título hola x.");
     }
 }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod forum;
 pub mod middleware;
 pub mod openapi;
 pub mod outbound;

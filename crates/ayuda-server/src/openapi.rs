@@ -25,6 +25,7 @@ use crate::routes;
         (name = "me", description = "The logged-in user"),
         (name = "users", description = "User administration (admins)"),
         (name = "tickets", description = "Ticket types, tickets, their conversation, attachments and audit trail"),
+        (name = "forum", description = "The public knowledge base: categories, articles, comments, feedback"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -5,6 +5,7 @@
 //! databases or runtimes, so the crate builds for `wasm32-unknown-unknown`.
 
 pub mod auth;
+pub mod forum;
 pub mod page;
 pub mod problem;
 pub mod tickets;
@@ -12,6 +13,7 @@ pub mod users;
 pub mod validate;
 
 pub use auth::*;
+pub use forum::*;
 pub use page::*;
 pub use problem::*;
 pub use tickets::*;

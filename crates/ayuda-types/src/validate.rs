@@ -30,6 +30,24 @@ pub fn not_blank(value: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// A URL name: 1 to 100 of `a-z 0-9 -`, not starting or ending with `-`.
+pub fn slug(value: &str) -> Result<(), ValidationError> {
+    let ok = (1..=100).contains(&value.len())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !value.starts_with('-')
+        && !value.ends_with('-');
+    if ok {
+        Ok(())
+    } else {
+        Err(error(
+            "slug",
+            "must be 1 to 100 lowercase letters, digits and dashes, not at either end",
+        ))
+    }
+}
+
 /// A username: 3 to 40 of `a-z 0-9 . _ -`, starting with a letter or digit.
 /// Letters may be uppercase on input; they are stored lowercase.
 pub fn username(value: &str) -> Result<(), ValidationError> {

@@ -2,6 +2,9 @@
 
 pub mod attachment;
 pub mod auth_token;
+pub mod forum_article;
+pub mod forum_category;
+pub mod forum_comment;
 pub mod outbox_email;
 pub mod refresh_token;
 pub mod ticket;

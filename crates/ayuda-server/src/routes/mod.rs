@@ -4,6 +4,7 @@
 
 pub mod attachments;
 pub mod auth;
+pub mod forum;
 pub mod health;
 pub mod me;
 pub mod ticket_types;
@@ -22,6 +23,8 @@ pub mod tags {
     pub const USERS: &str = "users";
     /// Ticket types, tickets, replies, attachments.
     pub const TICKETS: &str = "tickets";
+    /// The forum / knowledge base.
+    pub const FORUM: &str = "forum";
     /// Liveness, readiness, metrics.
     pub const OPERATIONS: &str = "operations";
 }
@@ -34,6 +37,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig<'_>) {
     ticket_types::configure(cfg);
     tickets::configure(cfg);
     attachments::configure(cfg);
+    forum::configure(cfg);
 }
 
 /// Registers every documented route: operations at the root, the API under `/api/v1`.

@@ -1,0 +1,457 @@
+//! The forum / knowledge base: categories, articles and their full-text search, comments.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, Set, Statement,
+};
+
+use crate::entity::{forum_article, forum_category, forum_comment};
+use crate::sql::Sql;
+
+pub use crate::entity::forum_article::Model as ArticleRow;
+pub use crate::entity::forum_category::Model as CategoryRow;
+
+/// A category with its number of published articles.
+#[derive(Debug, Clone, PartialEq, FromQueryResult)]
+pub struct CategoryView {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: String,
+    pub article_count: i64,
+}
+
+/// Categories in display order, with counts, in one query.
+pub async fn categories(conn: &impl ConnectionTrait) -> Result<Vec<CategoryView>, DbErr> {
+    let mut sql = Sql::new(
+        conn.get_database_backend(),
+        "SELECT c.id, c.slug, c.name, c.description, \
+         (SELECT COUNT(*) FROM forum_articles a WHERE a.category_id = c.id AND a.status = ",
+    );
+    sql.bind("published")
+        .push(") AS article_count FROM forum_categories c ORDER BY c.position, c.id");
+    CategoryView::find_by_statement(sql.build()).all(conn).await
+}
+
+/// The category with this slug.
+pub async fn category_by_slug(
+    conn: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<Option<CategoryRow>, DbErr> {
+    forum_category::Entity::find()
+        .filter(forum_category::Column::Slug.eq(slug))
+        .one(conn)
+        .await
+}
+
+/// Whether a category exists.
+pub async fn category_exists(conn: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
+    Ok(forum_category::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .is_some())
+}
+
+/// Stores a category; a taken slug fails with a unique violation.
+pub async fn insert_category(
+    conn: &impl ConnectionTrait,
+    slug: String,
+    name: String,
+    description: String,
+    position: i32,
+    now: DateTime<Utc>,
+) -> Result<CategoryRow, DbErr> {
+    forum_category::ActiveModel {
+        slug: Set(slug),
+        name: Set(name),
+        description: Set(description),
+        position: Set(position),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+}
+
+/// An article with its category and author names.
+#[derive(Debug, Clone, PartialEq, FromQueryResult)]
+pub struct ArticleView {
+    pub id: i64,
+    pub category_id: i64,
+    pub slug: String,
+    pub title: String,
+    pub body: String,
+    pub body_html: String,
+    pub locale: String,
+    pub status: String,
+    pub author_id: i64,
+    pub views: i64,
+    pub helpful_yes: i64,
+    pub helpful_no: i64,
+    pub published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub category_slug: String,
+    pub category_name: String,
+    pub author_name: String,
+}
+
+const VIEW_COLUMNS: &str = "SELECT a.id, a.category_id, a.slug, a.title, a.body, \
+     a.body_html, a.locale, a.status, a.author_id, a.views, a.helpful_yes, a.helpful_no, \
+     a.published_at, a.created_at, a.updated_at, c.slug AS category_slug, \
+     c.name AS category_name, u.name AS author_name";
+
+const VIEW_FROM: &str = " FROM forum_articles a \
+     JOIN forum_categories c ON c.id = a.category_id \
+     JOIN users u ON u.id = a.author_id";
+
+fn view_select() -> String {
+    format!("{VIEW_COLUMNS}{VIEW_FROM}")
+}
+
+/// The article with this slug.
+pub async fn find_by_slug(
+    conn: &impl ConnectionTrait,
+    slug: &str,
+) -> Result<Option<ArticleView>, DbErr> {
+    let mut sql = Sql::new(conn.get_database_backend(), &view_select());
+    sql.push(" WHERE a.slug = ").bind(slug);
+    ArticleView::find_by_statement(sql.build()).one(conn).await
+}
+
+/// Filters of article lists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleFilter {
+    /// `published` or `draft`.
+    pub status: &'static str,
+    /// Only this category.
+    pub category_id: Option<i64>,
+    /// Only this language.
+    pub locale: Option<&'static str>,
+}
+
+impl ArticleFilter {
+    fn push_conditions(&self, sql: &mut Sql) {
+        sql.push(" AND a.status = ").bind(self.status);
+        if let Some(id) = self.category_id {
+            sql.push(" AND a.category_id = ").bind(id);
+        }
+        if let Some(locale) = self.locale {
+            sql.push(" AND a.locale = ").bind(locale);
+        }
+    }
+}
+
+/// The list query, exposed so tests can `EXPLAIN` it: newest first, below `before`.
+pub fn list_statement(
+    backend: DbBackend,
+    filter: &ArticleFilter,
+    before: Option<i64>,
+    limit: u64,
+) -> Statement {
+    let mut sql = Sql::new(backend, &view_select());
+    sql.push(" WHERE 1 = 1");
+    filter.push_conditions(&mut sql);
+    if let Some(before) = before {
+        sql.push(" AND a.id < ").bind(before);
+    }
+    sql.push(" ORDER BY a.id DESC LIMIT ")
+        .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX));
+    sql.build()
+}
+
+/// One page of articles, newest first (see [`list_statement`]).
+pub async fn list(
+    conn: &impl ConnectionTrait,
+    filter: &ArticleFilter,
+    before: Option<i64>,
+    limit: u64,
+) -> Result<Vec<ArticleView>, DbErr> {
+    let stmt = list_statement(conn.get_database_backend(), filter, before, limit);
+    ArticleView::find_by_statement(stmt).all(conn).await
+}
+
+/// A search hit: the article, its score, and a passage with the matches between `\u{1}` and
+/// `\u{2}`.
+pub type ArticleHit = (ArticleView, f64, String);
+
+/// Articles matching `filter` that contain every term (the last as a prefix), best first
+/// (title matches weigh more); `limit + 1` rows after `(score, id)`.
+pub async fn search(
+    conn: &impl ConnectionTrait,
+    filter: &ArticleFilter,
+    terms: &[String],
+    after: Option<(f64, i64)>,
+    limit: u64,
+) -> Result<Vec<ArticleHit>, DbErr> {
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = conn.get_database_backend();
+    let mut sql = Sql::new(backend, "SELECT * FROM (");
+    match backend {
+        DbBackend::Postgres => {
+            let query = crate::search::tsquery(terms);
+            sql.push(VIEW_COLUMNS)
+                .push(", ROUND(ts_rank(a.search, to_tsquery('ayuda_search', ")
+                .bind(query.clone())
+                .push("))::numeric, 6)::float8 AS score, ts_headline('ayuda_search', a.body, to_tsquery('ayuda_search', ")
+                .bind(query.clone())
+                .push("), 'StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=12') AS snippet")
+                .push(VIEW_FROM)
+                .push(" WHERE a.search @@ to_tsquery('ayuda_search', ")
+                .bind(query)
+                .push(")");
+        }
+        _ => {
+            let query = crate::search::fts5_match(terms);
+            sql.push(VIEW_COLUMNS)
+                .push(
+                    ", ROUND(-bm25(forum_article_fts, 5.0, 1.0), 6) AS score, \
+                     snippet(forum_article_fts, 1, char(1), char(2), '…', 24) AS snippet",
+                )
+                .push(VIEW_FROM)
+                .push(
+                    " JOIN forum_article_fts ON forum_article_fts.rowid = a.id \
+                     WHERE forum_article_fts MATCH ",
+                )
+                .bind(query);
+        }
+    }
+    filter.push_conditions(&mut sql);
+    sql.push(") hits WHERE 1 = 1");
+    if let Some((score, id)) = after {
+        sql.push(" AND (score < ")
+            .bind(score)
+            .push(" OR (score = ")
+            .bind(score)
+            .push(" AND id < ")
+            .bind(id)
+            .push("))");
+    }
+    sql.push(" ORDER BY score DESC, id DESC LIMIT ")
+        .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX));
+
+    #[derive(FromQueryResult)]
+    struct Hit {
+        #[sea_orm(nested)]
+        article: ArticleView,
+        score: f64,
+        snippet: String,
+    }
+    Ok(Hit::find_by_statement(sql.build())
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|h| (h.article, h.score, h.snippet))
+        .collect())
+}
+
+/// An article to store.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    pub category_id: i64,
+    pub slug: String,
+    pub title: String,
+    pub body: String,
+    pub body_html: String,
+    pub locale: String,
+    pub status: String,
+    pub author_id: i64,
+}
+
+/// Whether a slug is taken.
+pub async fn slug_taken(conn: &impl ConnectionTrait, slug: &str) -> Result<bool, DbErr> {
+    Ok(forum_article::Entity::find()
+        .filter(forum_article::Column::Slug.eq(slug))
+        .one(conn)
+        .await?
+        .is_some())
+}
+
+/// Stores an article; `published_at` is set when it is stored published.
+pub async fn insert_article(
+    conn: &impl ConnectionTrait,
+    new: NewArticle,
+    now: DateTime<Utc>,
+) -> Result<ArticleRow, DbErr> {
+    let published = (new.status == "published").then_some(now);
+    forum_article::ActiveModel {
+        category_id: Set(new.category_id),
+        slug: Set(new.slug),
+        title: Set(new.title),
+        body: Set(new.body),
+        body_html: Set(new.body_html),
+        locale: Set(new.locale),
+        status: Set(new.status),
+        author_id: Set(new.author_id),
+        views: Set(0),
+        helpful_yes: Set(0),
+        helpful_no: Set(0),
+        published_at: Set(published),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+}
+
+/// The stored article `id`.
+pub async fn find_article(
+    conn: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<ArticleRow>, DbErr> {
+    forum_article::Entity::find_by_id(id).one(conn).await
+}
+
+/// Changes to an article; `None` leaves a field alone.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleChanges {
+    pub title: Option<String>,
+    /// New Markdown with its rendering.
+    pub body: Option<(String, String)>,
+    pub category_id: Option<i64>,
+    pub slug: Option<String>,
+    pub locale: Option<String>,
+    pub status: Option<String>,
+}
+
+/// Applies `changes`; publishing for the first time stamps `published_at`.
+pub async fn update_article(
+    conn: &impl ConnectionTrait,
+    row: ArticleRow,
+    changes: ArticleChanges,
+    now: DateTime<Utc>,
+) -> Result<ArticleRow, DbErr> {
+    let first_publish = row.published_at.is_none();
+    let mut active: forum_article::ActiveModel = row.into();
+    if let Some(v) = changes.title {
+        active.title = Set(v);
+    }
+    if let Some((body, html)) = changes.body {
+        active.body = Set(body);
+        active.body_html = Set(html);
+    }
+    if let Some(v) = changes.category_id {
+        active.category_id = Set(v);
+    }
+    if let Some(v) = changes.slug {
+        active.slug = Set(v);
+    }
+    if let Some(v) = changes.locale {
+        active.locale = Set(v);
+    }
+    if let Some(v) = changes.status {
+        if v == "published" && first_publish {
+            active.published_at = Set(Some(now));
+        }
+        active.status = Set(v);
+    }
+    active.updated_at = Set(now);
+    active.update(conn).await
+}
+
+/// Deletes an article and its comments.
+pub async fn delete_article(conn: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+    forum_comment::Entity::delete_many()
+        .filter(forum_comment::Column::ArticleId.eq(id))
+        .exec(conn)
+        .await?;
+    forum_article::Entity::delete_by_id(id)
+        .exec(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Counts one read of an article (a single atomic increment, no read-modify-write).
+pub async fn count_view(conn: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+    forum_article::Entity::update_many()
+        .col_expr(
+            forum_article::Column::Views,
+            Expr::col(forum_article::Column::Views).add(1),
+        )
+        .filter(forum_article::Column::Id.eq(id))
+        .exec(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Counts one "was this helpful" vote.
+pub async fn count_feedback(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    helpful: bool,
+) -> Result<(), DbErr> {
+    let column = if helpful {
+        forum_article::Column::HelpfulYes
+    } else {
+        forum_article::Column::HelpfulNo
+    };
+    forum_article::Entity::update_many()
+        .col_expr(column, Expr::col(column).add(1))
+        .filter(forum_article::Column::Id.eq(id))
+        .exec(conn)
+        .await
+        .map(|_| ())
+}
+
+/// A comment with its author.
+#[derive(Debug, Clone, PartialEq, FromQueryResult)]
+pub struct CommentView {
+    pub id: i64,
+    pub article_id: i64,
+    pub author_id: i64,
+    pub author_name: String,
+    pub author_role: String,
+    pub body: String,
+    pub body_html: String,
+    pub created_at: DateTime<Utc>,
+}
+
+const COMMENT_SELECT: &str = "SELECT m.id, m.article_id, m.author_id, u.name AS author_name, \
+     u.role AS author_role, m.body, m.body_html, m.created_at \
+     FROM forum_comments m JOIN users u ON u.id = m.author_id";
+
+/// A page of an article's comments, oldest first, after comment `after`; `limit + 1` rows.
+pub async fn comments(
+    conn: &impl ConnectionTrait,
+    article_id: i64,
+    after: Option<i64>,
+    limit: u64,
+) -> Result<Vec<CommentView>, DbErr> {
+    let mut sql = Sql::new(conn.get_database_backend(), COMMENT_SELECT);
+    sql.push(" WHERE m.article_id = ").bind(article_id);
+    if let Some(after) = after {
+        sql.push(" AND m.id > ").bind(after);
+    }
+    sql.push(" ORDER BY m.id ASC LIMIT ")
+        .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX));
+    CommentView::find_by_statement(sql.build()).all(conn).await
+}
+
+/// Stores a comment and returns it with its author.
+pub async fn insert_comment(
+    conn: &impl ConnectionTrait,
+    article_id: i64,
+    author_id: i64,
+    body: String,
+    body_html: String,
+    now: DateTime<Utc>,
+) -> Result<Option<CommentView>, DbErr> {
+    let row = forum_comment::ActiveModel {
+        article_id: Set(article_id),
+        author_id: Set(author_id),
+        body: Set(body),
+        body_html: Set(body_html),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    let mut sql = Sql::new(conn.get_database_backend(), COMMENT_SELECT);
+    sql.push(" WHERE m.id = ").bind(row.id);
+    CommentView::find_by_statement(sql.build()).one(conn).await
+}

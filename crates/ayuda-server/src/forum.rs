@@ -1,0 +1,384 @@
+//! Forum use cases: public reading and search, agents' authoring, comments and feedback.
+//!
+//! Drafts exist only for agents: to anyone else a draft's slug is "not found".
+
+use ayuda_db::forum::{self, ArticleChanges, ArticleFilter, ArticleView, NewArticle};
+use ayuda_db::is_unique_violation;
+use ayuda_db::users::{self, UserRow};
+use ayuda_domain::{markdown, search};
+use ayuda_types::{
+    Article, ArticleStatus, ArticleSummary, Author, CategoryRef, Comment, CreateArticle,
+    CreateCategory, ForumCategory, ListArticlesParams, Locale, OldestFirstParams, Page, Role,
+    UpdateArticle, UserRef,
+};
+use chrono::Utc;
+
+use crate::error::{ApiError, ApiResult};
+use crate::outbound::user_locale;
+use crate::pagination;
+use crate::state::AppState;
+
+fn is_staff(user: Option<&UserRow>) -> bool {
+    user.is_some_and(|u| users::role_of(u).is_staff())
+}
+
+/// Characters of the excerpt shown in lists.
+const EXCERPT_CHARS: usize = 200;
+
+fn summary(a: &ArticleView, snippet: Option<&str>) -> ArticleSummary {
+    let text = markdown::plain_text(&a.body);
+    let mut excerpt: String = text.chars().take(EXCERPT_CHARS).collect();
+    if text.chars().count() > EXCERPT_CHARS {
+        excerpt.push('…');
+    }
+    ArticleSummary {
+        id: a.id,
+        slug: a.slug.clone(),
+        title: a.title.clone(),
+        excerpt,
+        snippet_html: snippet.map(search::snippet_html),
+        category: CategoryRef {
+            id: a.category_id,
+            slug: a.category_slug.clone(),
+            name: a.category_name.clone(),
+        },
+        locale: Locale::parse(&a.locale).unwrap_or_default(),
+        status: ArticleStatus::parse(&a.status).unwrap_or(ArticleStatus::Draft),
+        author: UserRef {
+            id: a.author_id,
+            name: a.author_name.clone(),
+        },
+        views: a.views,
+        helpful_yes: a.helpful_yes,
+        helpful_no: a.helpful_no,
+        published_at: a.published_at,
+        updated_at: a.updated_at,
+    }
+}
+
+fn article(a: &ArticleView) -> Article {
+    Article {
+        summary: summary(a, None),
+        body: a.body.clone(),
+        body_html: a.body_html.clone(),
+    }
+}
+
+/// Categories with their published-article counts.
+pub async fn categories(state: &AppState) -> ApiResult<Vec<ForumCategory>> {
+    Ok(forum::categories(&state.db)
+        .await?
+        .into_iter()
+        .map(|c| ForumCategory {
+            id: c.id,
+            slug: c.slug,
+            name: c.name,
+            description: c.description,
+            article_count: c.article_count,
+        })
+        .collect())
+}
+
+/// Creates a category (agents).
+pub async fn create_category(
+    state: &AppState,
+    user: &UserRow,
+    input: CreateCategory,
+) -> ApiResult<ForumCategory> {
+    if !is_staff(Some(user)) {
+        return Err(ApiError::Forbidden);
+    }
+    let name = input.name.trim().to_owned();
+    let slug = input.slug.unwrap_or_else(|| search::slugify(&name));
+    let row = forum::insert_category(
+        &state.db,
+        slug,
+        name,
+        input.description.trim().to_owned(),
+        input.position,
+        Utc::now(),
+    )
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            ApiError::Conflict("a category with this slug exists".into())
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(ForumCategory {
+        id: row.id,
+        slug: row.slug,
+        name: row.name,
+        description: row.description,
+        article_count: 0,
+    })
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+enum ListCursor {
+    Id(i64),
+    Ranked(f64, i64),
+}
+
+/// Published articles (drafts for agents who ask), newest first or ranked by `q`.
+pub async fn list(
+    state: &AppState,
+    user: Option<&UserRow>,
+    params: ListArticlesParams,
+) -> ApiResult<Page<ArticleSummary>> {
+    let limit = pagination::limit(params.limit)?;
+    let status = match params.status {
+        Some(ArticleStatus::Draft) if is_staff(user) => ArticleStatus::Draft,
+        Some(ArticleStatus::Draft) => return Err(ApiError::Forbidden),
+        _ => ArticleStatus::Published,
+    };
+    let category_id = match params.category.as_deref().filter(|c| !c.is_empty()) {
+        None => None,
+        Some(slug) => match forum::category_by_slug(&state.db, slug).await? {
+            Some(c) => Some(c.id),
+            None => {
+                return Ok(Page {
+                    items: Vec::new(),
+                    next_cursor: None,
+                });
+            }
+        },
+    };
+    let filter = ArticleFilter {
+        status: status.as_str(),
+        category_id,
+        locale: params.locale.map(Locale::as_str),
+    };
+    let cursor: Option<ListCursor> = pagination::decode(params.cursor.as_deref())?;
+    let bad_cursor = || ApiError::BadRequest("invalid cursor".into());
+    let terms = params.q.as_deref().map(search::terms).unwrap_or_default();
+    if terms.is_empty() {
+        let before = match cursor {
+            None => None,
+            Some(ListCursor::Id(id)) => Some(id),
+            Some(ListCursor::Ranked(..)) => return Err(bad_cursor()),
+        };
+        let rows = forum::list(&state.db, &filter, before, limit).await?;
+        Ok(pagination::page(
+            rows,
+            limit,
+            |a| ListCursor::Id(a.id),
+            |a| summary(a, None),
+        ))
+    } else {
+        let after = match cursor {
+            None => None,
+            Some(ListCursor::Ranked(score, id)) => Some((score, id)),
+            Some(ListCursor::Id(_)) => return Err(bad_cursor()),
+        };
+        let rows = forum::search(&state.db, &filter, &terms, after, limit).await?;
+        Ok(pagination::page(
+            rows,
+            limit,
+            |(a, score, _)| ListCursor::Ranked(*score, a.id),
+            |(a, _, snippet)| summary(a, Some(snippet)),
+        ))
+    }
+}
+
+/// The article `slug` if `user` may read it (drafts: agents only).
+async fn readable(state: &AppState, user: Option<&UserRow>, slug: &str) -> ApiResult<ArticleView> {
+    forum::find_by_slug(&state.db, slug)
+        .await?
+        .filter(|a| a.status == ArticleStatus::Published.as_str() || is_staff(user))
+        .ok_or(ApiError::NotFound)
+}
+
+/// Reads an article, counting the view.
+pub async fn read(state: &AppState, user: Option<&UserRow>, slug: &str) -> ApiResult<Article> {
+    let mut view = readable(state, user, slug).await?;
+    if view.status == ArticleStatus::Published.as_str() {
+        forum::count_view(&state.db, view.id).await?;
+        view.views += 1;
+    }
+    Ok(article(&view))
+}
+
+/// A free slug: the one asked for (409 when taken), or one made from the title with a
+/// number appended until it is free.
+async fn choose_slug(state: &AppState, asked: Option<String>, title: &str) -> ApiResult<String> {
+    if let Some(slug) = asked {
+        if forum::slug_taken(&state.db, &slug).await? {
+            return Err(ApiError::Conflict(
+                "an article with this slug exists".into(),
+            ));
+        }
+        return Ok(slug);
+    }
+    let base = search::slugify(title);
+    let mut candidate = base.clone();
+    for n in 2.. {
+        if !forum::slug_taken(&state.db, &candidate).await? {
+            break;
+        }
+        candidate = format!("{base}-{n}");
+    }
+    Ok(candidate)
+}
+
+fn slug_conflict(err: ayuda_db::DbErr) -> ApiError {
+    if is_unique_violation(&err) {
+        ApiError::Conflict("an article with this slug exists".into())
+    } else {
+        err.into()
+    }
+}
+
+async fn require_category(state: &AppState, id: i64) -> ApiResult<()> {
+    if forum::category_exists(&state.db, id).await? {
+        Ok(())
+    } else {
+        Err(ApiError::field("category_id", "is not a forum category"))
+    }
+}
+
+/// Writes an article (agents).
+pub async fn create(state: &AppState, user: &UserRow, input: CreateArticle) -> ApiResult<Article> {
+    if !is_staff(Some(user)) {
+        return Err(ApiError::Forbidden);
+    }
+    require_category(state, input.category_id).await?;
+    let title = input.title.trim().to_owned();
+    let slug = choose_slug(state, input.slug, &title).await?;
+    let locale = input
+        .locale
+        .unwrap_or_else(|| user_locale(&state.settings, user));
+    let row = forum::insert_article(
+        &state.db,
+        NewArticle {
+            category_id: input.category_id,
+            slug,
+            title,
+            body_html: markdown::render(&input.body),
+            body: input.body,
+            locale: locale.as_str().to_owned(),
+            status: input
+                .status
+                .unwrap_or(ArticleStatus::Draft)
+                .as_str()
+                .to_owned(),
+            author_id: user.id,
+        },
+        Utc::now(),
+    )
+    .await
+    .map_err(slug_conflict)?;
+    readable(state, Some(user), &row.slug)
+        .await
+        .map(|a| article(&a))
+}
+
+/// Edits an article (agents).
+pub async fn update(
+    state: &AppState,
+    user: &UserRow,
+    slug: &str,
+    input: UpdateArticle,
+) -> ApiResult<Article> {
+    if !is_staff(Some(user)) {
+        return Err(ApiError::Forbidden);
+    }
+    let current = readable(state, Some(user), slug).await?;
+    if let Some(id) = input.category_id {
+        require_category(state, id).await?;
+    }
+    let new_slug = match input.slug.filter(|s| s != slug) {
+        Some(s) => Some(choose_slug(state, Some(s), "").await?),
+        None => None,
+    };
+    let row = forum::find_article(&state.db, current.id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let changes = ArticleChanges {
+        title: input.title.map(|t| t.trim().to_owned()),
+        body: input.body.map(|b| {
+            let html = markdown::render(&b);
+            (b, html)
+        }),
+        category_id: input.category_id,
+        slug: new_slug,
+        locale: input.locale.map(|l| l.as_str().to_owned()),
+        status: input.status.map(|s| s.as_str().to_owned()),
+    };
+    let row = forum::update_article(&state.db, row, changes, Utc::now())
+        .await
+        .map_err(slug_conflict)?;
+    readable(state, Some(user), &row.slug)
+        .await
+        .map(|a| article(&a))
+}
+
+/// Deletes an article and its comments (agents).
+pub async fn delete(state: &AppState, user: &UserRow, slug: &str) -> ApiResult<()> {
+    if !is_staff(Some(user)) {
+        return Err(ApiError::Forbidden);
+    }
+    let article = readable(state, Some(user), slug).await?;
+    let txn = ayuda_db::begin_write(&state.db).await?;
+    forum::delete_article(&txn, article.id).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+fn comment(c: &forum::CommentView) -> Comment {
+    Comment {
+        id: c.id,
+        author: Author {
+            id: c.author_id,
+            name: c.author_name.clone(),
+            role: Role::parse(&c.author_role).unwrap_or(Role::Customer),
+        },
+        body: c.body.clone(),
+        body_html: c.body_html.clone(),
+        created_at: c.created_at,
+    }
+}
+
+/// An article's comments, oldest first.
+pub async fn comments(
+    state: &AppState,
+    user: Option<&UserRow>,
+    slug: &str,
+    params: OldestFirstParams,
+) -> ApiResult<Page<Comment>> {
+    let article = readable(state, user, slug).await?;
+    let limit = pagination::limit(params.limit)?;
+    let after: Option<i64> = pagination::decode(params.cursor.as_deref())?;
+    let rows = forum::comments(&state.db, article.id, after, limit).await?;
+    Ok(pagination::page(rows, limit, |c| c.id, comment))
+}
+
+/// Comments on an article (logged-in users).
+pub async fn add_comment(
+    state: &AppState,
+    user: &UserRow,
+    slug: &str,
+    body: String,
+) -> ApiResult<Comment> {
+    let article = readable(state, Some(user), slug).await?;
+    let html = markdown::render(&body);
+    let row = forum::insert_comment(&state.db, article.id, user.id, body, html, Utc::now())
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(comment(&row))
+}
+
+/// Counts a "was this helpful" vote and returns the new counts.
+pub async fn feedback(
+    state: &AppState,
+    user: Option<&UserRow>,
+    slug: &str,
+    helpful: bool,
+) -> ApiResult<(i64, i64)> {
+    let article = readable(state, user, slug).await?;
+    forum::count_feedback(&state.db, article.id, helpful).await?;
+    let after = readable(state, user, slug).await?;
+    Ok((after.helpful_yes, after.helpful_no))
+}

@@ -1,0 +1,258 @@
+//! `/api/v1/forum`: the public knowledge base. Reading is open to everyone; agents write.
+
+use actix_web::http::header;
+use actix_web::web::{Data, Json, Path, Query};
+use actix_web::{HttpResponse, delete, get, patch, post};
+use ayuda_types::{
+    Article, ArticleSummary, Comment, CreateArticle, CreateCategory, CreateComment, Feedback,
+    FeedbackCounts, ForumCategory, ListArticlesParams, OldestFirstParams, Page, ProblemDetails,
+    UpdateArticle,
+};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::tags;
+use crate::auth::{AuthUser, ClientAddr};
+use crate::error::{ApiResult, validated};
+use crate::forum;
+use crate::state::AppState;
+
+pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
+    cfg.service(list_categories)
+        .service(create_category)
+        .service(list_articles)
+        .service(create_article)
+        .service(get_article)
+        .service(update_article)
+        .service(delete_article)
+        .service(list_comments)
+        .service(create_comment)
+        .service(give_feedback);
+}
+
+/// Forum categories in display order, with their published-article counts. Public.
+#[utoipa::path(
+    tag = tags::FORUM,
+    responses((status = 200, description = "The categories", body = Vec<ForumCategory>))
+)]
+#[get("/forum/categories")]
+async fn list_categories(state: Data<AppState>) -> ApiResult<Json<Vec<ForumCategory>>> {
+    Ok(Json(forum::categories(&state).await?))
+}
+
+/// Create a category (agents).
+#[utoipa::path(
+    tag = tags::FORUM,
+    security(("bearer" = [])),
+    request_body = CreateCategory,
+    responses(
+        (status = 201, description = "Created", body = ForumCategory),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Not an agent", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The slug is taken", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/forum/categories")]
+async fn create_category(
+    state: Data<AppState>,
+    user: AuthUser,
+    body: Json<CreateCategory>,
+) -> ApiResult<HttpResponse> {
+    let category = forum::create_category(&state, &user.0, validated(body.into_inner())?).await?;
+    Ok(HttpResponse::Created().json(category))
+}
+
+/// Published articles, newest first; with `q`, a ranked full-text search with highlighted
+/// snippets. Public. Agents may list drafts with `status=draft`.
+#[utoipa::path(
+    tag = tags::FORUM,
+    params(ListArticlesParams),
+    responses(
+        (status = 200, description = "One page of articles", body = Page<ArticleSummary>),
+        (status = 400, description = "Invalid cursor", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Drafts are for agents", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Limit out of range", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/forum/articles")]
+async fn list_articles(
+    state: Data<AppState>,
+    user: Option<AuthUser>,
+    query: Query<ListArticlesParams>,
+) -> ApiResult<Json<Page<ArticleSummary>>> {
+    let user = user.map(|u| u.0);
+    Ok(Json(
+        forum::list(&state, user.as_ref(), query.into_inner()).await?,
+    ))
+}
+
+/// Write an article (agents), as a draft unless `status` is `published`.
+#[utoipa::path(
+    tag = tags::FORUM,
+    security(("bearer" = [])),
+    request_body = CreateArticle,
+    responses(
+        (status = 201, description = "Created; `Location` names it", body = Article),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Not an agent", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The slug is taken", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields or unknown category", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/forum/articles")]
+async fn create_article(
+    state: Data<AppState>,
+    user: AuthUser,
+    body: Json<CreateArticle>,
+) -> ApiResult<HttpResponse> {
+    let article = forum::create(&state, &user.0, validated(body.into_inner())?).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/forum/articles/{}", article.summary.slug),
+        ))
+        .json(article))
+}
+
+/// One article with its Markdown and sanitized HTML; counts a view. Public (drafts: agents).
+#[utoipa::path(
+    tag = tags::FORUM,
+    params(("slug" = String, Path, description = "Article slug")),
+    responses(
+        (status = 200, description = "The article", body = Article),
+        (status = 404, description = "No such published article", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/forum/articles/{slug}")]
+async fn get_article(
+    state: Data<AppState>,
+    user: Option<AuthUser>,
+    slug: Path<String>,
+) -> ApiResult<Json<Article>> {
+    let user = user.map(|u| u.0);
+    Ok(Json(forum::read(&state, user.as_ref(), &slug).await?))
+}
+
+/// Edit, publish or unpublish an article (agents).
+#[utoipa::path(
+    tag = tags::FORUM,
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "Article slug")),
+    request_body = UpdateArticle,
+    responses(
+        (status = 200, description = "The updated article", body = Article),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Not an agent", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The new slug is taken", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields or unknown category", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/forum/articles/{slug}")]
+async fn update_article(
+    state: Data<AppState>,
+    user: AuthUser,
+    slug: Path<String>,
+    body: Json<UpdateArticle>,
+) -> ApiResult<Json<Article>> {
+    let input = validated(body.into_inner())?;
+    Ok(Json(forum::update(&state, &user.0, &slug, input).await?))
+}
+
+/// Delete an article and its comments (agents).
+#[utoipa::path(
+    tag = tags::FORUM,
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "Article slug")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Not an agent", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such article", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/forum/articles/{slug}")]
+async fn delete_article(
+    state: Data<AppState>,
+    user: AuthUser,
+    slug: Path<String>,
+) -> ApiResult<HttpResponse> {
+    forum::delete(&state, &user.0, &slug).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// An article's comments, oldest first. Public.
+#[utoipa::path(
+    tag = tags::FORUM,
+    params(("slug" = String, Path, description = "Article slug"), OldestFirstParams),
+    responses(
+        (status = 200, description = "One page of comments", body = Page<Comment>),
+        (status = 404, description = "No such published article", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/forum/articles/{slug}/comments")]
+async fn list_comments(
+    state: Data<AppState>,
+    user: Option<AuthUser>,
+    slug: Path<String>,
+    query: Query<OldestFirstParams>,
+) -> ApiResult<Json<Page<Comment>>> {
+    let user = user.map(|u| u.0);
+    Ok(Json(
+        forum::comments(&state, user.as_ref(), &slug, query.into_inner()).await?,
+    ))
+}
+
+/// Comment on an article (logged-in users). Markdown, rendered sanitized.
+#[utoipa::path(
+    tag = tags::FORUM,
+    security(("bearer" = [])),
+    params(("slug" = String, Path, description = "Article slug")),
+    request_body = CreateComment,
+    responses(
+        (status = 201, description = "Stored", body = Comment),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such published article", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/forum/articles/{slug}/comments")]
+async fn create_comment(
+    state: Data<AppState>,
+    user: AuthUser,
+    slug: Path<String>,
+    body: Json<CreateComment>,
+) -> ApiResult<HttpResponse> {
+    let input = validated(body.into_inner())?;
+    let comment = forum::add_comment(&state, &user.0, &slug, input.body).await?;
+    Ok(HttpResponse::Created().json(comment))
+}
+
+/// "Was this helpful?" Anyone may vote; votes are rate-limited per client address.
+#[utoipa::path(
+    tag = tags::FORUM,
+    params(("slug" = String, Path, description = "Article slug")),
+    request_body = Feedback,
+    responses(
+        (status = 200, description = "The counts after the vote", body = FeedbackCounts),
+        (status = 404, description = "No such published article", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Too many votes from this address", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/forum/articles/{slug}/feedback")]
+async fn give_feedback(
+    state: Data<AppState>,
+    user: Option<AuthUser>,
+    addr: ClientAddr,
+    slug: Path<String>,
+    body: Json<Feedback>,
+) -> ApiResult<Json<FeedbackCounts>> {
+    state.limiters.feedback(&addr.0)?;
+    let user = user.map(|u| u.0);
+    let (helpful_yes, helpful_no) =
+        forum::feedback(&state, user.as_ref(), &slug, body.helpful).await?;
+    Ok(Json(FeedbackCounts {
+        helpful_yes,
+        helpful_no,
+    }))
+}

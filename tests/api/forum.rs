@@ -1,0 +1,348 @@
+//! The forum: agents write, everyone reads and searches, logged-in users comment.
+
+use ayuda_db::forum::{ArticleFilter, list_statement};
+use ayuda_types::{Article, ArticleSummary, Comment, ForumCategory, Page, Role};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::app::{assert_problem, error_fields};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::ticket_lists::{assert_plan_is_indexed, explain};
+
+async fn category(app: &TestApp, token: &str, name: &str) -> ForumCategory {
+    let res = app
+        .post_as(token, "/api/v1/forum/categories", &json!({"name": name}))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    res.json().await.unwrap()
+}
+
+async fn write(app: &TestApp, token: &str, body: &Value) -> Article {
+    let res = app.post_as(token, "/api/v1/forum/articles", body).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "{:?}", res.text().await);
+    res.json().await.unwrap()
+}
+
+async fn public_list(app: &TestApp, query: &str) -> Page<ArticleSummary> {
+    let res = app.get(&format!("/api/v1/forum/articles{query}")).await;
+    assert_eq!(res.status(), StatusCode::OK, "{query}");
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn agents_write_drafts_and_publish_and_everyone_reads() {
+    let app = spawn_app().await;
+    let agent = app.user(Role::Agent).await;
+    let customer = app.user(Role::Customer).await;
+    let a = &agent.access_token;
+    let cat = category(&app, a, "Cuenta y acceso").await;
+    assert_eq!(cat.slug, "cuenta-y-acceso");
+
+    let draft = write(
+        &app,
+        a,
+        &json!({"title": "¿Cómo cambio mi contraseña?", "category_id": cat.id,
+                "body": "Ve a **Perfil** y pulsa *Cambiar contraseña*.\n\n<script>alert(1)</script>"}),
+    )
+    .await;
+    let slug = draft.summary.slug.clone();
+    assert_eq!(slug, "como-cambio-mi-contrasena");
+    assert!(draft.body_html.contains("<strong>Perfil</strong>"));
+    assert!(!draft.body_html.contains("<script"));
+    // A draft is invisible outside the staff.
+    assert!(public_list(&app, "").await.items.is_empty());
+    assert_problem(
+        app.get(&format!("/api/v1/forum/articles/{slug}")).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    assert_problem(
+        app.get_as(
+            &customer.access_token,
+            "/api/v1/forum/articles?status=draft",
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let drafts: Page<ArticleSummary> = app
+        .get_as(a, "/api/v1/forum/articles?status=draft")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(drafts.items.len(), 1);
+
+    // Customers and strangers cannot write.
+    let body = json!({"title": "x", "category_id": cat.id, "body": "y"});
+    assert_problem(
+        app.post_as(&customer.access_token, "/api/v1/forum/articles", &body)
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_problem(
+        app.post("/api/v1/forum/articles", &body).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+
+    let res = app
+        .patch_as(
+            a,
+            &format!("/api/v1/forum/articles/{slug}"),
+            &json!({"status": "published"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let published: Article = res.json().await.unwrap();
+    assert!(published.summary.published_at.is_some());
+    let list = public_list(&app, "").await;
+    assert_eq!(list.items.len(), 1);
+    assert_eq!(
+        list.items[0].excerpt,
+        "Ve a Perfil y pulsa Cambiar contraseña."
+    );
+    let read: Article = app
+        .get(&format!("/api/v1/forum/articles/{slug}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(read.summary.views, 1);
+    let read: Article = app
+        .get(&format!("/api/v1/forum/articles/{slug}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(read.summary.views, 2);
+    let cats: Vec<ForumCategory> = app
+        .get("/api/v1/forum/categories")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        cats.iter().find(|c| c.id == cat.id).unwrap().article_count,
+        1
+    );
+    assert_eq!(
+        public_list(&app, "?category=cuenta-y-acceso")
+            .await
+            .items
+            .len(),
+        1
+    );
+    assert!(public_list(&app, "?category=nope").await.items.is_empty());
+    assert!(public_list(&app, "?locale=en").await.items.is_empty());
+
+    // Same title again: a numbered slug; a taken slug asked for: conflict; a bad one: 422.
+    let again = write(
+        &app,
+        a,
+        &json!({"title": "¿Cómo cambio mi contraseña?", "category_id": cat.id, "body": "otra"}),
+    )
+    .await;
+    assert_eq!(again.summary.slug, "como-cambio-mi-contrasena-2");
+    assert_problem(
+        app.post_as(
+            a,
+            "/api/v1/forum/articles",
+            &json!({"title": "t", "category_id": cat.id, "body": "b", "slug": slug}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    let problem = assert_problem(
+        app.post_as(
+            a,
+            "/api/v1/forum/articles",
+            &json!({"title": "t", "category_id": 99999, "body": "b", "slug": "Bad Slug"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["slug"]);
+
+    let res = app
+        .api
+        .delete(app.url(&format!("/api/v1/forum/articles/{}", again.summary.slug)))
+        .bearer_auth(a)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let res = app
+        .api
+        .delete(app.url(&format!("/api/v1/forum/articles/{slug}")))
+        .bearer_auth(&customer.access_token)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, StatusCode::FORBIDDEN).await;
+}
+
+#[tokio::test]
+async fn search_ranks_titles_first_and_highlights_safely() {
+    let app = spawn_app().await;
+    let agent = app.user(Role::Agent).await;
+    let a = &agent.access_token;
+    let cat = category(&app, a, "Facturación").await;
+    let publish = |title: &str, body: &str| json!({"title": title, "body": body, "category_id": cat.id, "status": "published"});
+    let in_title = write(&app, a, &publish("Descargar la factura", "Desde el panel.")).await;
+    let in_body = write(
+        &app,
+        a,
+        &publish("Pagos", "La <b>factura</b> llega por correo cada mes."),
+    )
+    .await;
+    write(&app, a, &publish("Contraseñas", "Nada que ver.")).await;
+    let hidden = json!({"title": "Factura interna", "body": "factura", "category_id": cat.id});
+    write(&app, a, &hidden).await;
+
+    let found = public_list(&app, "?q=FACTURA").await;
+    let slugs: Vec<&str> = found.items.iter().map(|s| s.slug.as_str()).collect();
+    assert_eq!(
+        slugs,
+        vec![
+            in_title.summary.slug.as_str(),
+            in_body.summary.slug.as_str()
+        ],
+        "title match first, drafts never"
+    );
+    let snippet = found.items[1].snippet_html.as_deref().unwrap();
+    assert!(snippet.contains("<mark>factura</mark>"), "{snippet}");
+    // Markup in the text never reaches the snippet as markup (escaped, or dropped).
+    assert!(!snippet.contains("<b>"), "{snippet}");
+    // Accents and prefixes, as someone types.
+    assert_eq!(public_list(&app, "?q=facturaci").await.items.len(), 0);
+    assert_eq!(public_list(&app, "?q=contrasenas").await.items.len(), 1);
+    assert_eq!(public_list(&app, "?q=descar").await.items.len(), 1);
+    // Pages of ranked results give each once.
+    let first = public_list(&app, "?q=factura&limit=1").await;
+    let cursor = first.next_cursor.unwrap();
+    let second = public_list(&app, &format!("?q=factura&limit=1&cursor={cursor}")).await;
+    assert_eq!(second.items[0].slug, in_body.summary.slug);
+    assert!(second.next_cursor.is_none());
+}
+
+#[tokio::test]
+async fn comments_need_a_login_and_feedback_is_counted_and_limited() {
+    let app = spawn_app_with(|s| s.rate_feedback = "3/3600".into()).await;
+    let agent = app.user(Role::Agent).await;
+    let customer = app.user(Role::Customer).await;
+    let a = &agent.access_token;
+    let cat = category(&app, a, "General").await;
+    let article = write(
+        &app,
+        a,
+        &json!({"title": "Horario", "body": "9 a 18", "category_id": cat.id, "status": "published"}),
+    )
+    .await;
+    let base = format!("/api/v1/forum/articles/{}", article.summary.slug);
+
+    assert_problem(
+        app.post(&format!("{base}/comments"), &json!({"body": "hola"}))
+            .await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    let res = app
+        .post_as(
+            &customer.access_token,
+            &format!("{base}/comments"),
+            &json!({"body": "¡Gracias! <img src=x onerror=alert(1)>"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let comment: Comment = res.json().await.unwrap();
+    assert!(
+        !comment.body_html.contains("onerror"),
+        "{}",
+        comment.body_html
+    );
+    assert_eq!(comment.author.id, customer.user.id);
+    let page: Page<Comment> = app
+        .get(&format!("{base}/comments"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1);
+    let problem = assert_problem(
+        app.post_as(
+            &customer.access_token,
+            &format!("{base}/comments"),
+            &json!({"body": " "}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["body"]);
+
+    for (helpful, yes, no) in [(true, 1, 0), (true, 2, 0), (false, 2, 1)] {
+        let res = app
+            .post(&format!("{base}/feedback"), &json!({"helpful": helpful}))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let counts: Value = res.json().await.unwrap();
+        assert_eq!(
+            (
+                counts["helpful_yes"].as_i64(),
+                counts["helpful_no"].as_i64()
+            ),
+            (Some(yes), Some(no))
+        );
+    }
+    let res = app
+        .post(&format!("{base}/feedback"), &json!({"helpful": true}))
+        .await;
+    assert!(res.headers().contains_key("retry-after"));
+    assert_problem(res, StatusCode::TOO_MANY_REQUESTS).await;
+    assert_problem(
+        app.post(
+            "/api/v1/forum/articles/nope/comments",
+            &json!({"body": "x"}),
+        )
+        .await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_problem(
+        app.get("/api/v1/forum/articles/nope/comments").await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn article_lists_use_an_index_and_no_sort() {
+    let app = spawn_app().await;
+    let backend = app.db.get_database_backend();
+    for filter in [
+        ArticleFilter {
+            status: "published",
+            category_id: None,
+            locale: None,
+        },
+        ArticleFilter {
+            status: "draft",
+            category_id: Some(1),
+            locale: None,
+        },
+        ArticleFilter {
+            status: "published",
+            category_id: Some(1),
+            locale: Some("es"),
+        },
+    ] {
+        for before in [None, Some(100)] {
+            let plan = explain(&app.db, list_statement(backend, &filter, before, 25)).await;
+            assert_plan_is_indexed(backend, &plan, &format!("{filter:?} {before:?}"), "a");
+        }
+    }
+}
