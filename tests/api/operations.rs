@@ -192,3 +192,43 @@ async fn wait_for_row(
     }
     panic!("outbox row did not reach the expected state");
 }
+
+#[tokio::test]
+async fn demo_data_has_tickets_in_every_state_and_a_forum_and_loads_once() {
+    use ayuda_types::{ArticleSummary, Page, Ticket, TicketStatus};
+    let app = crate::helpers::spawn_app().await;
+    ayuda_server::demo::load(&app.state).await.expect("demo");
+    ayuda_server::demo::load(&app.state)
+        .await
+        .expect("demo again");
+    let agent = app.login("lucia", ayuda_server::demo::DEMO_PASSWORD).await;
+    let page: Page<Ticket> = app
+        .get_as(&agent.access_token, "/api/v1/tickets?limit=100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 6, "loaded once");
+    for status in TicketStatus::ALL {
+        assert!(
+            page.items.iter().any(|t| t.status == *status),
+            "a demo ticket is {status}"
+        );
+    }
+    let articles: Page<ArticleSummary> = app
+        .get("/api/v1/forum/articles?q=contraseña")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(!articles.items.is_empty());
+    let english: Page<ArticleSummary> = app
+        .get("/api/v1/forum/articles?locale=en")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(english.items.len(), 3);
+    // Mail to the invented demo addresses is not left waiting for delivery.
+    assert_eq!(ayuda_db::outbox::queued_count(&app.db).await.unwrap(), 0);
+}

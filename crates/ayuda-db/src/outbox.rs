@@ -177,6 +177,17 @@ pub async fn queued_count(conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
         .await
 }
 
+/// Drops queued mail to addresses ending in `suffix` (the demo's invented domain, which no
+/// server would accept); returns how many.
+pub async fn discard_queued_to(conn: &impl ConnectionTrait, suffix: &str) -> Result<u64, DbErr> {
+    Ok(Entity::delete_many()
+        .filter(Column::Status.eq(QUEUED))
+        .filter(Column::ToAddress.ends_with(suffix))
+        .exec(conn)
+        .await?
+        .rows_affected)
+}
+
 async fn update(
     conn: &impl ConnectionTrait,
     id: i64,

@@ -1,11 +1,20 @@
-//! `ayuda demo`: people to try Ayuda with. Idempotent: running it twice changes nothing.
+//! `ayuda demo`: people, tickets in every state and forum articles in Spanish and English,
+//! to try Ayuda in five minutes. Idempotent: running it twice changes nothing.
+//!
+//! Tickets and articles are made through the same use cases as the API, so they carry real
+//! conversations, audit trails and notifications; the notifications are then dropped, since
+//! the demo's addresses (`@demo.ayuda`) do not exist.
 
-use ayuda_db::users::{self, Lookup, NewUser};
+use ayuda_db::users::{self, Lookup, NewUser, UserRow};
 use ayuda_domain::Password;
-use ayuda_types::{Locale, Role};
+use ayuda_types::{
+    ArticleStatus, Channel, CreateArticle, CreateCategory, CreateReply, CreateTicket, Locale,
+    Priority, Role, TicketStatus, UpdateTicket,
+};
 
 use crate::auth::password;
 use crate::state::AppState;
+use crate::{forum, tickets};
 
 /// Password of every demo account.
 pub const DEMO_PASSWORD: &str = "ayuda-demo";
@@ -97,5 +106,312 @@ pub async fn load(state: &AppState) -> anyhow::Result<String> {
         }
         lines.push(format!("  {:<9} {email}", role.as_str()));
     }
+    if ayuda_db::tickets::find(&state.db, 1000).await?.is_none() {
+        load_tickets(state).await?;
+        lines.push("Demo tickets: new, open, pending, resolved and closed ones.".into());
+    }
+    if forum::categories(state).await?.is_empty() {
+        load_forum(state).await?;
+        lines.push("Demo forum: three categories, articles in Spanish and English.".into());
+    }
+    ayuda_db::outbox::discard_queued_to(&state.db, "@demo.ayuda").await?;
     Ok(lines.join("\n"))
+}
+
+async fn person(state: &AppState, email: &str) -> anyhow::Result<UserRow> {
+    users::find(&state.db, Lookup::Email(email))
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo user {email} missing"))
+}
+
+/// The id of the seeded ticket type with this English name.
+async fn type_id(state: &AppState, english: &str) -> anyhow::Result<i64> {
+    ayuda_db::ticket_types::list(&state.db, true)
+        .await?
+        .into_iter()
+        .find(|t| t.name_en.as_deref() == Some(english) || t.name == english)
+        .map(|t| t.id)
+        .ok_or_else(|| anyhow::anyhow!("ticket type {english} missing"))
+}
+
+/// One demo ticket: requester, type, title, description, then what happens to it.
+struct Story {
+    requester: &'static str,
+    kind: &'static str,
+    title: &'static str,
+    description: &'static str,
+    steps: &'static [Step],
+}
+
+enum Step {
+    Reply(&'static str, &'static str),
+    Note(&'static str, &'static str),
+    Assign(&'static str, &'static str),
+    Priority(&'static str, Priority),
+    Resolve(&'static str),
+    Close(&'static str),
+}
+
+const STORIES: &[Story] = &[
+    Story {
+        requester: "maria@demo.ayuda",
+        kind: "Billing",
+        title: "Me han cobrado dos veces la suscripción de noviembre",
+        description: "Hola,\n\nEn el extracto del banco aparecen **dos cargos de 19,90 €** del 3 de noviembre. Adjunto los últimos dígitos de la tarjeta: 4321.\n\n¿Podéis devolverme uno?",
+        steps: &[
+            Step::Assign("lucia@demo.ayuda", "lucia@demo.ayuda"),
+            Step::Note(
+                "lucia@demo.ayuda",
+                "El segundo cargo es un reintento del banco; ya está marcado para devolución.",
+            ),
+            Step::Reply(
+                "lucia@demo.ayuda",
+                "Hola María, tienes razón: el segundo cargo fue un reintento duplicado. Ya hemos ordenado la devolución; la verás en 3 a 5 días hábiles.",
+            ),
+        ],
+    },
+    Story {
+        requester: "jorge@demo.ayuda",
+        kind: "Technical",
+        title: "No puedo iniciar sesión desde el móvil",
+        description: "Desde ayer, al entrar desde el móvil (Android) la página se queda en blanco después de poner la contraseña. Desde el ordenador funciona.",
+        steps: &[],
+    },
+    Story {
+        requester: "emma@demo.ayuda",
+        kind: "Billing",
+        title: "How do I export all my invoices for my accountant?",
+        description: "Hi! My accountant needs every invoice from 2026 as PDF. Is there a way to download them all at once?",
+        steps: &[
+            Step::Assign("tom@demo.ayuda", "tom@demo.ayuda"),
+            Step::Reply(
+                "tom@demo.ayuda",
+                "Hi Emma, go to **Billing → Invoices**, filter by year and use *Download all* — you get one ZIP with every PDF.",
+            ),
+            Step::Reply(
+                "emma@demo.ayuda",
+                "Thanks! I only see invoices from March onwards, though. Where are January and February?",
+            ),
+            Step::Priority("tom@demo.ayuda", Priority::High),
+        ],
+    },
+    Story {
+        requester: "maria@demo.ayuda",
+        kind: "Technical",
+        title: "La aplicación va muy lenta por las tardes",
+        description: "Entre las 17:00 y las 19:00 cada pantalla tarda más de 10 segundos en cargar.",
+        steps: &[
+            Step::Reply(
+                "lucia@demo.ayuda",
+                "Gracias por avisar. Hemos ampliado la capacidad del servidor en las horas punta; ¿lo notas mejor hoy?",
+            ),
+            Step::Reply("maria@demo.ayuda", "Sí, hoy va perfecto. ¡Gracias!"),
+            Step::Resolve("maria@demo.ayuda"),
+        ],
+    },
+    Story {
+        requester: "emma@demo.ayuda",
+        kind: "General query",
+        title: "Change the email address on my account",
+        description: "I moved to a new company; please change my login email to emma.johnson@newco.example.",
+        steps: &[
+            Step::Reply(
+                "tom@demo.ayuda",
+                "Done — you can log in with the new address from now on.",
+            ),
+            Step::Resolve("tom@demo.ayuda"),
+            Step::Close("admin@demo.ayuda"),
+        ],
+    },
+    Story {
+        requester: "jorge@demo.ayuda",
+        kind: "General query",
+        title: "¿Emitís facturas con datos fiscales de empresa?",
+        description: "Necesito que las facturas salgan a nombre de mi empresa con su RFC.",
+        steps: &[Step::Assign("admin@demo.ayuda", "lucia@demo.ayuda")],
+    },
+];
+
+async fn load_tickets(state: &AppState) -> anyhow::Result<()> {
+    for story in STORIES {
+        let requester = person(state, story.requester).await?;
+        let ticket = tickets::create(
+            state,
+            &requester,
+            CreateTicket {
+                title: story.title.into(),
+                type_id: type_id(state, story.kind).await?,
+                description: story.description.into(),
+                attachment_ids: Vec::new(),
+            },
+            Channel::Web,
+        )
+        .await?;
+        let n = ticket.id;
+        for step in story.steps {
+            match step {
+                Step::Reply(who, body) | Step::Note(who, body) => {
+                    let internal = matches!(step, Step::Note(..));
+                    let reply = CreateReply {
+                        body: (*body).into(),
+                        internal,
+                        attachment_ids: Vec::new(),
+                    };
+                    tickets::create_reply(
+                        state,
+                        &person(state, who).await?,
+                        n,
+                        reply,
+                        Channel::Web,
+                    )
+                    .await?;
+                }
+                Step::Assign(who, assignee) => {
+                    let assignee = person(state, assignee).await?;
+                    let change = UpdateTicket {
+                        assignee_id: Some(Some(assignee.id)),
+                        ..Default::default()
+                    };
+                    tickets::update(state, &person(state, who).await?, n, change).await?;
+                }
+                Step::Priority(who, priority) => {
+                    let change = UpdateTicket {
+                        priority: Some(*priority),
+                        ..Default::default()
+                    };
+                    tickets::update(state, &person(state, who).await?, n, change).await?;
+                }
+                Step::Resolve(who) => {
+                    tickets::resolve(state, &person(state, who).await?, n).await?;
+                }
+                Step::Close(who) => {
+                    let change = UpdateTicket {
+                        status: Some(TicketStatus::Closed),
+                        ..Default::default()
+                    };
+                    tickets::update(state, &person(state, who).await?, n, change).await?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// (category, author, locale, title, body) of the demo articles.
+type Doc = (
+    &'static str,
+    &'static str,
+    Locale,
+    &'static str,
+    &'static str,
+);
+
+const CATEGORIES: &[(&str, &str)] = &[
+    (
+        "Cuenta y acceso",
+        "Contraseñas, inicio de sesión y datos de tu cuenta · Passwords, login and your account details",
+    ),
+    (
+        "Facturación",
+        "Facturas, pagos y suscripciones · Invoices, payments and subscriptions",
+    ),
+    (
+        "Problemas técnicos",
+        "Errores, lentitud y compatibilidad · Errors, slowness and compatibility",
+    ),
+];
+
+const ARTICLES: &[Doc] = &[
+    (
+        "Cuenta y acceso",
+        "lucia@demo.ayuda",
+        Locale::Es,
+        "¿Cómo cambio mi contraseña?",
+        "1. Entra en el portal y abre tu **perfil** (arriba a la derecha).\n2. Pulsa **Cambiar contraseña**.\n3. Escribe la nueva contraseña dos veces y guarda.\n\nSi no recuerdas la actual, usa **¿Olvidaste tu contraseña?** en la pantalla de inicio: te enviaremos un enlace que caduca en 2 horas.",
+    ),
+    (
+        "Cuenta y acceso",
+        "tom@demo.ayuda",
+        Locale::En,
+        "How do I reset a forgotten password?",
+        "On the sign-in page choose **Forgot your password?** and enter your email. You will get a link that works once and expires after two hours.\n\nNo email after a few minutes? Check your spam folder, then write to support.",
+    ),
+    (
+        "Cuenta y acceso",
+        "tom@demo.ayuda",
+        Locale::En,
+        "Troubleshooting login problems on mobile",
+        "If the page stays blank after you sign in on your phone:\n\n- update your browser to the latest version;\n- turn off *data saver* / *lite mode* for our site;\n- clear the site's cookies and try again.\n\nStill stuck? Open a ticket and tell us your phone model and browser.",
+    ),
+    (
+        "Facturación",
+        "lucia@demo.ayuda",
+        Locale::Es,
+        "Descargar tus facturas",
+        "Todas tus facturas están en **Facturación → Facturas**. Filtra por año y pulsa *Descargar todas* para obtener un ZIP con los PDF.\n\nLas facturas se emiten el día del cobro y llevan tus datos fiscales si los has rellenado en tu perfil.",
+    ),
+    (
+        "Facturación",
+        "tom@demo.ayuda",
+        Locale::En,
+        "Why was I charged twice?",
+        "A second charge is almost always a **retry by your bank** after a temporary decline. The duplicate is refunded automatically within 3–5 business days.\n\nIf it is not, open a ticket of type *Billing* with the date and amount of both charges.",
+    ),
+    (
+        "Problemas técnicos",
+        "lucia@demo.ayuda",
+        Locale::Es,
+        "La aplicación va lenta: qué revisar",
+        "Antes de abrir una solicitud, comprueba:\n\n| Qué | Cómo |\n| --- | --- |\n| Conexión | Abre otra web y mira si también tarda |\n| Navegador | Actualízalo y desactiva extensiones |\n| Caché | Borra los datos del sitio |\n\nSi sigue lento, dinos a qué hora pasa y desde qué país te conectas.",
+    ),
+];
+
+async fn load_forum(state: &AppState) -> anyhow::Result<()> {
+    let admin = person(state, "admin@demo.ayuda").await?;
+    let mut ids = Vec::new();
+    for (position, (name, description)) in (0i32..).zip(CATEGORIES) {
+        let category = forum::create_category(
+            state,
+            &admin,
+            CreateCategory {
+                name: (*name).into(),
+                slug: None,
+                description: (*description).into(),
+                position,
+            },
+        )
+        .await?;
+        ids.push((*name, category.id));
+    }
+    for (category, author, locale, title, body) in ARTICLES {
+        let category_id = ids
+            .iter()
+            .find(|(name, _)| name == category)
+            .map(|(_, id)| *id)
+            .ok_or_else(|| anyhow::anyhow!("category {category} missing"))?;
+        forum::create(
+            state,
+            &person(state, author).await?,
+            CreateArticle {
+                title: (*title).into(),
+                body: (*body).into(),
+                category_id,
+                slug: None,
+                locale: Some(*locale),
+                status: Some(ArticleStatus::Published),
+            },
+        )
+        .await?;
+    }
+    let draft = CreateArticle {
+        title: "Novedades de la próxima versión".into(),
+        body: "Borrador: chat en directo, respuestas guardadas y más. *No publicar todavía.*"
+            .into(),
+        category_id: ids[0].1,
+        slug: None,
+        locale: Some(Locale::Es),
+        status: None,
+    };
+    forum::create(state, &admin, draft).await?;
+    Ok(())
 }

@@ -34,7 +34,7 @@ enum Command {
         #[arg(long)]
         output: Option<std::path::PathBuf>,
     },
-    /// Load demo data: accounts for every role.
+    /// Load demo data: accounts for every role, tickets in every state, forum articles.
     Demo,
 }
 

@@ -1,0 +1,166 @@
+//! The load generator: `connections` tasks send requests back to back for a fixed time;
+//! latencies go into an HDR histogram.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hdrhistogram::Histogram;
+use serde_json::json;
+
+type MakeRequest = dyn Fn(&reqwest::Client, u64) -> reqwest::RequestBuilder + Send + Sync;
+
+/// One endpoint under load.
+pub struct Workload {
+    /// Row name in the table.
+    pub name: String,
+    make: Arc<MakeRequest>,
+}
+
+/// What a workload measured.
+pub struct Report {
+    /// Successful requests per second.
+    pub per_second: f64,
+    /// Median latency.
+    pub p50_ms: f64,
+    /// 99th percentile latency.
+    pub p99_ms: f64,
+    /// Requests that failed or answered an error status.
+    pub errors: u64,
+}
+
+fn pick(seed: u64, first: i64, last: i64) -> i64 {
+    let span = u64::try_from(last - first + 1).unwrap_or(1).max(1);
+    first + i64::try_from(seed % span).unwrap_or(0)
+}
+
+impl Workload {
+    fn new(
+        name: &str,
+        make: impl Fn(&reqwest::Client, u64) -> reqwest::RequestBuilder + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            name: name.to_owned(),
+            make: Arc::new(make),
+        }
+    }
+
+    /// GET one URL, with a token or without.
+    pub fn get(name: &str, url: String, token: Option<String>) -> Self {
+        Self::new(name, move |c, _| {
+            let req = c.get(&url);
+            match &token {
+                Some(t) => req.bearer_auth(t),
+                None => req,
+            }
+        })
+    }
+
+    /// GET a random seeded ticket as the agent.
+    pub fn get_random_ticket(base: &str, token: &str, first: i64, last: i64) -> Self {
+        let (base, token) = (base.to_owned(), token.to_owned());
+        Self::new("get ticket", move |c, seed| {
+            c.get(format!("{base}/api/v1/tickets/{}", pick(seed, first, last)))
+                .bearer_auth(&token)
+        })
+    }
+
+    /// Open tickets as several customers.
+    pub fn create_ticket(base: &str, tokens: &[String], type_id: i64) -> Self {
+        let (url, tokens) = (format!("{base}/api/v1/tickets"), tokens.to_vec());
+        Self::new("create ticket", move |c, seed| {
+            let token = &tokens[usize::try_from(seed).unwrap_or(0) % tokens.len()];
+            c.post(&url).bearer_auth(token).json(&json!({
+                "title": "No puedo descargar la factura",
+                "type_id": type_id,
+                "description": "Al pulsar *Descargar* aparece un error. ¿Podéis revisarlo?"
+            }))
+        })
+    }
+
+    /// Agent replies to random tickets that are not closed.
+    pub fn reply(base: &str, token: &str, first: i64, last: i64) -> Self {
+        let (base, token) = (base.to_owned(), token.to_owned());
+        Self::new("add reply", move |c, seed| {
+            c.post(format!(
+                "{base}/api/v1/tickets/{}/replies",
+                crate::seed::open_ticket_number(pick(seed, first, last))
+            ))
+            .bearer_auth(&token)
+            .json(&json!({"body": "Gracias, lo revisamos y te respondemos hoy mismo."}))
+        })
+    }
+
+    /// Anonymous ranked article search with a few different queries.
+    pub fn search_articles(base: &str) -> Self {
+        let base = base.to_owned();
+        let queries = [
+            "factura",
+            "contraseña acceso",
+            "login",
+            "descarga",
+            "mobile sync",
+        ];
+        Self::new("article search", move |c, seed| {
+            let q = queries[usize::try_from(seed).unwrap_or(0) % queries.len()];
+            c.get(format!("{base}/api/v1/forum/articles?q={q}"))
+        })
+    }
+}
+
+/// Runs `workload` with `connections` concurrent request loops for `duration`.
+pub async fn run(
+    client: &reqwest::Client,
+    workload: &Workload,
+    connections: usize,
+    duration: Duration,
+) -> Report {
+    let started = Instant::now();
+    let deadline = started + duration;
+    let mut tasks = Vec::with_capacity(connections);
+    for task in 0..connections {
+        let client = client.clone();
+        let make = workload.make.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut histogram =
+                Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("histogram bounds");
+            let mut errors = 0u64;
+            let mut seed = 0x9e37_79b9_7f4a_7c15u64 ^ (task as u64 + 1);
+            while Instant::now() < deadline {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let sent = Instant::now();
+                let ok = match make(&client, seed).send().await {
+                    Ok(res) => {
+                        let good = res.status().is_success();
+                        // Read the whole body: a client waits for it too.
+                        res.bytes().await.is_ok() && good
+                    }
+                    Err(_) => false,
+                };
+                if ok {
+                    let micros = u64::try_from(sent.elapsed().as_micros()).unwrap_or(u64::MAX);
+                    let _ = histogram.record(micros.max(1));
+                } else {
+                    errors += 1;
+                }
+            }
+            (histogram, errors)
+        }));
+    }
+    let mut total = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("histogram bounds");
+    let mut errors = 0;
+    for task in tasks {
+        if let Ok((h, e)) = task.await {
+            let _ = total.add(h);
+            errors += e;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    Report {
+        per_second: total.len() as f64 / elapsed,
+        p50_ms: total.value_at_quantile(0.50) as f64 / 1000.0,
+        p99_ms: total.value_at_quantile(0.99) as f64 / 1000.0,
+        errors,
+    }
+}

@@ -1,0 +1,257 @@
+//! `ayuda-bench`: seeds a database with N tickets, starts the real `ayuda` binary on it, and
+//! drives the API with 64 concurrent connections, endpoint by endpoint, reporting
+//! requests/s and p50/p99 latency as a Markdown table. `/healthz` of the same server in the
+//! same run is the ceiling of the machine and the HTTP stack.
+//!
+//! ```text
+//! cargo build --release -p ayuda-server -p ayuda-bench
+//! target/release/ayuda-bench --db sqlite --tickets 10000
+//! target/release/ayuda-bench --db postgres --tickets 1000000
+//! ```
+
+mod load;
+mod seed;
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use ayuda_server::Settings;
+use clap::{Parser, ValueEnum};
+use serde_json::json;
+
+use crate::load::{Workload, run};
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// Load benchmark of the Ayuda API.
+#[derive(Debug, Parser)]
+struct Args {
+    /// Database to run on.
+    #[arg(long, value_enum, default_value = "sqlite")]
+    db: Db,
+    /// Tickets to seed.
+    #[arg(long, default_value_t = 10_000)]
+    tickets: i64,
+    /// Seconds per workload.
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+    /// Concurrent connections.
+    #[arg(long, default_value_t = 64)]
+    connections: usize,
+    /// PostgreSQL server (a database is created on it and dropped after).
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+    postgres: String,
+    /// The `ayuda` binary; next to this one by default.
+    #[arg(long)]
+    server: Option<PathBuf>,
+}
+
+/// Kills the server when the benchmark ends, however it ends.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let data = tempfile::tempdir()?;
+    let (database_url, pg_name) = match args.db {
+        Db::Sqlite => (format!("sqlite://{}/ayuda.db", data.path().display()), None),
+        Db::Postgres => {
+            let name = format!("ayuda_bench_{}", std::process::id());
+            admin_sql(&args.postgres, &format!("CREATE DATABASE \"{name}\"")).await?;
+            let mut url = url::Url::parse(&args.postgres)?;
+            url.set_path(&name);
+            (url.to_string(), Some(name))
+        }
+    };
+    let result = bench(&args, data.path().to_path_buf(), &database_url).await;
+    if let Some(name) = pg_name {
+        admin_sql(
+            &args.postgres,
+            &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+        )
+        .await?;
+    }
+    result
+}
+
+async fn admin_sql(url: &str, sql: &str) -> anyhow::Result<()> {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(url).await?;
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+        .execute(&mut conn)
+        .await?;
+    Ok(())
+}
+
+async fn bench(args: &Args, data_dir: PathBuf, database_url: &str) -> anyhow::Result<()> {
+    let settings = Settings {
+        data_dir: data_dir.clone(),
+        database_url: Some(database_url.to_owned()),
+        ..Settings::default()
+    };
+    let db = ayuda_server::startup::open_database(&settings).await?;
+    let started = Instant::now();
+    let seeded = seed::seed(&db, args.tickets).await?;
+    eprintln!(
+        "seeded {} tickets in {:.1} s",
+        args.tickets,
+        started.elapsed().as_secs_f64()
+    );
+    db.close().await?;
+
+    let port = free_port()?;
+    let base = format!("http://127.0.0.1:{port}");
+    let binary = match &args.server {
+        Some(path) => path.clone(),
+        None => std::env::current_exe()?
+            .parent()
+            .context("binary directory")?
+            .join("ayuda"),
+    };
+    let _server = Server(
+        Command::new(&binary)
+            .arg("serve")
+            .env("AYUDA_ADDR", format!("127.0.0.1:{port}"))
+            .env("AYUDA_DATA_DIR", &data_dir)
+            .env("DATABASE_URL", database_url)
+            .env(
+                "AYUDA_JWT_SECRET",
+                "bench-secret-bench-secret-bench-secret!",
+            )
+            .env("AYUDA_ACCESS_TOKEN_TTL_SECS", "7200")
+            .env("AYUDA_RATE_LOGIN_ADDRESS", "100000/60")
+            .env("AYUDA_DIST_DIR", data_dir.join("no-spa"))
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .spawn()
+            .with_context(|| format!("starting {}", binary.display()))?,
+    );
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.connections)
+        .build()?;
+    wait_ready(&client, &base).await?;
+
+    let agent = login(&client, &base, &seeded.agent_email).await?;
+    let mut customers = Vec::new();
+    for email in seeded.customer_emails.iter().take(16) {
+        customers.push(login(&client, &base, email).await?);
+    }
+    let (deep_cursor, followed) = follow_cursor(&client, &base, &agent, 400).await?;
+    let (first, last) = seeded.tickets;
+
+    let workloads = vec![
+        Workload::get("healthz", format!("{base}/healthz"), None),
+        Workload::get_random_ticket(&base, &agent, first, last),
+        Workload::get(
+            "list tickets, first page",
+            format!("{base}/api/v1/tickets"),
+            Some(agent.clone()),
+        ),
+        Workload::get(
+            &format!("list tickets, cursor followed {followed} times"),
+            format!("{base}/api/v1/tickets?cursor={deep_cursor}"),
+            Some(agent.clone()),
+        ),
+        Workload::create_ticket(&base, &customers, seeded.type_id),
+        Workload::reply(&base, &agent, first, last),
+        Workload::search_articles(&base),
+    ];
+    println!(
+        "\n{} tickets, {} database, {} connections, {} s per workload\n",
+        args.tickets,
+        match args.db {
+            Db::Sqlite => "SQLite",
+            Db::Postgres => "PostgreSQL",
+        },
+        args.connections,
+        args.seconds
+    );
+    println!("| workload | requests/s | p50 ms | p99 ms | errors |");
+    println!("| --- | ---: | ---: | ---: | ---: |");
+    for workload in workloads {
+        let report = run(
+            &client,
+            &workload,
+            args.connections,
+            Duration::from_secs(args.seconds),
+        )
+        .await;
+        println!(
+            "| {} | {:.0} | {:.2} | {:.2} | {} |",
+            workload.name, report.per_second, report.p50_ms, report.p99_ms, report.errors
+        );
+    }
+    Ok(())
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+async fn wait_ready(client: &reqwest::Client, base: &str) -> anyhow::Result<()> {
+    for _ in 0..300 {
+        if let Ok(res) = client.get(format!("{base}/readyz")).send().await
+            && res.status().is_success()
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("the server did not become ready in 30 s")
+}
+
+async fn login(client: &reqwest::Client, base: &str, email: &str) -> anyhow::Result<String> {
+    let res: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"login": email, "password": seed::PASSWORD}))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    res["access_token"]
+        .as_str()
+        .map(str::to_owned)
+        .context("no access token")
+}
+
+/// The cursor reached by following up to `times` cursors of the agent's ticket list (fewer
+/// when the list ends first), and how many were followed.
+async fn follow_cursor(
+    client: &reqwest::Client,
+    base: &str,
+    token: &str,
+    times: usize,
+) -> anyhow::Result<(String, usize)> {
+    let mut cursor = String::new();
+    for followed in 0..times {
+        let page: serde_json::Value = client
+            .get(format!("{base}/api/v1/tickets?cursor={cursor}"))
+            .bearer_auth(token)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_owned(),
+            None => return Ok((cursor, followed)),
+        }
+    }
+    Ok((cursor, times))
+}
