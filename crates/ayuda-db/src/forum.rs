@@ -179,6 +179,9 @@ pub type ArticleHit = (ArticleView, f64, String);
 
 /// Articles matching `filter` that contain every term (the last as a prefix), best first
 /// (title matches weigh more); `limit + 1` rows after `(score, id)`.
+///
+/// Ranking reads only ids and scores; the articles and their snippets are read for the
+/// page alone, so a query matching many articles costs little more than one matching few.
 pub async fn search(
     conn: &impl ConnectionTrait,
     filter: &ArticleFilter,
@@ -190,34 +193,29 @@ pub async fn search(
         return Ok(Vec::new());
     }
     let backend = conn.get_database_backend();
-    let mut sql = Sql::new(backend, "SELECT * FROM (");
+    let query = match backend {
+        DbBackend::Postgres => crate::search::tsquery(terms),
+        _ => crate::search::fts5_match(terms),
+    };
+    let mut sql = Sql::new(backend, "SELECT id, score FROM (");
     match backend {
         DbBackend::Postgres => {
-            let query = crate::search::tsquery(terms);
-            sql.push(VIEW_COLUMNS)
-                .push(", ROUND(ts_rank(a.search, to_tsquery('ayuda_search', ")
-                .bind(query.clone())
-                .push("))::numeric, 6)::float8 AS score, ts_headline('ayuda_search', a.body, to_tsquery('ayuda_search', ")
-                .bind(query.clone())
-                .push("), 'StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=12') AS snippet")
-                .push(VIEW_FROM)
-                .push(" WHERE a.search @@ to_tsquery('ayuda_search', ")
-                .bind(query)
-                .push(")");
+            sql.push(
+                "SELECT a.id AS id, ROUND(ts_rank(a.search, to_tsquery('ayuda_search', ",
+            )
+            .bind(query.clone())
+            .push("))::numeric, 6)::float8 AS score FROM forum_articles a \
+                   WHERE a.search @@ to_tsquery('ayuda_search', ")
+            .bind(query.clone())
+            .push(")");
         }
         _ => {
-            let query = crate::search::fts5_match(terms);
-            sql.push(VIEW_COLUMNS)
-                .push(
-                    ", ROUND(-bm25(forum_article_fts, 5.0, 1.0), 6) AS score, \
-                     snippet(forum_article_fts, 1, char(1), char(2), '…', 24) AS snippet",
-                )
-                .push(VIEW_FROM)
-                .push(
-                    " JOIN forum_article_fts ON forum_article_fts.rowid = a.id \
-                     WHERE forum_article_fts MATCH ",
-                )
-                .bind(query);
+            sql.push(
+                "SELECT a.id AS id, ROUND(-bm25(forum_article_fts, 5.0, 1.0), 6) AS score \
+                 FROM forum_article_fts JOIN forum_articles a ON a.id = forum_article_fts.rowid \
+                 WHERE forum_article_fts MATCH ",
+            )
+            .bind(query.clone());
         }
     }
     filter.push_conditions(&mut sql);
@@ -236,16 +234,58 @@ pub async fn search(
 
     #[derive(FromQueryResult)]
     struct Hit {
-        #[sea_orm(nested)]
-        article: ArticleView,
+        id: i64,
         score: f64,
+    }
+    #[derive(FromQueryResult)]
+    struct Snippet {
+        id: i64,
         snippet: String,
     }
-    Ok(Hit::find_by_statement(sql.build())
+    let hits = Hit::find_by_statement(sql.build()).all(conn).await?;
+    if hits.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = || hits.iter().map(|h| h.id);
+    let mut views = Sql::new(backend, &view_select());
+    views.push(" WHERE a.id IN ").bind_list(ids());
+    let mut views = ArticleView::find_by_statement(views.build()).all(conn).await?;
+    let snippets_sql = match backend {
+        DbBackend::Postgres => {
+            let mut sql = Sql::new(
+                backend,
+                "SELECT id, ts_headline('ayuda_search', body, to_tsquery('ayuda_search', ",
+            );
+            sql.bind(query)
+                .push("), 'StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=12') AS snippet \
+                       FROM forum_articles WHERE id IN ")
+                .bind_list(ids());
+            sql
+        }
+        _ => {
+            let mut sql = Sql::new(
+                backend,
+                "SELECT rowid AS id, snippet(forum_article_fts, 1, char(1), char(2), '…', 24) \
+                 AS snippet FROM forum_article_fts WHERE forum_article_fts MATCH ",
+            );
+            sql.bind(query).push(" AND rowid IN ").bind_list(ids());
+            sql
+        }
+    };
+    let snippets = Snippet::find_by_statement(snippets_sql.build())
         .all(conn)
-        .await?
+        .await?;
+    Ok(hits
         .into_iter()
-        .map(|h| (h.article, h.score, h.snippet))
+        .filter_map(|hit| {
+            let at = views.iter().position(|v| v.id == hit.id)?;
+            let snippet = snippets
+                .iter()
+                .find(|s| s.id == hit.id)
+                .map(|s| s.snippet.clone())
+                .unwrap_or_default();
+            Some((views.swap_remove(at), hit.score, snippet))
+        })
         .collect())
 }
 
