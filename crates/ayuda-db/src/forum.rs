@@ -212,7 +212,7 @@ pub async fn search(
         _ => {
             sql.push(
                 "SELECT a.id AS id, ROUND(-bm25(forum_article_fts, 5.0, 1.0), 6) AS score \
-                 FROM forum_article_fts JOIN forum_articles a ON a.id = forum_article_fts.rowid \
+                 FROM forum_article_fts CROSS JOIN forum_articles a ON a.id = forum_article_fts.rowid \
                  WHERE forum_article_fts MATCH ",
             )
             .bind(query.clone());

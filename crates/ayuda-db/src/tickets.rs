@@ -287,7 +287,7 @@ pub async fn search(
             .bind(query.clone())
             .push(
                 " UNION ALL SELECT m.ticket_id, -bm25(ticket_message_fts) AS score \
-                 FROM ticket_message_fts JOIN ticket_messages m ON m.id = ticket_message_fts.rowid \
+                 FROM ticket_message_fts CROSS JOIN ticket_messages m ON m.id = ticket_message_fts.rowid \
                  WHERE ticket_message_fts MATCH ",
             )
             .bind(query);
@@ -296,7 +296,9 @@ pub async fn search(
             }
         }
     }
-    sql.push(") h JOIN tickets t ON t.id = h.ticket_id WHERE 1 = 1");
+    // CROSS JOIN keeps SQLite from putting the full-text match in an inner loop (one
+    // whole MATCH per candidate row); the matches drive, the tables are looked up by key.
+    sql.push(") h CROSS JOIN tickets t ON t.id = h.ticket_id WHERE 1 = 1");
     filter.push_conditions(&mut sql);
     sql.push(" GROUP BY t.id");
     if let Some((after_score, id)) = after {
