@@ -200,14 +200,14 @@ pub async fn search(
     let mut sql = Sql::new(backend, "SELECT id, score FROM (");
     match backend {
         DbBackend::Postgres => {
-            sql.push(
-                "SELECT a.id AS id, ROUND(ts_rank(a.search, to_tsquery('ayuda_search', ",
-            )
-            .bind(query.clone())
-            .push("))::numeric, 6)::float8 AS score FROM forum_articles a \
-                   WHERE a.search @@ to_tsquery('ayuda_search', ")
-            .bind(query.clone())
-            .push(")");
+            sql.push("SELECT a.id AS id, ROUND(ts_rank(a.search, to_tsquery('ayuda_search', ")
+                .bind(query.clone())
+                .push(
+                    "))::numeric, 6)::float8 AS score FROM forum_articles a \
+                   WHERE a.search @@ to_tsquery('ayuda_search', ",
+                )
+                .bind(query.clone())
+                .push(")");
         }
         _ => {
             sql.push(
@@ -249,7 +249,9 @@ pub async fn search(
     let ids = || hits.iter().map(|h| h.id);
     let mut views = Sql::new(backend, &view_select());
     views.push(" WHERE a.id IN ").bind_list(ids());
-    let mut views = ArticleView::find_by_statement(views.build()).all(conn).await?;
+    let mut views = ArticleView::find_by_statement(views.build())
+        .all(conn)
+        .await?;
     let snippets_sql = match backend {
         DbBackend::Postgres => {
             let mut sql = Sql::new(
@@ -257,8 +259,10 @@ pub async fn search(
                 "SELECT id, ts_headline('ayuda_search', body, to_tsquery('ayuda_search', ",
             );
             sql.bind(query)
-                .push("), 'StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=12') AS snippet \
-                       FROM forum_articles WHERE id IN ")
+                .push(
+                    "), 'StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=12') AS snippet \
+                       FROM forum_articles WHERE id IN ",
+                )
                 .bind_list(ids());
             sql
         }
