@@ -107,6 +107,15 @@ impl Workload {
     }
 }
 
+/// An empty latency histogram: 1 µs to 60 s, 3 significant digits.
+#[expect(
+    clippy::expect_used,
+    reason = "the bounds are constants that hdrhistogram accepts"
+)]
+fn histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 60_000_000, 3).expect("valid histogram bounds")
+}
+
 /// Runs `workload` with `connections` concurrent request loops for `duration`.
 pub async fn run(
     client: &reqwest::Client,
@@ -121,8 +130,7 @@ pub async fn run(
         let client = client.clone();
         let make = workload.make.clone();
         tasks.push(tokio::spawn(async move {
-            let mut histogram =
-                Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("histogram bounds");
+            let mut histogram = histogram();
             let mut errors = 0u64;
             let mut seed = 0x9e37_79b9_7f4a_7c15u64 ^ (task as u64 + 1);
             while Instant::now() < deadline {
@@ -148,7 +156,7 @@ pub async fn run(
             (histogram, errors)
         }));
     }
-    let mut total = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("histogram bounds");
+    let mut total = histogram();
     let mut errors = 0;
     for task in tasks {
         if let Ok((h, e)) = task.await {
