@@ -296,9 +296,13 @@ pub async fn search(
             }
         }
     }
-    // CROSS JOIN keeps SQLite from putting the full-text match in an inner loop (one
-    // whole MATCH per candidate row); the matches drive, the tables are looked up by key.
-    sql.push(") h CROSS JOIN tickets t ON t.id = h.ticket_id WHERE 1 = 1");
+    // On SQLite, CROSS JOIN keeps the planner from putting the full-text match in an inner
+    // loop (one whole MATCH per candidate row): the matches drive, tickets are looked up by
+    // key. PostgreSQL has no `CROSS JOIN ... ON` and plans this well by itself.
+    sql.push(match backend {
+        DbBackend::Postgres => ") h JOIN tickets t ON t.id = h.ticket_id WHERE 1 = 1",
+        _ => ") h CROSS JOIN tickets t ON t.id = h.ticket_id WHERE 1 = 1",
+    });
     filter.push_conditions(&mut sql);
     sql.push(" GROUP BY t.id");
     if let Some((after_score, id)) = after {
