@@ -229,6 +229,4 @@ async fn demo_data_has_tickets_in_every_state_and_a_forum_and_loads_once() {
         .await
         .unwrap();
     assert_eq!(english.items.len(), 3);
-    // Mail to the invented demo addresses is not left waiting for delivery.
-    assert_eq!(ayuda_db::outbox::queued_count(&app.db).await.unwrap(), 0);
 }

@@ -15,7 +15,7 @@ use chrono::Utc;
 
 use crate::error::{ApiError, ApiResult};
 use crate::outbound::user_locale;
-use crate::pagination;
+use crate::pagination::{self, ListCursor};
 use crate::state::AppState;
 
 fn is_staff(user: Option<&UserRow>) -> bool {
@@ -115,13 +115,6 @@ pub async fn create_category(
     })
 }
 
-#[derive(serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-enum ListCursor {
-    Id(i64),
-    Ranked(f64, i64),
-}
-
 /// Published articles (drafts for agents who ask), newest first or ranked by `q`.
 pub async fn list(
     state: &AppState,
@@ -151,15 +144,9 @@ pub async fn list(
         category_id,
         locale: params.locale.map(Locale::as_str),
     };
-    let cursor: Option<ListCursor> = pagination::decode(params.cursor.as_deref())?;
-    let bad_cursor = || ApiError::BadRequest("invalid cursor".into());
     let terms = params.q.as_deref().map(search::terms).unwrap_or_default();
     if terms.is_empty() {
-        let before = match cursor {
-            None => None,
-            Some(ListCursor::Id(id)) => Some(id),
-            Some(ListCursor::Ranked(..)) => return Err(bad_cursor()),
-        };
+        let before = pagination::decode_id(params.cursor.as_deref())?;
         let rows = forum::list(&state.db, &filter, before, limit).await?;
         Ok(pagination::page(
             rows,
@@ -168,11 +155,7 @@ pub async fn list(
             |a| summary(a, None),
         ))
     } else {
-        let after = match cursor {
-            None => None,
-            Some(ListCursor::Ranked(score, id)) => Some((score, id)),
-            Some(ListCursor::Id(_)) => return Err(bad_cursor()),
-        };
+        let after = pagination::decode_ranked(params.cursor.as_deref())?;
         let rows = forum::search(&state.db, &filter, &terms, after, limit).await?;
         Ok(pagination::page(
             rows,

@@ -35,6 +35,35 @@ pub fn decode<T: DeserializeOwned>(cursor: Option<&str>) -> ApiResult<Option<T>>
     serde_json::from_slice(&bytes).map(Some).map_err(|_| bad())
 }
 
+/// Where a list page ends: the last id of a newest-first list, or the last score and id
+/// of a ranked search. Each kind of list accepts only its own kind of cursor.
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum ListCursor {
+    /// After this id.
+    Id(i64),
+    /// After this (score, id).
+    Ranked(f64, i64),
+}
+
+/// The id a newest-first page continues after; a search cursor is a 400.
+pub fn decode_id(cursor: Option<&str>) -> ApiResult<Option<i64>> {
+    match decode(cursor)? {
+        None => Ok(None),
+        Some(ListCursor::Id(id)) => Ok(Some(id)),
+        Some(ListCursor::Ranked(..)) => Err(ApiError::BadRequest("invalid cursor".into())),
+    }
+}
+
+/// The (score, id) a ranked page continues after; a plain-list cursor is a 400.
+pub fn decode_ranked(cursor: Option<&str>) -> ApiResult<Option<(f64, i64)>> {
+    match decode(cursor)? {
+        None => Ok(None),
+        Some(ListCursor::Ranked(score, id)) => Ok(Some((score, id))),
+        Some(ListCursor::Id(_)) => Err(ApiError::BadRequest("invalid cursor".into())),
+    }
+}
+
 /// Splits `rows` (fetched with `limit + 1`) into a page and the cursor of the next one.
 pub fn page<R, T, C: Serialize>(
     mut rows: Vec<R>,

@@ -24,7 +24,7 @@ use chrono::{DateTime, Utc};
 
 use crate::error::{ApiError, ApiResult};
 use crate::outbound::user_locale;
-use crate::pagination;
+use crate::pagination::{self, ListCursor};
 use crate::state::AppState;
 
 /// Whether `user` works tickets (agent or admin).
@@ -153,14 +153,6 @@ async fn link_attachments(
     Ok(())
 }
 
-/// Where a ticket list page ends: the last number, or the last score and number of a search.
-#[derive(serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
-enum ListCursor {
-    Number(i64),
-    Ranked(f64, i64),
-}
-
 /// One page of the tickets `user` may see, newest first, or ranked by relevance with `q`.
 pub async fn list(
     state: &AppState,
@@ -187,28 +179,19 @@ pub async fn list(
         type_id: params.type_id,
         assignee,
     };
-    let cursor: Option<ListCursor> = pagination::decode(params.cursor.as_deref())?;
     let locale = user_locale(&state.settings, user);
     let query = params.q.as_deref().map(search::terms).unwrap_or_default();
     if query.is_empty() {
-        let before = match cursor {
-            None => None,
-            Some(ListCursor::Number(n)) => Some(n),
-            Some(ListCursor::Ranked(..)) => return Err(bad_cursor()),
-        };
+        let before = pagination::decode_id(params.cursor.as_deref())?;
         let rows = tickets::list(&state.db, &filter, before, limit).await?;
         Ok(pagination::page(
             rows,
             limit,
-            |t| ListCursor::Number(t.id),
+            |t| ListCursor::Id(t.id),
             |t| tickets::to_wire(t, locale),
         ))
     } else {
-        let after = match cursor {
-            None => None,
-            Some(ListCursor::Ranked(score, n)) => Some((score, n)),
-            Some(ListCursor::Number(_)) => return Err(bad_cursor()),
-        };
+        let after = pagination::decode_ranked(params.cursor.as_deref())?;
         let rows = tickets::search(&state.db, &filter, &query, staff, after, limit).await?;
         Ok(pagination::page(
             rows,
@@ -217,10 +200,6 @@ pub async fn list(
             |(t, _)| tickets::to_wire(t, locale),
         ))
     }
-}
-
-fn bad_cursor() -> ApiError {
-    ApiError::BadRequest("invalid cursor".into())
 }
 
 /// The audit trail of ticket `number`, oldest first (agents only).
