@@ -3,7 +3,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
-use crate::columns::{id_col, ts, ts_null};
+use crate::columns::{fk, id_col, index, ts, ts_null};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -177,20 +177,16 @@ impl MigrationTrait for Migration {
                     .col(ts_null(ForumArticles::PublishedAt))
                     .col(ts(ForumArticles::CreatedAt))
                     .col(ts(ForumArticles::UpdatedAt))
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_forum_articles_category")
-                            .from(ForumArticles::Table, ForumArticles::CategoryId)
-                            .to(ForumCategories::Table, ForumCategories::Id)
-                            .on_delete(ForeignKeyAction::Restrict),
-                    )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_forum_articles_author")
-                            .from(ForumArticles::Table, ForumArticles::AuthorId)
-                            .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::Restrict),
-                    )
+                    .foreign_key(&mut fk(
+                        "fk_forum_articles_category",
+                        (ForumArticles::Table, ForumArticles::CategoryId),
+                        (ForumCategories::Table, ForumCategories::Id),
+                    ))
+                    .foreign_key(&mut fk(
+                        "fk_forum_articles_author",
+                        (ForumArticles::Table, ForumArticles::AuthorId),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -203,12 +199,9 @@ impl MigrationTrait for Migration {
                 &["category_id", "status", "id"][..],
             ),
         ] {
-            let mut index = Index::create();
-            index.name(name).table(ForumArticles::Table);
-            for col in cols {
-                index.col(Alias::new(*col));
-            }
-            manager.create_index(index.to_owned()).await?;
+            manager
+                .create_index(index(name, ForumArticles::Table, cols))
+                .await?;
         }
 
         manager
@@ -230,31 +223,27 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new(ForumComments::BodyHtml).text().not_null())
                     .col(ts(ForumComments::CreatedAt))
                     .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_forum_comments_article")
-                            .from(ForumComments::Table, ForumComments::ArticleId)
-                            .to(ForumArticles::Table, ForumArticles::Id)
-                            .on_delete(ForeignKeyAction::Cascade),
+                        fk(
+                            "fk_forum_comments_article",
+                            (ForumComments::Table, ForumComments::ArticleId),
+                            (ForumArticles::Table, ForumArticles::Id),
+                        )
+                        .on_delete(ForeignKeyAction::Cascade),
                     )
-                    .foreign_key(
-                        ForeignKey::create()
-                            .name("fk_forum_comments_author")
-                            .from(ForumComments::Table, ForumComments::AuthorId)
-                            .to(Users::Table, Users::Id)
-                            .on_delete(ForeignKeyAction::Restrict),
-                    )
+                    .foreign_key(&mut fk(
+                        "fk_forum_comments_author",
+                        (ForumComments::Table, ForumComments::AuthorId),
+                        (Users::Table, Users::Id),
+                    ))
                     .to_owned(),
             )
             .await?;
         manager
-            .create_index(
-                Index::create()
-                    .name("idx_forum_comments_article")
-                    .table(ForumComments::Table)
-                    .col(ForumComments::ArticleId)
-                    .col(ForumComments::Id)
-                    .to_owned(),
-            )
+            .create_index(index(
+                "idx_forum_comments_article",
+                ForumComments::Table,
+                &["article_id", "id"],
+            ))
             .await?;
 
         let db = manager.get_connection();

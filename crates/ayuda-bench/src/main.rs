@@ -47,6 +47,9 @@ struct Args {
     /// PostgreSQL server (a database is created on it and dropped after).
     #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
     postgres: String,
+    /// Run only the workloads whose name contains this (for profiling one of them).
+    #[arg(long)]
+    only: Option<String>,
     /// The `ayuda` binary; next to this one by default.
     #[arg(long)]
     server: Option<PathBuf>,
@@ -104,13 +107,14 @@ async fn bench(args: &Args, data_dir: PathBuf, database_url: &str) -> anyhow::Re
     };
     let db = ayuda_server::startup::open_database(&settings).await?;
     let started = Instant::now();
-    let seeded = seed::seed(&db, args.tickets).await?;
+    let seeded = seed::seed(&db.write, args.tickets).await?;
     eprintln!(
         "seeded {} tickets in {:.1} s",
         args.tickets,
         started.elapsed().as_secs_f64()
     );
-    db.close().await?;
+    db.read.close().await?;
+    db.write.close().await?;
 
     let port = free_port()?;
     let base = format!("http://127.0.0.1:{port}");
@@ -181,7 +185,10 @@ async fn bench(args: &Args, data_dir: PathBuf, database_url: &str) -> anyhow::Re
     );
     println!("| workload | requests/s | p50 ms | p99 ms | errors |");
     println!("| --- | ---: | ---: | ---: | ---: |");
-    for workload in workloads {
+    let selected = workloads
+        .into_iter()
+        .filter(|w| args.only.as_ref().is_none_or(|only| w.name.contains(only)));
+    for workload in selected {
         let report = run(
             &client,
             &workload,

@@ -32,28 +32,32 @@ impl Backend {
     }
 }
 
-/// Opens a pool on `url` with at most `max_connections`.
+/// The ways into the database: a pool for reads, and one for write transactions.
+#[derive(Debug, Clone)]
+pub struct Connections {
+    /// Reads, and single-statement writes that may wait for the write lock.
+    pub read: DatabaseConnection,
+    /// Write transactions ([`begin_write`]). On SQLite, one connection: only one writer
+    /// can hold the database anyway, and queueing for this connection in order is far
+    /// faster than many connections polling SQLite's lock with sleeps (the busy handler).
+    /// On PostgreSQL, the same pool as `read`.
+    pub write: DatabaseConnection,
+}
+
+/// Opens the database named by `url` with at most `max_connections` for reads.
 ///
 /// SQLite gets WAL with `synchronous=FULL` (an acknowledged write survives a power cut),
-/// foreign keys and a busy timeout, set on every connection the pool opens; the file is
+/// foreign keys and a busy timeout, set on every connection the pools open; the file is
 /// created when missing.
-pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+pub async fn connect(url: &str, max_connections: u32) -> Result<Connections, DbErr> {
     match Backend::of_url(url) {
         Some(Backend::Sqlite) => {
-            let options = SqliteConnectOptions::from_str(url)
-                .map_err(|e| DbErr::Custom(format!("invalid SQLite URL: {e}")))?
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Full)
-                .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
-            let pool = SqlitePoolOptions::new()
-                .max_connections(max_connections)
-                .min_connections(1)
-                .connect_with(options)
-                .await
-                .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::Internal(e.to_string())))?;
-            Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
+            let read = sqlite_pool(url, max_connections).await?;
+            let write = sqlite_pool(url, 1).await?;
+            Ok(Connections {
+                read: SqlxSqliteConnector::from_sqlx_sqlite_pool(read),
+                write: SqlxSqliteConnector::from_sqlx_sqlite_pool(write),
+            })
         }
         Some(Backend::Postgres) => {
             let mut options = ConnectOptions::new(url.to_owned());
@@ -63,13 +67,35 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
                 .connect_timeout(Duration::from_secs(10))
                 .acquire_timeout(Duration::from_secs(10))
                 .sqlx_logging(false);
-            Database::connect(options).await
+            let pool = Database::connect(options).await?;
+            Ok(Connections {
+                read: pool.clone(),
+                write: pool,
+            })
         }
         None => Err(DbErr::Custom(format!(
             "unsupported DATABASE_URL scheme (use sqlite:// or postgres://): {}",
             url.split(':').next().unwrap_or_default()
         ))),
     }
+}
+
+async fn sqlite_pool(url: &str, max_connections: u32) -> Result<sqlx::SqlitePool, DbErr> {
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|e| DbErr::Custom(format!("invalid SQLite URL: {e}")))?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10));
+    SqlitePoolOptions::new()
+        .max_connections(max_connections)
+        .min_connections(1)
+        // Writers queue here behind each other; give a burst time to drain.
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_with(options)
+        .await
+        .map_err(|e| DbErr::Conn(sea_orm::RuntimeErr::Internal(e.to_string())))
 }
 
 /// Applies every pending migration.
@@ -82,7 +108,7 @@ pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.execute_unprepared("SELECT 1").await.map(|_| ())
 }
 
-/// Begins a transaction that will write. On SQLite it starts with `BEGIN IMMEDIATE`: a
+/// Begins a transaction that will write, on [`Connections::write`]. On SQLite it starts with `BEGIN IMMEDIATE`: a
 /// deferred transaction that reads first cannot upgrade to a writer while another
 /// connection writes (SQLite answers "database is locked" without waiting), while an
 /// immediate one queues for the write lock under the busy timeout.

@@ -21,7 +21,7 @@ mod connect;
 mod search;
 mod sql;
 
-pub use connect::{Backend, begin_write, connect, migrate, ping};
+pub use connect::{Backend, Connections, begin_write, connect, migrate, ping};
 pub use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
     TransactionTrait,

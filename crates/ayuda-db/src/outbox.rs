@@ -1,7 +1,7 @@
 //! The transactional outbox of outbound email (SPEC section 7).
 //!
 //! [`enqueue`] runs inside the transaction of the change that causes the email, so the email
-//! exists if and only if the change committed. Workers [`claim`] due messages with a lease
+//! exists if and only if the change committed. Workers [`claim`] due messages in batches with a lease
 //! (`locked_until`), which makes several server instances on one database safe: a message is
 //! worked by one instance at a time, and a crashed worker's lease simply runs out.
 
@@ -9,7 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, Set,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, UpdateMany,
 };
 
 use crate::entity::outbox_email::{ActiveModel, Column, Entity};
@@ -79,7 +79,11 @@ pub async fn enqueue(
     .await
 }
 
-/// Leases the next due message for `lease`, or `None` when nothing is due.
+/// Leases up to `limit` due messages for `lease`, oldest due first; empty when nothing is due.
+///
+/// One statement (an `UPDATE ... WHERE id IN (due ids) RETURNING *`), so a busy outbox costs
+/// one commit per batch rather than one per message. The lease condition is checked again by
+/// the `UPDATE` itself, so two instances racing for the same rows never both get one.
 ///
 /// With `unlogged_only`, only messages not yet written to the log qualify (the worker's mode
 /// when no SMTP server is configured: messages stay queued but are logged once).
@@ -88,51 +92,51 @@ pub async fn claim(
     now: DateTime<Utc>,
     lease: Duration,
     unlogged_only: bool,
-) -> Result<Option<OutboxEmail>, DbErr> {
+    limit: u64,
+) -> Result<Vec<OutboxEmail>, DbErr> {
     let free = Condition::any()
         .add(Column::LockedUntil.is_null())
         .add(Column::LockedUntil.lt(now));
-    // A few tries: another instance may lease the same candidate between our two statements.
-    for _ in 0..3 {
-        let mut query = Entity::find()
-            .filter(Column::Status.eq(QUEUED))
-            .filter(Column::NextAttemptAt.lte(now))
-            .filter(free.clone());
-        if unlogged_only {
-            query = query.filter(Column::LoggedAt.is_null());
-        }
-        let Some(candidate) = query.order_by_asc(Column::NextAttemptAt).one(conn).await? else {
-            return Ok(None);
-        };
-        let leased = Entity::update_many()
-            .col_expr(Column::LockedUntil, Expr::value(now + lease))
-            .filter(Column::Id.eq(candidate.id))
-            .filter(free.clone())
-            .exec(conn)
-            .await?;
-        if leased.rows_affected == 1 {
-            return Ok(Some(OutboxEmail {
-                locked_until: Some(now + lease),
-                ..candidate
-            }));
-        }
+    let mut due = Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(Column::Status.eq(QUEUED))
+        .filter(Column::NextAttemptAt.lte(now))
+        .filter(free.clone());
+    if unlogged_only {
+        due = due.filter(Column::LoggedAt.is_null());
     }
-    Ok(None)
+    let due = due
+        .order_by_asc(Column::NextAttemptAt)
+        .limit(limit)
+        .into_query();
+    let mut leased = Entity::update_many()
+        .col_expr(Column::LockedUntil, Expr::value(now + lease))
+        .filter(Column::Id.in_subquery(due))
+        .filter(free)
+        .exec_with_returning(conn)
+        .await?;
+    leased.sort_by_key(|m| (m.next_attempt_at, m.id));
+    Ok(leased)
 }
 
-/// Marks a message delivered.
+/// Marks messages delivered.
 pub async fn mark_sent(
     conn: &impl ConnectionTrait,
-    id: i64,
+    ids: &[i64],
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    update(conn, id, |m| {
-        m.status = Set(SENT.to_owned());
-        m.sent_at = Set(Some(now));
-        m.locked_until = Set(None);
-        m.last_error = Set(None);
+    update_many(conn, ids, |q| {
+        q.col_expr(Column::Status, Expr::value(SENT))
+            .col_expr(Column::SentAt, Expr::value(Some(now)))
+            .col_expr(Column::LastError, Expr::value(Option::<String>::None))
     })
     .await
+}
+
+/// Gives leased messages back without an attempt (the worker is stopping).
+pub async fn release(conn: &impl ConnectionTrait, ids: &[i64]) -> Result<(), DbErr> {
+    update_many(conn, ids, |q| q).await
 }
 
 /// Records a failed attempt: retried at `retry_at`, or given up when `retry_at` is `None`.
@@ -156,15 +160,14 @@ pub async fn mark_failed(
     .await
 }
 
-/// Marks a message as written to the log (no SMTP configured); it stays queued.
+/// Marks messages as written to the log (no SMTP configured); they stay queued.
 pub async fn mark_logged(
     conn: &impl ConnectionTrait,
-    id: i64,
+    ids: &[i64],
     now: DateTime<Utc>,
 ) -> Result<(), DbErr> {
-    update(conn, id, |m| {
-        m.logged_at = Set(Some(now));
-        m.locked_until = Set(None);
+    update_many(conn, ids, |q| {
+        q.col_expr(Column::LoggedAt, Expr::value(Some(now)))
     })
     .await
 }
@@ -199,4 +202,21 @@ async fn update(
     };
     change(&mut model);
     model.update(conn).await.map(|_| ())
+}
+
+/// Applies `change` to the messages `ids` and ends their lease, in one statement.
+async fn update_many(
+    conn: &impl ConnectionTrait,
+    ids: &[i64],
+    change: impl FnOnce(UpdateMany<Entity>) -> UpdateMany<Entity>,
+) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    change(Entity::update_many())
+        .col_expr(Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .exec(conn)
+        .await
+        .map(|_| ())
 }

@@ -51,7 +51,7 @@ pub async fn register(state: &AppState, req: RegisterRequest) -> ApiResult<()> {
 async fn register_once(state: &AppState, req: &RegisterRequest, email: &Email) -> ApiResult<bool> {
     let settings = &state.settings;
     let now = Utc::now();
-    let txn = ayuda_db::begin_write(&state.db).await?;
+    let txn = ayuda_db::begin_write(&state.writer).await?;
     match users::find(&txn, Lookup::Email(email.as_str())).await? {
         Some(user) if user.activated_at.is_some() => {
             let template = Template::AlreadyRegistered {
@@ -156,7 +156,7 @@ async fn set_password_with_token(
     let password = password_of(state, &req.password)?;
     let hash = password::hash(&password).await?;
     let now = Utc::now();
-    let txn = ayuda_db::begin_write(&state.db).await?;
+    let txn = ayuda_db::begin_write(&state.writer).await?;
     let user_id = tokens::consume(&txn, &token_hash(req.token.trim()), purpose, now)
         .await?
         .ok_or(ApiError::InvalidToken)?;
@@ -193,7 +193,7 @@ pub async fn login(state: &AppState, client: &str, req: LoginRequest) -> ApiResu
         return Err(ApiError::Unauthorized(BAD_LOGIN));
     };
     state.limiters.login_succeeded(&account_key);
-    let txn = ayuda_db::begin_write(&state.db).await?;
+    let txn = ayuda_db::begin_write(&state.writer).await?;
     let session = start_session(&txn, state, &user, None).await?;
     txn.commit().await?;
     Ok(session)
@@ -239,7 +239,7 @@ async fn start_session(
 /// again revokes the whole session (it was copied).
 pub async fn refresh(state: &AppState, token: &str) -> ApiResult<LoginResponse> {
     let now = Utc::now();
-    let txn = ayuda_db::begin_write(&state.db).await?;
+    let txn = ayuda_db::begin_write(&state.writer).await?;
     let outcome = refresh_tokens::rotate(&txn, &token_hash(token), now).await?;
     let result = match outcome {
         Rotation::Rotated { user_id, family_id } => {
@@ -262,7 +262,7 @@ pub async fn refresh(state: &AppState, token: &str) -> ApiResult<LoginResponse> 
 /// Ends the session a refresh token belongs to.
 pub async fn logout(state: &AppState, token: Option<&str>) -> ApiResult<()> {
     if let Some(token) = token {
-        refresh_tokens::revoke_session_of(&state.db, &token_hash(token), Utc::now()).await?;
+        refresh_tokens::revoke_session_of(&state.writer, &token_hash(token), Utc::now()).await?;
     }
     Ok(())
 }
@@ -272,7 +272,7 @@ pub async fn logout(state: &AppState, token: Option<&str>) -> ApiResult<()> {
 pub async fn forgot_password(state: &AppState, raw_email: &str) -> ApiResult<()> {
     let email = email_of(raw_email)?;
     let settings = &state.settings;
-    let txn = ayuda_db::begin_write(&state.db).await?;
+    let txn = ayuda_db::begin_write(&state.writer).await?;
     if let Some(user) = users::find(&txn, Lookup::Email(email.as_str()))
         .await?
         .filter(|u| u.active)
@@ -320,7 +320,7 @@ pub async fn create_user(state: &AppState, req: CreateUser) -> ApiResult<UserRow
             .unwrap_or_else(|| state.settings.default_locale()),
         password_hash: None,
     };
-    let txn = ayuda_db::begin_write(&state.db).await?;
+    let txn = ayuda_db::begin_write(&state.writer).await?;
     let user = users::insert(&txn, new, Utc::now()).await.map_err(|e| {
         if ayuda_db::is_unique_violation(&e) {
             ApiError::Conflict("a user with this email already exists".into())
@@ -338,7 +338,7 @@ pub async fn create_user(state: &AppState, req: CreateUser) -> ApiResult<UserRow
 /// admin; deactivation ends the user's sessions.
 pub async fn update_user(state: &AppState, id: i64, req: UpdateUser) -> ApiResult<UserRow> {
     let now = Utc::now();
-    let txn = ayuda_db::begin_write(&state.db).await?;
+    let txn = ayuda_db::begin_write(&state.writer).await?;
     let user = users::find_by_id(&txn, id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -370,7 +370,7 @@ pub async fn ensure_admin(
         .map_err(|e| anyhow::anyhow!("admin password {e}"))?;
     let hash = password::hash(&password).await?;
     let now = Utc::now();
-    let txn = ayuda_db::begin_write(&state.db).await?;
+    let txn = ayuda_db::begin_write(&state.writer).await?;
     let user = match users::find(&txn, Lookup::Email(email.as_str())).await? {
         Some(existing) => {
             let user =

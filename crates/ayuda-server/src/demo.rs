@@ -102,7 +102,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<String> {
                 locale,
                 password_hash: Some(hash.clone()),
             };
-            users::insert(&state.db, new, now).await?;
+            users::insert(&state.writer, new, now).await?;
         }
         lines.push(format!("  {:<9} {email}", role.as_str()));
     }
@@ -114,7 +114,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<String> {
         load_forum(state).await?;
         lines.push("Demo forum: three categories, articles in Spanish and English.".into());
     }
-    ayuda_db::outbox::discard_queued_to(&state.db, "@demo.ayuda").await?;
+    ayuda_db::outbox::discard_queued_to(&state.writer, "@demo.ayuda").await?;
     Ok(lines.join("\n"))
 }
 

@@ -178,7 +178,7 @@ async fn readable(state: &AppState, user: Option<&UserRow>, slug: &str) -> ApiRe
 pub async fn read(state: &AppState, user: Option<&UserRow>, slug: &str) -> ApiResult<Article> {
     let mut view = readable(state, user, slug).await?;
     if view.status == ArticleStatus::Published.as_str() {
-        forum::count_view(&state.db, view.id).await?;
+        forum::count_view(&state.writer, view.id).await?;
         view.views += 1;
     }
     Ok(article(&view))
@@ -290,7 +290,7 @@ pub async fn update(
         locale: input.locale.map(|l| l.as_str().to_owned()),
         status: input.status.map(|s| s.as_str().to_owned()),
     };
-    let row = forum::update_article(&state.db, row, changes, Utc::now())
+    let row = forum::update_article(&state.writer, row, changes, Utc::now())
         .await
         .map_err(slug_conflict)?;
     readable(state, Some(user), &row.slug)
@@ -304,7 +304,7 @@ pub async fn delete(state: &AppState, user: &UserRow, slug: &str) -> ApiResult<(
         return Err(ApiError::Forbidden);
     }
     let article = readable(state, Some(user), slug).await?;
-    let txn = ayuda_db::begin_write(&state.db).await?;
+    let txn = ayuda_db::begin_write(&state.writer).await?;
     forum::delete_article(&txn, article.id).await?;
     txn.commit().await?;
     Ok(())
@@ -347,7 +347,7 @@ pub async fn add_comment(
 ) -> ApiResult<Comment> {
     let article = readable(state, Some(user), slug).await?;
     let html = markdown::render(&body);
-    let row = forum::insert_comment(&state.db, article.id, user.id, body, html, Utc::now())
+    let row = forum::insert_comment(&state.writer, article.id, user.id, body, html, Utc::now())
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(comment(&row))
@@ -361,7 +361,7 @@ pub async fn feedback(
     helpful: bool,
 ) -> ApiResult<(i64, i64)> {
     let article = readable(state, user, slug).await?;
-    forum::count_feedback(&state.db, article.id, helpful).await?;
+    forum::count_feedback(&state.writer, article.id, helpful).await?;
     let after = readable(state, user, slug).await?;
     Ok((after.helpful_yes, after.helpful_no))
 }

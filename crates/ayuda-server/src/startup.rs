@@ -33,7 +33,7 @@ pub struct Application {
 }
 
 /// Connects to the database named by the settings and applies migrations.
-pub async fn open_database(settings: &Settings) -> anyhow::Result<ayuda_db::DatabaseConnection> {
+pub async fn open_database(settings: &Settings) -> anyhow::Result<ayuda_db::Connections> {
     std::fs::create_dir_all(&settings.data_dir).with_context(|| {
         format!(
             "creating the data directory {}",
@@ -44,7 +44,7 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<ayuda_db::Data
     let db = ayuda_db::connect(&url, settings.db_max_connections)
         .await
         .with_context(|| format!("connecting to {}", crate::config::redact_url(&url)))?;
-    ayuda_db::migrate(&db)
+    ayuda_db::migrate(&db.write)
         .await
         .context("applying migrations")?;
     Ok(db)
@@ -55,7 +55,8 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let db = open_database(&settings).await?;
     let secret = jwt_secret(&settings)?;
     Ok(AppState {
-        db,
+        db: db.read,
+        writer: db.write,
         jwt: JwtKeys::new(secret.as_bytes()),
         limiters: Arc::new(Limiters::new(settings.quotas())),
         outbox_wake: Arc::new(Notify::new()),

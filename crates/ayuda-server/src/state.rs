@@ -12,8 +12,10 @@ use crate::storage::BlobStore;
 /// Shared application state, cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    /// Database pool.
+    /// Database pool for reads.
     pub db: DatabaseConnection,
+    /// Database connection(s) for writes: pass to [`ayuda_db::begin_write`].
+    pub writer: DatabaseConnection,
     /// Settings in force.
     pub settings: Arc<Settings>,
     /// JWT keys.

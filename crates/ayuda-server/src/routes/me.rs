@@ -49,6 +49,6 @@ async fn update_me(
     let req = validated(body.into_inner())?;
     let name = req.name.map(|n| n.trim().to_owned());
     let row =
-        users::update_profile(&state.db, user.0, name, req.locale, chrono::Utc::now()).await?;
+        users::update_profile(&state.writer, user.0, name, req.locale, chrono::Utc::now()).await?;
     Ok(Json(users::to_wire(&row)))
 }

@@ -102,7 +102,7 @@ async fn put_subscriptions(
             "must name existing ticket types",
         ));
     }
-    let txn = ayuda_db::begin_write(&state.db).await?;
+    let txn = ayuda_db::begin_write(&state.writer).await?;
     ticket_types::replace_subscriptions(&txn, agent.id, &input.type_ids, chrono::Utc::now())
         .await?;
     txn.commit().await?;

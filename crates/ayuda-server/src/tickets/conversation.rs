@@ -76,7 +76,7 @@ pub async fn create_reply(
 ) -> ApiResult<Reply> {
     let staff = is_staff(user);
     let now = Utc::now();
-    let txn = ayuda_db::begin_write(&state.db).await?;
+    let txn = ayuda_db::begin_write(&state.writer).await?;
     let ticket = tickets::find_for_update(&txn, number)
         .await?
         .filter(|t| staff || t.requester_id == user.id)

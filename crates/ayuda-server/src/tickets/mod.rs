@@ -59,7 +59,7 @@ pub async fn create(
     channel: Channel,
 ) -> ApiResult<TicketView> {
     let now = Utc::now();
-    let txn = ayuda_db::begin_write(&state.db).await?;
+    let txn = ayuda_db::begin_write(&state.writer).await?;
     if !ticket_types::is_active(&txn, input.type_id).await? {
         return Err(ApiError::field("type_id", "is not an active ticket type"));
     }

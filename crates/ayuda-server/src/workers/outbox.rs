@@ -1,9 +1,9 @@
 //! Delivers the outbox (SPEC section 7).
 //!
-//! One message at a time: lease it, send it, mark it. Woken at once when a request queues
-//! mail, and by a timer otherwise. Failures are retried with exponential backoff (30 s
+//! A batch at a time: lease up to [`BATCH`] due messages, send them, mark them. Woken at once
+//! when a request queues mail, and by a timer otherwise. Failures are retried with exponential backoff (30 s
 //! doubling to 1 h) up to [`MAX_ATTEMPTS`]; permanent SMTP errors fail at once. On shutdown
-//! the worker finishes the message in hand and stops. Delivery is at least once: a crash
+//! the worker finishes the message in hand, gives the rest of its batch back and stops. Delivery is at least once: a crash
 //! after the SMTP server accepted a message but before it was marked sent resends it when
 //! the lease runs out, with the same `Message-ID`, so mail programs show it once.
 
@@ -16,8 +16,10 @@ use crate::state::AppState;
 
 /// Attempts before a message is given up.
 pub const MAX_ATTEMPTS: i32 = 10;
-/// How long a leased message is reserved for this worker.
-const LEASE_SECS: i64 = 120;
+/// How long a leased batch is reserved for this worker.
+const LEASE_SECS: i64 = 600;
+/// Messages leased at once.
+const BATCH: u64 = 32;
 
 /// Runs until `shutdown` turns true.
 pub async fn run(state: AppState, mailer: Mailer, mut shutdown: watch::Receiver<bool>) {
@@ -27,7 +29,7 @@ pub async fn run(state: AppState, mailer: Mailer, mut shutdown: watch::Receiver<
         if *shutdown.borrow() {
             break;
         }
-        match work_one(&state, &mailer).await {
+        match work_batch(&state, &mailer, &shutdown).await {
             Ok(true) => continue, // there may be more due right now
             Ok(false) => {}
             Err(err) => tracing::error!(error = %err, "outbox worker: database error"),
@@ -41,18 +43,49 @@ pub async fn run(state: AppState, mailer: Mailer, mut shutdown: watch::Receiver<
     tracing::info!("outbox worker stopped");
 }
 
-/// Handles one due message; `Ok(false)` when none was due.
-pub async fn work_one(state: &AppState, mailer: &Mailer) -> Result<bool, ayuda_db::DbErr> {
-    let now = Utc::now();
+/// Handles one batch of due messages; `Ok(false)` when none was due.
+///
+/// Messages are sent one after another and marked sent together at the end of the batch, so
+/// a busy outbox costs two commits per [`BATCH`] rather than two per message.
+pub async fn work_batch(
+    state: &AppState,
+    mailer: &Mailer,
+    shutdown: &watch::Receiver<bool>,
+) -> Result<bool, ayuda_db::DbErr> {
     let lease = chrono::Duration::seconds(LEASE_SECS);
-    let Some(message) = outbox::claim(&state.db, now, lease, !mailer.delivers()).await? else {
+    let batch = outbox::claim(&state.writer, Utc::now(), lease, !mailer.delivers(), BATCH).await?;
+    if batch.is_empty() {
         return Ok(false);
-    };
+    }
+    let ids = batch.iter().map(|m| m.id).collect::<Vec<_>>();
     if !mailer.delivers() {
-        log_instead_of_sending(&message);
-        outbox::mark_logged(&state.db, message.id, Utc::now()).await?;
+        batch.iter().for_each(log_instead_of_sending);
+        outbox::mark_logged(&state.writer, &ids, Utc::now()).await?;
         return Ok(true);
     }
+    let mut sent = Vec::with_capacity(batch.len());
+    let mut untouched = &ids[..0];
+    for (i, message) in batch.iter().enumerate() {
+        if *shutdown.borrow() {
+            untouched = &ids[i..];
+            break;
+        }
+        if send_one(state, mailer, message).await? {
+            sent.push(message.id);
+        }
+    }
+    outbox::mark_sent(&state.writer, &sent, Utc::now()).await?;
+    outbox::release(&state.writer, untouched).await?;
+    Ok(true)
+}
+
+/// Sends one message; `Ok(true)` when the SMTP server took it, otherwise the failure is
+/// recorded (retry later, or give up) and `Ok(false)` returned.
+async fn send_one(
+    state: &AppState,
+    mailer: &Mailer,
+    message: &OutboxEmail,
+) -> Result<bool, ayuda_db::DbErr> {
     let envelope = Envelope {
         from_address: &state.settings.support_address,
         from_name: "Ayuda",
@@ -68,22 +101,22 @@ pub async fn work_one(state: &AppState, mailer: &Mailer) -> Result<bool, ayuda_d
     };
     match mailer.send(&envelope).await {
         Ok(()) => {
-            outbox::mark_sent(&state.db, message.id, Utc::now()).await?;
             metrics::counter!("ayuda_emails_sent_total", "kind" => message.kind.clone())
                 .increment(1);
             tracing::info!(outbox_id = message.id, kind = %message.kind, "email sent");
+            Ok(true)
         }
         Err(err) => {
             let attempts = message.attempts + 1;
             let retry_at = (err.is_transient() && attempts < MAX_ATTEMPTS)
                 .then(|| Utc::now() + backoff(attempts));
-            outbox::mark_failed(&state.db, &message, &err.to_string(), retry_at).await?;
+            outbox::mark_failed(&state.writer, message, &err.to_string(), retry_at).await?;
             metrics::counter!("ayuda_emails_failed_total", "kind" => message.kind.clone())
                 .increment(1);
             tracing::warn!(outbox_id = message.id, attempts, gave_up = retry_at.is_none(), error = %err, "email not sent");
+            Ok(false)
         }
     }
-    Ok(true)
 }
 
 /// 30 s, 60 s, 120 s, ... capped at one hour.
