@@ -43,7 +43,11 @@ pub(crate) fn fk(
 }
 
 /// A plain index on `cols` of `table`.
-pub(crate) fn index(name: &str, table: impl IntoIden, cols: &[&'static str]) -> IndexCreateStatement {
+pub(crate) fn index(
+    name: &str,
+    table: impl IntoIden,
+    cols: &[&'static str],
+) -> IndexCreateStatement {
     let mut stmt = Index::create();
     stmt.name(name).table(table);
     for col in cols {

@@ -14,6 +14,7 @@ mod m20261122_000001_accounts;
 mod m20261122_000002_outbox;
 mod m20261122_000003_tickets;
 mod m20261122_000004_forum;
+mod m20261122_000005_inbound;
 
 /// Applies Ayuda's migrations.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_outbox::Migration),
             Box::new(m20261122_000003_tickets::Migration),
             Box::new(m20261122_000004_forum::Migration),
+            Box::new(m20261122_000005_inbound::Migration),
         ]
     }
 }

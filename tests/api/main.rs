@@ -1,13 +1,15 @@
 //! Black-box API tests: each test starts a real server on a random port with its own
 //! database (a SQLite file, or a fresh PostgreSQL database when `TEST_DATABASE_URL` is
 //! set) and talks to it over HTTP; emails are read back from a real SMTP server (maildev,
-//! started by `cargo xtask test`, found through `TEST_SMTP_URL` and `TEST_MAILDEV_URL`).
+//! started by `cargo xtask test`, found through `TEST_SMTP_URL` and `TEST_MAILDEV_URL`);
+//! inbound mail goes through a real IMAP server (Dovecot, `TEST_IMAP_PORT`).
 
 mod helpers;
 
 mod accounts;
 mod admin;
 mod attachments;
+mod email_intake;
 mod errors;
 mod forum;
 mod operations;

@@ -110,6 +110,10 @@ async fn bad_tickets_are_refused_field_by_field_and_nothing_is_stored() {
             "description",
         ),
         (
+            json!({"title": "ok", "type_id": type_id, "description": "nul \u{0} inside"}),
+            "description",
+        ),
+        (
             json!({"title": "ok", "type_id": 999_999, "description": "x"}),
             "type_id",
         ),

@@ -9,6 +9,7 @@ pub mod attachments;
 pub mod entity;
 pub mod events;
 pub mod forum;
+pub mod inbound;
 pub mod messages;
 pub mod outbox;
 pub mod refresh_tokens;

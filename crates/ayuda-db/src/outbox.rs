@@ -72,6 +72,8 @@ pub async fn enqueue(
         last_error: Set(None),
         logged_at: Set(None),
         sent_at: Set(None),
+        bounced_at: Set(None),
+        bounce_reason: Set(None),
         created_at: Set(now),
         ..Default::default()
     }
@@ -172,6 +174,17 @@ pub async fn mark_logged(
     .await
 }
 
+/// The stored email with this `Message-ID`.
+pub async fn find_by_message_id(
+    conn: &impl ConnectionTrait,
+    message_id: &str,
+) -> Result<Option<OutboxEmail>, DbErr> {
+    Entity::find()
+        .filter(Column::MessageId.eq(message_id))
+        .one(conn)
+        .await
+}
+
 /// Messages still waiting for delivery.
 pub async fn queued_count(conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
     Entity::find()
@@ -214,9 +227,30 @@ async fn update_many(
         return Ok(());
     }
     change(Entity::update_many())
-        .col_expr(Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(
+            Column::LockedUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
         .filter(Column::Id.is_in(ids.iter().copied()))
         .exec(conn)
         .await
         .map(|_| ())
+}
+
+/// Records that the message with `message_id` bounced; `false` when no such message was
+/// sent by us (a bounce of something else, or of a message already cleaned up).
+pub async fn mark_bounced(
+    conn: &impl ConnectionTrait,
+    message_id: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let reason = reason.chars().take(2000).collect::<String>();
+    let done = Entity::update_many()
+        .col_expr(Column::BouncedAt, Expr::value(Some(now)))
+        .col_expr(Column::BounceReason, Expr::value(Some(reason)))
+        .filter(Column::MessageId.eq(message_id))
+        .exec(conn)
+        .await?;
+    Ok(done.rows_affected > 0)
 }

@@ -17,6 +17,46 @@ pub fn render(markdown: &str) -> String {
     sanitize(&unsafe_html)
 }
 
+/// HTML of plain text as a mail program wrote it (email replies): every character escaped,
+/// blank lines separate paragraphs, other line breaks kept. Nothing in the text is markup,
+/// so nothing can be injected.
+pub fn render_plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    let normalized = text.replace("\r\n", "\n");
+    for paragraph in normalized.split("\n\n").map(|p| p.trim_matches('\n')) {
+        if paragraph.trim().is_empty() {
+            continue;
+        }
+        out.push_str("<p>");
+        for (i, line) in paragraph.lines().enumerate() {
+            if i > 0 {
+                out.push_str("<br>\n");
+            }
+            escape_into(&mut out, line);
+        }
+        out.push_str("</p>\n");
+    }
+    out
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        push_escaped(out, c);
+    }
+}
+
+/// Appends `c` to HTML text, escaped.
+pub(crate) fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '&' => out.push_str("&amp;"),
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '"' => out.push_str("&quot;"),
+        '\'' => out.push_str("&#39;"),
+        c => out.push(c),
+    }
+}
+
 /// Sanitizes HTML from an untrusted source.
 pub fn sanitize(untrusted_html: &str) -> String {
     ammonia::Builder::default()
@@ -86,5 +126,15 @@ mod tests {
     #[test]
     fn plain_text_drops_markup() {
         assert_eq!(plain_text("# Título\n\n*hola* `x`."), "Título hola x.");
+    }
+
+    #[test]
+    fn plain_text_keeps_lines_and_escapes_everything() {
+        let html = super::render_plain("Hola <b>Ana</b>,\r\nline two\n\n\n<script>x</script>");
+        assert_eq!(
+            html,
+            "<p>Hola &lt;b&gt;Ana&lt;/b&gt;,<br>\nline two</p>\n<p>&lt;script&gt;x&lt;/script&gt;</p>\n"
+        );
+        assert_eq!(super::render_plain("  \n\n"), "");
     }
 }

@@ -66,12 +66,7 @@ pub fn snippet_html(marked: &str) -> String {
         match c {
             '\u{1}' => out.push_str("<mark>"),
             '\u{2}' => out.push_str("</mark>"),
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+            c => crate::markdown::push_escaped(&mut out, c),
         }
     }
     out

@@ -1,9 +1,14 @@
-//! Outbound email: what Ayuda writes ([`templates`]) and how it leaves ([`transport`]).
+//! Email: what Ayuda writes ([`templates`]) and how it leaves ([`transport`]); what comes
+//! in ([`inbound`]), what of a reply is new ([`replies`]), and the signed identifiers that
+//! thread replies back to tickets ([`signing`]).
 //!
-//! Composition is pure (a template and its values in, subject + text + HTML out), so it is
-//! unit-tested here; delivery goes through lettre's SMTP transport, or nowhere when no SMTP
-//! server is configured (the outbox worker then logs the message instead).
+//! Everything but delivery is pure (values in, values out), so it is unit-tested here;
+//! delivery goes through lettre's SMTP transport, or nowhere when no SMTP server is
+//! configured (the outbox worker then logs the message instead).
 
+pub mod inbound;
+pub mod replies;
+pub mod signing;
 pub mod templates;
 pub mod transport;
 
@@ -14,16 +19,6 @@ pub use transport::{Envelope, Mailer, MailerError};
 pub fn new_message_id(from_address: &str) -> String {
     format!(
         "{}@{}",
-        uuid::Uuid::new_v4().simple(),
-        domain_of(from_address)
-    )
-}
-
-/// A fresh `Message-ID` for an email about ticket `number`; the number is readable in it so
-/// replies can be threaded back to the ticket.
-pub fn ticket_message_id(number: i64, from_address: &str) -> String {
-    format!(
-        "ticket-{number}-{}@{}",
         uuid::Uuid::new_v4().simple(),
         domain_of(from_address)
     )

@@ -95,7 +95,7 @@ async fn register_once(state: &AppState, req: &RegisterRequest, email: &Email) -
 }
 
 /// Issues an activation token and queues the welcome (or invitation) email with its link.
-async fn send_activation(
+pub(crate) async fn send_activation(
     conn: &impl ConnectionTrait,
     state: &AppState,
     user: &UserRow,

@@ -80,6 +80,18 @@ pub struct Settings {
     pub auto_close_interval_secs: u64,
     /// Article feedback votes allowed per client address, `N/SECONDS`.
     pub rate_feedback: String,
+    /// `Reply-To` of ticket email, with `{token}` where the per-ticket token goes; the
+    /// support address with `+{token}` when unset.
+    pub reply_to_address: Option<String>,
+    /// How often the IMAP poller looks for mail when the server offers no IDLE, seconds.
+    pub imap_interval_secs: u64,
+    /// IMAP folder processed mail is moved to; it is only flagged when unset.
+    pub imap_processed_folder: Option<String>,
+    /// Largest inbound email taken into a ticket, in bytes; larger ones are kept unread (raw)
+    /// and rejected.
+    pub inbound_max_bytes: u64,
+    /// Automatic answers (welcome, ticket received) allowed per sender address, `N/SECONDS`.
+    pub rate_auto_answer: String,
 }
 
 impl Default for Settings {
@@ -117,6 +129,11 @@ impl Default for Settings {
             auto_close_days: 7,
             auto_close_interval_secs: 300,
             rate_feedback: "60/3600".into(),
+            reply_to_address: None,
+            imap_interval_secs: 30,
+            imap_processed_folder: None,
+            inbound_max_bytes: 15 * 1024 * 1024,
+            rate_auto_answer: "10/3600".into(),
         }
     }
 }
@@ -244,7 +261,7 @@ pub const ENV_VARS: &[(&str, &str, &str, Setter)] = &[
     ),
     (
         "AYUDA_IMAP_URL",
-        "mailbox to poll (`imap://` or `imaps://user:pass@host:port/INBOX`); read by email intake",
+        "support mailbox to poll: `imaps://user:pass@host:port/INBOX` (TLS), or `imap://` (STARTTLS, required unless the host is local); user and password URL-encoded",
         "none",
         |s, v| {
             s.imap_url = Some(v);
@@ -253,7 +270,7 @@ pub const ENV_VARS: &[(&str, &str, &str, Setter)] = &[
     ),
     (
         "AYUDA_INBOUND_TOKEN",
-        "bearer token for `POST /api/v1/inbound/email`; read by email intake",
+        "bearer token for `POST /api/v1/inbound/email` (raw `message/rfc822` from an MTA pipe or a mail provider's webhook)",
         "none: the endpoint answers 404",
         |s, v| {
             s.inbound_token = Some(v);
@@ -444,6 +461,51 @@ pub const ENV_VARS: &[(&str, &str, &str, Setter)] = &[
             Ok(())
         },
     ),
+    (
+        "AYUDA_REPLY_TO_ADDRESS",
+        "`Reply-To` of ticket email; `{token}` is replaced by a signed per-ticket token (leave it out if the mailbox has no plus addressing)",
+        "the support address with `+{token}` before the `@`",
+        |s, v| {
+            s.reply_to_address = Some(v);
+            Ok(())
+        },
+    ),
+    (
+        "AYUDA_IMAP_INTERVAL_SECS",
+        "how often the IMAP poller looks for mail when the server offers no IDLE (and how long one IDLE waits), seconds",
+        "`30`",
+        |s, v| {
+            s.imap_interval_secs = parse(&v)?;
+            Ok(())
+        },
+    ),
+    (
+        "AYUDA_IMAP_PROCESSED_FOLDER",
+        "IMAP folder processed mail is moved to (created if missing)",
+        "none: processed mail is flagged `\\Seen` and `$AyudaDone` and left in place",
+        |s, v| {
+            s.imap_processed_folder = Some(v).filter(|f| !f.trim().is_empty());
+            Ok(())
+        },
+    ),
+    (
+        "AYUDA_INBOUND_MAX_BYTES",
+        "largest inbound email made into a ticket, bytes; larger ones are kept unread (raw) and rejected",
+        "`15728640` (15 MiB)",
+        |s, v| {
+            s.inbound_max_bytes = parse(&v)?;
+            Ok(())
+        },
+    ),
+    (
+        "AYUDA_RATE_AUTO_ANSWER",
+        "automatic answers (welcome, ticket received) per sender address, `N/SECONDS`",
+        "`10/3600`",
+        |s, v| {
+            s.rate_auto_answer = v;
+            Ok(())
+        },
+    ),
     ("RUST_LOG", "log filter", "`info`", |_, _| Ok(())),
 ];
 
@@ -496,6 +558,7 @@ impl Settings {
             ("AYUDA_RATE_REGISTER", &self.rate_register),
             ("AYUDA_RATE_FORGOT", &self.rate_forgot),
             ("AYUDA_RATE_FEEDBACK", &self.rate_feedback),
+            ("AYUDA_RATE_AUTO_ANSWER", &self.rate_auto_answer),
         ] {
             parse_quota(value).with_context(|| format!("invalid {name}"))?;
         }
@@ -507,6 +570,23 @@ impl Settings {
         }
         if self.auto_close_interval_secs == 0 {
             bail!("AYUDA_AUTO_CLOSE_INTERVAL_SECS must be more than 0");
+        }
+        if let Some(url) = &self.imap_url {
+            let parsed = url::Url::parse(url).context("invalid AYUDA_IMAP_URL")?;
+            if !matches!(parsed.scheme(), "imap" | "imaps") || parsed.host_str().is_none() {
+                bail!("AYUDA_IMAP_URL must be imap://user:pass@host:port/FOLDER or imaps://...");
+            }
+        }
+        if self.imap_interval_secs == 0 {
+            bail!("AYUDA_IMAP_INTERVAL_SECS must be more than 0");
+        }
+        if self.inbound_max_bytes == 0 {
+            bail!("AYUDA_INBOUND_MAX_BYTES must be more than 0");
+        }
+        if !self.reply_to_pattern().contains('@') {
+            bail!(
+                "AYUDA_REPLY_TO_ADDRESS must be an email address (with {{token}} where the token goes)"
+            );
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             bail!("AYUDA_LOG_FORMAT must be text or json");
@@ -562,7 +642,35 @@ impl Settings {
             register: q(&self.rate_register),
             forgot: q(&self.rate_forgot),
             feedback: q(&self.rate_feedback),
+            auto_answer: q(&self.rate_auto_answer),
         }
+    }
+
+    /// The `Reply-To` pattern of ticket email, with `{token}` where the token goes.
+    pub fn reply_to_pattern(&self) -> String {
+        self.reply_to_address.clone().unwrap_or_else(|| {
+            match self.support_address.rsplit_once('@') {
+                Some((local, domain)) => format!("{local}+{{token}}@{domain}"),
+                None => self.support_address.clone(),
+            }
+        })
+    }
+
+    /// The domain of the support address, used in our `Message-ID`s.
+    pub fn mail_domain(&self) -> &str {
+        self.support_address
+            .rsplit_once('@')
+            .map_or("localhost", |(_, d)| d)
+    }
+
+    /// Where raw inbound mail is kept.
+    pub fn raw_mail_dir(&self) -> std::path::PathBuf {
+        self.data_dir.join("mail")
+    }
+
+    /// How often the IMAP poller polls (or re-IDLEs).
+    pub fn imap_interval(&self) -> Duration {
+        Duration::from_secs(self.imap_interval_secs)
     }
 
     /// Where attachment bytes are kept.
@@ -584,6 +692,8 @@ pub struct Quotas {
     pub forgot: Quota,
     /// Article feedback votes per client address.
     pub feedback: Quota,
+    /// Automatic answers per sender address of inbound mail.
+    pub auto_answer: Quota,
 }
 
 /// Parses `N/SECONDS`.

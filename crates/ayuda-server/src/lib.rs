@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod forum;
+pub mod intake;
 pub mod middleware;
 pub mod openapi;
 pub mod outbound;

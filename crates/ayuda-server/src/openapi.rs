@@ -26,6 +26,7 @@ use crate::routes;
         (name = "users", description = "User administration (admins)"),
         (name = "tickets", description = "Ticket types, tickets, their conversation, attachments and audit trail"),
         (name = "forum", description = "The public knowledge base: categories, articles, comments, feedback"),
+        (name = "email", description = "Email intake: raw messages from the mail server, and what became of them"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]
@@ -45,6 +46,15 @@ impl Modify for BearerAuth {
                     .description(Some(
                         "Access token from `POST /api/v1/auth/login` (15 minutes by default)",
                     ))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "inbound_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The shared secret `AYUDA_INBOUND_TOKEN`"))
                     .build(),
             ),
         );

@@ -61,6 +61,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         limiters: Arc::new(Limiters::new(settings.quotas())),
         outbox_wake: Arc::new(Notify::new()),
         blobs: crate::storage::BlobStore::new(settings.attachments_dir()),
+        signer: ayuda_mail::signing::MailSigner::new(secret.as_bytes()),
         settings: Arc::new(settings),
     })
 }
@@ -154,8 +155,8 @@ impl Application {
         &self.state
     }
 
-    /// Serves until SIGINT/SIGTERM, then lets in-flight requests and the outbox worker's
-    /// message in hand finish.
+    /// Serves until SIGINT/SIGTERM, then lets in-flight requests, the outbox worker's
+    /// message in hand and the IMAP poller's batch in hand finish.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let outbox = tokio::spawn(workers::outbox::run(
@@ -163,11 +164,16 @@ impl Application {
             self.mailer,
             stop_rx.clone(),
         ));
-        let auto_close = tokio::spawn(workers::auto_close::run(self.state.clone(), stop_rx));
+        let auto_close = tokio::spawn(workers::auto_close::run(
+            self.state.clone(),
+            stop_rx.clone(),
+        ));
+        let imap = tokio::spawn(crate::intake::imap::run(self.state.clone(), stop_rx));
         let result = self.server.await;
         let _ = stop_tx.send(true);
         workers::stop("outbox", outbox, Duration::from_secs(30)).await;
         workers::stop("auto-close", auto_close, Duration::from_secs(30)).await;
+        workers::stop("imap", imap, Duration::from_secs(30)).await;
         result.context("HTTP server")
     }
 }

@@ -26,4 +26,6 @@ pub struct AppState {
     pub outbox_wake: Arc<Notify>,
     /// Attachment bytes.
     pub blobs: BlobStore,
+    /// Signs and checks the threading identifiers of ticket email.
+    pub signer: ayuda_mail::signing::MailSigner,
 }

@@ -75,6 +75,13 @@ impl BlobStore {
         result
     }
 
+    /// Stores bytes already in memory (files taken from an email).
+    pub async fn put_bytes(&self, bytes: &[u8]) -> Result<Stored, PutError> {
+        let chunk = Bytes::copy_from_slice(bytes);
+        let body = futures_util::stream::iter([Ok::<_, std::convert::Infallible>(chunk)]);
+        self.put(body, u64::MAX).await
+    }
+
     async fn write<E: std::fmt::Display>(
         &self,
         tmp: &Path,
@@ -111,7 +118,8 @@ impl BlobStore {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes.iter().fold(String::with_capacity(64), |mut s, b| {
         let _ = write!(s, "{b:02x}");

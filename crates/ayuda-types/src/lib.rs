@@ -4,8 +4,49 @@
 //! Leptos SPA (which decodes the same structs). Nothing here knows about HTTP servers,
 //! databases or runtimes, so the crate builds for `wasm32-unknown-unknown`.
 
+/// A string enum of the wire format: serde as `snake_case`, plus `ALL`, `as_str`, `parse`
+/// and `Display`, so the database and the API spell values the same way.
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant),+
+        }
+
+        impl $name {
+            /// Every value, in lifecycle or severity order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The wire and database name.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+
+            /// Parses the wire and database name.
+            pub fn parse(value: &str) -> Option<Self> {
+                match value {
+                    $($text => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
 pub mod auth;
 pub mod forum;
+pub mod inbound;
 pub mod page;
 pub mod problem;
 pub mod tickets;
@@ -14,6 +55,7 @@ pub mod validate;
 
 pub use auth::*;
 pub use forum::*;
+pub use inbound::*;
 pub use page::*;
 pub use problem::*;
 pub use tickets::*;

@@ -6,44 +6,6 @@ use validator::Validate;
 
 use crate::Role;
 
-macro_rules! wire_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($(#[$vmeta])* $variant),+
-        }
-
-        impl $name {
-            /// Every value, in lifecycle or severity order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The wire and database name.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text),+
-                }
-            }
-
-            /// Parses the wire and database name.
-            pub fn parse(value: &str) -> Option<Self> {
-                match value {
-                    $($text => Some($name::$variant),)+
-                    _ => None,
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
 wire_enum! {
     /// Where a ticket is in its lifecycle (SPEC section 5).
     TicketStatus {
@@ -371,6 +333,9 @@ pub struct Reply {
     pub attachments: Vec<Attachment>,
     /// When it was written.
     pub created_at: DateTime<Utc>,
+    /// Written by email: the intake record and why it joined this ticket (agents only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<crate::ReplyEmail>,
 }
 
 /// `POST /api/v1/tickets/{number}/replies`.

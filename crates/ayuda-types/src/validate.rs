@@ -22,10 +22,14 @@ pub fn single_line(value: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
-/// Free text (a description, a reply): something other than whitespace.
+/// Free text (a description, a reply): something other than whitespace, and no NUL
+/// characters (no one can type them, and PostgreSQL cannot store them).
 pub fn not_blank(value: &str) -> Result<(), ValidationError> {
     if value.trim().is_empty() {
         return Err(error("blank", "must not be blank"));
+    }
+    if value.contains('\0') {
+        return Err(error("nul", "must not contain NUL characters"));
     }
     Ok(())
 }

@@ -3,11 +3,11 @@
 //! * `cargo xtask run [--demo] [--debug]`: builds the SPA and starts Ayuda (API + SPA +
 //!   workers) on SQLite; `--demo` loads demo accounts.
 //! * `cargo xtask test [FILTER]`: formatting, lints, the SPA build, and every test on SQLite
-//!   and on PostgreSQL, with a real SMTP server.
+//!   and on PostgreSQL, with a real SMTP server (maildev) and a real IMAP server (Dovecot).
 //!
 //! Set-up installs only what is missing: the wasm32 target, Trunk, wasm-bindgen-cli (the
-//! version in Cargo.lock), and the npm tools in `tests/e2e` (maildev, binaryen's wasm-opt,
-//! Playwright).
+//! version in Cargo.lock), Dovecot (Debian), and the npm tools in `tests/e2e` (maildev,
+//! binaryen's wasm-opt, Playwright).
 
 use std::env;
 use std::net::TcpListener;
@@ -142,6 +142,16 @@ fn setup() -> Result {
             cmd("cargo").args(["install", "wasm-bindgen-cli", "--version", &wanted]),
         )?;
     }
+    // Debian packages: the IMAP server of the email intake tests.
+    if !Path::new("/usr/sbin/dovecot").exists() {
+        step("apt-get update", cmd("apt-get").args(["update", "-qq"]))?;
+        step(
+            "install Dovecot (IMAP server for the tests)",
+            cmd("apt-get")
+                .args(["install", "-y", "--no-install-recommends", "dovecot-imapd"])
+                .env("DEBIAN_FRONTEND", "noninteractive"),
+        )?;
+    }
     // npm writes node_modules/.package-lock.json on every install: the tools are current
     // while it is newer than the committed lockfile.
     let installed = tools_dir().join("node_modules/.package-lock.json");
@@ -242,6 +252,96 @@ fn start_maildev() -> Result<(Background, u16, u16)> {
     Ok((guard, smtp, web))
 }
 
+/// A private Dovecot on a free port, for the email intake tests: any user name logs in with
+/// the password `secret` and gets an empty mailbox of its own, so tests never share one.
+fn start_dovecot() -> Result<(Background, tempfile_dir::Dir, u16)> {
+    let port = free_port()?;
+    let dir = tempfile_dir::Dir::new("ayuda-dovecot")?;
+    let base = dir.path();
+    let mail = base.join("mail");
+    std::fs::create_dir_all(&mail).map_err(|e| format!("dovecot dir: {e}"))?;
+    let chown = |p: &Path| {
+        cmd("chown")
+            .args(["-R", "dovecot:dovecot", &p.display().to_string()])
+            .status()
+            .map_err(|e| format!("chown: {e}"))
+    };
+    chown(&mail)?;
+    let config = format!(
+        r#"protocols = imap
+listen = 127.0.0.1
+base_dir = {base}/run
+state_dir = {base}/state
+log_path = {base}/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+first_valid_uid = 1
+mail_location = maildir:{mail}/%u
+passdb {{
+  driver = static
+  args = password=secret
+}}
+userdb {{
+  driver = static
+  args = uid=dovecot gid=dovecot home={mail}/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+"#,
+        base = base.display(),
+        mail = mail.display(),
+    );
+    let conf = base.join("dovecot.conf");
+    std::fs::write(&conf, config).map_err(|e| format!("dovecot.conf: {e}"))?;
+    let child = cmd("/usr/sbin/dovecot")
+        .args(["-F", "-c", &conf.display().to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start dovecot: {e}"))?;
+    let guard = Background(child);
+    wait_for_port(port, "Dovecot IMAP")?;
+    Ok((guard, dir, port))
+}
+
+/// A temporary directory removed when dropped (world-traversable: Dovecot's user must reach
+/// the mailboxes inside).
+mod tempfile_dir {
+    use std::path::{Path, PathBuf};
+
+    pub struct Dir(PathBuf);
+
+    impl Dir {
+        pub fn new(prefix: &str) -> Result<Self, String> {
+            let path = std::env::temp_dir().join(format!("{prefix}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&path);
+            std::fs::create_dir_all(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok(Dir(path))
+        }
+
+        pub fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
 /// PostgreSQL for the tests: `TEST_POSTGRES_URL` as given, or the machine's server on
 /// 127.0.0.1:5432, whose cluster is started if it is down.
 fn ensure_postgres() -> Result<String> {
@@ -306,6 +406,7 @@ fn test(args: &[String]) -> Result {
     build_spa()?;
 
     let (_maildev, smtp, web) = start_maildev()?;
+    let (_dovecot, _dovecot_dir, imap) = start_dovecot()?;
     let postgres = ensure_postgres()?;
     let nextest = output_of("cargo", &["nextest", "--version"]).is_some();
     let run_tests = |label: &str, database: Option<&str>, packages: &[&str]| -> Result {
@@ -326,7 +427,8 @@ fn test(args: &[String]) -> Result {
         }
         command
             .env("TEST_SMTP_URL", format!("smtp://127.0.0.1:{smtp}"))
-            .env("TEST_MAILDEV_URL", format!("http://127.0.0.1:{web}"));
+            .env("TEST_MAILDEV_URL", format!("http://127.0.0.1:{web}"))
+            .env("TEST_IMAP_PORT", imap.to_string());
         match database {
             Some(url) => command.env("TEST_DATABASE_URL", url),
             None => command.env_remove("TEST_DATABASE_URL"),

@@ -23,6 +23,8 @@ pub struct Model {
     pub logged_at: Option<DateTimeUtc>,
     pub sent_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    pub bounced_at: Option<DateTimeUtc>,
+    pub bounce_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -23,6 +23,15 @@ impl AuthUser {
         users::role_of(&self.0)
     }
 
+    /// 403 unless the user is an agent or an admin.
+    pub fn require_staff(&self) -> ApiResult<()> {
+        if self.role().is_staff() {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
     /// 403 unless the user is an admin.
     pub fn require_admin(&self) -> ApiResult<()> {
         if self.role() == Role::Admin {

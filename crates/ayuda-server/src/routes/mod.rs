@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod auth;
 pub mod forum;
 pub mod health;
+pub mod inbound;
 pub mod me;
 pub mod ticket_types;
 pub mod tickets;
@@ -25,6 +26,8 @@ pub mod tags {
     pub const TICKETS: &str = "tickets";
     /// The forum / knowledge base.
     pub const FORUM: &str = "forum";
+    /// Email intake.
+    pub const EMAIL: &str = "email";
     /// Liveness, readiness, metrics.
     pub const OPERATIONS: &str = "operations";
 }
@@ -38,6 +41,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig<'_>) {
     tickets::configure(cfg);
     attachments::configure(cfg);
     forum::configure(cfg);
+    inbound::configure(cfg);
 }
 
 /// Registers every documented route: operations at the root, the API under `/api/v1`.

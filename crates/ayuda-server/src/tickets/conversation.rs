@@ -2,15 +2,16 @@
 
 use ayuda_db::events::{self, NewEvent};
 use ayuda_db::messages::{self, MessageView, NewMessage};
-use ayuda_db::tickets::{self, Changes, NewTicket, status_of};
+use ayuda_db::tickets::{self, Changes, NewTicket, TicketRow, status_of};
 use ayuda_db::users::UserRow;
-use ayuda_db::{ConnectionTrait, attachments};
+use ayuda_db::{ConnectionTrait, attachments, inbound};
 use ayuda_domain::lifecycle::{self, Actor, AfterReply};
-use ayuda_domain::markdown;
-use ayuda_types::{Attachment, Author, Channel, CreateReply, OldestFirstParams, Page, Reply};
-use chrono::Utc;
+use ayuda_types::{
+    Attachment, Author, Channel, CreateReply, OldestFirstParams, Page, Reply, ReplyEmail,
+};
+use chrono::{DateTime, Utc};
 
-use super::{is_staff, link_attachments, notify, open_ticket, role_name, visible};
+use super::{Body, Opening, is_staff, link_attachments, notify, open_ticket, role_name, visible};
 use crate::error::{ApiError, ApiResult};
 use crate::pagination;
 use crate::state::AppState;
@@ -26,14 +27,24 @@ pub async fn list_replies(
     let limit = pagination::limit(params.limit)?;
     let after: Option<i64> = pagination::decode(params.cursor.as_deref())?;
     let rows = messages::list(&state.db, ticket.id, is_staff(user), after, limit).await?;
-    let replies = to_wire(&state.db, &rows).await?;
+    let replies = to_wire(&state.db, &rows, is_staff(user)).await?;
     Ok(pagination::page(replies, limit, |r| r.id, Clone::clone))
 }
 
-/// Messages as the API shows them, with their attachments read in one query.
-async fn to_wire(conn: &impl ConnectionTrait, rows: &[MessageView]) -> ApiResult<Vec<Reply>> {
+/// Messages as the API shows them, with their attachments (and for `staff`, the email they
+/// came from) read in one query each.
+async fn to_wire(
+    conn: &impl ConnectionTrait,
+    rows: &[MessageView],
+    staff: bool,
+) -> ApiResult<Vec<Reply>> {
     let ids: Vec<i64> = rows.iter().map(|m| m.id).collect();
     let files = attachments::of_messages(conn, &ids).await?;
+    let emails = if staff {
+        inbound::of_messages(conn, &ids).await?
+    } else {
+        Vec::new()
+    };
     Ok(rows
         .iter()
         .map(|m| Reply {
@@ -60,8 +71,39 @@ async fn to_wire(conn: &impl ConnectionTrait, rows: &[MessageView]) -> ApiResult
                 })
                 .collect(),
             created_at: m.created_at,
+            email: emails
+                .iter()
+                .find(|e| e.ticket_message_id == Some(m.id))
+                .map(|e| ReplyEmail {
+                    inbound_id: e.id,
+                    from_address: e.from_address.clone(),
+                    reason: e.reason.clone(),
+                }),
         })
         .collect())
+}
+
+/// A reply or note to add: its body, whether it is internal, and uploads to attach.
+#[derive(Debug, Clone)]
+pub struct Writing {
+    /// The text.
+    pub body: Body,
+    /// Agents only: a note the customer never sees.
+    pub internal: bool,
+    /// Uploads of the writer to attach.
+    pub attachment_ids: Vec<i64>,
+}
+
+/// Where a reply landed.
+#[derive(Debug, Clone, Copy)]
+pub struct Added {
+    /// The ticket it joined: the one written to, or the follow-up opened for it when that
+    /// one was closed.
+    pub ticket_number: i64,
+    /// The conversation message.
+    pub message_id: i64,
+    /// Whether a follow-up ticket was opened.
+    pub followed_up: bool,
 }
 
 /// A reply or note by `user` on ticket `number`, with the status change it causes and its
@@ -75,13 +117,41 @@ pub async fn create_reply(
     channel: Channel,
 ) -> ApiResult<Reply> {
     let staff = is_staff(user);
-    let now = Utc::now();
     let txn = ayuda_db::begin_write(&state.writer).await?;
     let ticket = tickets::find_for_update(&txn, number)
         .await?
         .filter(|t| staff || t.requester_id == user.id)
         .ok_or(ApiError::NotFound)?;
-    if input.internal && !staff {
+    let writing = Writing {
+        body: Body::markdown(&input.body),
+        internal: input.internal,
+        attachment_ids: input.attachment_ids,
+    };
+    let added = add_reply(&txn, state, user, ticket, writing, channel, Utc::now()).await?;
+    txn.commit().await?;
+    state.outbox_wake.notify_one();
+    let view = messages::find_view(&state.db, added.message_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    to_wire(&state.db, &[view], staff)
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound)
+}
+
+/// Adds `writing` by `user` to `ticket` (which the caller has checked they may write to),
+/// inside the caller's transaction.
+pub async fn add_reply(
+    conn: &impl ConnectionTrait,
+    state: &AppState,
+    user: &UserRow,
+    ticket: TicketRow,
+    writing: Writing,
+    channel: Channel,
+    now: DateTime<Utc>,
+) -> ApiResult<Added> {
+    let staff = is_staff(user);
+    if writing.internal && !staff {
         return Err(ApiError::Forbidden);
     }
     // An agent who requested a ticket for themselves still writes as staff.
@@ -91,63 +161,73 @@ pub async fn create_reply(
         Actor::Requester
     };
     let current = status_of(&ticket.status);
-    let message_id = match lifecycle::after_reply(current, actor, input.internal)? {
+    match lifecycle::after_reply(current, actor, writing.internal)? {
         AfterReply::FollowUp => {
-            let new_number = open_ticket(
-                &txn,
+            let opened = open_ticket(
+                conn,
                 state,
                 user,
-                NewTicket {
-                    title: ticket.title.clone(),
-                    type_id: ticket.type_id,
-                    requester_id: user.id,
-                    channel,
-                    parent_id: Some(ticket.id),
+                Opening {
+                    ticket: NewTicket {
+                        title: ticket.title.clone(),
+                        type_id: ticket.type_id,
+                        requester_id: user.id,
+                        channel,
+                        parent_id: Some(ticket.id),
+                    },
+                    body: writing.body,
+                    attachment_ids: writing.attachment_ids,
+                    tell_requester: true,
                 },
-                &input.body,
-                &input.attachment_ids,
                 now,
             )
             .await?;
             events::record(
-                &txn,
+                conn,
                 NewEvent {
                     ticket_id: ticket.id,
                     actor_id: Some(user.id),
                     kind: "followed_up",
-                    to: Some(new_number.to_string()),
+                    to: Some(opened.number.to_string()),
                     ..Default::default()
                 },
                 now,
             )
             .await?;
-            messages::list(&txn, new_number, false, None, 1)
-                .await?
-                .first()
-                .map(|m| m.id)
-                .ok_or(ApiError::NotFound)?
+            Ok(Added {
+                ticket_number: opened.number,
+                message_id: opened.message_id,
+                followed_up: true,
+            })
         }
         AfterReply::Status(to) => {
             let message = messages::insert(
-                &txn,
+                conn,
                 NewMessage {
                     ticket_id: ticket.id,
                     author_id: user.id,
-                    body: input.body.clone(),
-                    body_html: markdown::render(&input.body),
-                    internal: input.internal,
+                    body: writing.body.text,
+                    body_html: writing.body.html,
+                    internal: writing.internal,
                     channel: channel.as_str().to_owned(),
                 },
                 now,
             )
             .await?;
-            link_attachments(&txn, &input.attachment_ids, user.id, ticket.id, message.id).await?;
+            link_attachments(
+                conn,
+                &writing.attachment_ids,
+                user.id,
+                ticket.id,
+                message.id,
+            )
+            .await?;
             events::record(
-                &txn,
+                conn,
                 NewEvent {
                     ticket_id: ticket.id,
                     actor_id: Some(user.id),
-                    kind: if input.internal { "noted" } else { "replied" },
+                    kind: if writing.internal { "noted" } else { "replied" },
                     ..Default::default()
                 },
                 now,
@@ -159,7 +239,7 @@ pub async fn create_reply(
             };
             if let Some(to) = changes.status {
                 events::record(
-                    &txn,
+                    conn,
                     NewEvent {
                         ticket_id: ticket.id,
                         actor_id: Some(user.id),
@@ -172,20 +252,15 @@ pub async fn create_reply(
                 )
                 .await?;
             }
-            let ticket = tickets::update(&txn, ticket, &changes, now).await?;
-            if !input.internal {
-                notify::replied(&txn, state, &ticket, user, &message, actor).await?;
+            let ticket = tickets::update(conn, ticket, &changes, now).await?;
+            if !writing.internal {
+                notify::replied(conn, state, &ticket, user, &message, actor).await?;
             }
-            message.id
+            Ok(Added {
+                ticket_number: ticket.id,
+                message_id: message.id,
+                followed_up: false,
+            })
         }
-    };
-    txn.commit().await?;
-    state.outbox_wake.notify_one();
-    let view = messages::find_view(&state.db, message_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    to_wire(&state.db, &[view])
-        .await?
-        .pop()
-        .ok_or(ApiError::NotFound)
+    }
 }

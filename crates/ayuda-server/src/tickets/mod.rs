@@ -9,7 +9,7 @@ mod conversation;
 mod notify;
 
 pub use changes::{reopen, resolve, update};
-pub use conversation::{create_reply, list_replies};
+pub use conversation::{Added, Writing, add_reply, create_reply, list_replies};
 
 use ayuda_db::events::{self, NewEvent};
 use ayuda_db::tickets::{self, AssigneeFilter, NewTicket, TicketFilter, TicketView};
@@ -50,6 +50,56 @@ pub fn to_wire(state: &AppState, user: &UserRow, view: &TicketView) -> Ticket {
     tickets::to_wire(view, user_locale(&state.settings, user))
 }
 
+/// The text of a new message, as written and as sanitized HTML.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// As written.
+    pub text: String,
+    /// Rendered and sanitized.
+    pub html: String,
+}
+
+impl Body {
+    /// Markdown written in the SPA or the API.
+    pub fn markdown(text: &str) -> Self {
+        Body {
+            text: text.to_owned(),
+            html: markdown::render(text),
+        }
+    }
+
+    /// Plain text from an email.
+    pub fn plain(text: &str) -> Self {
+        Body {
+            text: text.to_owned(),
+            html: markdown::render_plain(text),
+        }
+    }
+}
+
+/// A ticket to open: the ticket, its description and files, and whether the requester is
+/// told its number (not when a machine wrote to us: it would answer, and loop).
+#[derive(Debug, Clone)]
+pub struct Opening {
+    /// The ticket.
+    pub ticket: NewTicket,
+    /// Its description, the first message.
+    pub body: Body,
+    /// Uploads of the requester to attach.
+    pub attachment_ids: Vec<i64>,
+    /// Send the "ticket received" email.
+    pub tell_requester: bool,
+}
+
+/// A ticket just opened.
+#[derive(Debug, Clone, Copy)]
+pub struct Opened {
+    /// Its number.
+    pub number: i64,
+    /// Its first message.
+    pub message_id: i64,
+}
+
 /// Opens a ticket for `user`: the ticket, its description as the first message, the
 /// attachments, the audit event and the notifications, in one transaction.
 pub async fn create(
@@ -63,58 +113,65 @@ pub async fn create(
     if !ticket_types::is_active(&txn, input.type_id).await? {
         return Err(ApiError::field("type_id", "is not an active ticket type"));
     }
-    let ticket = open_ticket(
+    let opened = open_ticket(
         &txn,
         state,
         user,
-        NewTicket {
-            title: input.title.trim().to_owned(),
-            type_id: input.type_id,
-            requester_id: user.id,
-            channel,
-            parent_id: None,
+        Opening {
+            ticket: NewTicket {
+                title: input.title.trim().to_owned(),
+                type_id: input.type_id,
+                requester_id: user.id,
+                channel,
+                parent_id: None,
+            },
+            body: Body::markdown(&input.description),
+            attachment_ids: input.attachment_ids,
+            tell_requester: true,
         },
-        &input.description,
-        &input.attachment_ids,
         now,
     )
     .await?;
     txn.commit().await?;
     state.outbox_wake.notify_one();
-    tickets::find_view(&state.db, ticket)
+    tickets::find_view(&state.db, opened.number)
         .await?
         .ok_or(ApiError::NotFound)
 }
 
 /// Stores a new ticket with its first message and tells the requester and the agents.
-/// Returns its number. Runs inside the caller's transaction.
-#[allow(clippy::too_many_arguments)]
-async fn open_ticket(
+/// Runs inside the caller's transaction.
+pub(crate) async fn open_ticket(
     conn: &impl ConnectionTrait,
     state: &AppState,
     requester: &UserRow,
-    new: NewTicket,
-    description: &str,
-    attachment_ids: &[i64],
+    opening: Opening,
     now: DateTime<Utc>,
-) -> ApiResult<i64> {
-    let channel = new.channel;
-    let parent = new.parent_id;
-    let ticket = tickets::insert(conn, new, now).await?;
+) -> ApiResult<Opened> {
+    let channel = opening.ticket.channel;
+    let parent = opening.ticket.parent_id;
+    let ticket = tickets::insert(conn, opening.ticket, now).await?;
     let message = messages::insert(
         conn,
         messages::NewMessage {
             ticket_id: ticket.id,
             author_id: requester.id,
-            body: description.to_owned(),
-            body_html: markdown::render(description),
+            body: opening.body.text,
+            body_html: opening.body.html,
             internal: false,
             channel: channel.as_str().to_owned(),
         },
         now,
     )
     .await?;
-    link_attachments(conn, attachment_ids, requester.id, ticket.id, message.id).await?;
+    link_attachments(
+        conn,
+        &opening.attachment_ids,
+        requester.id,
+        ticket.id,
+        message.id,
+    )
+    .await?;
     events::record(
         conn,
         NewEvent {
@@ -127,8 +184,19 @@ async fn open_ticket(
         now,
     )
     .await?;
-    notify::ticket_opened(conn, state, &ticket, requester, &message).await?;
-    Ok(ticket.id)
+    notify::ticket_opened(
+        conn,
+        state,
+        &ticket,
+        requester,
+        &message,
+        opening.tell_requester,
+    )
+    .await?;
+    Ok(Opened {
+        number: ticket.id,
+        message_id: message.id,
+    })
 }
 
 /// Links the caller's uploads to a message, refusing the request when any id is not an

@@ -38,27 +38,31 @@ fn content(message: &MessageRow) -> MessageContent<'_> {
     }
 }
 
-/// A ticket was opened by `requester` with `message` as its description.
+/// A ticket was opened by `requester` with `message` as its description; the requester
+/// hears of it when `tell_requester`.
 pub(super) async fn ticket_opened(
     conn: &impl ConnectionTrait,
     state: &AppState,
     ticket: &TicketRow,
     requester: &UserRow,
     message: &MessageRow,
+    tell_requester: bool,
 ) -> Result<(), DbErr> {
     let link = portal_link(state, ticket.id);
     let t = ticket_ref(ticket, &link);
-    queue_ticket_mail(
-        conn,
-        &state.settings,
-        requester,
-        &Template::TicketReceived {
-            name: &requester.name,
-            ticket: t,
-        },
-        ticket.id,
-    )
-    .await?;
+    if tell_requester {
+        queue_ticket_mail(
+            conn,
+            state,
+            requester,
+            &Template::TicketReceived {
+                name: &requester.name,
+                ticket: t,
+            },
+            ticket.id,
+        )
+        .await?;
+    }
     for agent in ticket_types::staff_to_notify(conn, ticket.type_id).await? {
         if agent.id == requester.id {
             continue;
@@ -69,7 +73,7 @@ pub(super) async fn ticket_opened(
             requester: &requester.name,
             message: content(message),
         };
-        queue_ticket_mail(conn, &state.settings, &agent, &template, ticket.id).await?;
+        queue_ticket_mail(conn, state, &agent, &template, ticket.id).await?;
     }
     Ok(())
 }
@@ -99,7 +103,7 @@ pub(super) async fn replied(
                 author: &author.name,
                 message: content(message),
             };
-            queue_ticket_mail(conn, &state.settings, &requester, &template, ticket.id).await
+            queue_ticket_mail(conn, state, &requester, &template, ticket.id).await
         }
         Actor::Requester => {
             let assignee = match ticket.assignee_id {
@@ -117,7 +121,7 @@ pub(super) async fn replied(
                     author: &author.name,
                     message: content(message),
                 };
-                queue_ticket_mail(conn, &state.settings, agent, &template, ticket.id).await?;
+                queue_ticket_mail(conn, state, agent, &template, ticket.id).await?;
             }
             Ok(())
         }
@@ -142,5 +146,5 @@ pub(super) async fn resolved(
         name: &requester.name,
         ticket: ticket_ref(ticket, &link),
     };
-    queue_ticket_mail(conn, &state.settings, &requester, &template, ticket.id).await
+    queue_ticket_mail(conn, state, &requester, &template, ticket.id).await
 }

@@ -1,0 +1,168 @@
+//! Where an inbound message belongs: an existing ticket, or a new one.
+//!
+//! In order of trust:
+//! 1. a signed reference (one of our `Message-ID`s in `In-Reply-To`/`References`, or a
+//!    per-ticket reply address among the recipients) made for the sender: the message is
+//!    theirs to add, as whoever they are (an agent's email reply becomes their public reply);
+//! 2. an unsigned hint (a signed reference made for someone else, a `Message-ID` we received
+//!    for a ticket, our thread root, a `[#number]` subject tag): added only when the sender
+//!    is the ticket's requester or was copied on its email, and then as a customer;
+//! 3. otherwise a new ticket, linked to the hinted one if there was one, never silently
+//!    appended to it. A spoofed agent `From` therefore never writes as an agent, and a
+//!    forged `In-Reply-To` never reaches a customer through our SMTP.
+
+use ayuda_db::tickets::{self, TicketRow};
+use ayuda_db::users::{self, UserRow};
+use ayuda_db::{ConnectionTrait, inbound, ticket_types};
+use ayuda_mail::inbound::InboundEmail;
+use ayuda_mail::replies;
+use ayuda_mail::signing::{self, Addressee};
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// The decision, with the reason recorded for agents.
+pub(super) enum Route {
+    /// Add to this ticket as the sender.
+    Reply {
+        /// The ticket, locked for the change.
+        ticket: TicketRow,
+        /// Why.
+        reason: String,
+    },
+    /// Open a new ticket, linked to `parent` when the message hinted at one.
+    New {
+        /// The hinted ticket.
+        parent: Option<i64>,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Decides where `email` from `sender` belongs.
+pub(super) async fn decide(
+    conn: &impl ConnectionTrait,
+    state: &AppState,
+    email: &InboundEmail,
+    sender: &UserRow,
+) -> ApiResult<Route> {
+    let mut hint: Option<(i64, String)> = None;
+
+    // 1. Signed references.
+    for (to, how) in signed_references(state, email) {
+        if to.user == sender.id {
+            if let Some(ticket) = tickets::find_for_update(conn, to.ticket).await? {
+                return Ok(Route::Reply {
+                    ticket,
+                    reason: format!(
+                        "reply to our email about #{} sent to {} ({how}, signature verified)",
+                        to.ticket, sender.email
+                    ),
+                });
+            }
+        } else if hint.is_none() {
+            hint = Some((
+                to.ticket,
+                format!(
+                    "{how} of an email about #{} sent to someone else",
+                    to.ticket
+                ),
+            ));
+        }
+    }
+
+    // 2. Unsigned hints.
+    if hint.is_none()
+        && let Some(ticket) = inbound::ticket_of_received(conn, &email.refers_to).await?
+    {
+        hint = Some((
+            ticket,
+            format!("In-Reply-To/References name a message of #{ticket}"),
+        ));
+    }
+    if hint.is_none()
+        && let Some(ticket) = email
+            .refers_to
+            .iter()
+            .find_map(|id| thread_root_number(state, id))
+    {
+        hint = Some((ticket, format!("References name the thread of #{ticket}")));
+    }
+    if hint.is_none()
+        && let Some(ticket) = replies::subject_tag(&email.subject)
+    {
+        hint = Some((ticket, format!("subject tag [#{ticket}]")));
+    }
+    let Some((number, how)) = hint else {
+        return Ok(Route::New {
+            parent: None,
+            reason: "a new conversation".to_owned(),
+        });
+    };
+    let Some(ticket) = tickets::find_for_update(conn, number).await? else {
+        return Ok(Route::New {
+            parent: None,
+            reason: format!("{how}, but there is no such ticket; a new conversation"),
+        });
+    };
+    let staff = users::role_of(sender).is_staff();
+    if ticket.requester_id == sender.id {
+        return Ok(Route::Reply {
+            ticket,
+            reason: format!("{how}, from the ticket's requester"),
+        });
+    }
+    if !staff && inbound::is_participant(conn, ticket.id, &sender.email).await? {
+        return Ok(Route::Reply {
+            ticket,
+            reason: format!("{how}, from {} who was copied on it", sender.email),
+        });
+    }
+    let why = if staff {
+        "from an agent's address but without a reference signed for them (a From can be forged)"
+    } else {
+        "but the sender is not its requester nor was copied on it"
+    };
+    Ok(Route::New {
+        parent: Some(ticket.id),
+        reason: format!("{how}, {why}; opened as a new ticket linked to #{number}"),
+    })
+}
+
+/// Our signed identifiers the message carries, with how each was found.
+fn signed_references(state: &AppState, email: &InboundEmail) -> Vec<(Addressee, &'static str)> {
+    let pattern = state.settings.reply_to_pattern();
+    let by_id = email
+        .refers_to
+        .iter()
+        .filter_map(|id| state.signer.verify_message_id(id))
+        .map(|to| (to, "In-Reply-To/References"));
+    let by_address = email
+        .recipients
+        .iter()
+        .filter_map(|rcpt| signing::token_in_address(&pattern, rcpt))
+        .filter_map(|token| state.signer.verify_reply_token(token))
+        .map(|to| (to, "reply address"));
+    by_id.chain(by_address).collect()
+}
+
+/// The ticket of our unsigned thread root `ticket-<n>@<our domain>`.
+fn thread_root_number(state: &AppState, id: &str) -> Option<i64> {
+    let (local, domain) = id.rsplit_once('@')?;
+    if !domain.eq_ignore_ascii_case(state.settings.mail_domain()) {
+        return None;
+    }
+    local.strip_prefix("ticket-")?.parse().ok()
+}
+
+/// The type of tickets opened by email: "General query" while it is active, else the first
+/// active type.
+pub(super) async fn email_ticket_type(conn: &impl ConnectionTrait) -> ApiResult<i64> {
+    let types = ticket_types::list(conn, false).await?;
+    types
+        .iter()
+        .find(|t| t.name == "General query")
+        .or_else(|| types.first())
+        .map(|t| t.id)
+        .ok_or_else(|| ApiError::Conflict("there is no active ticket type".into()))
+}
