@@ -90,6 +90,20 @@ impl Workload {
         })
     }
 
+    /// Raw email to the inbound endpoint, a new message every time.
+    pub fn inbound_email(base: &str, token: &str) -> Self {
+        let (url, token) = (format!("{base}/api/v1/inbound/email"), token.to_owned());
+        Self::new(
+            "email intake, webhook (a message per request)",
+            move |c, seed| {
+                c.post(&url)
+                    .bearer_auth(&token)
+                    .header("content-type", "message/rfc822")
+                    .body(crate::intake::message(seed))
+            },
+        )
+    }
+
     /// Anonymous ranked article search with a few different queries.
     pub fn search_articles(base: &str) -> Self {
         let base = base.to_owned();

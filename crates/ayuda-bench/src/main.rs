@@ -9,6 +9,7 @@
 //! target/release/ayuda-bench --db postgres --tickets 1000000
 //! ```
 
+mod intake;
 mod load;
 mod seed;
 
@@ -131,12 +132,10 @@ async fn bench(args: &Args, data_dir: PathBuf, database_url: &str) -> anyhow::Re
             .env("AYUDA_ADDR", format!("127.0.0.1:{port}"))
             .env("AYUDA_DATA_DIR", &data_dir)
             .env("DATABASE_URL", database_url)
-            .env(
-                "AYUDA_JWT_SECRET",
-                "bench-secret-bench-secret-bench-secret!",
-            )
+            .env("AYUDA_JWT_SECRET", JWT_SECRET)
             .env("AYUDA_ACCESS_TOKEN_TTL_SECS", "7200")
             .env("AYUDA_RATE_LOGIN_ADDRESS", "100000/60")
+            .env("AYUDA_INBOUND_TOKEN", INBOUND_TOKEN)
             .env("AYUDA_DIST_DIR", data_dir.join("no-spa"))
             .env("RUST_LOG", "error")
             .stdout(Stdio::null())
@@ -172,6 +171,7 @@ async fn bench(args: &Args, data_dir: PathBuf, database_url: &str) -> anyhow::Re
         Workload::create_ticket(&base, &customers, seeded.type_id),
         Workload::reply(&base, &agent, first, last),
         Workload::search_articles(&base),
+        Workload::inbound_email(&base, INBOUND_TOKEN),
     ];
     println!(
         "\n{} tickets, {} database, {} connections, {} s per workload\n",
@@ -201,8 +201,34 @@ async fn bench(args: &Args, data_dir: PathBuf, database_url: &str) -> anyhow::Re
             workload.name, report.per_second, report.p50_ms, report.p99_ms, report.errors
         );
     }
+
+    // The pipeline itself, as the IMAP poller drives it: batches sharing a transaction.
+    if args
+        .only
+        .as_ref()
+        .is_none_or(|o| "email intake".contains(o.as_str()))
+    {
+        let state = ayuda_server::startup::build_state(Settings {
+            data_dir: data_dir.clone(),
+            database_url: Some(database_url.to_owned()),
+            jwt_secret: Some(JWT_SECRET.to_owned()),
+            ..Settings::default()
+        })
+        .await?;
+        let per_second = intake::pipeline(&state, 1, 50, Duration::from_secs(args.seconds)).await?;
+        println!(
+            "| email intake, pipeline (batches of 50, as from IMAP) | {per_second:.0} | | | 0 |"
+        );
+        let ms = intake::large(&state, 10 * 1024 * 1024).await?;
+        println!("| email intake, one 10 MB message | | {ms:.0} | | 0 |");
+    }
     Ok(())
 }
+
+/// The inbound token the benchmark's server is started with.
+const INBOUND_TOKEN: &str = "bench-inbound-token";
+/// The benchmark server's signing secret.
+const JWT_SECRET: &str = "bench-secret-bench-secret-bench-secret!";
 
 fn free_port() -> anyhow::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?

@@ -87,7 +87,11 @@ async fn sqlite_pool(url: &str, max_connections: u32) -> Result<sqlx::SqlitePool
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10));
+        .busy_timeout(Duration::from_secs(10))
+        // Reads from a memory map instead of a read() per page, and a larger page cache
+        // than the default 2 MB: a big database stays hot in memory across requests.
+        .pragma("mmap_size", "1073741824")
+        .pragma("cache_size", "-32768");
     SqlitePoolOptions::new()
         .max_connections(max_connections)
         .min_connections(1)

@@ -12,6 +12,7 @@
 pub mod imap;
 mod route;
 
+use ayuda_db::attachments::NewAttachment;
 use ayuda_db::inbound::{self, NewInbound};
 use ayuda_db::users::{self, Lookup, NewUser, UserRow};
 use ayuda_db::{ConnectionTrait, DatabaseTransaction, TransactionTrait, attachments, outbox};
@@ -117,8 +118,8 @@ struct Prepared {
     dedupe_key: String,
     email: Option<InboundEmail>,
     too_large: bool,
-    /// Stored files: (name, sniffed type, size, sha256).
-    files: Vec<(String, String, i64, String)>,
+    /// Its files, stored and ready to record as attachments.
+    files: Vec<NewAttachment>,
 }
 
 async fn prepare(state: &AppState, raw: &[u8]) -> ApiResult<Prepared> {
@@ -136,12 +137,14 @@ async fn prepare(state: &AppState, raw: &[u8]) -> ApiResult<Prepared> {
                 state.blobs.put_bytes(&file.bytes).await.map_err(|e| {
                     ApiError::Internal(anyhow::anyhow!("storing an email file: {e}"))
                 })?;
-            files.push((
-                content::clean_filename(&file.filename),
-                content::sniff(&stored.head),
-                i64::try_from(stored.size).unwrap_or(i64::MAX),
-                stored.sha256,
-            ));
+            files.push(NewAttachment {
+                // The sender's account may not exist yet; set when recorded.
+                uploader_id: 0,
+                filename: content::clean_filename(&file.filename),
+                content_type: content::sniff(&stored.head),
+                size: i64::try_from(stored.size).unwrap_or(i64::MAX),
+                sha256: stored.sha256,
+            });
         }
     }
     Ok(Prepared {
@@ -482,24 +485,16 @@ async fn sender(
 async fn store_files(
     conn: &impl ConnectionTrait,
     sender: &UserRow,
-    files: &[(String, String, i64, String)],
+    files: &[NewAttachment],
     now: DateTime<Utc>,
 ) -> ApiResult<Vec<i64>> {
     let mut ids = Vec::with_capacity(files.len());
-    for (filename, content_type, size, sha256) in files {
-        let row = attachments::insert(
-            conn,
-            attachments::NewAttachment {
-                uploader_id: sender.id,
-                filename: filename.clone(),
-                content_type: content_type.clone(),
-                size: *size,
-                sha256: sha256.clone(),
-            },
-            now,
-        )
-        .await?;
-        ids.push(row.id);
+    for file in files {
+        let new = NewAttachment {
+            uploader_id: sender.id,
+            ..file.clone()
+        };
+        ids.push(attachments::insert(conn, new, now).await?.id);
     }
     Ok(ids)
 }
