@@ -72,8 +72,8 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(InboundEmails::Table)
                     .col(id_col(InboundEmails::Id))
-                    // The Message-ID, or a hash of the bytes when there is none: the same
-                    // message delivered twice is stored once.
+                    // A hash of sender and Message-ID (or of the bytes when there is none):
+                    // the same message delivered twice is stored once.
                     .col(
                         ColumnDef::new(InboundEmails::DedupeKey)
                             .string_len(255)
@@ -129,7 +129,8 @@ impl MigrationTrait for Migration {
         for (name, cols) in [
             // The email behind each reply of a conversation page.
             ("idx_inbound_emails_message", &["ticket_message_id"][..]),
-            // A ticket's email, for threading by a Message-ID we received.
+            // Threading by a Message-ID we received.
+            ("idx_inbound_emails_message_id", &["message_id"][..]),
             ("idx_inbound_emails_ticket", &["ticket_id", "id"][..]),
             // The agents' list of intake, by outcome, newest first.
             ("idx_inbound_emails_outcome", &["outcome", "id"][..]),

@@ -510,6 +510,24 @@ async fn the_same_message_twice_makes_one_ticket() {
     assert_eq!(b.ticket_number, c.ticket_number);
     let received = app.settled_emails(&ana).await;
     assert_eq!(received.len(), 2, "one welcome, one ticket email");
+
+    // Someone else reusing that Message-ID does not shadow it: theirs is a message too.
+    let id = message_id();
+    let first = app
+        .deliver(corpus(
+            "new-plain.eml",
+            &[("FROM", &ana), ("MESSAGE_ID", &id)],
+        ))
+        .await;
+    let other = app
+        .deliver(corpus(
+            "new-plain.eml",
+            &[("FROM", &unique("copycat")), ("MESSAGE_ID", &id)],
+        ))
+        .await;
+    assert_eq!(first.outcome, IntakeOutcome::Ticketed);
+    assert_eq!(other.outcome, IntakeOutcome::Ticketed);
+    assert_ne!(first.ticket_number, other.ticket_number);
 }
 
 #[tokio::test]
@@ -825,4 +843,72 @@ async fn the_imap_poller_takes_new_mail_and_marks_it_without_deleting() {
     assert_eq!(flagged, 2);
     assert_eq!(session.uid_search("ALL").await.expect("search").len(), 2);
     let _ = session.logout().await;
+}
+
+#[tokio::test]
+async fn people_copied_on_a_ticket_may_write_to_it_by_email() {
+    let app = app().await;
+    let agent = app.user(Role::Agent).await;
+    let ana = unique("ana");
+    let bob = unique("bob");
+    let mut raw = format!("Cc: Bob <{bob}>\r\n").into_bytes();
+    raw.extend(corpus(
+        "new-plain.eml",
+        &[("FROM", &ana), ("MESSAGE_ID", &message_id())],
+    ));
+    let number = app.deliver(raw).await.ticket_number.expect("number");
+    let from_bob = app
+        .deliver(corpus(
+            "subject-tag.eml",
+            &[
+                ("FROM", &bob),
+                ("NUMBER", &number.to_string()),
+                ("SUBJECT", "La impresora no imprime"),
+                ("MESSAGE_ID", &message_id()),
+            ],
+        ))
+        .await;
+    assert_eq!(
+        from_bob.outcome,
+        IntakeOutcome::Threaded,
+        "{}",
+        from_bob.reason
+    );
+    assert!(from_bob.reason.contains("copied"), "{}", from_bob.reason);
+    let replies = app.replies(&agent.access_token, number).await;
+    assert_eq!(replies.len(), 2);
+    assert_ne!(replies[1].author.id, replies[0].author.id, "written as Bob");
+}
+
+#[tokio::test]
+async fn automatic_answers_to_one_sender_are_limited() {
+    let app = spawn_app_with(|s| {
+        s.inbound_token = Some(TOKEN.into());
+        s.rate_auto_answer = "2/3600".into();
+    })
+    .await;
+    let ana = unique("ana");
+    let mut numbers = Vec::new();
+    for _ in 0..3 {
+        let receipt = app
+            .deliver(corpus(
+                "new-plain.eml",
+                &[("FROM", &ana), ("MESSAGE_ID", &message_id())],
+            ))
+            .await;
+        assert_eq!(receipt.outcome, IntakeOutcome::Ticketed);
+        numbers.push(receipt.ticket_number.expect("number"));
+    }
+    // Welcome + first ticket email were answers 1 (one message); the second ticket email
+    // is answer 2; the third message is over the limit: a ticket, but no email.
+    let mails = app.settled_emails(&ana).await;
+    let about = |n: i64| {
+        mails
+            .iter()
+            .filter(|m| m.subject.contains(&format!("[#{n}]")))
+            .count()
+    };
+    assert_eq!(about(numbers[0]), 1);
+    assert_eq!(about(numbers[1]), 1);
+    assert_eq!(about(numbers[2]), 0, "over the per-sender limit");
 }

@@ -15,7 +15,7 @@ pub use crate::entity::inbound_email::Model as InboundRow;
 /// An inbound message to record.
 #[derive(Debug, Clone)]
 pub struct NewInbound {
-    /// The Message-ID, or `sha256:<hash>` of the bytes when there is none.
+    /// `mid:<sha256 of sender and Message-ID>`, or `raw:<sha256 of the bytes>` without one.
     pub dedupe_key: String,
     /// The Message-ID as received.
     pub message_id: Option<String>,
@@ -113,14 +113,14 @@ pub async fn ticket_of_received(
         return Ok(None);
     }
     let rows = Entity::find()
-        .filter(Column::DedupeKey.is_in(message_ids.iter().take(50).cloned()))
+        .filter(Column::MessageId.is_in(message_ids.iter().take(50).cloned()))
         .filter(Column::TicketId.is_not_null())
         .all(conn)
         .await?;
     // Prefer the id the message refers to most directly (the order given).
     Ok(message_ids.iter().find_map(|id| {
         rows.iter()
-            .find(|r| &r.dedupe_key == id)
+            .find(|r| r.message_id.as_ref() == Some(id))
             .and_then(|r| r.ticket_id)
     }))
 }

@@ -118,7 +118,11 @@ pub fn parse(raw: &[u8]) -> Option<InboundEmail> {
     let cc = message.cc().map(all_mailboxes).unwrap_or_default();
     let origin = origin(&message, from.as_ref());
     Some(InboundEmail {
-        message_id: message.message_id().map(|id| text(strip_brackets(id))),
+        // Over-long ids are not ids anyone threads by; they would only bloat the index.
+        message_id: message
+            .message_id()
+            .map(|id| text(strip_brackets(id)))
+            .filter(|id| !id.is_empty() && id.len() <= 250),
         refers_to,
         from,
         recipients,

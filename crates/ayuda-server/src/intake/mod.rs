@@ -125,11 +125,19 @@ struct Prepared {
 async fn prepare(state: &AppState, raw: &[u8]) -> ApiResult<Prepared> {
     let too_large = raw.len() as u64 > state.settings.inbound_max_bytes;
     let email = ayuda_mail::inbound::parse(raw);
-    let dedupe_key = email
+    // The same Message-ID from the same sender is the same message (a redelivery); keyed
+    // by both, so nobody can shadow someone else's message by reusing its Message-ID.
+    let dedupe_key = match email
         .as_ref()
-        .and_then(|e| e.message_id.clone())
-        .filter(|id| !id.is_empty() && id.len() <= 250)
-        .unwrap_or_else(|| format!("sha256:{}", crate::storage::hex(&Sha256::digest(raw))));
+        .and_then(|e| e.message_id.as_ref().map(|id| (e, id)))
+    {
+        Some((e, id)) => {
+            let from = e.from.as_ref().map_or("", |f| f.address.as_str());
+            let digest = Sha256::digest(format!("{from}\n{id}").as_bytes());
+            format!("mid:{}", crate::storage::hex(&digest))
+        }
+        None => format!("raw:{}", crate::storage::hex(&Sha256::digest(raw))),
+    };
     let mut files = Vec::new();
     if let (Some(email), false) = (&email, too_large) {
         for file in &email.files {
