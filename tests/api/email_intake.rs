@@ -70,6 +70,15 @@ impl TestApp {
         res.json().await.expect("receipt")
     }
 
+    /// A first email from `from` (the corpus' "printer" message).
+    async fn new_conversation(&self, from: &str) -> InboundReceipt {
+        self.deliver(corpus(
+            "new-plain.eml",
+            &[("FROM", from), ("MESSAGE_ID", &message_id())],
+        ))
+        .await
+    }
+
     async fn inbound(&self, token: &str, id: i64) -> Value {
         let res = self
             .get_as(token, &format!("/api/v1/inbound/emails/{id}"))
@@ -93,12 +102,7 @@ async fn a_first_email_opens_a_ticket_creates_the_account_and_answers_with_the_n
     let app = app().await;
     let agent = app.user(Role::Agent).await;
     let ana = unique("ana");
-    let receipt = app
-        .deliver(corpus(
-            "new-plain.eml",
-            &[("FROM", &ana), ("MESSAGE_ID", &message_id())],
-        ))
-        .await;
+    let receipt = app.new_conversation(&ana).await;
     assert_eq!(receipt.outcome, IntakeOutcome::Ticketed);
     assert!(receipt.created);
     let number = receipt.ticket_number.expect("ticket number");
@@ -156,12 +160,7 @@ async fn a_reply_in_the_thread_joins_the_ticket_without_the_quoted_history() {
     let app = app().await;
     let agent = app.user(Role::Agent).await;
     let ana = unique("ana");
-    let first = app
-        .deliver(corpus(
-            "new-plain.eml",
-            &[("FROM", &ana), ("MESSAGE_ID", &message_id())],
-        ))
-        .await;
+    let first = app.new_conversation(&ana).await;
     let number = first.ticket_number.expect("number");
     let received = app
         .wait_for_email(&ana, |m| m.subject.contains(&format!("[#{number}]")))
@@ -229,10 +228,7 @@ async fn a_subject_tag_threads_only_for_the_requester() {
     let agent = app.user(Role::Agent).await;
     let ana = unique("ana");
     let number = app
-        .deliver(corpus(
-            "new-plain.eml",
-            &[("FROM", &ana), ("MESSAGE_ID", &message_id())],
-        ))
+        .new_conversation(&ana)
         .await
         .ticket_number
         .expect("number");
@@ -302,10 +298,7 @@ async fn agents_answer_by_email_and_the_customer_gets_it_threaded() {
     let agent = app.user(Role::Agent).await;
     let ana = unique("ana");
     let number = app
-        .deliver(corpus(
-            "new-plain.eml",
-            &[("FROM", &ana), ("MESSAGE_ID", &message_id())],
-        ))
+        .new_conversation(&ana)
         .await
         .ticket_number
         .expect("number");
@@ -350,10 +343,7 @@ async fn replies_reopen_resolved_tickets_and_follow_up_closed_ones() {
     let agent = app.user(Role::Agent).await;
     let ana = unique("ana");
     let number = app
-        .deliver(corpus(
-            "new-plain.eml",
-            &[("FROM", &ana), ("MESSAGE_ID", &message_id())],
-        ))
+        .new_conversation(&ana)
         .await
         .ticket_number
         .expect("number");
@@ -410,10 +400,7 @@ async fn auto_replies_bulk_mail_and_bounces_are_never_answered() {
     let agent = app.user(Role::Agent).await;
     let ana = unique("ana");
     let number = app
-        .deliver(corpus(
-            "new-plain.eml",
-            &[("FROM", &ana), ("MESSAGE_ID", &message_id())],
-        ))
+        .new_conversation(&ana)
         .await
         .ticket_number
         .expect("number");
@@ -890,12 +877,7 @@ async fn automatic_answers_to_one_sender_are_limited() {
     let ana = unique("ana");
     let mut numbers = Vec::new();
     for _ in 0..3 {
-        let receipt = app
-            .deliver(corpus(
-                "new-plain.eml",
-                &[("FROM", &ana), ("MESSAGE_ID", &message_id())],
-            ))
-            .await;
+        let receipt = app.new_conversation(&ana).await;
         assert_eq!(receipt.outcome, IntakeOutcome::Ticketed);
         numbers.push(receipt.ticket_number.expect("number"));
     }
