@@ -336,3 +336,67 @@ pub fn assert_plan_is_indexed(backend: DbBackend, plan: &str, what: &str, table_
         }
     }
 }
+
+#[tokio::test]
+async fn the_workspace_views_are_counted_for_each_agent() {
+    let app = spawn_app().await;
+    let customer = app.user(Role::Customer).await;
+    let agent = app.user(Role::Agent).await;
+    let other = app.user(Role::Agent).await;
+    let c = &customer.access_token;
+    let a = &agent.access_token;
+    let numbers: Vec<i64> = {
+        let mut v = Vec::new();
+        for i in 0..5 {
+            v.push(app.open_ticket(c, &format!("cuenta {i}"), "x").await.number);
+        }
+        v
+    };
+    for (n, body) in [
+        (numbers[0], json!({"assignee_id": agent.user.id})), // mine, open
+        (numbers[1], json!({"assignee_id": other.user.id})), // someone else's
+        (numbers[2], json!({"status": "pending"})),          // unassigned, pending
+    ] {
+        let res = app
+            .patch_as(a, &format!("/api/v1/tickets/{n}"), &body)
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let res = app
+        .post_as(
+            a,
+            &format!("/api/v1/tickets/{}/resolve", numbers[3]),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    let counts: ayuda_types::TicketCounts = app
+        .get_as(a, "/api/v1/tickets/counts")
+        .await
+        .json()
+        .await
+        .expect("counts");
+    assert_eq!(
+        counts,
+        ayuda_types::TicketCounts {
+            unassigned: 2, // numbers[2] (pending) and numbers[4] (new)
+            mine: 1,
+            open: 3, // numbers[0], [1] (open after assignment) and [4] (new)
+            pending: 1,
+            resolved: 1,
+        }
+    );
+    let theirs: ayuda_types::TicketCounts = app
+        .get_as(&other.access_token, "/api/v1/tickets/counts")
+        .await
+        .json()
+        .await
+        .expect("counts");
+    assert_eq!(theirs.mine, 1);
+    assert_problem(
+        app.get_as(c, "/api/v1/tickets/counts").await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+}

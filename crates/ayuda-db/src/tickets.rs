@@ -8,7 +8,7 @@ use ayuda_types::{Channel, Locale, Priority, Requester, Ticket, TicketStatus, Ty
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, QueryOrder, QuerySelect, Set, Statement,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
 
 use crate::entity::ticket::{ActiveModel, Column, Entity, Model};
@@ -221,6 +221,23 @@ pub fn list_statement(
     sql.push(" ORDER BY t.id DESC LIMIT ")
         .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX));
     sql.build()
+}
+
+/// How many tickets have one of `statuses`, optionally only those assigned to `assignee`
+/// (`Some(None)`: to nobody). Counted over the (status, ...) and (assignee, status) indexes.
+pub async fn count(
+    conn: &impl ConnectionTrait,
+    statuses: &[TicketStatus],
+    assignee: Option<Option<i64>>,
+) -> Result<u64, DbErr> {
+    let mut query =
+        Entity::find().filter(Column::Status.is_in(statuses.iter().map(|s| s.as_str())));
+    query = match assignee {
+        Some(Some(id)) => query.filter(Column::AssigneeId.eq(id)),
+        Some(None) => query.filter(Column::AssigneeId.is_null()),
+        None => query,
+    };
+    query.count(conn).await
 }
 
 /// One page of tickets matching `filter`, newest first (see [`list_statement`]).

@@ -258,6 +258,22 @@ pub struct CreateTicket {
     pub attachment_ids: Vec<i64>,
 }
 
+/// `GET /api/v1/tickets/counts`: how many tickets each view of the agent workspace holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketCounts {
+    /// New, open or pending, assigned to nobody.
+    pub unassigned: u64,
+    /// New, open or pending, assigned to the caller.
+    pub mine: u64,
+    /// New or open (waiting for an agent).
+    pub open: u64,
+    /// Pending (waiting for the customer).
+    pub pending: u64,
+    /// Resolved (closing by themselves after the configured days).
+    pub resolved: u64,
+}
+
 /// `GET /api/v1/tickets` query. Customers always see only their own tickets.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]

@@ -6,7 +6,7 @@ use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpResponse, get, patch, post};
 use ayuda_types::{
     Channel, CreateReply, CreateTicket, ListTicketsParams, OldestFirstParams, Page, ProblemDetails,
-    Reply, Ticket, TicketEvent, UpdateTicket,
+    Reply, Ticket, TicketCounts, TicketEvent, UpdateTicket,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -19,6 +19,8 @@ use crate::tickets;
 pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(create_ticket)
         .service(list_tickets)
+        // Before `/tickets/{number}`, which would take "counts" for a number.
+        .service(ticket_counts)
         .service(get_ticket)
         .service(update_ticket)
         .service(resolve_ticket)
@@ -74,6 +76,22 @@ async fn list_tickets(
     Ok(Json(
         tickets::list(&state, &user.0, query.into_inner()).await?,
     ))
+}
+
+/// How many tickets each view of the agent workspace holds: unassigned, mine, open,
+/// pending, resolved (agents and admins).
+#[utoipa::path(
+    tag = tags::TICKETS,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The counts", body = TicketCounts),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Customers may not", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/tickets/counts")]
+async fn ticket_counts(state: Data<AppState>, user: AuthUser) -> ApiResult<Json<TicketCounts>> {
+    Ok(Json(tickets::counts(&state, &user.0).await?))
 }
 
 /// One ticket (its requester, or an agent).

@@ -17,8 +17,8 @@ use ayuda_db::users::{self, UserRow};
 use ayuda_db::{ConnectionTrait, attachments, messages, ticket_types};
 use ayuda_domain::{markdown, search};
 use ayuda_types::{
-    Channel, CreateTicket, ListTicketsParams, OldestFirstParams, Page, Role, Ticket, TicketEvent,
-    UserRef,
+    Channel, CreateTicket, ListTicketsParams, OldestFirstParams, Page, Role, Ticket, TicketCounts,
+    TicketEvent, TicketStatus, UserRef,
 };
 use chrono::{DateTime, Utc};
 
@@ -219,6 +219,23 @@ async fn link_attachments(
         ));
     }
     Ok(())
+}
+
+/// The sizes of the agent workspace's views, for `user` (agents and admins only).
+pub async fn counts(state: &AppState, user: &UserRow) -> ApiResult<TicketCounts> {
+    if !is_staff(user) {
+        return Err(ApiError::Forbidden);
+    }
+    use TicketStatus::{New, Open, Pending, Resolved};
+    let db = &state.db;
+    let active = [New, Open, Pending];
+    Ok(TicketCounts {
+        unassigned: tickets::count(db, &active, Some(None)).await?,
+        mine: tickets::count(db, &active, Some(Some(user.id))).await?,
+        open: tickets::count(db, &[New, Open], None).await?,
+        pending: tickets::count(db, &[Pending], None).await?,
+        resolved: tickets::count(db, &[Resolved], None).await?,
+    })
 }
 
 /// One page of the tickets `user` may see, newest first, or ranked by relevance with `q`.
