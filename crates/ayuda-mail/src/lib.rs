@@ -30,7 +30,8 @@ pub fn ticket_thread_id(number: i64, from_address: &str) -> String {
     format!("ticket-{number}@{}", domain_of(from_address))
 }
 
-fn domain_of(address: &str) -> &str {
+/// The domain of an address (`localhost` when it has none): where our `Message-ID`s live.
+pub fn domain_of(address: &str) -> &str {
     address.rsplit_once('@').map_or("localhost", |(_, d)| d)
 }
 

@@ -658,9 +658,7 @@ impl Settings {
 
     /// The domain of the support address, used in our `Message-ID`s.
     pub fn mail_domain(&self) -> &str {
-        self.support_address
-            .rsplit_once('@')
-            .map_or("localhost", |(_, d)| d)
+        ayuda_mail::domain_of(&self.support_address)
     }
 
     /// Where raw inbound mail is kept.

@@ -76,8 +76,8 @@ impl BlobStore {
     }
 
     /// Stores bytes already in memory (files taken from an email).
-    pub async fn put_bytes(&self, bytes: &[u8]) -> Result<Stored, PutError> {
-        let chunk = Bytes::copy_from_slice(bytes);
+    pub async fn put_bytes(&self, bytes: Vec<u8>) -> Result<Stored, PutError> {
+        let chunk = Bytes::from(bytes);
         let body = futures_util::stream::iter([Ok::<_, std::convert::Infallible>(chunk)]);
         self.put(body, u64::MAX).await
     }

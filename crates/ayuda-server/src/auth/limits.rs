@@ -35,6 +35,11 @@ impl Limiters {
         }
     }
 
+    /// The quotas in force (parsed once, at start).
+    pub fn quotas(&self) -> Quotas {
+        self.quotas
+    }
+
     /// Refuses a login attempt while the account or the address has too many recent failures.
     pub fn check_login(&self, account_key: &str, address: &str) -> ApiResult<()> {
         check(

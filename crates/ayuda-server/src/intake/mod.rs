@@ -124,7 +124,7 @@ struct Prepared {
 
 async fn prepare(state: &AppState, raw: &[u8]) -> ApiResult<Prepared> {
     let too_large = raw.len() as u64 > state.settings.inbound_max_bytes;
-    let email = ayuda_mail::inbound::parse(raw);
+    let mut email = ayuda_mail::inbound::parse(raw);
     // The same Message-ID from the same sender is the same message (a redelivery); keyed
     // by both, so nobody can shadow someone else's message by reusing its Message-ID.
     let dedupe_key = match email
@@ -139,10 +139,12 @@ async fn prepare(state: &AppState, raw: &[u8]) -> ApiResult<Prepared> {
         None => format!("raw:{}", crate::storage::hex(&Sha256::digest(raw))),
     };
     let mut files = Vec::new();
-    if let (Some(email), false) = (&email, too_large) {
-        for file in &email.files {
+    if let (Some(email), false) = (&mut email, too_large) {
+        for file in &mut email.files {
+            // The bytes move to the store; the rest of the message is still needed.
+            let bytes = std::mem::take(&mut file.bytes);
             let stored =
-                state.blobs.put_bytes(&file.bytes).await.map_err(|e| {
+                state.blobs.put_bytes(bytes).await.map_err(|e| {
                     ApiError::Internal(anyhow::anyhow!("storing an email file: {e}"))
                 })?;
             files.push(NewAttachment {
@@ -173,12 +175,7 @@ async fn take(
     now: DateTime<Utc>,
 ) -> ApiResult<Outcome> {
     if let Some(seen) = inbound::find_by_key(conn, &message.dedupe_key).await? {
-        return Ok(Outcome {
-            disposition: IntakeOutcome::Duplicate,
-            ticket_number: seen.ticket_id,
-            inbound_id: Some(seen.id),
-            reason: format!("already taken as intake record {}", seen.id),
-        });
+        return Ok(duplicate(&seen));
     }
     let mut record = Record::new(message, source);
     let Some(email) = &message.email else {
@@ -254,13 +251,12 @@ async fn take(
             )
             .await;
     }
-    record.answered = created && may_answer;
-    let attachment_ids = store_files(conn, &sender, &message.files, now).await?;
+    record.new.answered = created && may_answer;
     let route = route::decide(conn, state, email, &sender).await?;
     match route {
         Route::Reply { ticket, reason } => {
             if !email.origin.may_answer() {
-                record.ticket_id = Some(ticket.id);
+                record.new.ticket_id = Some(ticket.id);
                 let reason =
                     format!("{reason}; an automatic message, not added to the conversation");
                 return record
@@ -270,14 +266,14 @@ async fn take(
             let writing = Writing {
                 body: Body::plain(&replies::new_part(&email.text)),
                 internal: false,
-                attachment_ids,
+                attachment_ids: store_files(conn, &sender, &message.files, now).await?,
             };
             let added =
                 tickets::add_reply(conn, state, &sender, ticket, writing, Channel::Email, now)
                     .await?;
-            record.ticket_id = Some(added.ticket_number);
-            record.ticket_message_id = Some(added.message_id);
-            record.answered |= added.followed_up;
+            record.new.ticket_id = Some(added.ticket_number);
+            record.new.ticket_message_id = Some(added.message_id);
+            record.new.answered |= added.followed_up;
             let (disposition, reason) = if added.followed_up {
                 (
                     IntakeOutcome::Ticketed,
@@ -311,7 +307,7 @@ async fn take(
                         parent_id: parent,
                     },
                     body: Body::plain(&email.text),
-                    attachment_ids,
+                    attachment_ids: store_files(conn, &sender, &message.files, now).await?,
                     tell_requester: may_answer,
                 },
                 now,
@@ -324,9 +320,9 @@ async fn take(
                 .filter(|a| a != &sender.email && !is_ours(state, a))
                 .collect();
             inbound::add_participants(conn, opened.number, &copied, now).await?;
-            record.ticket_id = Some(opened.number);
-            record.ticket_message_id = Some(opened.message_id);
-            record.answered |= may_answer;
+            record.new.ticket_id = Some(opened.number);
+            record.new.ticket_message_id = Some(opened.message_id);
+            record.new.answered |= may_answer;
             record
                 .done(conn, raw, IntakeOutcome::Ticketed, &reason, now)
                 .await
@@ -345,12 +341,7 @@ async fn settle_failure(
     now: DateTime<Utc>,
 ) -> ApiResult<Outcome> {
     if let Some(seen) = inbound::find_by_key(conn, &message.dedupe_key).await? {
-        return Ok(Outcome {
-            disposition: IntakeOutcome::Duplicate,
-            ticket_number: seen.ticket_id,
-            inbound_id: Some(seen.id),
-            reason: format!("already taken as intake record {}", seen.id),
-        });
+        return Ok(duplicate(&seen));
     }
     tracing::warn!(error = %err, "inbound email could not be made into a ticket");
     let reason = match &err {
@@ -362,12 +353,19 @@ async fn settle_failure(
         .await
 }
 
+/// The outcome of a message taken before.
+fn duplicate(seen: &inbound::InboundRow) -> Outcome {
+    Outcome {
+        disposition: IntakeOutcome::Duplicate,
+        ticket_number: seen.ticket_id,
+        inbound_id: Some(seen.id),
+        reason: format!("already taken as intake record {}", seen.id),
+    }
+}
+
 /// The intake record of one message, filled in as it is handled.
 struct Record {
     new: NewInbound,
-    answered: bool,
-    ticket_id: Option<i64>,
-    ticket_message_id: Option<i64>,
 }
 
 impl Record {
@@ -393,9 +391,6 @@ impl Record {
                 raw_size: 0,
                 headers: email.map(|e| e.headers.clone()).unwrap_or_default(),
             },
-            answered: false,
-            ticket_id: None,
-            ticket_message_id: None,
         }
     }
 
@@ -409,9 +404,6 @@ impl Record {
     ) -> ApiResult<Outcome> {
         self.new.outcome = disposition.as_str().to_owned();
         self.new.reason = reason.to_owned();
-        self.new.ticket_id = self.ticket_id;
-        self.new.ticket_message_id = self.ticket_message_id;
-        self.new.answered = self.answered;
         self.new.raw_size = i64::try_from(raw.len()).unwrap_or(i64::MAX);
         let row = inbound::insert(conn, self.new, raw, now).await?;
         Ok(Outcome {
@@ -438,7 +430,7 @@ async fn over_answer_limit(
     address: &str,
     now: DateTime<Utc>,
 ) -> ApiResult<bool> {
-    let quota = state.settings.quotas().auto_answer;
+    let quota = state.limiters.quotas().auto_answer;
     let window = chrono::Duration::from_std(quota.window).unwrap_or(chrono::Duration::hours(1));
     let answered = inbound::answered_since(conn, address, now - window).await?;
     Ok(answered >= u64::from(quota.max))

@@ -65,18 +65,27 @@ pub async fn work_batch(
     }
     let mut sent = Vec::with_capacity(batch.len());
     let mut untouched = &ids[..0];
+    let mut failure = None;
     for (i, message) in batch.iter().enumerate() {
         if *shutdown.borrow() {
             untouched = &ids[i..];
             break;
         }
-        if send_one(state, mailer, message).await? {
-            sent.push(message.id);
+        match send_one(state, mailer, message).await {
+            Ok(true) => sent.push(message.id),
+            Ok(false) => {}
+            Err(err) => {
+                // Recording a failure failed: stop here, but what the SMTP server took
+                // is still marked, so it is not sent twice.
+                untouched = &ids[i + 1..];
+                failure = Some(err);
+                break;
+            }
         }
     }
     outbox::mark_sent(&state.writer, &sent, Utc::now()).await?;
     outbox::release(&state.writer, untouched).await?;
-    Ok(true)
+    failure.map_or(Ok(true), Err)
 }
 
 /// Sends one message; `Ok(true)` when the SMTP server took it, otherwise the failure is
