@@ -47,6 +47,7 @@ macro_rules! wire_enum {
 pub mod auth;
 pub mod forum;
 pub mod inbound;
+pub mod meta;
 pub mod page;
 pub mod problem;
 pub mod tickets;
@@ -56,6 +57,7 @@ pub mod validate;
 pub use auth::*;
 pub use forum::*;
 pub use inbound::*;
+pub use meta::*;
 pub use page::*;
 pub use problem::*;
 pub use tickets::*;

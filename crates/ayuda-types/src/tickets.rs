@@ -258,6 +258,36 @@ pub struct CreateTicket {
     pub attachment_ids: Vec<i64>,
 }
 
+wire_enum! {
+    /// A view of the agent workspace (`GET /api/v1/tickets?view=`); its size is in
+    /// [`TicketCounts`].
+    WorkspaceView {
+        /// New, open or pending, assigned to nobody.
+        Unassigned = "unassigned",
+        /// New, open or pending, assigned to the caller.
+        Mine = "mine",
+        /// New or open (waiting for an agent).
+        Open = "open",
+        /// Pending (waiting for the customer).
+        Pending = "pending",
+        /// Resolved.
+        Resolved = "resolved",
+    }
+}
+
+impl WorkspaceView {
+    /// The statuses the view holds.
+    pub fn statuses(self) -> &'static [TicketStatus] {
+        use TicketStatus::{New, Open, Pending, Resolved};
+        match self {
+            WorkspaceView::Unassigned | WorkspaceView::Mine => &[New, Open, Pending],
+            WorkspaceView::Open => &[New, Open],
+            WorkspaceView::Pending => &[Pending],
+            WorkspaceView::Resolved => &[Resolved],
+        }
+    }
+}
+
 /// `GET /api/v1/tickets/counts`: how many tickets each view of the agent workspace holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -279,6 +309,9 @@ pub struct TicketCounts {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ListTicketsParams {
+    /// Only the tickets of this agent-workspace view (agents and admins); combines with the
+    /// other filters.
+    pub view: Option<WorkspaceView>,
     /// Only tickets in this status.
     pub status: Option<TicketStatus>,
     /// Only tickets of this type.

@@ -1,0 +1,193 @@
+//! Small shared pieces: loading and error states, status badges, form fields.
+
+use ayuda_types::{Priority, TicketStatus};
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+use crate::i18n::{T, t, tr};
+
+/// A placeholder while data loads (keeps its height, so the page does not jump).
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! {
+        <div class="loading" role="status" aria-live="polite">
+            <span class="spinner" aria-hidden="true"></span>
+            {t(T::Loading)}
+        </div>
+    }
+}
+
+/// The words for a failed call.
+pub fn error_text(error: &ApiError) -> String {
+    match error.status {
+        0 => tr(T::ErrorNetwork).to_owned(),
+        401 => tr(T::ErrorSession).to_owned(),
+        403 => tr(T::ErrorForbidden).to_owned(),
+        404 => tr(T::ErrorNotFound).to_owned(),
+        429 => tr(T::ErrorRateLimited).to_owned(),
+        500.. => tr(T::ErrorServer).to_owned(),
+        // The server's own explanation (409 conflicts, 413, 415, 422 without fields).
+        _ => error.problem.detail.clone(),
+    }
+}
+
+/// A banner for an error that is not about one field.
+#[component]
+pub fn ErrorAlert(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoView {
+    move || {
+        error.get().map(|e| {
+            view! {
+                <div class="alert error" role="alert">{error_text(&e)}</div>
+            }
+        })
+    }
+}
+
+/// A labelled text input with its field error from the API.
+#[component]
+pub fn TextField(
+    /// The field's name in the API (for its error) and the input's id.
+    id: &'static str,
+    label: T,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<ApiError>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] hint: Option<T>,
+    #[prop(optional)] maxlength: Option<u32>,
+) -> impl IntoView {
+    let message = move || error.with(|e| e.as_ref().and_then(|e| e.field(id)));
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if message().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:invalid=move || message().is_some()>
+            <label for=id>{t(label)}{required.then_some(view! { <span class="required" aria-hidden="true">" *"</span> })}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{t(h)}</p> })}
+            <input
+                id=id
+                name=id
+                type=kind
+                required=required
+                autocomplete=autocomplete
+                maxlength=maxlength
+                aria-invalid=move || message().is_some().then_some("true")
+                aria-describedby=described
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            <FieldMessage id=error_id message=Signal::derive(message) />
+        </div>
+    }
+}
+
+/// The error line under a field.
+#[component]
+pub fn FieldMessage(id: String, #[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <p class="field-error" id=id aria-live="polite">{move || message.get()}</p>
+    }
+}
+
+/// A ticket status as a colored badge.
+#[component]
+pub fn StatusBadge(status: TicketStatus) -> impl IntoView {
+    view! {
+        <span class=format!("badge status-{}", status.as_str())>{t(status_text(status))}</span>
+    }
+}
+
+pub fn status_text(status: TicketStatus) -> T {
+    match status {
+        TicketStatus::New => T::StatusNew,
+        TicketStatus::Open => T::StatusOpen,
+        TicketStatus::Pending => T::StatusPending,
+        TicketStatus::Resolved => T::StatusResolved,
+        TicketStatus::Closed => T::StatusClosed,
+    }
+}
+
+pub fn priority_text(priority: Priority) -> T {
+    match priority {
+        Priority::Low => T::PriorityLow,
+        Priority::Normal => T::PriorityNormal,
+        Priority::High => T::PriorityHigh,
+        Priority::Urgent => T::PriorityUrgent,
+    }
+}
+
+/// Previous/next buttons over keyset pages: the cursors of the pages seen so far are kept,
+/// so "previous" goes back without offsets.
+#[derive(Clone, Copy)]
+pub struct Pager {
+    /// Cursor of the page shown (`None` = first page).
+    pub cursor: RwSignal<Option<String>>,
+    stack: RwSignal<Vec<Option<String>>>,
+}
+
+impl Pager {
+    pub fn new() -> Self {
+        Self {
+            cursor: RwSignal::new(None),
+            stack: RwSignal::new(Vec::new()),
+        }
+    }
+
+    /// Back to the first page (filters changed).
+    pub fn reset(&self) {
+        self.stack.set(Vec::new());
+        self.cursor.set(None);
+    }
+
+    fn next(&self, next: String) {
+        let current = self.cursor.get_untracked();
+        self.stack.update(|s| s.push(current));
+        self.cursor.set(Some(next));
+    }
+
+    fn previous(&self) {
+        let mut back = None;
+        self.stack.update(|s| back = s.pop());
+        if let Some(cursor) = back {
+            self.cursor.set(cursor);
+        }
+    }
+}
+
+#[component]
+pub fn PagerButtons(pager: Pager, #[prop(into)] next: Signal<Option<String>>) -> impl IntoView {
+    let has_previous = move || pager.stack.with(|s| !s.is_empty());
+    view! {
+        <Show when=move || has_previous() || next.with(Option::is_some)>
+            <nav class="pager" aria-label=t(T::Pages)>
+                <button class="button subtle" disabled=move || !has_previous() on:click=move |_| pager.previous()>
+                    {t(T::Previous)}
+                </button>
+                <button
+                    class="button subtle"
+                    disabled=move || next.with(Option::is_none)
+                    on:click=move |_| {
+                        if let Some(n) = next.get() {
+                            pager.next(n);
+                        }
+                    }
+                >
+                    {t(T::Next)}
+                </button>
+            </nav>
+        </Show>
+    }
+}

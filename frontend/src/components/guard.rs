@@ -1,0 +1,54 @@
+//! Route guards. They only decide what to render; the API is the real guard (a customer's
+//! token gets 403/404 from every agent endpoint), but agent screens are never even asked
+//! for their data by a customer's browser.
+
+use ayuda_types::Role;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
+
+use crate::app::NotFound;
+use crate::components::common::Loading;
+use crate::session::Session;
+
+/// Renders `children` for logged-in users; sends others to the login page and back.
+#[component]
+pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
+    let session = Session::get();
+    let location = use_location();
+    move || {
+        if !session.ready.get() {
+            return view! { <Loading /> }.into_any();
+        }
+        if session.user.with(Option::is_none) {
+            let here = format!("{}{}", location.pathname.get(), location.search.get());
+            let to = format!("/login?next={}", js_sys::encode_uri_component(&here));
+            return view! { <Redirect path=to /> }.into_any();
+        }
+        children().into_any()
+    }
+}
+
+/// Renders `children` for agents and admins (with `admin`, admins only); everyone else
+/// gets the not-found page.
+#[component]
+pub fn RequireStaff(children: ChildrenFn, #[prop(optional)] admin: bool) -> impl IntoView {
+    let session = Session::get();
+    let children = StoredValue::new(children);
+    view! {
+        <RequireLogin>
+            {move || {
+                let allowed = match session.role() {
+                    Some(Role::Admin) => true,
+                    Some(Role::Agent) => !admin,
+                    _ => false,
+                };
+                if allowed {
+                    children.with_value(|c| c()).into_any()
+                } else {
+                    view! { <NotFound /> }.into_any()
+                }
+            }}
+        </RequireLogin>
+    }
+}

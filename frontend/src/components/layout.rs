@@ -1,0 +1,190 @@
+//! The frame of every page: top bar with the profile menu, left navigation, content.
+
+use ayuda_types::{Locale, Role};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
+
+use crate::i18n::{self, T, t};
+use crate::session::Session;
+
+#[component]
+pub fn Shell(children: Children) -> impl IntoView {
+    let nav_open = RwSignal::new(false);
+    // Closing the mobile menu on navigation keeps it from covering the new page.
+    let location = use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        nav_open.set(false);
+    });
+    view! {
+        <a class="skip-link" href="#main">{t(T::SkipToContent)}</a>
+        <header class="topbar">
+            <button
+                class="icon-button nav-toggle"
+                aria-controls="sidebar"
+                aria-expanded=move || nav_open.get().to_string()
+                on:click=move |_| nav_open.update(|o| *o = !*o)
+            >
+                <span aria-hidden="true">"☰"</span>
+                <span class="visually-hidden">{t(T::Menu)}</span>
+            </button>
+            <a class="brand" href="/">"Ayuda"</a>
+            <div class="topbar-end">
+                <ProfileMenu />
+            </div>
+        </header>
+        <div class="frame">
+            <nav id="sidebar" class="sidebar" class:open=move || nav_open.get() aria-label=t(T::MainNavigation)>
+                <Sidebar />
+            </nav>
+            <main id="main" class="content" tabindex="-1">
+                {children()}
+            </main>
+        </div>
+    }
+}
+
+/// A link of the left navigation, marked current on its page.
+#[component]
+fn NavLink(href: &'static str, label: T, #[prop(optional)] exact: bool) -> impl IntoView {
+    let location = use_location();
+    let current = move || {
+        let path = location.pathname.get();
+        if exact {
+            path == href
+        } else {
+            path == href || path.starts_with(&format!("{href}/"))
+        }
+    };
+    view! {
+        <a href=href class="nav-link" aria-current=move || current().then_some("page")>
+            {t(label)}
+        </a>
+    }
+}
+
+#[component]
+fn Sidebar() -> impl IntoView {
+    let session = Session::get();
+    let staff = move || session.is_staff();
+    let admin = move || session.role() == Some(Role::Admin);
+    view! {
+        <ul class="nav-list">
+            <li><NavLink href="/" label=T::Home exact=true /></li>
+            <li><NavLink href="/forum" label=T::Forum /></li>
+            <li class="nav-group">
+                <span class="nav-heading" id="nav-support">{t(T::CustomerSupport)}</span>
+                <ul aria-labelledby="nav-support">
+                    <li><NavLink href="/tickets" label=T::EmailSupport /></li>
+                </ul>
+            </li>
+            <Show when=staff>
+                <li class="nav-group">
+                    <span class="nav-heading" id="nav-agents">{t(T::Agents)}</span>
+                    <ul aria-labelledby="nav-agents">
+                        <li><NavLink href="/agent" label=T::Workspace /></li>
+                        <Show when=admin>
+                            <li><NavLink href="/admin" label=T::Admin /></li>
+                        </Show>
+                    </ul>
+                </li>
+            </Show>
+        </ul>
+    }
+}
+
+/// Top right: the user's name opening a menu (language, logout), or sign-in links.
+#[component]
+fn ProfileMenu() -> impl IntoView {
+    let session = Session::get();
+    let open = RwSignal::new(false);
+    let navigate = use_navigate();
+    let logout = move |_| {
+        open.set(false);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            session.logout().await;
+            navigate("/login", Default::default());
+        });
+    };
+    let choose = move |locale: Locale| {
+        leptos::task::spawn_local(async move { i18n::choose_locale(locale).await });
+    };
+    // Escape closes the menu and gives focus back to its button.
+    let button = NodeRef::<leptos::html::Button>::new();
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            open.set(false);
+            if let Some(b) = button.get() {
+                let _ = b.focus();
+            }
+        }
+    };
+    view! {
+        <div class="profile" on:keydown=on_key>
+            {move || match session.user.get() {
+                Some(user) => view! {
+                    <button
+                        node_ref=button
+                        class="profile-button"
+                        aria-haspopup="true"
+                        aria-expanded=move || open.get().to_string()
+                        aria-controls="profile-menu"
+                        on:click=move |_| open.update(|o| *o = !*o)
+                    >
+                        <span class="avatar" aria-hidden="true">{initials(&user.name)}</span>
+                        <span class="profile-name">{user.name.clone()}</span>
+                        <span aria-hidden="true">"▾"</span>
+                    </button>
+                }.into_any(),
+                None => view! {
+                    <LanguageSwitch on_choose=Callback::new(choose) />
+                    <a class="button subtle" href="/login">{t(T::SignIn)}</a>
+                }.into_any(),
+            }}
+            <Show when=move || open.get() && session.user.with(Option::is_some)>
+                <div id="profile-menu" class="menu" role="group" aria-label=t(T::Profile)>
+                    <p class="menu-user">
+                        <strong>{move || session.user.with(|u| u.as_ref().map(|u| u.name.clone()))}</strong>
+                        <br />
+                        <span class="muted">{move || session.user.with(|u| u.as_ref().map(|u| u.email.clone()))}</span>
+                    </p>
+                    <LanguageSwitch on_choose=Callback::new(choose) />
+                    <button class="menu-item" on:click=logout.clone()>{t(T::Logout)}</button>
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+/// The es/en switch; the current language is pressed.
+#[component]
+fn LanguageSwitch(on_choose: Callback<Locale>) -> impl IntoView {
+    let current = i18n::locale();
+    let option = move |locale: Locale, label: &'static str| {
+        view! {
+            <button
+                class="lang-option"
+                lang=locale.as_str()
+                aria-pressed=move || (current.get() == locale).to_string()
+                on:click=move |_| on_choose.run(locale)
+            >
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <div class="lang-switch" role="group" aria-label=t(T::Language)>
+            {option(Locale::Es, "Español")}
+            {option(Locale::En, "English")}
+        </div>
+    }
+}
+
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}

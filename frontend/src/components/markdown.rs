@@ -1,0 +1,148 @@
+//! The Markdown editor: write / preview tabs. The preview is rendered and sanitized by the
+//! server (`POST /markdown/render`), so it looks exactly like the stored message will.
+
+use ayuda_types::{RenderMarkdown, RenderedMarkdown};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::api::{self, ApiError};
+use crate::components::common::FieldMessage;
+use crate::i18n::{T, t, tr};
+
+#[component]
+pub fn MarkdownEditor(
+    /// Id of the textarea and the API field of its errors.
+    id: &'static str,
+    label: T,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<ApiError>>,
+    /// Files pasted into the text (screenshots).
+    #[prop(optional)]
+    on_files: Option<Callback<Vec<web_sys::File>>>,
+    #[prop(default = 8)] rows: u32,
+    #[prop(optional)] placeholder: Option<T>,
+    #[prop(optional)] node_ref: NodeRef<leptos::html::Textarea>,
+    #[prop(optional)] required: bool,
+    /// Hide the label (when a heading nearby names the field); screen readers still get it.
+    #[prop(optional)]
+    hide_label: bool,
+) -> impl IntoView {
+    let preview = RwSignal::new(false);
+    let html = RwSignal::new(String::new());
+    let loading = RwSignal::new(false);
+    let show_preview = move |_| {
+        preview.set(true);
+        let body = value.get_untracked();
+        if body.trim().is_empty() {
+            html.set(String::new());
+            return;
+        }
+        loading.set(true);
+        leptos::task::spawn_local(async move {
+            let rendered: Result<RenderedMarkdown, _> =
+                api::post("/markdown/render", &RenderMarkdown { body }).await;
+            html.set(match rendered {
+                Ok(r) => r.html,
+                Err(e) => format!("<p>{}</p>", crate::components::common::error_text(&e)),
+            });
+            loading.set(false);
+        });
+    };
+    let on_paste = move |ev: leptos::ev::ClipboardEvent| {
+        let Some(on_files) = on_files else { return };
+        let files = ev
+            .clipboard_data()
+            .and_then(|d| d.files())
+            .map(|list| file_list(&list))
+            .unwrap_or_default();
+        if !files.is_empty() {
+            ev.prevent_default();
+            on_files.run(files);
+        }
+    };
+    let message = move || error.with(|e| e.as_ref().and_then(|e| e.field(id)));
+    let error_id = format!("{id}-error");
+    let tab_id = |suffix: &str| format!("{id}-{suffix}");
+    view! {
+        <div class="field markdown" class:invalid=move || message().is_some()>
+            <div class="markdown-head">
+                <label for=id class:visually-hidden=hide_label>{t(label)}</label>
+                <div class="tabs small" role="tablist" aria-label=t(T::EditorMode)>
+                    <button
+                        type="button"
+                        role="tab"
+                        id=tab_id("write")
+                        aria-selected=move || (!preview.get()).to_string()
+                        on:click=move |_| preview.set(false)
+                    >
+                        {t(T::Write)}
+                    </button>
+                    <button
+                        type="button"
+                        role="tab"
+                        id=tab_id("preview")
+                        aria-selected=move || preview.get().to_string()
+                        on:click=show_preview
+                    >
+                        {t(T::Preview)}
+                    </button>
+                </div>
+            </div>
+            <textarea
+                id=id
+                name=id
+                rows=rows
+                node_ref=node_ref
+                required=required
+                class:hidden=move || preview.get()
+                placeholder=move || placeholder.map(tr)
+                aria-invalid=move || message().is_some().then_some("true")
+                aria-describedby=format!("{id}-help {error_id}")
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                on:paste=on_paste
+            ></textarea>
+            <Show when=move || preview.get()>
+                <div class="preview prose" aria-live="polite" aria-busy=move || loading.get().to_string()>
+                    {move || {
+                        if loading.get() {
+                            tr(T::Loading).to_owned().into_any()
+                        } else if html.with(String::is_empty) {
+                            view! { <p class="muted">{t(T::NothingToPreview)}</p> }.into_any()
+                        } else {
+                            view! { <div inner_html=move || html.get()></div> }.into_any()
+                        }
+                    }}
+                </div>
+            </Show>
+            <p class="hint" id=format!("{id}-help")>{t(T::MarkdownHint)}</p>
+            <FieldMessage id=error_id.clone() message=Signal::derive(message) />
+        </div>
+    }
+}
+
+/// The files of a `FileList` (file input, drop, paste).
+pub fn file_list(list: &web_sys::FileList) -> Vec<web_sys::File> {
+    (0..list.length()).filter_map(|i| list.item(i)).collect()
+}
+
+/// The files of a drop event.
+pub fn dropped_files(ev: &leptos::ev::DragEvent) -> Vec<web_sys::File> {
+    ev.data_transfer()
+        .and_then(|d| d.files())
+        .map(|l| file_list(&l))
+        .unwrap_or_default()
+}
+
+/// The files chosen in a file input.
+pub fn input_files(ev: &leptos::ev::Event) -> Vec<web_sys::File> {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .and_then(|input| {
+            let files = input.files().map(|l| file_list(&l));
+            // Let the same file be chosen again after removing it.
+            input.set_value("");
+            files
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,41 @@
+//! Small browser helpers: dates in the user's language, sizes, timers.
+
+use ayuda_types::Locale;
+use chrono::{DateTime, Utc};
+use wasm_bindgen::JsValue;
+
+/// A date and time in the reader's language and time zone ("1 dic 2026, 10:42").
+pub fn datetime(at: &DateTime<Utc>, locale: Locale) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    date.to_locale_string(locale.as_str(), &options).into()
+}
+
+/// A machine-readable timestamp for `<time datetime=..>`.
+pub fn iso(at: &DateTime<Utc>) -> String {
+    at.to_rfc3339()
+}
+
+/// A byte count for people ("2.4 MB").
+pub fn size(bytes: i64) -> String {
+    let b = bytes.max(0) as f64;
+    if b < 1024.0 {
+        format!("{bytes} B")
+    } else if b < 1024.0 * 1024.0 {
+        format!("{:.0} KB", b / 1024.0)
+    } else {
+        format!("{:.1} MB", b / (1024.0 * 1024.0))
+    }
+}
+
+/// Waits `ms` milliseconds.
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

@@ -1,0 +1,303 @@
+//! Every text of the UI in Spanish and English. A key without both texts does not compile.
+//! The language comes from the profile once logged in, else from the last choice on this
+//! browser, else from the browser's own preference.
+
+use std::cell::OnceCell;
+
+use ayuda_types::{Locale, UpdateMe, User};
+use leptos::prelude::*;
+
+use crate::api;
+use crate::session::Session;
+
+macro_rules! texts {
+    ($($key:ident => $es:literal, $en:literal;)+) => {
+        /// A text of the UI.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum T { $($key),+ }
+
+        impl T {
+            /// The text in `locale`.
+            pub fn text(self, locale: Locale) -> &'static str {
+                match (self, locale) {
+                    $((T::$key, Locale::Es) => $es, (T::$key, Locale::En) => $en,)+
+                }
+            }
+        }
+    };
+}
+
+thread_local! {
+    static LOCALE: OnceCell<RwSignal<Locale>> = const { OnceCell::new() };
+}
+
+const STORAGE_KEY: &str = "ayuda.locale";
+
+/// Sets up the language signal (once, in the root component).
+pub fn init() {
+    let initial = stored_locale().or_else(browser_locale).unwrap_or_default();
+    let signal = RwSignal::new(initial);
+    LOCALE.with(|l| {
+        let _ = l.set(signal);
+    });
+    // Screen readers and hyphenation follow <html lang>.
+    Effect::new(move |_| {
+        let lang = signal.get().as_str();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", lang);
+        }
+    });
+}
+
+/// The current language (reactive).
+pub fn locale() -> RwSignal<Locale> {
+    LOCALE.with(|l| *l.get_or_init(|| RwSignal::new(Locale::default())))
+}
+
+/// Shows the UI in `locale` (from a login answer: the profile's language).
+pub fn set_locale(value: Locale) {
+    locale().set(value);
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(STORAGE_KEY, value.as_str());
+    }
+}
+
+/// The user picked a language: show it, remember it here, and save it to the profile.
+pub async fn choose_locale(value: Locale) {
+    set_locale(value);
+    let session = Session::get();
+    if session.user.with_untracked(Option::is_some) {
+        let change = UpdateMe {
+            name: None,
+            locale: Some(value),
+        };
+        if let Ok(user) = api::patch::<_, User>("/me", &change).await {
+            session.user.set(Some(user));
+        }
+    }
+}
+
+/// A reactive text: use as `{t(T::SignIn)}` or an attribute value.
+pub fn t(key: T) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    move || key.text(locale().get())
+}
+
+/// The text in the current language (tracked when called inside a reactive scope).
+pub fn tr(key: T) -> &'static str {
+    key.text(locale().get())
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+fn stored_locale() -> Option<Locale> {
+    storage()?.get_item(STORAGE_KEY).ok().flatten().as_deref().and_then(Locale::parse)
+}
+
+fn browser_locale() -> Option<Locale> {
+    window().navigator().language().as_deref().and_then(Locale::parse)
+}
+
+texts! {
+    Actions => "Acciones", "Actions";
+    Activate => "Activar", "Activate";
+    ActivateTitle => "Activa tu cuenta", "Activate your account";
+    Active => "Activo", "Active";
+    AddComment => "Añadir un comentario", "Add a comment";
+    AddFiles => "Añadir archivos", "Add files";
+    AddNote => "Guardar nota interna", "Save internal note";
+    Admin => "Administración", "Admin";
+    Agents => "Agentes", "Agents";
+    AllCategories => "Todas", "All";
+    AllRoles => "Todos los roles", "All roles";
+    AllStatuses => "Todos los estados", "All statuses";
+    AllTypes => "Todos los tipos", "All types";
+    Articles => "Artículos", "Articles";
+    AssignToMe => "Asignármelo", "Assign to me";
+    Assignee => "Asignado a", "Assignee";
+    BackHome => "Volver al inicio", "Back to the home page";
+    BackToSignIn => "Volver a iniciar sesión", "Back to sign in";
+    Body => "Contenido", "Body";
+    Cancel => "Cancelar", "Cancel";
+    Categories => "Categorías", "Categories";
+    Category => "Categoría", "Category";
+    CheckCard => "Consulta el estado de tus tickets, lee las respuestas y contesta.", "See the status of your tickets, read the answers and reply.";
+    CheckRequests => "Consultar solicitudes existentes", "Check existing requests";
+    CheckYourEmail => "Revisa tu correo electrónico", "Check your email";
+    ChooseCategory => "Elige una categoría", "Choose a category";
+    ChooseType => "Elige un tipo", "Choose a type";
+    ClosedReplyNotice => "Este ticket está cerrado. Si escribes, se abrirá un ticket nuevo enlazado a este.", "This ticket is closed. Writing opens a new ticket linked to this one.";
+    Comments => "Comentarios", "Comments";
+    ConfirmAndLogIn => "Confirmar e iniciar sesión", "Confirm and log in";
+    ConfirmDelete => "¿Borrar este artículo? No se puede deshacer.", "Delete this article? This cannot be undone.";
+    ConfirmPassword => "Repite la contraseña", "Repeat the password";
+    Conversation => "Conversación", "Conversation";
+    Create => "Crear", "Create";
+    CreateAccount => "Crear una cuenta", "Create an account";
+    CreatedAt => "Creado", "Created";
+    CreatedBy => "Creado por", "Created by";
+    CustomerSupport => "Soporte al cliente", "Customer support";
+    Deactivate => "Desactivar", "Deactivate";
+    Delete => "Borrar", "Delete";
+    Description => "Descripción", "Description";
+    DescriptionPlaceholder => "Cuéntanos qué pasa, qué esperabas y qué has probado.", "Tell us what happens, what you expected and what you have tried.";
+    DownloadFailed => "No se pudo descargar el archivo.", "The file could not be downloaded.";
+    Draft => "Borrador", "Draft";
+    DropOrPaste => "o arrástralos aquí; también puedes pegar una captura de pantalla en el texto.", "or drop them here; you can also paste a screenshot into the text.";
+    Edit => "Editar", "Edit";
+    EditArticle => "Editar artículo", "Edit article";
+    EditorMode => "Modo del editor", "Editor mode";
+    Email => "Correo electrónico", "Email";
+    EmailSupport => "Soporte por correo", "Email Support";
+    ErrorForbidden => "No tienes permiso para hacer esto.", "You are not allowed to do this.";
+    ErrorNetwork => "No hay conexión con el servidor. Inténtalo de nuevo.", "The server cannot be reached. Please try again.";
+    ErrorNotFound => "No se ha encontrado.", "Not found.";
+    ErrorRateLimited => "Demasiados intentos. Espera un poco y vuelve a probar.", "Too many attempts. Wait a moment and try again.";
+    ErrorServer => "Algo ha fallado en el servidor. Inténtalo de nuevo más tarde.", "Something went wrong on the server. Please try again later.";
+    ErrorSession => "Tu sesión ha terminado. Vuelve a iniciar sesión.", "Your session has ended. Please sign in again.";
+    EventClosed => "cerró el ticket", "closed the ticket";
+    EventCreated => "abrió el ticket", "opened the ticket";
+    EventFollowedUp => "abrió un ticket de seguimiento", "opened a follow-up ticket";
+    EventNoted => "añadió una nota interna", "added an internal note";
+    EventReopened => "reabrió el ticket", "reopened the ticket";
+    EventReplied => "respondió", "replied";
+    EventResolved => "marcó el ticket como resuelto", "resolved the ticket";
+    FollowUpOf => "Seguimiento de", "Follow-up of";
+    ForgotIntro => "Escribe el correo de tu cuenta y te enviaremos un enlace para elegir una contraseña nueva.", "Enter your account's email and we will send you a link to choose a new password.";
+    ForgotPassword => "¿Has olvidado tu contraseña?", "Forgot your password?";
+    ForgotSent => "Si hay una cuenta con ese correo, acabamos de enviarle un enlace.", "If an account uses that email, a link is on its way.";
+    Forum => "Foro", "Forum";
+    ForumCard => "Problemas conocidos y sus soluciones. Busca antes de escribir.", "Known problems and their solutions. Search before you write.";
+    ForumLead => "Problemas conocidos y sus soluciones, escritos por nuestro equipo.", "Known problems and their solutions, written by our team.";
+    HaveAccount => "¿Ya tienes cuenta? Inicia sesión", "Already have an account? Sign in";
+    Hello => "Hola", "Hello";
+    HelpfulCounts => "{yes} personas dijeron que sí, {no} que no.", "{yes} people said yes, {no} said no.";
+    History => "Historial", "History";
+    Home => "Inicio", "Home";
+    HomeLead => "¿En qué podemos ayudarte?", "How can we help you?";
+    HomeTitle => "Soporte al cliente", "Customer support";
+    ImageUnavailable => "Imagen no disponible", "Image unavailable";
+    Inactive => "Inactivo", "Inactive";
+    InternalNote => "Nota interna", "Internal note";
+    InvitationSent => "Invitación enviada a {email}.", "Invitation sent to {email}.";
+    InviteUser => "Invitar a una persona", "Invite someone";
+    Invited => "Invitado", "Invited";
+    KeyboardShortcuts => "Atajos de teclado", "Keyboard shortcuts";
+    Language => "Idioma", "Language";
+    LinkExpired => "Este enlace ya se usó o ha caducado.", "This link was already used or has expired.";
+    LinkMissing => "Falta el código del enlace. Abre el enlace completo del correo.", "The link's code is missing. Open the whole link from the email.";
+    Loading => "Cargando…", "Loading…";
+    LoginFailed => "El usuario o la contraseña no son correctos.", "The login or the password is not correct.";
+    LoginField => "Correo, usuario o teléfono", "Email, username or phone";
+    Logout => "Cerrar sesión", "Log out";
+    MainNavigation => "Navegación principal", "Main navigation";
+    MarkdownHint => "Admite Markdown: **negrita**, _cursiva_, listas, `código` y enlaces.", "Markdown works: **bold**, _italic_, lists, `code` and links.";
+    MaybeThisSolvesIt => "Quizá esto lo resuelva:", "Maybe this solves it:";
+    Menu => "Menú", "Menu";
+    Name => "Nombre", "Name";
+    NameEnglish => "Nombre en inglés", "Name in English";
+    NameSpanish => "Nombre en español", "Name in Spanish";
+    NewArticle => "Nuevo artículo", "New article";
+    NewCategory => "Nueva categoría", "New category";
+    NewPassword => "Contraseña nueva", "New password";
+    NewTicket => "Nuevo ticket", "New ticket";
+    NewTicketType => "Nuevo tipo de ticket", "New ticket type";
+    Next => "Siguiente", "Next";
+    No => "No", "No";
+    NoArticles => "No hay artículos que coincidan. ¿Nos escribes?", "No articles match. Would you like to write to us?";
+    NoMatchingTickets => "Ningún ticket coincide con estos filtros.", "No tickets match these filters.";
+    NoTicketsInvite => "Cuando nos escribas, tus solicitudes aparecerán aquí.", "When you write to us, your requests show up here.";
+    NoTicketsYet => "Aún no tienes tickets", "You have no tickets yet";
+    NotFoundText => "La página no existe o no tienes acceso a ella.", "The page does not exist or you have no access to it.";
+    NotFoundTitle => "No encontrado", "Not found";
+    NothingToPreview => "Nada que previsualizar.", "Nothing to preview.";
+    Number => "Número", "Number";
+    OpenTicket => "Abrir ticket", "Open ticket";
+    OpenTicketTitle => "Abrir un ticket", "Open a ticket";
+    OpenedBy => "Abierto por", "Opened by";
+    Pages => "Páginas", "Pages";
+    Password => "Contraseña", "Password";
+    PasswordRuleAdvice => "Mejor una frase que solo tú recuerdes.", "A phrase only you remember works best.";
+    PasswordRuleLength => "Al menos {n} caracteres.", "At least {n} characters.";
+    PasswordsDiffer => "Las contraseñas no coinciden.", "The passwords do not match.";
+    PhoneOptional => "Teléfono (opcional)", "Phone (optional)";
+    PostComment => "Publicar comentario", "Post comment";
+    Preview => "Vista previa", "Preview";
+    Previous => "Anterior", "Previous";
+    Priority => "Prioridad", "Priority";
+    PriorityHigh => "Alta", "High";
+    PriorityLow => "Baja", "Low";
+    PriorityNormal => "Normal", "Normal";
+    PriorityUrgent => "Urgente", "Urgent";
+    Profile => "Perfil", "Profile";
+    PublicReply => "Respuesta pública", "Public reply";
+    Published => "Publicado", "Published";
+    ReceivedFrom => "Recibido de", "Received from";
+    Register => "Registrarme", "Sign up";
+    RegisterSent => "Te hemos enviado un enlace para activar tu cuenta y elegir tu contraseña.", "We sent you a link to activate your account and choose your password.";
+    Remove => "Quitar", "Remove";
+    Reopen => "Reabrir", "Reopen";
+    Reply => "Responder", "Reply";
+    ReplyKind => "Tipo de mensaje", "Kind of message";
+    Requester => "Cliente", "Customer";
+    ResetTitle => "Elige una contraseña nueva", "Choose a new password";
+    Resolve => "Resolver", "Resolve";
+    ResolveHint => "¿Ya está solucionado?", "Is it solved?";
+    Role => "Rol", "Role";
+    RoleAdmin => "Administrador", "Admin";
+    RoleAgent => "Agente", "Agent";
+    RoleCustomer => "Cliente", "Customer";
+    Save => "Guardar", "Save";
+    SavePasswordAndLogIn => "Guardar e iniciar sesión", "Save and log in";
+    Saved => "Guardado.", "Saved.";
+    ScreenshotsAndFiles => "Capturas de pantalla y archivos (opcional)", "Screenshots and files (optional)";
+    Search => "Buscar", "Search";
+    SearchForum => "Buscar en el foro", "Search the forum";
+    SearchForumPlaceholder => "Describe tu problema en pocas palabras", "Describe your problem in a few words";
+    SearchTickets => "Buscar tickets", "Search tickets";
+    SendInvitation => "Enviar invitación", "Send invitation";
+    SendLink => "Enviar enlace", "Send link";
+    SendNewLink => "Pide un enlace nuevo.", "Ask for a new link.";
+    SendReply => "Enviar respuesta", "Send reply";
+    ShortcutAssign => "asignarme el ticket", "assign the ticket to me";
+    ShortcutMove => "ticket siguiente / anterior", "next / previous ticket";
+    ShortcutNote => "escribir una nota interna", "write an internal note";
+    ShortcutReply => "responder", "reply";
+    ShortcutSearch => "buscar", "search";
+    SignIn => "Iniciar sesión", "Sign in";
+    SignInToComment => "Inicia sesión para comentar", "Sign in to comment";
+    SkipToContent => "Saltar al contenido", "Skip to content";
+    Status => "Estado", "Status";
+    StatusClosed => "Cerrado", "Closed";
+    StatusNew => "Nuevo", "New";
+    StatusOpen => "Abierto", "Open";
+    StatusPending => "Pendiente", "Pending";
+    StatusResolved => "Resuelto", "Resolved";
+    SubmitCard => "Abre un ticket: lo mismo que escribirnos un correo.", "Open a ticket: the same as sending us an email.";
+    SubmitRequest => "Enviar una solicitud", "Submit a request";
+    ThanksFeedback => "¡Gracias por tu opinión!", "Thanks for your feedback!";
+    TicketProperties => "Datos del ticket", "Ticket details";
+    TicketTypes => "Tipos de ticket", "Ticket types";
+    Tickets => "Tickets", "Tickets";
+    TicketsWord => "tickets", "tickets";
+    Title => "Título", "Title";
+    Type => "Tipo", "Type";
+    Unassigned => "Sin asignar", "Unassigned";
+    Uploading => "Subiendo…", "Uploading…";
+    UsernameOptional => "Nombre de usuario (opcional)", "Username (optional)";
+    Users => "Usuarios", "Users";
+    ViaEmail => "por correo", "by email";
+    ViewEmpty => "No hay tickets en esta vista.", "No tickets in this view.";
+    ViewMine => "Míos", "Mine";
+    ViewOpen => "Todos abiertos", "All open";
+    ViewPending => "Pendientes", "Pending";
+    ViewResolved => "Resueltos", "Resolved";
+    ViewUnassigned => "Sin asignar", "Unassigned";
+    Views => "Vistas", "Views";
+    WasThisHelpful => "¿Te ha resultado útil?", "Was this helpful?";
+    Workspace => "Espacio de trabajo", "Workspace";
+    Write => "Escribir", "Write";
+    Yes => "Sí", "Yes";
+    YourReply => "Tu respuesta", "Your reply";
+}

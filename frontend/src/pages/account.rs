@@ -1,0 +1,285 @@
+//! Sign in, register, activate (the welcome link), forgot and reset password.
+
+use ayuda_types::{
+    Accepted, ForgotPasswordRequest, LoginRequest, LoginResponse, PublicConfig, RegisterRequest,
+    Role, SetPasswordRequest,
+};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api::{self, ApiError};
+use crate::components::common::{ErrorAlert, TextField};
+use crate::i18n::{self, T, t, tr};
+use crate::session::Session;
+
+/// Where to go after signing in: the `next` page if it is one of ours.
+fn next_page(next: Option<String>, role: Role) -> String {
+    match next {
+        // Only paths on this site ("//host" would leave it).
+        Some(n) if n.starts_with('/') && !n.starts_with("//") => n,
+        _ if role.is_staff() => "/agent".into(),
+        _ => "/".into(),
+    }
+}
+
+/// Errors shown in the banner: those that do not name a field.
+fn banner(error: RwSignal<Option<ApiError>>) -> Signal<Option<ApiError>> {
+    Signal::derive(move || error.get().filter(|e| !e.has_fields()))
+}
+
+#[component]
+pub fn Login() -> impl IntoView {
+    let session = Session::get();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let login = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        error.set(None);
+        let request = LoginRequest {
+            login: login.get_untracked().trim().to_owned(),
+            password: password.get_untracked(),
+        };
+        let navigate = navigate.clone();
+        let next = query.with_untracked(|q| q.get("next"));
+        leptos::task::spawn_local(async move {
+            match api::post_anonymous::<_, LoginResponse>("/auth/login", &request).await {
+                Ok(response) => {
+                    let role = response.user.role;
+                    session.accept(response);
+                    navigate(&next_page(next, role), Default::default());
+                }
+                Err(e) => {
+                    error.set(Some(e));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <section class="page narrow auth">
+            <h1>{t(T::SignIn)}</h1>
+            <form on:submit=submit novalidate=true>
+                {move || error.get().map(|e| {
+                    let text = if e.status == 401 || e.status == 422 { tr(T::LoginFailed).to_owned() } else { crate::components::common::error_text(&e) };
+                    view! { <div class="alert error" role="alert">{text}</div> }
+                })}
+                <TextField id="login" label=T::LoginField value=login error=Signal::derive(|| None) required=true autocomplete="username" />
+                <TextField id="password" label=T::Password value=password error=Signal::derive(|| None) kind="password" required=true autocomplete="current-password" />
+                <button class="button primary" type="submit" disabled=move || busy.get()>{t(T::SignIn)}</button>
+            </form>
+            <p class="auth-links">
+                <a href="/forgot-password">{t(T::ForgotPassword)}</a>
+                " · "
+                <a href="/register">{t(T::CreateAccount)}</a>
+            </p>
+        </section>
+    }
+}
+
+#[component]
+pub fn Register() -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let username = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let done = RwSignal::new(false);
+    let optional = |s: RwSignal<String>| {
+        let v = s.get_untracked().trim().to_owned();
+        (!v.is_empty()).then_some(v)
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        error.set(None);
+        let request = RegisterRequest {
+            email: email.get_untracked().trim().to_owned(),
+            name: name.get_untracked().trim().to_owned(),
+            username: optional(username),
+            phone: optional(phone),
+            locale: Some(i18n::locale().get_untracked()),
+        };
+        leptos::task::spawn_local(async move {
+            match api::post_anonymous::<_, Accepted>("/auth/register", &request).await {
+                Ok(_) => done.set(true),
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let field_error = Signal::derive(move || error.get());
+    view! {
+        <section class="page narrow auth">
+            <h1>{t(T::CreateAccount)}</h1>
+            <Show
+                when=move || done.get()
+                fallback=move || view! {
+                    <form on:submit=submit novalidate=true>
+                        <ErrorAlert error=banner(error) />
+                        <TextField id="email" label=T::Email value=email error=field_error kind="email" required=true autocomplete="email" />
+                        <TextField id="name" label=T::Name value=name error=field_error required=true autocomplete="name" />
+                        <TextField id="username" label=T::UsernameOptional value=username error=field_error autocomplete="username" />
+                        <TextField id="phone" label=T::PhoneOptional value=phone error=field_error kind="tel" autocomplete="tel" />
+                        <button class="button primary" type="submit" disabled=move || busy.get()>{t(T::Register)}</button>
+                    </form>
+                    <p class="auth-links"><a href="/login">{t(T::HaveAccount)}</a></p>
+                }
+            >
+                <div class="alert success" role="status">
+                    <p><strong>{t(T::CheckYourEmail)}</strong></p>
+                    <p>{t(T::RegisterSent)}</p>
+                </div>
+            </Show>
+        </section>
+    }
+}
+
+/// The welcome link (`/activate?token=`) and the reset link (`/reset-password?token=`) are
+/// the same screen: choose a password, then you are logged in.
+#[component]
+fn SetPassword(endpoint: &'static str, title: T, button: T) -> impl IntoView {
+    let session = Session::get();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let token = move || query.with(|q| q.get("token")).unwrap_or_default();
+    let password = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let mismatch = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let config = LocalResource::new(|| async { api::get::<PublicConfig>("/config").await.ok() });
+    let min_length = move || config.get().flatten().map_or(8, |c| c.password_min_length);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        if password.get_untracked() != confirm.get_untracked() {
+            mismatch.set(true);
+            return;
+        }
+        mismatch.set(false);
+        busy.set(true);
+        let request = SetPasswordRequest {
+            token: token(),
+            password: password.get_untracked(),
+        };
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match api::post_anonymous::<_, LoginResponse>(endpoint, &request).await {
+                Ok(response) => {
+                    session.accept(response);
+                    navigate("/", Default::default());
+                }
+                Err(e) => {
+                    error.set(Some(e));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    let token_error = move || {
+        error.with(|e| {
+            e.as_ref().and_then(|e| {
+                (e.field("token").is_some() || e.status == 404 || e.status == 410)
+                    .then(|| tr(T::LinkExpired))
+            })
+        })
+    };
+    view! {
+        <section class="page narrow auth">
+            <h1>{t(title)}</h1>
+            <Show when=move || !token().is_empty() fallback=|| view! { <div class="alert error" role="alert">{t(T::LinkMissing)}</div> }>
+                <form on:submit=submit.clone() novalidate=true>
+                    {move || token_error().map(|text| view! {
+                        <div class="alert error" role="alert">
+                            {text} " " <a href="/forgot-password">{t(T::SendNewLink)}</a>
+                        </div>
+                    })}
+                    <ErrorAlert error=Signal::derive(move || error.get().filter(|e| !e.has_fields() && e.status != 404 && e.status != 410)) />
+                    <ul class="rules" id="password-rules">
+                        <li>{move || tr(T::PasswordRuleLength).replace("{n}", &min_length().to_string())}</li>
+                        <li>{t(T::PasswordRuleAdvice)}</li>
+                    </ul>
+                    <TextField id="password" label=T::NewPassword value=password error=Signal::derive(move || error.get()) kind="password" required=true autocomplete="new-password" />
+                    <div class="field" class:invalid=move || mismatch.get()>
+                        <label for="confirm">{t(T::ConfirmPassword)}</label>
+                        <input
+                            id="confirm"
+                            type="password"
+                            autocomplete="new-password"
+                            required=true
+                            aria-invalid=move || mismatch.get().then_some("true")
+                            aria-describedby="confirm-error"
+                            prop:value=move || confirm.get()
+                            on:input=move |ev| confirm.set(event_target_value(&ev))
+                        />
+                        <p class="field-error" id="confirm-error" aria-live="polite">
+                            {move || mismatch.get().then(|| tr(T::PasswordsDiffer))}
+                        </p>
+                    </div>
+                    <button class="button primary" type="submit" disabled=move || busy.get()>{t(button)}</button>
+                </form>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+pub fn Activate() -> impl IntoView {
+    view! { <SetPassword endpoint="/auth/activate" title=T::ActivateTitle button=T::ConfirmAndLogIn /> }
+}
+
+#[component]
+pub fn Reset() -> impl IntoView {
+    view! { <SetPassword endpoint="/auth/password/reset" title=T::ResetTitle button=T::SavePasswordAndLogIn /> }
+}
+
+#[component]
+pub fn Forgot() -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let done = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        error.set(None);
+        let request = ForgotPasswordRequest {
+            email: email.get_untracked().trim().to_owned(),
+        };
+        leptos::task::spawn_local(async move {
+            match api::post_anonymous::<_, Accepted>("/auth/password/forgot", &request).await {
+                Ok(_) => done.set(true),
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="page narrow auth">
+            <h1>{t(T::ForgotPassword)}</h1>
+            <Show
+                when=move || done.get()
+                fallback=move || view! {
+                    <p>{t(T::ForgotIntro)}</p>
+                    <form on:submit=submit novalidate=true>
+                        <ErrorAlert error=banner(error) />
+                        <TextField id="email" label=T::Email value=email error=Signal::derive(move || error.get()) kind="email" required=true autocomplete="email" />
+                        <button class="button primary" type="submit" disabled=move || busy.get()>{t(T::SendLink)}</button>
+                    </form>
+                }
+            >
+                <div class="alert success" role="status">
+                    <p><strong>{t(T::CheckYourEmail)}</strong></p>
+                    <p>{t(T::ForgotSent)}</p>
+                </div>
+            </Show>
+            <p class="auth-links"><a href="/login">{t(T::BackToSignIn)}</a></p>
+        </section>
+    }
+}

@@ -1,0 +1,494 @@
+//! Admin: ticket types, users and roles (invite an agent), forum categories and articles.
+
+use ayuda_types::{
+    Article, ArticleStatus, ArticleSummary, CreateArticle, CreateCategory, CreateTicketType,
+    CreateUser, ForumCategory, Locale, Page, Role, TicketType, TypeText, TypeTranslations,
+    UpdateArticle, UpdateTicketType, UpdateUser, User,
+};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::api::{self, ApiError};
+use crate::components::common::{ErrorAlert, Loading, Pager, PagerButtons, TextField};
+use crate::components::guard::RequireStaff;
+use crate::components::markdown::MarkdownEditor;
+use crate::i18n::{T, t, tr};
+use crate::pages::forum::categories;
+
+#[component]
+pub fn Admin() -> impl IntoView {
+    view! { <RequireStaff admin=true><AdminPage /></RequireStaff> }
+}
+
+#[component]
+fn AdminPage() -> impl IntoView {
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let tab = Memo::new(move |_| query.with(|q| q.get("tab")).unwrap_or_else(|| "types".into()));
+    let tabs = [("types", T::TicketTypes), ("users", T::Users), ("forum", T::Forum)];
+    view! {
+        <section class="page admin">
+            <h1>{t(T::Admin)}</h1>
+            <nav class="tabs" aria-label=t(T::Admin)>
+                {tabs.into_iter().map(|(id, label)| {
+                    let navigate = navigate.clone();
+                    view! {
+                        <button
+                            class="tab"
+                            aria-current=move || (tab.get() == id).then_some("page")
+                            on:click=move |_| navigate(&format!("/admin?tab={id}"), Default::default())
+                        >
+                            {t(label)}
+                        </button>
+                    }
+                }).collect_view()}
+            </nav>
+            {move || match tab.get().as_str() {
+                "users" => view! { <UsersAdmin /> }.into_any(),
+                "forum" => view! { <ForumAdmin /> }.into_any(),
+                _ => view! { <TypesAdmin /> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+fn text_of(name: RwSignal<String>) -> Option<TypeText> {
+    let name = name.get_untracked().trim().to_owned();
+    (!name.is_empty()).then_some(TypeText { name, description: String::new() })
+}
+
+#[component]
+fn TypesAdmin() -> impl IntoView {
+    let reload = RwSignal::new(0u32);
+    let types = LocalResource::new(move || {
+        reload.track();
+        async { api::get::<Vec<TicketType>>("/ticket-types?include_inactive=true").await }
+    });
+    let name = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let name_es = RwSignal::new(String::new());
+    let name_en = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        let request = CreateTicketType {
+            name: name.get_untracked().trim().to_owned(),
+            description: description.get_untracked(),
+            translations: TypeTranslations { es: text_of(name_es), en: text_of(name_en) },
+        };
+        leptos::task::spawn_local(async move {
+            match api::post::<_, TicketType>("/ticket-types", &request).await {
+                Ok(_) => {
+                    for s in [name, description, name_es, name_en] {
+                        s.set(String::new());
+                    }
+                    reload.update(|r| *r += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let list_error = RwSignal::new(None::<ApiError>);
+    let update = move |id: i64, change: UpdateTicketType| {
+        list_error.set(None);
+        leptos::task::spawn_local(async move {
+            if let Err(e) = api::patch::<_, TicketType>(&format!("/ticket-types/{id}"), &change).await {
+                list_error.set(Some(e));
+            }
+            reload.update(|r| *r += 1);
+        });
+    };
+    view! {
+        <h2>{t(T::TicketTypes)}</h2>
+        <ErrorAlert error=list_error />
+        {move || match types.get() {
+            None => view! { <Loading /> }.into_any(),
+            Some(Err(e)) => view! { <ErrorAlert error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+            Some(Ok(list)) => view! {
+                <table class="admin-table">
+                    <thead><tr>
+                        <th scope="col">{t(T::Name)}</th>
+                        <th scope="col">"Español"</th>
+                        <th scope="col">"English"</th>
+                        <th scope="col">{t(T::Status)}</th>
+                        <th scope="col"><span class="visually-hidden">{t(T::Actions)}</span></th>
+                    </tr></thead>
+                    <tbody>
+                        {list.into_iter().map(|ty| {
+                            let id = ty.id;
+                            let active = ty.active;
+                            let label = ty.name.clone();
+                            view! {
+                                <tr class:inactive=!active>
+                                    <td>{ty.name.clone()}</td>
+                                    <td>{ty.translations.es.as_ref().map(|t| t.name.clone())}</td>
+                                    <td>{ty.translations.en.as_ref().map(|t| t.name.clone())}</td>
+                                    <td>{if active { t(T::Active) } else { t(T::Inactive) }}</td>
+                                    <td>
+                                        <button class="button subtle small" aria-label=move || format!("{} {}", tr(if active { T::Deactivate } else { T::Activate }), label)
+                                            on:click=move |_| update(id, UpdateTicketType { active: Some(!active), ..Default::default() })>
+                                            {if active { t(T::Deactivate) } else { t(T::Activate) }}
+                                        </button>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any(),
+        }}
+        <h3>{t(T::NewTicketType)}</h3>
+        <form class="stack inline-form" on:submit=create novalidate=true>
+            <ErrorAlert error=Signal::derive(move || error.get().filter(|e| !e.has_fields())) />
+            <TextField id="name" label=T::Name value=name error=error required=true />
+            <TextField id="description" label=T::Description value=description error=error />
+            <TextField id="translations.es.name" label=T::NameSpanish value=name_es error=error />
+            <TextField id="translations.en.name" label=T::NameEnglish value=name_en error=error />
+            <div class="actions"><button class="button primary" type="submit">{t(T::Create)}</button></div>
+        </form>
+    }
+}
+
+fn role_text(role: Role) -> T {
+    match role {
+        Role::Customer => T::RoleCustomer,
+        Role::Agent => T::RoleAgent,
+        Role::Admin => T::RoleAdmin,
+    }
+}
+
+#[component]
+fn UsersAdmin() -> impl IntoView {
+    let reload = RwSignal::new(0u32);
+    let role_filter = RwSignal::new(String::new());
+    let pager = Pager::new();
+    let users = LocalResource::new(move || {
+        reload.track();
+        let path = format!("/users{}", api::query(&[("role", Some(role_filter.get())), ("cursor", pager.cursor.get())]));
+        async move { api::get::<Page<User>>(&path).await }
+    });
+    let list_error = RwSignal::new(None::<ApiError>);
+    let update = move |id: i64, change: UpdateUser| {
+        list_error.set(None);
+        leptos::task::spawn_local(async move {
+            if let Err(e) = api::patch::<_, User>(&format!("/users/{id}"), &change).await {
+                list_error.set(Some(e));
+            }
+            reload.update(|r| *r += 1);
+        });
+    };
+    let email = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Agent);
+    let error = RwSignal::new(None::<ApiError>);
+    let invited = RwSignal::new(None::<String>);
+    let invite = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        invited.set(None);
+        let request = CreateUser {
+            email: email.get_untracked().trim().to_owned(),
+            name: name.get_untracked().trim().to_owned(),
+            role: role.get_untracked(),
+            locale: None,
+        };
+        leptos::task::spawn_local(async move {
+            match api::post::<_, User>("/users", &request).await {
+                Ok(user) => {
+                    invited.set(Some(user.email));
+                    email.set(String::new());
+                    name.set(String::new());
+                    reload.update(|r| *r += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let next = Signal::derive(move || users.get().and_then(|r| r.ok()).and_then(|p| p.next_cursor));
+    view! {
+        <h2>{t(T::Users)}</h2>
+        <div class="field inline">
+            <label for="role-filter">{t(T::Role)}</label>
+            <select id="role-filter" on:change=move |ev| { role_filter.set(event_target_value(&ev)); pager.reset(); }>
+                <option value="">{t(T::AllRoles)}</option>
+                {[Role::Customer, Role::Agent, Role::Admin].into_iter().map(|r| view! { <option value=r.as_str()>{t(role_text(r))}</option> }).collect_view()}
+            </select>
+        </div>
+        <ErrorAlert error=list_error />
+        {move || match users.get() {
+            None => view! { <Loading /> }.into_any(),
+            Some(Err(e)) => view! { <ErrorAlert error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+            Some(Ok(page)) => view! {
+                <table class="admin-table">
+                    <thead><tr>
+                        <th scope="col">{t(T::Name)}</th>
+                        <th scope="col">{t(T::Email)}</th>
+                        <th scope="col">{t(T::Role)}</th>
+                        <th scope="col">{t(T::Status)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {page.items.into_iter().map(|u| {
+                            let id = u.id;
+                            let active = u.active;
+                            let current = u.role;
+                            let select_id = format!("role-{id}");
+                            view! {
+                                <tr class:inactive=!active>
+                                    <td>{u.name.clone()}</td>
+                                    <td>{u.email.clone()}</td>
+                                    <td>
+                                        <label class="visually-hidden" for=select_id.clone()>{format!("{} {}", tr(T::Role), u.name)}</label>
+                                        <select id=select_id on:change=move |ev| {
+                                            if let Some(r) = Role::parse(&event_target_value(&ev)) {
+                                                update(id, UpdateUser { role: Some(r), active: None });
+                                            }
+                                        }>
+                                            {[Role::Customer, Role::Agent, Role::Admin].into_iter().map(|r| view! {
+                                                <option value=r.as_str() selected=r == current>{t(role_text(r))}</option>
+                                            }).collect_view()}
+                                        </select>
+                                    </td>
+                                    <td>
+                                        {if u.activated_at.is_none() { view! { <span class="muted">{t(T::Invited)}" · "</span> }.into_any() } else { ().into_any() }}
+                                        <button class="button subtle small" on:click=move |_| update(id, UpdateUser { role: None, active: Some(!active) })>
+                                            {if active { t(T::Deactivate) } else { t(T::Activate) }}
+                                        </button>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any(),
+        }}
+        <PagerButtons pager=pager next=next />
+        <h3>{t(T::InviteUser)}</h3>
+        <form class="stack inline-form" on:submit=invite novalidate=true>
+            {move || invited.get().map(|e| view! { <div class="alert success" role="status">{tr(T::InvitationSent).replace("{email}", &e)}</div> })}
+            <ErrorAlert error=Signal::derive(move || error.get().filter(|e| !e.has_fields())) />
+            <TextField id="email" label=T::Email value=email error=error kind="email" required=true />
+            <TextField id="name" label=T::Name value=name error=error required=true />
+            <div class="field">
+                <label for="invite-role">{t(T::Role)}</label>
+                <select id="invite-role" on:change=move |ev| {
+                    if let Some(r) = Role::parse(&event_target_value(&ev)) {
+                        role.set(r);
+                    }
+                }>
+                    {[Role::Agent, Role::Admin, Role::Customer].into_iter().map(|r| view! {
+                        <option value=r.as_str() selected=move || role.get() == r>{t(role_text(r))}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="actions"><button class="button primary" type="submit">{t(T::SendInvitation)}</button></div>
+        </form>
+    }
+}
+
+#[component]
+fn ForumAdmin() -> impl IntoView {
+    let reload = RwSignal::new(0u32);
+    let cats = categories();
+    let articles = LocalResource::new(move || {
+        reload.track();
+        async {
+            let mut all = Vec::new();
+            for status in ["draft", "published"] {
+                if let Ok(page) = api::get::<Page<ArticleSummary>>(&format!("/forum/articles?status={status}&limit=100")).await {
+                    all.extend(page.items);
+                }
+            }
+            all
+        }
+    });
+    let editing = RwSignal::new(None::<Option<String>>);
+    let cat_name = RwSignal::new(String::new());
+    let cat_description = RwSignal::new(String::new());
+    let cat_error = RwSignal::new(None::<ApiError>);
+    let create_category = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        cat_error.set(None);
+        let request = CreateCategory {
+            name: cat_name.get_untracked().trim().to_owned(),
+            slug: None,
+            description: cat_description.get_untracked(),
+            position: 0,
+        };
+        leptos::task::spawn_local(async move {
+            match api::post::<_, ForumCategory>("/forum/categories", &request).await {
+                Ok(_) => {
+                    cat_name.set(String::new());
+                    cat_description.set(String::new());
+                    cats.refetch();
+                }
+                Err(e) => cat_error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <h2>{t(T::Articles)}</h2>
+        <div class="actions">
+            <button class="button primary" on:click=move |_| editing.set(Some(None))>{t(T::NewArticle)}</button>
+        </div>
+        {move || editing.get().map(|slug| view! {
+            <ArticleEditor slug=slug on_done=Callback::new(move |_| { editing.set(None); reload.update(|r| *r += 1); cats.refetch(); }) />
+        })}
+        {move || match articles.get() {
+            None => view! { <Loading /> }.into_any(),
+            Some(list) => view! {
+                <table class="admin-table">
+                    <thead><tr>
+                        <th scope="col">{t(T::Title)}</th>
+                        <th scope="col">{t(T::Category)}</th>
+                        <th scope="col">{t(T::Status)}</th>
+                        <th scope="col"><span class="visually-hidden">{t(T::Actions)}</span></th>
+                    </tr></thead>
+                    <tbody>
+                        {list.into_iter().map(|a| {
+                            let slug = a.slug.clone();
+                            view! {
+                                <tr>
+                                    <td><a href=format!("/forum/{}", a.slug)>{a.title.clone()}</a></td>
+                                    <td>{a.category.name.clone()}</td>
+                                    <td>{if a.status == ArticleStatus::Published { t(T::Published) } else { t(T::Draft) }}</td>
+                                    <td><button class="button subtle small" on:click=move |_| editing.set(Some(Some(slug.clone())))>{t(T::Edit)}</button></td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any(),
+        }}
+        <h2>{t(T::Categories)}</h2>
+        <ul class="plain-list">
+            {move || cats.get().unwrap_or_default().into_iter().map(|c| view! {
+                <li><strong>{c.name}</strong> <span class="muted">{format!(" · {} ", c.article_count)}{t(T::Articles)}</span></li>
+            }).collect_view()}
+        </ul>
+        <h3>{t(T::NewCategory)}</h3>
+        <form class="stack inline-form" on:submit=create_category novalidate=true>
+            <ErrorAlert error=Signal::derive(move || cat_error.get().filter(|e| !e.has_fields())) />
+            <TextField id="category-name" label=T::Name value=cat_name error=Signal::derive(move || cat_error.get().and_then(|e| e.field("name").map(|m| rename(&e, "name", "category-name", m)))) required=true />
+            <TextField id="category-description" label=T::Description value=cat_description error=Signal::derive(|| None) />
+            <div class="actions"><button class="button primary" type="submit">{t(T::Create)}</button></div>
+        </form>
+    }
+}
+
+/// A copy of `error` whose `field` message is filed under `id` (two forms on one page).
+fn rename(error: &ApiError, _field: &str, id: &str, message: String) -> ApiError {
+    let mut copy = error.clone();
+    copy.problem.errors = Some(vec![ayuda_types::FieldError::new(id, message)]);
+    copy
+}
+
+/// Writes a new article (`slug` None) or edits one.
+#[component]
+fn ArticleEditor(slug: Option<String>, on_done: Callback<()>) -> impl IntoView {
+    let title = RwSignal::new(String::new());
+    let body = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let locale = RwSignal::new(Locale::Es);
+    let status = RwSignal::new(ArticleStatus::Draft);
+    let error = RwSignal::new(None::<ApiError>);
+    let cats = categories();
+    let existing = slug.clone();
+    if let Some(slug) = slug.clone() {
+        leptos::task::spawn_local(async move {
+            if let Ok(a) = api::get::<Article>(&format!("/forum/articles/{slug}")).await {
+                title.set(a.summary.title);
+                body.set(a.body);
+                category.set(a.summary.category.id.to_string());
+                locale.set(a.summary.locale);
+                status.set(a.summary.status);
+            }
+        });
+    }
+    let existing = StoredValue::new(existing);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        let category_id = category.get_untracked().parse::<i64>().unwrap_or(0);
+        leptos::task::spawn_local(async move {
+            let result = match existing.get_value() {
+                None => api::post::<_, Article>("/forum/articles", &CreateArticle {
+                    title: title.get_untracked(),
+                    body: body.get_untracked(),
+                    category_id,
+                    slug: None,
+                    locale: Some(locale.get_untracked()),
+                    status: Some(status.get_untracked()),
+                }).await,
+                Some(slug) => api::patch::<_, Article>(&format!("/forum/articles/{slug}"), &UpdateArticle {
+                    title: Some(title.get_untracked()),
+                    body: Some(body.get_untracked()),
+                    category_id: Some(category_id),
+                    slug: None,
+                    locale: Some(locale.get_untracked()),
+                    status: Some(status.get_untracked()),
+                }).await,
+            };
+            match result {
+                Ok(_) => on_done.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let remove = move |_| {
+        let Some(slug) = existing.get_value() else { return };
+        let confirmed = web_sys::window()
+            .and_then(|w| w.confirm_with_message(tr(T::ConfirmDelete)).ok())
+            .unwrap_or(false);
+        if !confirmed {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match api::delete(&format!("/forum/articles/{slug}")).await {
+                Ok(()) => on_done.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form class="stack editor" on:submit=save novalidate=true>
+            <h3>{if slug.is_some() { t(T::EditArticle) } else { t(T::NewArticle) }}</h3>
+            <ErrorAlert error=Signal::derive(move || error.get().filter(|e| !e.has_fields())) />
+            <TextField id="title" label=T::Title value=title error=error required=true />
+            <div class="field-row">
+                <div class="field">
+                    <label for="article-category">{t(T::Category)}</label>
+                    <select id="article-category" on:change=move |ev| category.set(event_target_value(&ev))>
+                        <option value="">{t(T::ChooseCategory)}</option>
+                        {move || cats.get().unwrap_or_default().into_iter().map(|c| {
+                            let value = c.id.to_string();
+                            let selected = category.get() == value;
+                            view! { <option value=value selected=selected>{c.name}</option> }
+                        }).collect_view()}
+                    </select>
+                    <p class="field-error" aria-live="polite">{move || error.with(|e| e.as_ref().and_then(|e| e.field("category_id")))}</p>
+                </div>
+                <div class="field">
+                    <label for="article-locale">{t(T::Language)}</label>
+                    <select id="article-locale" on:change=move |ev| locale.set(Locale::parse(&event_target_value(&ev)).unwrap_or_default())>
+                        <option value="es" selected=move || locale.get() == Locale::Es>"Español"</option>
+                        <option value="en" selected=move || locale.get() == Locale::En>"English"</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="article-status">{t(T::Status)}</label>
+                    <select id="article-status" on:change=move |ev| status.set(ArticleStatus::parse(&event_target_value(&ev)).unwrap_or(ArticleStatus::Draft))>
+                        <option value="draft" selected=move || status.get() == ArticleStatus::Draft>{t(T::Draft)}</option>
+                        <option value="published" selected=move || status.get() == ArticleStatus::Published>{t(T::Published)}</option>
+                    </select>
+                </div>
+            </div>
+            <MarkdownEditor id="body" label=T::Body value=body error=Signal::derive(move || error.get()) rows=12 required=true />
+            <div class="actions">
+                <button class="button primary" type="submit">{t(T::Save)}</button>
+                <button class="button subtle" type="button" on:click=move |_| on_done.run(())>{t(T::Cancel)}</button>
+                {slug.is_some().then(|| view! { <button class="button danger" type="button" on:click=remove>{t(T::Delete)}</button> })}
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,263 @@
+//! The forum / knowledge base: categories, ranked search with highlighted snippets, the
+//! article page with "was this helpful" and comments.
+
+use ayuda_types::{
+    Article, ArticleSummary, Comment, CreateComment, Feedback, FeedbackCounts, ForumCategory, Page,
+};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+use crate::api::{self, ApiError};
+use crate::app::NotFound;
+use crate::components::common::{ErrorAlert, Loading, Pager, PagerButtons};
+use crate::components::markdown::MarkdownEditor;
+use crate::format;
+use crate::i18n::{self, T, t, tr};
+use crate::session::Session;
+
+pub fn categories() -> LocalResource<Vec<ForumCategory>> {
+    LocalResource::new(|| async {
+        api::get::<Vec<ForumCategory>>("/forum/categories")
+            .await
+            .unwrap_or_default()
+    })
+}
+
+#[component]
+pub fn ForumIndex() -> impl IntoView {
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let q = Memo::new(move |_| query.with(|q| q.get("q")).filter(|v| !v.trim().is_empty()));
+    let category = Memo::new(move |_| query.with(|q| q.get("category")).filter(|v| !v.is_empty()));
+    let text = RwSignal::new(q.get_untracked().unwrap_or_default());
+    let pager = Pager::new();
+    Effect::new(move |previous: Option<()>| {
+        (q.track(), category.track());
+        if previous.is_some() {
+            pager.reset();
+        }
+    });
+    let cats = categories();
+    let articles = LocalResource::new(move || {
+        let path = format!(
+            "/forum/articles{}",
+            api::query(&[("q", q.get()), ("category", category.get()), ("cursor", pager.cursor.get())])
+        );
+        async move { api::get::<Page<ArticleSummary>>(&path).await }
+    });
+    let go = move |q: Option<String>, category: Option<String>| {
+        navigate(&format!("/forum{}", api::query(&[("q", q), ("category", category)])), Default::default());
+    };
+    let search = go.clone();
+    let next = Signal::derive(move || articles.get().and_then(|r| r.ok()).and_then(|p| p.next_cursor));
+    view! {
+        <section class="page forum">
+            <h1>{t(T::Forum)}</h1>
+            <p class="lead">{t(T::ForumLead)}</p>
+            <form class="search-bar" role="search" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                search(Some(text.get_untracked()), category.get_untracked());
+            }>
+                <label for="forum-search" class="visually-hidden">{t(T::SearchForum)}</label>
+                <input
+                    id="forum-search"
+                    type="search"
+                    placeholder=t(T::SearchForumPlaceholder)
+                    prop:value=move || text.get()
+                    on:input=move |ev| text.set(event_target_value(&ev))
+                />
+                <button class="button primary" type="submit">{t(T::Search)}</button>
+            </form>
+            <nav class="chips" aria-label=t(T::Categories)>
+                {
+                    let go = go.clone();
+                    view! {
+                        <button class="chip" aria-pressed=move || category.get().is_none().to_string() on:click=move |_| go(q.get_untracked(), None)>
+                            {t(T::AllCategories)}
+                        </button>
+                    }
+                }
+                {move || cats.get().unwrap_or_default().into_iter().map(|c| {
+                    let slug = c.slug.clone();
+                    let pressed = category.get().as_deref() == Some(c.slug.as_str());
+                    let go = go.clone();
+                    view! {
+                        <button class="chip" aria-pressed=pressed.to_string() on:click=move |_| go(q.get_untracked(), Some(slug.clone()))>
+                            {c.name} <span class="count">{c.article_count}</span>
+                        </button>
+                    }
+                }).collect_view()}
+            </nav>
+            {move || match articles.get() {
+                None => view! { <Loading /> }.into_any(),
+                Some(Err(e)) => view! { <ErrorAlert error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                Some(Ok(page)) if page.items.is_empty() => view! {
+                    <div class="empty">
+                        <p>{t(T::NoArticles)}</p>
+                        <a class="button" href="/tickets/new">{t(T::SubmitRequest)}</a>
+                    </div>
+                }.into_any(),
+                Some(Ok(page)) => view! {
+                    <ul class="articles">
+                        {page.items.into_iter().map(|a| view! { <ArticleItem article=a /> }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+            <PagerButtons pager=pager next=next />
+        </section>
+    }
+}
+
+#[component]
+fn ArticleItem(article: ArticleSummary) -> impl IntoView {
+    let href = format!("/forum/{}", article.slug);
+    view! {
+        <li class="article-item">
+            <h2><a href=href>{article.title.clone()}</a></h2>
+            {match article.snippet_html.clone() {
+                // Highlighted by the server (terms in <mark>, everything else escaped).
+                Some(snippet) => view! { <p class="snippet" inner_html=snippet></p> }.into_any(),
+                None => view! { <p class="excerpt">{article.excerpt.clone()}</p> }.into_any(),
+            }}
+            <p class="meta muted">
+                <span>{article.category.name.clone()}</span>
+                <span>{format!("👍 {}", article.helpful_yes)}</span>
+                <span>{format!("{} ", article.views)} {t(T::Views)}</span>
+            </p>
+        </li>
+    }
+}
+
+#[component]
+pub fn ArticlePage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = Memo::new(move |_| params.with(|p| p.get("slug")).unwrap_or_default());
+    let article = LocalResource::new(move || {
+        let slug = slug.get();
+        async move { api::get::<Article>(&format!("/forum/articles/{}", js_sys::encode_uri_component(&slug))).await }
+    });
+    let locale = i18n::locale();
+    view! {
+        <section class="page article">
+            {move || match article.get() {
+                None => view! { <Loading /> }.into_any(),
+                Some(Err(e)) if e.status == 404 => view! { <NotFound /> }.into_any(),
+                Some(Err(e)) => view! { <ErrorAlert error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                Some(Ok(a)) => {
+                    let updated = a.summary.updated_at;
+                    let slug = a.summary.slug.clone();
+                    view! {
+                        <p class="breadcrumb">
+                            <a href="/forum">{t(T::Forum)}</a> " › "
+                            <a href=format!("/forum?category={}", a.summary.category.slug)>{a.summary.category.name.clone()}</a>
+                        </p>
+                        <article>
+                            <h1>{a.summary.title.clone()}</h1>
+                            <p class="meta muted">
+                                {a.summary.author.name.clone()} " · "
+                                <time datetime=format::iso(&updated)>{move || format::datetime(&updated, locale.get())}</time>
+                            </p>
+                            <div class="prose" inner_html=a.body_html.clone()></div>
+                        </article>
+                        <Helpful slug=slug.clone() yes=a.summary.helpful_yes no=a.summary.helpful_no />
+                        <Comments slug=slug />
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Helpful(slug: String, yes: i64, no: i64) -> impl IntoView {
+    let counts = RwSignal::new(FeedbackCounts { helpful_yes: yes, helpful_no: no });
+    let voted = RwSignal::new(false);
+    let slug = StoredValue::new(slug);
+    let vote = move |helpful: bool| {
+        let path = format!("/forum/articles/{}/feedback", slug.get_value());
+        leptos::task::spawn_local(async move {
+            if let Ok(c) = api::post::<_, FeedbackCounts>(&path, &Feedback { helpful }).await {
+                counts.set(c);
+            }
+            voted.set(true);
+        });
+    };
+    view! {
+        <div class="helpful" role="group" aria-labelledby="helpful-q">
+            <p id="helpful-q"><strong>{t(T::WasThisHelpful)}</strong></p>
+            <Show when=move || !voted.get() fallback=move || view! { <p role="status">{t(T::ThanksFeedback)}</p> }>
+                <button class="button subtle" on:click=move |_| vote(true)>{t(T::Yes)}</button>
+                <button class="button subtle" on:click=move |_| vote(false)>{t(T::No)}</button>
+            </Show>
+            <p class="muted">
+                {move || tr(T::HelpfulCounts)
+                    .replace("{yes}", &counts.get().helpful_yes.to_string())
+                    .replace("{no}", &counts.get().helpful_no.to_string())}
+            </p>
+        </div>
+    }
+}
+
+#[component]
+fn Comments(slug: String) -> impl IntoView {
+    let session = Session::get();
+    let slug = StoredValue::new(slug);
+    let reload = RwSignal::new(0u32);
+    let comments = LocalResource::new(move || {
+        reload.track();
+        let path = format!("/forum/articles/{}/comments?limit=100", slug.get_value());
+        async move { api::get::<Page<Comment>>(&path).await.map(|p| p.items).unwrap_or_default() }
+    });
+    let body = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        busy.set(true);
+        error.set(None);
+        let path = format!("/forum/articles/{}/comments", slug.get_value());
+        let request = CreateComment { body: body.get_untracked() };
+        leptos::task::spawn_local(async move {
+            match api::post::<_, Comment>(&path, &request).await {
+                Ok(_) => {
+                    body.set(String::new());
+                    reload.update(|r| *r += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let locale = i18n::locale();
+    let login_link = move || format!("/login?next={}", js_sys::encode_uri_component(&format!("/forum/{}", slug.get_value())));
+    view! {
+        <section class="comments" aria-labelledby="comments-title">
+            <h2 id="comments-title">{t(T::Comments)}</h2>
+            <ol class="comment-list">
+                {move || comments.get().unwrap_or_default().into_iter().map(|c| {
+                    let at = c.created_at;
+                    view! {
+                        <li class="comment">
+                            <p class="meta"><strong>{c.author.name.clone()}</strong> " · "
+                                <time class="muted" datetime=format::iso(&at)>{move || format::datetime(&at, locale.get())}</time>
+                            </p>
+                            <div class="prose" inner_html=c.body_html.clone()></div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+            <Show
+                when=move || session.user.with(Option::is_some)
+                fallback=move || view! { <p><a href=login_link>{t(T::SignInToComment)}</a></p> }
+            >
+                <form on:submit=send class="stack" novalidate=true>
+                    <ErrorAlert error=Signal::derive(move || error.get().filter(|e| !e.has_fields())) />
+                    <MarkdownEditor id="body" label=T::AddComment value=body error=Signal::derive(move || error.get()) rows=3 required=true />
+                    <div class="actions">
+                        <button class="button primary" type="submit" disabled=move || busy.get()>{t(T::PostComment)}</button>
+                    </div>
+                </form>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,11 @@
+//! One module per screen (or family of screens); pages own their data and navigation.
+
+pub mod account;
+pub mod admin;
+pub mod agent;
+pub mod conversation;
+pub mod forum;
+pub mod home;
+pub mod new_ticket;
+pub mod ticket;
+pub mod tickets;

@@ -1,0 +1,191 @@
+//! New ticket → the Open Ticket form: title (with forum suggestions), type, description in
+//! Markdown with preview, screenshots and files, "Open ticket".
+
+use std::time::Duration;
+
+use ayuda_types::{ArticleSummary, CreateTicket, Page, Ticket};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::{self, ApiError};
+use crate::components::attachments::{AttachmentPicker, Uploads};
+use crate::components::common::{ErrorAlert, FieldMessage};
+use crate::components::guard::RequireLogin;
+use crate::components::markdown::MarkdownEditor;
+use crate::i18n::{T, t, tr};
+use crate::pages::tickets::ticket_types;
+
+#[component]
+pub fn NewTicket() -> impl IntoView {
+    view! { <RequireLogin><NewTicketForm /></RequireLogin> }
+}
+
+#[component]
+fn NewTicketForm() -> impl IntoView {
+    let navigate = use_navigate();
+    let title = RwSignal::new(String::new());
+    let type_id = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let uploads = Uploads::new();
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let types = ticket_types();
+    let suggestions = suggestions_for(title);
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if uploads.busy() {
+            return;
+        }
+        error.set(None);
+        let Ok(type_id) = type_id.get_untracked().parse::<i64>() else {
+            error.set(Some(field_error("type_id", tr(T::ChooseType))));
+            return;
+        };
+        busy.set(true);
+        let request = CreateTicket {
+            title: title.get_untracked().trim().to_owned(),
+            type_id,
+            description: description.get_untracked(),
+            attachment_ids: uploads.ids(),
+        };
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            match api::post::<_, Ticket>("/tickets", &request).await {
+                Ok(ticket) => {
+                    uploads.clear();
+                    navigate(&format!("/tickets/{}", ticket.number), Default::default());
+                }
+                Err(e) => {
+                    error.set(Some(e));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    let message = move |field: &'static str| Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field(field))));
+    view! {
+        <section class="page form-page">
+            <p class="breadcrumb"><a href="/tickets">{t(T::Tickets)}</a> " › " {t(T::NewTicket)}</p>
+            <h1>{t(T::OpenTicketTitle)}</h1>
+            <form on:submit=submit novalidate=true class="stack">
+                <ErrorAlert error=Signal::derive(move || error.get().filter(|e| !e.has_fields())) />
+                <div class="field" class:invalid=move || message("title").get().is_some()>
+                    <label for="title">{t(T::Title)}<span class="required" aria-hidden="true">" *"</span></label>
+                    <input
+                        id="title"
+                        required=true
+                        maxlength="200"
+                        autocomplete="off"
+                        aria-describedby="title-error suggestions"
+                        aria-invalid=move || message("title").get().is_some().then_some("true")
+                        prop:value=move || title.get()
+                        on:input=move |ev| title.set(event_target_value(&ev))
+                    />
+                    <FieldMessage id="title-error".into() message=message("title") />
+                    <div id="suggestions" aria-live="polite">
+                        {move || {
+                            let found = suggestions.get();
+                            (!found.is_empty()).then(|| view! {
+                                <div class="suggestions">
+                                    <p><strong>{t(T::MaybeThisSolvesIt)}</strong></p>
+                                    <ul>
+                                        {found.into_iter().map(|a| view! {
+                                            <li>
+                                                <a href=format!("/forum/{}", a.slug) target="_blank" rel="noopener">{a.title}</a>
+                                                <span class="muted">" · " {a.category.name}</span>
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                </div>
+                            })
+                        }}
+                    </div>
+                </div>
+                <div class="field" class:invalid=move || message("type_id").get().is_some()>
+                    <label for="type_id">{t(T::Type)}<span class="required" aria-hidden="true">" *"</span></label>
+                    <select
+                        id="type_id"
+                        required=true
+                        aria-describedby="type_id-error"
+                        aria-invalid=move || message("type_id").get().is_some().then_some("true")
+                        on:change=move |ev| type_id.set(event_target_value(&ev))
+                    >
+                        <option value="" selected=move || type_id.get().is_empty()>{t(T::ChooseType)}</option>
+                        {move || types.get().unwrap_or_default().into_iter().map(|ty| {
+                            let value = ty.id.to_string();
+                            let selected = type_id.get_untracked() == value;
+                            view! { <option value=value selected=selected title=ty.description.clone()>{ty.name}</option> }
+                        }).collect_view()}
+                    </select>
+                    <FieldMessage id="type_id-error".into() message=message("type_id") />
+                </div>
+                <MarkdownEditor
+                    id="description"
+                    label=T::Description
+                    value=description
+                    error=Signal::derive(move || error.get())
+                    on_files=Callback::new(move |files| uploads.add(files))
+                    placeholder=T::DescriptionPlaceholder
+                    required=true
+                />
+                <fieldset class="field">
+                    <legend>{t(T::ScreenshotsAndFiles)}</legend>
+                    <AttachmentPicker uploads=uploads id="ticket-files" />
+                    <FieldMessage id="attachment_ids-error".into() message=message("attachment_ids") />
+                </fieldset>
+                <div class="actions">
+                    <button class="button primary" type="submit" disabled=move || busy.get() || uploads.busy()>
+                        {t(T::OpenTicket)}
+                    </button>
+                    <a class="button subtle" href="/tickets">{t(T::Cancel)}</a>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+fn field_error(field: &str, message: &str) -> ApiError {
+    ApiError {
+        status: 422,
+        problem: ayuda_types::ProblemDetails {
+            r#type: "urn:ayuda:problem:validation".into(),
+            title: message.into(),
+            status: 422,
+            detail: message.into(),
+            errors: Some(vec![ayuda_types::FieldError::new(field, message)]),
+        },
+    }
+}
+
+/// Up to three published articles matching the title, looked up once typing pauses.
+fn suggestions_for(title: RwSignal<String>) -> RwSignal<Vec<ArticleSummary>> {
+    let found = RwSignal::new(Vec::new());
+    let generation = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let text = title.get().trim().to_owned();
+        let mine = generation.get_value().wrapping_add(1);
+        generation.set_value(mine);
+        if text.chars().count() < 3 {
+            found.set(Vec::new());
+            return;
+        }
+        set_timeout(
+            move || {
+                if generation.get_value() != mine {
+                    return;
+                }
+                leptos::task::spawn_local(async move {
+                    let path = format!("/forum/articles{}", api::query(&[("q", Some(text)), ("limit", Some("3".into()))]));
+                    let page = api::get::<Page<ArticleSummary>>(&path).await;
+                    // A later keystroke wins over an older answer.
+                    if generation.get_value() == mine {
+                        found.set(page.map(|p| p.items).unwrap_or_default());
+                    }
+                });
+            },
+            Duration::from_millis(300),
+        );
+    });
+    found
+}

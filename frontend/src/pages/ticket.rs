@@ -1,0 +1,171 @@
+//! One ticket. Customers see the conversation, the reply box, Resolve and Reopen; agents
+//! get the agent panel (see `agent::AgentTicket`) on the same URL, so links in emails work
+//! for both.
+
+use ayuda_types::{Reply, Ticket, TicketStatus};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use crate::api::{self, ApiError};
+use crate::app::NotFound;
+use crate::components::common::{ErrorAlert, Loading, StatusBadge};
+use crate::components::guard::RequireLogin;
+use crate::format;
+use crate::i18n::{self, T, t};
+use crate::pages::agent::AgentTicket;
+use crate::pages::conversation::{Composer, Conversation, load_replies, poll_tick};
+use crate::session::Session;
+
+#[component]
+pub fn TicketPage() -> impl IntoView {
+    let params = use_params_map();
+    let number = move || params.with(|p| p.get("number")).and_then(|n| n.parse::<i64>().ok());
+    let session = Session::get();
+    view! {
+        <RequireLogin>
+            {move || match number() {
+                None => view! { <NotFound /> }.into_any(),
+                Some(n) if session.is_staff() => view! { <AgentTicket number=n /> }.into_any(),
+                Some(n) => view! { <CustomerTicket number=n /> }.into_any(),
+            }}
+        </RequireLogin>
+    }
+}
+
+/// The ticket and its conversation, refetched on every poll tick and after changes.
+#[derive(Clone, Copy)]
+pub struct TicketData {
+    pub ticket: LocalResource<Result<Ticket, ApiError>>,
+    pub replies: LocalResource<Result<Vec<Reply>, ApiError>>,
+    pub replies_list: Signal<Vec<Reply>>,
+}
+
+impl TicketData {
+    pub fn load(number: i64) -> Self {
+        let tick = poll_tick(10);
+        let ticket = LocalResource::new(move || {
+            tick.track();
+            async move { api::get::<Ticket>(&format!("/tickets/{number}")).await }
+        });
+        let replies = LocalResource::new(move || {
+            tick.track();
+            load_replies(number)
+        });
+        // Keep the last good list while a poll is in flight or fails.
+        let last = RwSignal::new(Vec::new());
+        Effect::new(move |_| {
+            if let Some(Ok(list)) = replies.get() {
+                last.set(list);
+            }
+        });
+        Self {
+            ticket,
+            replies,
+            replies_list: last.into(),
+        }
+    }
+
+    pub fn refetch(&self) {
+        self.ticket.refetch();
+        self.replies.refetch();
+    }
+}
+
+/// Title, number, status and dates of a ticket.
+#[component]
+pub fn TicketHeader(ticket: Ticket) -> impl IntoView {
+    let locale = i18n::locale();
+    let created = ticket.created_at;
+    view! {
+        <div class="ticket-head">
+            <p class="breadcrumb"><a href="/tickets">{t(T::Tickets)}</a> " › " {format!("#{}", ticket.number)}</p>
+            <h1>
+                <span class="ticket-number">{format!("#{}", ticket.number)}</span>
+                " "
+                {ticket.title.clone()}
+            </h1>
+            <p class="meta">
+                <StatusBadge status=ticket.status />
+                <span>{ticket.ticket_type.name.clone()}</span>
+                <span>
+                    {t(T::OpenedBy)} " " {ticket.requester.name.clone()} " · "
+                    <time datetime=format::iso(&created)>{move || format::datetime(&created, locale.get())}</time>
+                </span>
+                {ticket.parent_number.map(|p| view! {
+                    <span>{t(T::FollowUpOf)} " " <a href=format!("/tickets/{p}")>{format!("#{p}")}</a></span>
+                })}
+            </p>
+        </div>
+    }
+}
+
+#[component]
+fn CustomerTicket(number: i64) -> impl IntoView {
+    let data = TicketData::load(number);
+    let navigate = use_navigate();
+    let action_error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let change = move |action: &'static str| {
+        busy.set(true);
+        action_error.set(None);
+        leptos::task::spawn_local(async move {
+            let result = api::post_empty::<Ticket>(&format!("/tickets/{number}/{action}")).await;
+            if let Err(e) = result {
+                action_error.set(Some(e));
+            }
+            data.refetch();
+            busy.set(false);
+        });
+    };
+    let on_sent = Callback::new(move |reply: Reply| {
+        if reply.ticket_number != number {
+            // A reply to a closed ticket opened a follow-up.
+            navigate(&format!("/tickets/{}", reply.ticket_number), Default::default());
+        } else {
+            data.refetch();
+        }
+    });
+    // A memo, so polls that change nothing keep the reply box (and what is typed in it).
+    let closed = Memo::new(move |_| {
+        data.ticket
+            .get()
+            .and_then(Result::ok)
+            .map(|t| t.status == TicketStatus::Closed)
+    });
+    view! {
+        <section class="page ticket-page">
+            {move || match data.ticket.get() {
+                None => view! { <Loading /> }.into_any(),
+                Some(Err(e)) if e.status == 404 => view! { <NotFound /> }.into_any(),
+                Some(Err(e)) => view! { <ErrorAlert error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                Some(Ok(ticket)) => {
+                    let status = ticket.status;
+                    let can_resolve = matches!(status, TicketStatus::New | TicketStatus::Open | TicketStatus::Pending);
+                    view! {
+                        <TicketHeader ticket=ticket />
+                        <div class="ticket-actions">
+                            {can_resolve.then(|| view! {
+                                <div class="resolve-box">
+                                    <p>{t(T::ResolveHint)}</p>
+                                    <button class="button success" disabled=move || busy.get() on:click=move |_| change("resolve")>
+                                        {t(T::Resolve)}
+                                    </button>
+                                </div>
+                            })}
+                            {(status == TicketStatus::Resolved).then(|| view! {
+                                <button class="button subtle" disabled=move || busy.get() on:click=move |_| change("reopen")>
+                                    {t(T::Reopen)}
+                                </button>
+                            })}
+                        </div>
+                        <ErrorAlert error=action_error />
+                    }.into_any()
+                }
+            }}
+            <Conversation replies=data.replies_list />
+            {move || closed.get().map(|closed| view! {
+                <Composer number=number on_sent=on_sent closed=closed />
+            })}
+        </section>
+    }
+}
