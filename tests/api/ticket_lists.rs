@@ -234,7 +234,7 @@ async fn every_list_query_uses_an_index_and_no_sort() {
     let filters = [
         TicketFilter::default(),
         TicketFilter {
-            status: Some(TicketStatus::Open),
+            statuses: vec![TicketStatus::Open],
             ..Default::default()
         },
         TicketFilter {
@@ -243,7 +243,7 @@ async fn every_list_query_uses_an_index_and_no_sort() {
         },
         TicketFilter {
             requester_id: Some(1),
-            status: Some(TicketStatus::Pending),
+            statuses: vec![TicketStatus::Pending],
             ..Default::default()
         },
         TicketFilter {
@@ -252,7 +252,7 @@ async fn every_list_query_uses_an_index_and_no_sort() {
         },
         TicketFilter {
             assignee: Some(AssigneeFilter::Nobody),
-            status: Some(TicketStatus::New),
+            statuses: vec![TicketStatus::New],
             ..Default::default()
         },
         TicketFilter {
@@ -261,7 +261,7 @@ async fn every_list_query_uses_an_index_and_no_sort() {
         },
         TicketFilter {
             type_id: Some(1),
-            status: Some(TicketStatus::Resolved),
+            statuses: vec![TicketStatus::Resolved],
             ..Default::default()
         },
     ];

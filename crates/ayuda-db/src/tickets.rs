@@ -173,8 +173,11 @@ pub enum AssigneeFilter {
 pub struct TicketFilter {
     /// Only this requester's tickets (always set for customers).
     pub requester_id: Option<i64>,
-    /// Only tickets in this status.
-    pub status: Option<TicketStatus>,
+    /// Only tickets in one of these statuses (empty: any). One status is served by the
+    /// (status, id) index in order; several (the agent workspace's views of active tickets)
+    /// are read from the same index and sorted, which stays small because only active
+    /// tickets have those statuses.
+    pub statuses: Vec<TicketStatus>,
     /// Only tickets of this type.
     pub type_id: Option<i64>,
     /// Only tickets with this assignee (or none).
@@ -186,8 +189,15 @@ impl TicketFilter {
         if let Some(id) = self.requester_id {
             sql.push(" AND t.requester_id = ").bind(id);
         }
-        if let Some(status) = self.status {
-            sql.push(" AND t.status = ").bind(status.as_str());
+        match self.statuses.as_slice() {
+            [] => {}
+            [status] => {
+                sql.push(" AND t.status = ").bind(status.as_str());
+            }
+            several => {
+                sql.push(" AND t.status IN ")
+                    .bind_list(several.iter().map(|s| s.as_str()));
+            }
         }
         if let Some(id) = self.type_id {
             sql.push(" AND t.type_id = ").bind(id);

@@ -209,6 +209,20 @@ pub async fn any_admin(conn: &impl ConnectionTrait) -> Result<bool, DbErr> {
         > 0)
 }
 
+/// Most staff members [`active_staff`] returns (an assignee dropdown, not a directory).
+pub const STAFF_LIMIT: u64 = 1000;
+
+/// Active agents and admins by name (over the (role, id) index), at most [`STAFF_LIMIT`].
+pub async fn active_staff(conn: &impl ConnectionTrait) -> Result<Vec<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::Role.is_in([Role::Agent.as_str(), Role::Admin.as_str()]))
+        .filter(Column::Active.eq(true))
+        .order_by_asc(Column::Name)
+        .limit(STAFF_LIMIT)
+        .all(conn)
+        .await
+}
+
 /// Users newest first, keyset-paginated on id: `before_id` is the last id of the previous
 /// page. Fetches `limit + 1` rows so the caller knows whether another page exists.
 pub async fn list(

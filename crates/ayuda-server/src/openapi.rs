@@ -23,10 +23,11 @@ use crate::routes;
     tags(
         (name = "auth", description = "Registration, activation, login, sessions, password reset"),
         (name = "me", description = "The logged-in user"),
-        (name = "users", description = "User administration (admins)"),
+        (name = "users", description = "User administration (admins) and the staff directory (agents)"),
         (name = "tickets", description = "Ticket types, tickets, their conversation, attachments and audit trail"),
         (name = "forum", description = "The public knowledge base: categories, articles, comments, feedback"),
         (name = "email", description = "Email intake: raw messages from the mail server, and what became of them"),
+        (name = "web", description = "Helpers of the web app: public settings, Markdown previews"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

@@ -11,6 +11,7 @@ pub mod me;
 pub mod ticket_types;
 pub mod tickets;
 pub mod users;
+pub mod web;
 
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -28,6 +29,8 @@ pub mod tags {
     pub const FORUM: &str = "forum";
     /// Email intake.
     pub const EMAIL: &str = "email";
+    /// Helpers of the web app.
+    pub const WEB: &str = "web";
     /// Liveness, readiness, metrics.
     pub const OPERATIONS: &str = "operations";
 }
@@ -42,6 +45,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig<'_>) {
     attachments::configure(cfg);
     forum::configure(cfg);
     inbound::configure(cfg);
+    web::configure(cfg);
 }
 
 /// Registers every documented route: operations at the root, the API under `/api/v1`.

@@ -5,7 +5,7 @@ use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpResponse, get, patch, post, put};
 use ayuda_db::{ticket_types, users};
 use ayuda_types::{
-    CreateUser, ListUsersParams, Page, ProblemDetails, Subscriptions, UpdateUser, User,
+    CreateUser, ListUsersParams, Page, ProblemDetails, Subscriptions, UpdateUser, User, UserRef,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -17,7 +17,8 @@ use crate::pagination;
 use crate::state::AppState;
 
 pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
-    cfg.service(list_users)
+    cfg.service(list_agents)
+        .service(list_users)
         .service(create_user)
         .service(get_user)
         .service(update_user)
@@ -141,6 +142,31 @@ async fn list_users(
         |r| r.id,
         users::to_wire,
     )))
+}
+
+/// The active agents and admins, by name: whom a ticket can be assigned to (agents and
+/// admins).
+#[utoipa::path(
+    tag = tags::USERS,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Active staff, by name", body = Vec<UserRef>),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Customers may not", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[get("/agents")]
+async fn list_agents(state: Data<AppState>, user: AuthUser) -> ApiResult<Json<Vec<UserRef>>> {
+    user.require_staff()?;
+    let rows = users::active_staff(&state.db).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|u| UserRef {
+                id: u.id,
+                name: u.name,
+            })
+            .collect(),
+    ))
 }
 
 /// Create a user with a role; they get an invitation email to choose a password.

@@ -18,7 +18,7 @@ use ayuda_db::{ConnectionTrait, attachments, messages, ticket_types};
 use ayuda_domain::{markdown, search};
 use ayuda_types::{
     Channel, CreateTicket, ListTicketsParams, OldestFirstParams, Page, Role, Ticket, TicketCounts,
-    TicketEvent, TicketStatus, UserRef,
+    TicketEvent, TicketStatus, UserRef, WorkspaceView,
 };
 use chrono::{DateTime, Utc};
 
@@ -226,16 +226,30 @@ pub async fn counts(state: &AppState, user: &UserRow) -> ApiResult<TicketCounts>
     if !is_staff(user) {
         return Err(ApiError::Forbidden);
     }
-    use TicketStatus::{New, Open, Pending, Resolved};
-    let db = &state.db;
-    let active = [New, Open, Pending];
+    let count = |view: WorkspaceView| async move {
+        let assignee = match view_assignee(view, user) {
+            Some(AssigneeFilter::Nobody) => Some(None),
+            Some(AssigneeFilter::User(id)) => Some(Some(id)),
+            None => None,
+        };
+        tickets::count(&state.db, view.statuses(), assignee).await
+    };
     Ok(TicketCounts {
-        unassigned: tickets::count(db, &active, Some(None)).await?,
-        mine: tickets::count(db, &active, Some(Some(user.id))).await?,
-        open: tickets::count(db, &[New, Open], None).await?,
-        pending: tickets::count(db, &[Pending], None).await?,
-        resolved: tickets::count(db, &[Resolved], None).await?,
+        unassigned: count(WorkspaceView::Unassigned).await?,
+        mine: count(WorkspaceView::Mine).await?,
+        open: count(WorkspaceView::Open).await?,
+        pending: count(WorkspaceView::Pending).await?,
+        resolved: count(WorkspaceView::Resolved).await?,
     })
+}
+
+/// Whose tickets a workspace view holds: nobody's, the caller's, or anyone's.
+fn view_assignee(view: WorkspaceView, user: &UserRow) -> Option<AssigneeFilter> {
+    match view {
+        WorkspaceView::Unassigned => Some(AssigneeFilter::Nobody),
+        WorkspaceView::Mine => Some(AssigneeFilter::User(user.id)),
+        WorkspaceView::Open | WorkspaceView::Pending | WorkspaceView::Resolved => None,
+    }
 }
 
 /// One page of the tickets `user` may see, newest first, or ranked by relevance with `q`.
@@ -246,13 +260,31 @@ pub async fn list(
 ) -> ApiResult<Page<Ticket>> {
     let limit = pagination::limit(params.limit)?;
     let staff = is_staff(user);
-    let assignee = match params.assignee_id.as_deref().map(str::trim) {
+    let mut assignee = match params.assignee_id.as_deref().map(str::trim) {
         None | Some("") => None,
         Some("none") => Some(AssigneeFilter::Nobody),
         Some(id) => Some(AssigneeFilter::User(id.parse().map_err(|_| {
             ApiError::field("assignee_id", "must be a user id or none")
         })?)),
     };
+    let mut statuses: Vec<TicketStatus> = params.status.into_iter().collect();
+    if let Some(view) = params.view {
+        if !staff {
+            return Err(ApiError::Forbidden);
+        }
+        // A view combined with a status filter keeps the statuses both allow.
+        statuses = match params.status {
+            Some(status) if view.statuses().contains(&status) => vec![status],
+            Some(_) => return Ok(Page { items: Vec::new(), next_cursor: None }),
+            None => view.statuses().to_vec(),
+        };
+        if let Some(by_view) = view_assignee(view, user) {
+            if assignee.is_some_and(|a| a != by_view) {
+                return Ok(Page { items: Vec::new(), next_cursor: None });
+            }
+            assignee = Some(by_view);
+        }
+    }
     let filter = TicketFilter {
         // Customers see their own tickets whatever they ask for.
         requester_id: if staff {
@@ -260,7 +292,7 @@ pub async fn list(
         } else {
             Some(user.id)
         },
-        status: params.status,
+        statuses,
         type_id: params.type_id,
         assignee,
     };
