@@ -142,13 +142,22 @@ fn setup() -> Result {
             cmd("cargo").args(["install", "wasm-bindgen-cli", "--version", &wanted]),
         )?;
     }
-    // Debian packages: the IMAP server of the email intake tests.
-    if !Path::new("/usr/sbin/dovecot").exists() {
+    // Debian packages: the IMAP server of the email intake tests, the browser of the SPA tests.
+    let missing: Vec<&str> = [
+        ("/usr/sbin/dovecot", "dovecot-imapd"),
+        ("/usr/bin/chromium", "chromium"),
+    ]
+    .into_iter()
+    .filter(|(binary, _)| !Path::new(binary).exists())
+    .map(|(_, package)| package)
+    .collect();
+    if !missing.is_empty() {
         step("apt-get update", cmd("apt-get").args(["update", "-qq"]))?;
         step(
-            "install Dovecot (IMAP server for the tests)",
+            &format!("install {} (Debian)", missing.join(", ")),
             cmd("apt-get")
-                .args(["install", "-y", "--no-install-recommends", "dovecot-imapd"])
+                .args(["install", "-y", "--no-install-recommends"])
+                .args(&missing)
                 .env("DEBIAN_FRONTEND", "noninteractive"),
         )?;
     }
@@ -171,9 +180,9 @@ fn setup() -> Result {
 
 fn build_spa() -> Result {
     step(
-        "build the SPA (trunk build --release)",
+        "build the SPA (trunk build --release --cargo-profile wasm-release)",
         cmd("trunk")
-            .args(["build", "--release"])
+            .args(["build", "--release", "--cargo-profile", "wasm-release"])
             .env("TRUNK_SKIP_VERSION_CHECK", "true"),
     )
 }
@@ -378,6 +387,48 @@ fn ensure_postgres() -> Result<String> {
     Err("PostgreSQL is not answering on 127.0.0.1:5432 and could not be started; set TEST_POSTGRES_URL".into())
 }
 
+/// The SPA's browser tests (Playwright + Debian's Chromium) against a real `ayuda serve` on
+/// a fresh SQLite database, sending mail to maildev.
+fn browser_tests(smtp: u16, web: u16) -> Result {
+    step(
+        "build the server for the browser tests",
+        cmd("cargo").args(["build", "--package", "ayuda-server", "--bin", "ayuda"]),
+    )?;
+    let port = free_port()?;
+    let data = tempfile_dir::Dir::new("ayuda-e2e")?;
+    let base = format!("http://127.0.0.1:{port}");
+    let (admin_email, admin_password) = ("admin@ayuda.test", "admin-password-e2e");
+    let server = cmd(&root().join("target/debug/ayuda").display().to_string())
+        .arg("serve")
+        .env("AYUDA_ADDR", format!("127.0.0.1:{port}"))
+        .env("AYUDA_DATA_DIR", data.path())
+        .env_remove("DATABASE_URL")
+        .env("AYUDA_DIST_DIR", root().join("dist"))
+        .env("AYUDA_SMTP_URL", format!("smtp://127.0.0.1:{smtp}"))
+        .env("AYUDA_ADMIN_EMAIL", admin_email)
+        .env("AYUDA_ADMIN_PASSWORD", admin_password)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start ayuda: {e}"))?;
+    let _server = Background(server);
+    wait_for_port(port, "ayuda")?;
+    step(
+        "browser tests (Playwright, Chromium)",
+        cmd(&tools_dir()
+            .join("node_modules/.bin/playwright")
+            .display()
+            .to_string())
+        .arg("test")
+        .current_dir(tools_dir())
+        .env("AYUDA_E2E_URL", &base)
+        .env("MAILDEV_URL", format!("http://127.0.0.1:{web}"))
+        .env("AYUDA_E2E_ADMIN_EMAIL", admin_email)
+        .env("AYUDA_E2E_ADMIN_PASSWORD", admin_password)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+    )
+}
+
 fn test(args: &[String]) -> Result {
     let started = Instant::now();
     setup()?;
@@ -438,6 +489,9 @@ fn test(args: &[String]) -> Result {
     // Unit tests and API tests on SQLite, then the API tests again on PostgreSQL.
     run_tests("tests on SQLite", None, &[])?;
     run_tests("API tests on PostgreSQL", Some(&postgres), &["ayuda-tests"])?;
+    if filter.is_empty() {
+        browser_tests(smtp, web)?;
+    }
     println!(
         "==> all tests passed in {:.0}s",
         started.elapsed().as_secs_f64()
