@@ -21,7 +21,13 @@ pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
             return view! { <Loading /> }.into_any();
         }
         if session.user.with(Option::is_none) {
-            let here = format!("{}{}", location.pathname.get(), location.search.get());
+            // Untracked: this closure must not re-run (and redirect again) as the
+            // location changes on the way to the login page.
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
             let to = format!("/login?next={}", js_sys::encode_uri_component(&here));
             return view! { <Redirect path=to /> }.into_any();
         }

@@ -104,7 +104,7 @@ test('register, activate, open a ticket with a screenshot; an agent answers; the
 
   // The customer's open page shows the answer without a reload (polling), never the note.
   await expect(page.locator('.message.staff', { hasText: 'ya lo hemos' })).toBeVisible({ timeout: 25_000 });
-  await expect(page.locator('.message.staff strong')).toHaveText('corregido');
+  await expect(page.locator('.message.staff .prose strong')).toHaveText('corregido');
   await expect(page.locator('.ticket-head .badge')).toHaveText('Pendiente');
   await expect(page.getByText('Era el TPV de pruebas')).toHaveCount(0);
   const answerEmail = await h.emailTo(customer.email, new RegExp(`\\[#${number}\\]`));
