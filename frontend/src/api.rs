@@ -80,7 +80,12 @@ enum Body {
     Form(web_sys::FormData),
 }
 
-async fn attempt(method: &Method, path: &str, body: &Body, token: Option<&str>) -> ApiResult<Response> {
+async fn attempt(
+    method: &Method,
+    path: &str,
+    body: &Body,
+    token: Option<&str>,
+) -> ApiResult<Response> {
     let mut builder = RequestBuilder::new(&format!("{BASE}{path}")).method(method.clone());
     if let Some(token) = token {
         builder = builder.header("Authorization", &format!("Bearer {token}"));
@@ -140,7 +145,10 @@ pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
 }
 
 /// `POST path` with a JSON body, decoded as `T`.
-pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
+pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> ApiResult<T> {
     decode(send(Method::POST, path, json(body)).await?).await
 }
 
@@ -150,7 +158,10 @@ pub async fn post_empty<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
 }
 
 /// `PATCH path` with a JSON body, decoded as `T`.
-pub async fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
+pub async fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> ApiResult<T> {
     decode(send(Method::PATCH, path, json(body)).await?).await
 }
 

@@ -92,11 +92,20 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 fn stored_locale() -> Option<Locale> {
-    storage()?.get_item(STORAGE_KEY).ok().flatten().as_deref().and_then(Locale::parse)
+    storage()?
+        .get_item(STORAGE_KEY)
+        .ok()
+        .flatten()
+        .as_deref()
+        .and_then(Locale::parse)
 }
 
 fn browser_locale() -> Option<Locale> {
-    window().navigator().language().as_deref().and_then(Locale::parse)
+    window()
+        .navigator()
+        .language()
+        .as_deref()
+        .and_then(Locale::parse)
 }
 
 texts! {

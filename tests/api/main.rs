@@ -15,3 +15,4 @@ mod forum;
 mod operations;
 mod ticket_lists;
 mod tickets;
+mod web_app;

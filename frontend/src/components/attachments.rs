@@ -110,7 +110,9 @@ impl Uploads {
 
     /// Forgets everything (after sending).
     pub fn clear(&self) {
-        let keys: Vec<u32> = self.items.with(|items| items.iter().map(|i| i.key).collect());
+        let keys: Vec<u32> = self
+            .items
+            .with(|items| items.iter().map(|i| i.key).collect());
         for key in keys {
             self.remove(key);
         }

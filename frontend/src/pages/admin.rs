@@ -24,8 +24,16 @@ pub fn Admin() -> impl IntoView {
 fn AdminPage() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
-    let tab = Memo::new(move |_| query.with(|q| q.get("tab")).unwrap_or_else(|| "types".into()));
-    let tabs = [("types", T::TicketTypes), ("users", T::Users), ("forum", T::Forum)];
+    let tab = Memo::new(move |_| {
+        query
+            .with(|q| q.get("tab"))
+            .unwrap_or_else(|| "types".into())
+    });
+    let tabs = [
+        ("types", T::TicketTypes),
+        ("users", T::Users),
+        ("forum", T::Forum),
+    ];
     view! {
         <section class="page admin">
             <h1>{t(T::Admin)}</h1>
@@ -54,7 +62,10 @@ fn AdminPage() -> impl IntoView {
 
 fn text_of(name: RwSignal<String>) -> Option<TypeText> {
     let name = name.get_untracked().trim().to_owned();
-    (!name.is_empty()).then_some(TypeText { name, description: String::new() })
+    (!name.is_empty()).then_some(TypeText {
+        name,
+        description: String::new(),
+    })
 }
 
 #[component]
@@ -75,7 +86,10 @@ fn TypesAdmin() -> impl IntoView {
         let request = CreateTicketType {
             name: name.get_untracked().trim().to_owned(),
             description: description.get_untracked(),
-            translations: TypeTranslations { es: text_of(name_es), en: text_of(name_en) },
+            translations: TypeTranslations {
+                es: text_of(name_es),
+                en: text_of(name_en),
+            },
         };
         leptos::task::spawn_local(async move {
             match api::post::<_, TicketType>("/ticket-types", &request).await {
@@ -93,7 +107,9 @@ fn TypesAdmin() -> impl IntoView {
     let update = move |id: i64, change: UpdateTicketType| {
         list_error.set(None);
         leptos::task::spawn_local(async move {
-            if let Err(e) = api::patch::<_, TicketType>(&format!("/ticket-types/{id}"), &change).await {
+            if let Err(e) =
+                api::patch::<_, TicketType>(&format!("/ticket-types/{id}"), &change).await
+            {
                 list_error.set(Some(e));
             }
             reload.update(|r| *r += 1);
@@ -165,7 +181,13 @@ fn UsersAdmin() -> impl IntoView {
     let pager = Pager::new();
     let users = LocalResource::new(move || {
         reload.track();
-        let path = format!("/users{}", api::query(&[("role", Some(role_filter.get())), ("cursor", pager.cursor.get())]));
+        let path = format!(
+            "/users{}",
+            api::query(&[
+                ("role", Some(role_filter.get())),
+                ("cursor", pager.cursor.get())
+            ])
+        );
         async move { api::get::<Page<User>>(&path).await }
     });
     let list_error = RwSignal::new(None::<ApiError>);
@@ -295,7 +317,11 @@ fn ForumAdmin() -> impl IntoView {
         async {
             let mut all = Vec::new();
             for status in ["draft", "published"] {
-                if let Ok(page) = api::get::<Page<ArticleSummary>>(&format!("/forum/articles?status={status}&limit=100")).await {
+                if let Ok(page) = api::get::<Page<ArticleSummary>>(&format!(
+                    "/forum/articles?status={status}&limit=100"
+                ))
+                .await
+                {
                     all.extend(page.items);
                 }
             }
@@ -412,22 +438,34 @@ fn ArticleEditor(slug: Option<String>, on_done: Callback<()>) -> impl IntoView {
         let category_id = category.get_untracked().parse::<i64>().unwrap_or(0);
         leptos::task::spawn_local(async move {
             let result = match existing.get_value() {
-                None => api::post::<_, Article>("/forum/articles", &CreateArticle {
-                    title: title.get_untracked(),
-                    body: body.get_untracked(),
-                    category_id,
-                    slug: None,
-                    locale: Some(locale.get_untracked()),
-                    status: Some(status.get_untracked()),
-                }).await,
-                Some(slug) => api::patch::<_, Article>(&format!("/forum/articles/{slug}"), &UpdateArticle {
-                    title: Some(title.get_untracked()),
-                    body: Some(body.get_untracked()),
-                    category_id: Some(category_id),
-                    slug: None,
-                    locale: Some(locale.get_untracked()),
-                    status: Some(status.get_untracked()),
-                }).await,
+                None => {
+                    api::post::<_, Article>(
+                        "/forum/articles",
+                        &CreateArticle {
+                            title: title.get_untracked(),
+                            body: body.get_untracked(),
+                            category_id,
+                            slug: None,
+                            locale: Some(locale.get_untracked()),
+                            status: Some(status.get_untracked()),
+                        },
+                    )
+                    .await
+                }
+                Some(slug) => {
+                    api::patch::<_, Article>(
+                        &format!("/forum/articles/{slug}"),
+                        &UpdateArticle {
+                            title: Some(title.get_untracked()),
+                            body: Some(body.get_untracked()),
+                            category_id: Some(category_id),
+                            slug: None,
+                            locale: Some(locale.get_untracked()),
+                            status: Some(status.get_untracked()),
+                        },
+                    )
+                    .await
+                }
             };
             match result {
                 Ok(_) => on_done.run(()),
@@ -436,7 +474,9 @@ fn ArticleEditor(slug: Option<String>, on_done: Callback<()>) -> impl IntoView {
         });
     };
     let remove = move |_| {
-        let Some(slug) = existing.get_value() else { return };
+        let Some(slug) = existing.get_value() else {
+            return;
+        };
         let confirmed = web_sys::window()
             .and_then(|w| w.confirm_with_message(tr(T::ConfirmDelete)).ok())
             .unwrap_or(false);

@@ -8,8 +8,8 @@ use ayuda_types::{
     WorkspaceView,
 };
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
@@ -128,8 +128,14 @@ fn WorkspacePage() -> impl IntoView {
     });
     let go = move |view: WorkspaceView, q: Option<String>| {
         navigate(
-            &format!("/agent{}", api::query(&[("view", Some(view.as_str().to_owned())), ("q", q)])),
-            NavigateOptions { replace: true, ..Default::default() },
+            &format!(
+                "/agent{}",
+                api::query(&[("view", Some(view.as_str().to_owned())), ("q", q)])
+            ),
+            NavigateOptions {
+                replace: true,
+                ..Default::default()
+            },
         );
     };
     let search = go.clone();
@@ -245,7 +251,11 @@ pub fn AgentTicket(number: i64) -> impl IntoView {
     let session = Session::get();
     let data = TicketData::load(number);
     let navigate = use_navigate();
-    let agents = LocalResource::new(|| async { api::get::<Vec<UserRef>>("/agents").await.unwrap_or_default() });
+    let agents = LocalResource::new(|| async {
+        api::get::<Vec<UserRef>>("/agents")
+            .await
+            .unwrap_or_default()
+    });
     let types = ticket_types();
     let events_tick = RwSignal::new(0u32);
     let events = LocalResource::new(move || {
@@ -295,7 +305,10 @@ pub fn AgentTicket(number: i64) -> impl IntoView {
             }
             "a" => {
                 if let Some(id) = me() {
-                    update(UpdateTicket { assignee_id: Some(Some(id)), ..Default::default() });
+                    update(UpdateTicket {
+                        assignee_id: Some(Some(id)),
+                        ..Default::default()
+                    });
                 }
             }
             _ => {}
@@ -304,13 +317,21 @@ pub fn AgentTicket(number: i64) -> impl IntoView {
     on_cleanup(move || keys.remove());
     let on_sent = Callback::new(move |reply: Reply| {
         if reply.ticket_number != number {
-            navigate(&format!("/tickets/{}", reply.ticket_number), Default::default());
+            navigate(
+                &format!("/tickets/{}", reply.ticket_number),
+                Default::default(),
+            );
         } else {
             data.refetch();
             events_tick.update(|t| *t += 1);
         }
     });
-    let closed = Memo::new(move |_| data.ticket.get().and_then(Result::ok).map(|t| t.status == TicketStatus::Closed));
+    let closed = Memo::new(move |_| {
+        data.ticket
+            .get()
+            .and_then(Result::ok)
+            .map(|t| t.status == TicketStatus::Closed)
+    });
     let locale = i18n::locale();
     view! {
         <section class="page agent-ticket">

@@ -133,7 +133,13 @@ pub fn Composer(
             busy.set(false);
         });
     };
-    let label = move || if internal.get() { T::InternalNote } else { T::YourReply };
+    let label = move || {
+        if internal.get() {
+            T::InternalNote
+        } else {
+            T::YourReply
+        }
+    };
     view! {
         <form class="composer" class:internal=move || internal.get() on:submit=send novalidate=true>
             <h2 class="visually-hidden">{t(T::Reply)}</h2>

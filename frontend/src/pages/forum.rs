@@ -41,15 +41,27 @@ pub fn ForumIndex() -> impl IntoView {
     let articles = LocalResource::new(move || {
         let path = format!(
             "/forum/articles{}",
-            api::query(&[("q", q.get()), ("category", category.get()), ("cursor", pager.cursor.get())])
+            api::query(&[
+                ("q", q.get()),
+                ("category", category.get()),
+                ("cursor", pager.cursor.get())
+            ])
         );
         async move { api::get::<Page<ArticleSummary>>(&path).await }
     });
     let go = move |q: Option<String>, category: Option<String>| {
-        navigate(&format!("/forum{}", api::query(&[("q", q), ("category", category)])), Default::default());
+        navigate(
+            &format!("/forum{}", api::query(&[("q", q), ("category", category)])),
+            Default::default(),
+        );
     };
     let search = go.clone();
-    let next = Signal::derive(move || articles.get().and_then(|r| r.ok()).and_then(|p| p.next_cursor));
+    let next = Signal::derive(move || {
+        articles
+            .get()
+            .and_then(|r| r.ok())
+            .and_then(|p| p.next_cursor)
+    });
     view! {
         <section class="page forum">
             <h1>{t(T::Forum)}</h1>
@@ -134,7 +146,13 @@ pub fn ArticlePage() -> impl IntoView {
     let slug = Memo::new(move |_| params.with(|p| p.get("slug")).unwrap_or_default());
     let article = LocalResource::new(move || {
         let slug = slug.get();
-        async move { api::get::<Article>(&format!("/forum/articles/{}", js_sys::encode_uri_component(&slug))).await }
+        async move {
+            api::get::<Article>(&format!(
+                "/forum/articles/{}",
+                js_sys::encode_uri_component(&slug)
+            ))
+            .await
+        }
     });
     let locale = i18n::locale();
     view! {
@@ -170,7 +188,10 @@ pub fn ArticlePage() -> impl IntoView {
 
 #[component]
 fn Helpful(slug: String, yes: i64, no: i64) -> impl IntoView {
-    let counts = RwSignal::new(FeedbackCounts { helpful_yes: yes, helpful_no: no });
+    let counts = RwSignal::new(FeedbackCounts {
+        helpful_yes: yes,
+        helpful_no: no,
+    });
     let voted = RwSignal::new(false);
     let slug = StoredValue::new(slug);
     let vote = move |helpful: bool| {
@@ -206,7 +227,12 @@ fn Comments(slug: String) -> impl IntoView {
     let comments = LocalResource::new(move || {
         reload.track();
         let path = format!("/forum/articles/{}/comments?limit=100", slug.get_value());
-        async move { api::get::<Page<Comment>>(&path).await.map(|p| p.items).unwrap_or_default() }
+        async move {
+            api::get::<Page<Comment>>(&path)
+                .await
+                .map(|p| p.items)
+                .unwrap_or_default()
+        }
     });
     let body = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
@@ -216,7 +242,9 @@ fn Comments(slug: String) -> impl IntoView {
         busy.set(true);
         error.set(None);
         let path = format!("/forum/articles/{}/comments", slug.get_value());
-        let request = CreateComment { body: body.get_untracked() };
+        let request = CreateComment {
+            body: body.get_untracked(),
+        };
         leptos::task::spawn_local(async move {
             match api::post::<_, Comment>(&path, &request).await {
                 Ok(_) => {
@@ -229,7 +257,12 @@ fn Comments(slug: String) -> impl IntoView {
         });
     };
     let locale = i18n::locale();
-    let login_link = move || format!("/login?next={}", js_sys::encode_uri_component(&format!("/forum/{}", slug.get_value())));
+    let login_link = move || {
+        format!(
+            "/login?next={}",
+            js_sys::encode_uri_component(&format!("/forum/{}", slug.get_value()))
+        )
+    };
     view! {
         <section class="comments" aria-labelledby="comments-title">
             <h2 id="comments-title">{t(T::Comments)}</h2>

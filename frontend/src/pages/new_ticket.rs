@@ -63,7 +63,9 @@ fn NewTicketForm() -> impl IntoView {
             }
         });
     };
-    let message = move |field: &'static str| Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field(field))));
+    let message = move |field: &'static str| {
+        Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field(field))))
+    };
     view! {
         <section class="page form-page">
             <p class="breadcrumb"><a href="/tickets">{t(T::Tickets)}</a> " › " {t(T::NewTicket)}</p>
@@ -176,7 +178,10 @@ fn suggestions_for(title: RwSignal<String>) -> RwSignal<Vec<ArticleSummary>> {
                     return;
                 }
                 leptos::task::spawn_local(async move {
-                    let path = format!("/forum/articles{}", api::query(&[("q", Some(text)), ("limit", Some("3".into()))]));
+                    let path = format!(
+                        "/forum/articles{}",
+                        api::query(&[("q", Some(text)), ("limit", Some("3".into()))])
+                    );
                     let page = api::get::<Page<ArticleSummary>>(&path).await;
                     // A later keystroke wins over an older answer.
                     if generation.get_value() == mine {

@@ -19,7 +19,11 @@ use crate::session::Session;
 #[component]
 pub fn TicketPage() -> impl IntoView {
     let params = use_params_map();
-    let number = move || params.with(|p| p.get("number")).and_then(|n| n.parse::<i64>().ok());
+    let number = move || {
+        params
+            .with(|p| p.get("number"))
+            .and_then(|n| n.parse::<i64>().ok())
+    };
     let session = Session::get();
     view! {
         <RequireLogin>
@@ -120,7 +124,10 @@ fn CustomerTicket(number: i64) -> impl IntoView {
     let on_sent = Callback::new(move |reply: Reply| {
         if reply.ticket_number != number {
             // A reply to a closed ticket opened a follow-up.
-            navigate(&format!("/tickets/{}", reply.ticket_number), Default::default());
+            navigate(
+                &format!("/tickets/{}", reply.ticket_number),
+                Default::default(),
+            );
         } else {
             data.refetch();
         }

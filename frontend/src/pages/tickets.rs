@@ -3,11 +3,13 @@
 
 use ayuda_types::{Page, Ticket, TicketStatus, TicketType};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
-use crate::components::common::{ErrorAlert, Loading, Pager, PagerButtons, StatusBadge, status_text};
+use crate::components::common::{
+    ErrorAlert, Loading, Pager, PagerButtons, StatusBadge, status_text,
+};
 use crate::components::guard::RequireLogin;
 use crate::format;
 use crate::i18n::{self, T, t, tr};
@@ -78,11 +80,7 @@ fn TicketListPage() -> impl IntoView {
     };
     let set_search = set_filter.clone();
     let set_status = set_filter.clone();
-    let next = Signal::derive(move || {
-        list.get()
-            .and_then(|r| r.ok())
-            .and_then(|p| p.next_cursor)
-    });
+    let next = Signal::derive(move || list.get().and_then(|r| r.ok()).and_then(|p| p.next_cursor));
     let filtered = move || status.get().is_some() || type_id.get().is_some() || q.get().is_some();
     view! {
         <section class="page">

@@ -42,7 +42,10 @@ async fn get_config(state: Data<AppState>) -> Json<PublicConfig> {
     )
 )]
 #[post("/markdown/render")]
-async fn render_markdown(_user: AuthUser, body: Json<RenderMarkdown>) -> ApiResult<Json<RenderedMarkdown>> {
+async fn render_markdown(
+    _user: AuthUser,
+    body: Json<RenderMarkdown>,
+) -> ApiResult<Json<RenderedMarkdown>> {
     let input = validated(body.into_inner())?;
     Ok(Json(RenderedMarkdown {
         html: markdown::render(&input.body),

@@ -275,12 +275,20 @@ pub async fn list(
         // A view combined with a status filter keeps the statuses both allow.
         statuses = match params.status {
             Some(status) if view.statuses().contains(&status) => vec![status],
-            Some(_) => return Ok(Page { items: Vec::new(), next_cursor: None }),
+            Some(_) => {
+                return Ok(Page {
+                    items: Vec::new(),
+                    next_cursor: None,
+                });
+            }
             None => view.statuses().to_vec(),
         };
         if let Some(by_view) = view_assignee(view, user) {
             if assignee.is_some_and(|a| a != by_view) {
-                return Ok(Page { items: Vec::new(), next_cursor: None });
+                return Ok(Page {
+                    items: Vec::new(),
+                    next_cursor: None,
+                });
             }
             assignee = Some(by_view);
         }
