@@ -46,8 +46,9 @@ pub fn ErrorAlert(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoVie
 /// A labelled text input with its field error from the API.
 #[component]
 pub fn TextField(
-    /// The field's name in the API (for its error) and the input's id.
+    /// The input's id, and the API field of its errors unless `field` names another.
     id: &'static str,
+    #[prop(optional)] field: Option<&'static str>,
     label: T,
     value: RwSignal<String>,
     #[prop(into)] error: Signal<Option<ApiError>>,
@@ -57,7 +58,8 @@ pub fn TextField(
     #[prop(optional)] hint: Option<T>,
     #[prop(optional)] maxlength: Option<u32>,
 ) -> impl IntoView {
-    let message = move || error.with(|e| e.as_ref().and_then(|e| e.field(id)));
+    let field = field.unwrap_or(id);
+    let message = move || error.with(|e| e.as_ref().and_then(|e| e.field(field)));
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let described = {
@@ -79,7 +81,7 @@ pub fn TextField(
             {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{t(h)}</p> })}
             <input
                 id=id
-                name=id
+                name=field
                 type=kind
                 required=required
                 autocomplete=autocomplete

@@ -395,18 +395,11 @@ fn ForumAdmin() -> impl IntoView {
         <h3>{t(T::NewCategory)}</h3>
         <form class="stack inline-form" on:submit=create_category novalidate=true>
             <ErrorAlert error=Signal::derive(move || cat_error.get().filter(|e| !e.has_fields())) />
-            <TextField id="category-name" label=T::Name value=cat_name error=Signal::derive(move || cat_error.get().and_then(|e| e.field("name").map(|m| rename(&e, "name", "category-name", m)))) required=true />
-            <TextField id="category-description" label=T::Description value=cat_description error=Signal::derive(|| None) />
+            <TextField id="category-name" field="name" label=T::Name value=cat_name error=cat_error required=true />
+            <TextField id="category-description" field="description" label=T::Description value=cat_description error=cat_error />
             <div class="actions"><button class="button primary" type="submit">{t(T::Create)}</button></div>
         </form>
     }
-}
-
-/// A copy of `error` whose `field` message is filed under `id` (two forms on one page).
-fn rename(error: &ApiError, _field: &str, id: &str, message: String) -> ApiError {
-    let mut copy = error.clone();
-    copy.problem.errors = Some(vec![ayuda_types::FieldError::new(id, message)]);
-    copy
 }
 
 /// Writes a new article (`slug` None) or edits one.

@@ -104,7 +104,8 @@ fn WorkspacePage() -> impl IntoView {
     let search_text = RwSignal::new(q.get_untracked().unwrap_or_default());
     let pager = Pager::new();
     Effect::new(move |previous: Option<()>| {
-        (current.track(), q.track());
+        current.track();
+        q.track();
         if previous.is_some() {
             pager.reset();
         }

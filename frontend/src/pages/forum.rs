@@ -32,7 +32,8 @@ pub fn ForumIndex() -> impl IntoView {
     let text = RwSignal::new(q.get_untracked().unwrap_or_default());
     let pager = Pager::new();
     Effect::new(move |previous: Option<()>| {
-        (q.track(), category.track());
+        q.track();
+        category.track();
         if previous.is_some() {
             pager.reset();
         }

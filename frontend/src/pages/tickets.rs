@@ -42,7 +42,9 @@ fn TicketListPage() -> impl IntoView {
 
     // A new filter starts from the first page.
     Effect::new(move |previous: Option<()>| {
-        (status.track(), type_id.track(), q.track());
+        status.track();
+        type_id.track();
+        q.track();
         if previous.is_some() {
             pager.reset();
         }

@@ -10,8 +10,15 @@ const PNG = Buffer.from(
   'base64',
 );
 
-test('the app loads without errors and is accessible', async ({ page }) => {
+test('the app loads without errors and is accessible', async ({ page, request }) => {
   const errors = h.watchErrors(page);
+  // The built files are compressed and cached for good; index.html is revalidated.
+  const index = await request.get('/');
+  expect(index.headers()['cache-control']).toBe('no-cache');
+  const wasm = (await index.text()).match(/\/[\w-]+_bg\.wasm/)[0];
+  const asset = await request.get(wasm, { headers: { 'Accept-Encoding': 'gzip' } });
+  expect(asset.headers()['content-encoding']).toBe('gzip');
+  expect(asset.headers()['cache-control']).toContain('immutable');
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Soporte al cliente');
   await expect(page.getByRole('navigation', { name: 'Navegación principal' })).toContainText('Soporte por correo');
