@@ -181,6 +181,7 @@ texts! {
     ForumLead => "Problemas conocidos y sus soluciones, escritos por nuestro equipo.", "Known problems and their solutions, written by our team.";
     HaveAccount => "¿Ya tienes cuenta? Inicia sesión", "Already have an account? Sign in";
     Hello => "Hola", "Hello";
+    HelpfulCount => "Útil para {n}", "Helpful to {n}";
     HelpfulCounts => "{yes} personas dijeron que sí, {no} que no.", "{yes} people said yes, {no} said no.";
     History => "Historial", "History";
     Home => "Inicio", "Home";
@@ -243,9 +244,11 @@ texts! {
     PublicReply => "Respuesta pública", "Public reply";
     Published => "Publicado", "Published";
     ReceivedFrom => "Recibido de", "Received from";
+    ReadCount => "{n} lecturas", "{n} reads";
     Register => "Registrarme", "Sign up";
     RegisterSent => "Te hemos enviado un enlace para activar tu cuenta y elegir tu contraseña.", "We sent you a link to activate your account and choose your password.";
     Remove => "Quitar", "Remove";
+    Rename => "Renombrar", "Rename";
     Reopen => "Reabrir", "Reopen";
     Reply => "Responder", "Reply";
     ReplyKind => "Tipo de mensaje", "Kind of message";

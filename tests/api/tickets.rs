@@ -678,6 +678,14 @@ async fn ticket_types_are_managed_by_admins_and_deactivated_not_deleted() {
         .map(|t| t.name)
         .collect();
     assert_eq!(names, vec!["Facturación", "Técnico", "Consulta general"]);
+    // The stored base name travels along, for editing.
+    let base: Vec<String> = app
+        .ticket_types(c)
+        .await
+        .into_iter()
+        .map(|t| t.base_name)
+        .collect();
+    assert_eq!(base, vec!["Billing", "Technical", "General query"]);
     app.patch_as(c, "/api/v1/me", &json!({"locale": "en"}))
         .await;
     let names: Vec<String> = app

@@ -50,6 +50,7 @@ pub fn to_wire(row: &Model, locale: Locale) -> TicketType {
     TicketType {
         id: row.id,
         name,
+        base_name: row.name.clone(),
         description,
         active: row.active,
         translations,

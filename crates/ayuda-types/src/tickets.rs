@@ -87,6 +87,8 @@ pub struct TicketType {
     pub id: i64,
     /// Name in the caller's language.
     pub name: String,
+    /// The stored base name (shown where no translation exists), for editing.
+    pub base_name: String,
     /// Description in the caller's language.
     pub description: String,
     /// Inactive types are kept for old tickets but offered for no new ones.

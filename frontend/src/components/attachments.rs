@@ -248,7 +248,6 @@ fn FileAttachment(attachment: Attachment) -> impl IntoView {
     };
     view! {
         <button type="button" class="file-chip" on:click=download>
-            <span aria-hidden="true">"📎 "</span>
             {attachment.filename.clone()}
             <span class="muted">" · " {format::size(attachment.size)}</span>
         </button>

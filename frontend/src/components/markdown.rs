@@ -13,7 +13,7 @@ use crate::i18n::{T, t, tr};
 pub fn MarkdownEditor(
     /// Id of the textarea and the API field of its errors.
     id: &'static str,
-    label: T,
+    #[prop(into)] label: Signal<T>,
     value: RwSignal<String>,
     #[prop(into)] error: Signal<Option<ApiError>>,
     /// Files pasted into the text (screenshots).
@@ -23,9 +23,6 @@ pub fn MarkdownEditor(
     #[prop(optional)] placeholder: Option<T>,
     #[prop(optional)] node_ref: NodeRef<leptos::html::Textarea>,
     #[prop(optional)] required: bool,
-    /// Hide the label (when a heading nearby names the field); screen readers still get it.
-    #[prop(optional)]
-    hide_label: bool,
 ) -> impl IntoView {
     let preview = RwSignal::new(false);
     let html = RwSignal::new(String::new());
@@ -66,7 +63,7 @@ pub fn MarkdownEditor(
     view! {
         <div class="field markdown" class:invalid=move || message().is_some()>
             <div class="markdown-head">
-                <label for=id class:visually-hidden=hide_label>{t(label)}</label>
+                <label for=id>{move || tr(label.get())}</label>
                 <div class="tabs small" role="tablist" aria-label=t(T::EditorMode)>
                     <button
                         type="button"

@@ -115,9 +115,13 @@ fn TypesAdmin() -> impl IntoView {
             reload.update(|r| *r += 1);
         });
     };
+    let editing = RwSignal::new(None::<TicketType>);
     view! {
         <h2>{t(T::TicketTypes)}</h2>
         <ErrorAlert error=list_error />
+        {move || editing.get().map(|ty| view! {
+            <TypeEditor ticket_type=ty on_done=Callback::new(move |_| { editing.set(None); reload.update(|r| *r += 1); }) />
+        })}
         {move || match types.get() {
             None => view! { <Loading /> }.into_any(),
             Some(Err(e)) => view! { <ErrorAlert error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
@@ -135,13 +139,19 @@ fn TypesAdmin() -> impl IntoView {
                             let id = ty.id;
                             let active = ty.active;
                             let label = ty.name.clone();
+                            let rename_label = ty.name.clone();
+                            let for_editor = ty.clone();
                             view! {
                                 <tr class:inactive=!active>
-                                    <td>{ty.name.clone()}</td>
+                                    <td>{ty.base_name.clone()}</td>
                                     <td>{ty.translations.es.as_ref().map(|t| t.name.clone())}</td>
                                     <td>{ty.translations.en.as_ref().map(|t| t.name.clone())}</td>
                                     <td>{if active { t(T::Active) } else { t(T::Inactive) }}</td>
-                                    <td>
+                                    <td class="row-actions">
+                                        <button class="button subtle small" aria-label=move || format!("{} {}", tr(T::Rename), rename_label)
+                                            on:click=move |_| editing.set(Some(for_editor.clone()))>
+                                            {t(T::Rename)}
+                                        </button>
                                         <button class="button subtle small" aria-label=move || format!("{} {}", tr(if active { T::Deactivate } else { T::Activate }), label)
                                             on:click=move |_| update(id, UpdateTicketType { active: Some(!active), ..Default::default() })>
                                             {if active { t(T::Deactivate) } else { t(T::Activate) }}
@@ -162,6 +172,48 @@ fn TypesAdmin() -> impl IntoView {
             <TextField id="translations.es.name" label=T::NameSpanish value=name_es error=error />
             <TextField id="translations.en.name" label=T::NameEnglish value=name_en error=error />
             <div class="actions"><button class="button primary" type="submit">{t(T::Create)}</button></div>
+        </form>
+    }
+}
+
+/// Renames a ticket type and its translations.
+#[component]
+fn TypeEditor(ticket_type: TicketType, on_done: Callback<()>) -> impl IntoView {
+    let id = ticket_type.id;
+    let translated = |t: &Option<TypeText>| t.as_ref().map(|t| t.name.clone()).unwrap_or_default();
+    let name = RwSignal::new(ticket_type.base_name.clone());
+    let name_es = RwSignal::new(translated(&ticket_type.translations.es));
+    let name_en = RwSignal::new(translated(&ticket_type.translations.en));
+    let error = RwSignal::new(None::<ApiError>);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        let change = UpdateTicketType {
+            name: Some(name.get_untracked().trim().to_owned()),
+            translations: Some(TypeTranslations {
+                es: text_of(name_es),
+                en: text_of(name_en),
+            }),
+            ..Default::default()
+        };
+        leptos::task::spawn_local(async move {
+            match api::patch::<_, TicketType>(&format!("/ticket-types/{id}"), &change).await {
+                Ok(_) => on_done.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form class="stack editor" on:submit=save novalidate=true>
+            <h3>{t(T::Rename)} " — " {ticket_type.name.clone()}</h3>
+            <ErrorAlert error=Signal::derive(move || error.get().filter(|e| !e.has_fields())) />
+            <TextField id="edit-name" field="name" label=T::Name value=name error=error required=true />
+            <TextField id="edit-name-es" field="translations.es.name" label=T::NameSpanish value=name_es error=error />
+            <TextField id="edit-name-en" field="translations.en.name" label=T::NameEnglish value=name_en error=error />
+            <div class="actions">
+                <button class="button primary" type="submit">{t(T::Save)}</button>
+                <button class="button subtle" type="button" on:click=move |_| on_done.run(())>{t(T::Cancel)}</button>
+            </div>
         </form>
     }
 }

@@ -400,6 +400,7 @@ pub fn AgentTicket(number: i64) -> impl IntoView {
                                             list.insert(0, ayuda_types::TicketType {
                                                 id: type_id,
                                                 name: ticket.ticket_type.name.clone(),
+                                                base_name: ticket.ticket_type.name.clone(),
                                                 description: String::new(),
                                                 active: false,
                                                 translations: Default::default(),

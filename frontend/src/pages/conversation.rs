@@ -155,21 +155,16 @@ pub fn Composer(
             })}
             {closed.then(|| view! { <p class="alert info">{t(T::ClosedReplyNotice)}</p> })}
             <ErrorAlert error=Signal::derive(move || error.get().filter(|e| !e.has_fields())) />
-            {move || {
-                let label = label();
-                view! {
-                    <MarkdownEditor
-                        id="body"
-                        label=label
-                        value=body
-                        error=Signal::derive(move || error.get())
-                        on_files=Callback::new(move |files| uploads.add(files))
-                        rows=5
-                        node_ref=textarea
-                        required=true
-                    />
-                }
-            }}
+            <MarkdownEditor
+                id="body"
+                label=label
+                value=body
+                error=Signal::derive(move || error.get())
+                on_files=Callback::new(move |files| uploads.add(files))
+                rows=5
+                node_ref=textarea
+                required=true
+            />
             <AttachmentPicker uploads=uploads id="reply-files" />
             <div class="actions">
                 <button class="button primary" type="submit" disabled=move || busy.get() || uploads.busy()>

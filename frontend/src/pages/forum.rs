@@ -134,8 +134,8 @@ fn ArticleItem(article: ArticleSummary) -> impl IntoView {
             }}
             <p class="meta muted">
                 <span>{article.category.name.clone()}</span>
-                <span>{format!("👍 {}", article.helpful_yes)}</span>
-                <span>{format!("{} ", article.views)} {t(T::Views)}</span>
+                <span>{move || tr(T::HelpfulCount).replace("{n}", &article.helpful_yes.to_string())}</span>
+                <span>{move || tr(T::ReadCount).replace("{n}", &article.views.to_string())}</span>
             </p>
         </li>
     }

@@ -101,8 +101,12 @@ test('register, activate, open a ticket with a screenshot; an agent answers; the
   await agent.getByRole('button', { name: 'Enviar respuesta' }).click();
   await expect(agent.locator('.message.staff', { hasText: 'ya lo hemos' })).toBeVisible();
   await expect(agent.locator('#ticket-status option:checked')).toHaveText('Pendiente');
-  await agent.getByRole('tab', { name: 'Nota interna' }).click();
-  await agent.locator('#body').fill('Era el TPV de pruebas. No se lo digas todavía.');
+  // The `n` shortcut switches the box to an internal note and puts the cursor in it.
+  await agent.locator('h1').click();
+  await agent.keyboard.press('n');
+  await expect(agent.getByRole('tab', { name: 'Nota interna' })).toHaveAttribute('aria-selected', 'true');
+  await expect(agent.locator('#body')).toBeFocused();
+  await agent.keyboard.type('Era el TPV de pruebas. No se lo digas todavía.');
   await agent.getByRole('button', { name: 'Guardar nota interna' }).click();
   await expect(agent.locator('.message.internal')).toContainText('Era el TPV de pruebas');
   await expect(agent.locator('.events')).toContainText('Estado');
@@ -234,8 +238,21 @@ test('forum search highlights matches; an article takes feedback and comments', 
   await expect(page.getByText('¡Gracias por tu opinión!')).toBeVisible();
   await expect(page.getByText('1 personas dijeron que sí')).toBeVisible();
   await expect(page.getByRole('link', { name: 'Inicia sesión para comentar' })).toBeVisible();
+
+  // Signed in, one can comment; and the Open Ticket form suggests the article by its title.
+  await h.uiLogin(page, h.ADMIN_EMAIL, h.ADMIN_PASSWORD);
+  await page.goto(`/forum/${article.slug}`);
+  await page.locator('#body').fill('A mí me pasó lo mismo y **funcionó**.');
+  await page.getByRole('button', { name: 'Publicar comentario' }).click();
+  await expect(page.locator('.comment')).toContainText('A mí me pasó lo mismo');
+  await expect(page.locator('.comment .prose strong')).toHaveText('funcionó');
   await h.expectAccessible(page, 'article');
   await h.shot(page, 'article');
+  await page.goto('/tickets/new');
+  await page.locator('#title').fill(`error ${word}`);
+  const suggestion = page.locator('.suggestions');
+  await expect(suggestion).toContainText('Quizá esto lo resuelva');
+  await expect(suggestion.getByRole('link', { name: `Error ${word} al pagar` })).toHaveAttribute('href', `/forum/${article.slug}`);
 });
 
 test('admins manage ticket types and invite an agent', async ({ page }) => {
@@ -247,6 +264,11 @@ test('admins manage ticket types and invite an agent', async ({ page }) => {
   await page.locator('[id="translations.en.name"]').fill(`Returns ${type}`);
   await page.getByRole('button', { name: 'Crear' }).click();
   await expect(page.locator('.admin-table tr', { hasText: type })).toContainText('Activo');
+  await page.locator('.admin-table tr', { hasText: type }).getByRole('button', { name: /Renombrar/ }).click();
+  await page.locator('#edit-name-es').fill(`Reembolsos ${type}`);
+  await page.getByRole('button', { name: 'Guardar' }).click();
+  await expect(page.locator('.admin-table tr', { hasText: type })).toContainText(`Reembolsos ${type}`);
+  await expect(page.locator('.admin-table tr', { hasText: type })).toContainText(`Returns ${type}`);
   await h.expectAccessible(page, 'admin types');
   await h.shot(page, 'admin-types');
   await page.locator('.admin-table tr', { hasText: type }).getByRole('button', { name: /Desactivar/ }).click();
