@@ -671,20 +671,11 @@ async fn ticket_types_are_managed_by_admins_and_deactivated_not_deleted() {
     let admin = app.user(Role::Admin).await;
     let customer = app.user(Role::Customer).await;
     let (ad, c) = (&admin.access_token, &customer.access_token);
-    let names: Vec<String> = app
-        .ticket_types(c)
-        .await
-        .into_iter()
-        .map(|t| t.name)
-        .collect();
+    let types = app.ticket_types(c).await;
+    let names: Vec<&str> = types.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(names, vec!["Facturación", "Técnico", "Consulta general"]);
     // The stored base name travels along, for editing.
-    let base: Vec<String> = app
-        .ticket_types(c)
-        .await
-        .into_iter()
-        .map(|t| t.base_name)
-        .collect();
+    let base: Vec<&str> = types.iter().map(|t| t.base_name.as_str()).collect();
     assert_eq!(base, vec!["Billing", "Technical", "General query"]);
     app.patch_as(c, "/api/v1/me", &json!({"locale": "en"}))
         .await;
