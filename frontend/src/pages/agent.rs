@@ -128,6 +128,7 @@ fn WorkspacePage() -> impl IntoView {
         async move { api::get::<Page<Ticket>>(&path).await }
     });
     let go = move |view: WorkspaceView, q: Option<String>| {
+        pager.reset();
         navigate(
             &format!(
                 "/agent{}",

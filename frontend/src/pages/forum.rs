@@ -51,6 +51,7 @@ pub fn ForumIndex() -> impl IntoView {
         async move { api::get::<Page<ArticleSummary>>(&path).await }
     });
     let go = move |q: Option<String>, category: Option<String>| {
+        pager.reset();
         navigate(
             &format!("/forum{}", api::query(&[("q", q), ("category", category)])),
             Default::default(),

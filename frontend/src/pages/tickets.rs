@@ -62,6 +62,9 @@ fn TicketListPage() -> impl IntoView {
         async move { api::get::<Page<Ticket>>(&path).await }
     });
     let set_filter = move |name: &'static str, value: String| {
+        // Reset before the URL changes, so no request pairs the new filter with an old
+        // page's cursor (the effect above covers back/forward).
+        pager.reset();
         let mut pairs = vec![
             ("status", status.get_untracked()),
             ("type", type_id.get_untracked()),
