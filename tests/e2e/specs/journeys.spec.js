@@ -150,6 +150,18 @@ test('a customer typing an agent URL gets nothing of agents\u2019 data', async (
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('No encontrado');
     await expect(page.locator('.views, .admin-table, .ticket-list')).toHaveCount(0);
   }
+  // Someone else's ticket looks exactly like one that does not exist.
+  const adminToken = await h.apiLogin(request, h.ADMIN_EMAIL, h.ADMIN_PASSWORD);
+  const admin = { headers: { Authorization: `Bearer ${adminToken}` } };
+  const types = await (await request.get('/api/v1/ticket-types', admin)).json();
+  const secret = await request.post('/api/v1/tickets', { ...admin, data: { title: 'Asunto privado del admin', type_id: types[0].id, description: 'confidencial' } });
+  expect(secret.status()).toBe(201);
+  const { number } = await secret.json();
+  for (const n of [number, 999999]) {
+    await page.goto(`/tickets/${n}`);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('No encontrado');
+  }
+  await expect(page.getByText('Asunto privado del admin')).toHaveCount(0);
   const agentCalls = asked.filter((p) => /\/(tickets\/counts|agents|users|inbound)/.test(p) || /view=/.test(p));
   expect(agentCalls).toEqual([]);
   // And the API itself refuses.
