@@ -87,6 +87,58 @@ pub fn tr(key: T) -> &'static str {
     key.text(locale().get())
 }
 
+/// A field message of the API (written in English by the shared validation rules of
+/// `ayuda-types` and the server) in the reader's language; unknown ones stay as they are.
+pub fn server_message(message: &str) -> String {
+    if locale().get() == Locale::En {
+        return message.to_owned();
+    }
+    let fixed = match message {
+        "must be a valid email address" => Some("debe ser una dirección de correo válida"),
+        "must not be blank" | "must not be empty" => Some("no puede quedar vacío"),
+        "must not contain control characters" => Some("no puede contener caracteres de control"),
+        "must not contain NUL characters" => Some("no puede contener caracteres NUL"),
+        "must contain at least one letter" => Some("debe contener al menos una letra"),
+        "must be your email, username or phone" => Some("escribe tu correo, usuario o teléfono"),
+        "must be the token from the email" => Some("debe ser el código del enlace del correo"),
+        "must be 3 to 40 letters, digits, '.', '_' or '-', starting with a letter or digit" => {
+            Some(
+                "debe tener de 3 a 40 letras, dígitos, «.», «_» o «-», y empezar por letra o dígito",
+            )
+        }
+        "must be an international number like +34 600 123 456" => {
+            Some("debe ser un número internacional, como +34 600 123 456")
+        }
+        "must be 1 to 100 lowercase letters, digits and dashes, not at either end" => Some(
+            "debe tener de 1 a 100 minúsculas, dígitos y guiones, sin guion al principio ni al final",
+        ),
+        "is not an active ticket type" => Some("no es un tipo de ticket activo"),
+        "is not a forum category" => Some("no es una categoría del foro"),
+        "at most 20 attachments" => Some("como máximo 20 archivos"),
+        _ => None,
+    };
+    if let Some(text) = fixed {
+        return text.to_owned();
+    }
+    // "must be 1 to 200 characters", "must be at most 1000 characters", "must be at least 8 characters"
+    let numbers: Vec<&str> = message
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|n| !n.is_empty())
+        .collect();
+    match (message, numbers.as_slice()) {
+        (m, [a, b]) if m == format!("must be {a} to {b} characters") => {
+            format!("debe tener de {a} a {b} caracteres")
+        }
+        (m, [n]) if m == format!("must be at most {n} characters") => {
+            format!("debe tener como máximo {n} caracteres")
+        }
+        (m, [n]) if m == format!("must be at least {n} characters") => {
+            format!("debe tener al menos {n} caracteres")
+        }
+        _ => message.to_owned(),
+    }
+}
+
 fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }

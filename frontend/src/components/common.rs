@@ -100,7 +100,9 @@ pub fn TextField(
 #[component]
 pub fn FieldMessage(id: String, #[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
     view! {
-        <p class="field-error" id=id aria-live="polite">{move || message.get()}</p>
+        <p class="field-error" id=id aria-live="polite">
+            {move || message.get().map(|m| crate::i18n::server_message(&m))}
+        </p>
     }
 }
 

@@ -50,8 +50,14 @@ test('register, activate, open a ticket with a screenshot; an agent answers; the
   // Submit a request → the Open Ticket form, with a screenshot and a Markdown preview.
   await page.getByRole('link', { name: 'Enviar una solicitud' }).click();
   await expect(page).toHaveURL(/\/tickets\/new$/);
-  await page.locator('#title').fill(title);
+  // The API's field errors show at their fields, in the reader's language.
   await page.locator('#type_id').selectOption({ label: 'Facturación' });
+  await page.getByRole('button', { name: 'Abrir ticket' }).click();
+  await expect(page.locator('#title-error')).toHaveText('debe tener de 1 a 200 caracteres');
+  await expect(page.locator('#title')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#description-error')).toHaveText('debe tener de 1 a 100000 caracteres');
+  await expect(page).toHaveURL(/\/tickets\/new$/);
+  await page.locator('#title').fill(title);
   await page.locator('#description').fill('Al pagar con **tarjeta** sale un error.');
   await page.locator('#ticket-files').setInputFiles({ name: 'captura.png', mimeType: 'image/png', buffer: PNG });
   await expect(page.locator('.upload')).toContainText('captura.png');
