@@ -114,8 +114,13 @@ impl Session {
             return self.token.get_value().is_some();
         }
         self.refreshing.set_value(true);
+        // Tabs share the cookie: while another tab refreshes, wait for its new cookie
+        // instead of presenting the same token (which would end the session everywhere,
+        // e.g. when a browser restores several tabs at once).
+        let lock = take_tab_lock().await;
         let result: api::ApiResult<LoginResponse> =
             api::post_anonymous("/auth/refresh", &RefreshRequest::default()).await;
+        release_tab_lock(&lock);
         self.refreshing.set_value(false);
         match result {
             Ok(login) => {
@@ -155,5 +160,58 @@ impl Session {
         // Whatever the server says, the session ends here.
         let _ = api::post_anonymous_empty("/auth/logout", &RefreshRequest::default()).await;
         self.clear();
+    }
+}
+
+/// The localStorage key a tab holds while it refreshes: `<millis>:<random>`.
+const TAB_LOCK: &str = "ayuda.refreshing";
+/// A lock older than this is from a tab that went away mid-refresh.
+const TAB_LOCK_MS: f64 = 5000.0;
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn tab_lock() -> Option<String> {
+    storage()?.get_item(TAB_LOCK).ok().flatten()
+}
+
+fn is_fresh(lock: &str) -> bool {
+    lock.split(':')
+        .next()
+        .and_then(|t| t.parse::<f64>().ok())
+        .is_some_and(|since| js_sys::Date::now() - since < TAB_LOCK_MS)
+}
+
+/// Takes the cross-tab refresh lock: wait while another tab holds a fresh one, write ours,
+/// and keep it only if no other tab overwrote it meanwhile (the last writer wins). Gives
+/// up after a few seconds, so a broken storage never blocks the session.
+async fn take_tab_lock() -> String {
+    let tab = js_sys::Math::random().to_string();
+    let stamped = || format!("{}:{tab}", js_sys::Date::now());
+    let Some(storage) = storage() else {
+        return stamped();
+    };
+    for _ in 0..50 {
+        while tab_lock().is_some_and(|held| !held.ends_with(&tab) && is_fresh(&held)) {
+            crate::format::sleep(50).await;
+        }
+        let mine = stamped();
+        if storage.set_item(TAB_LOCK, &mine).is_err() {
+            return mine;
+        }
+        crate::format::sleep(30).await;
+        if tab_lock().as_deref() == Some(mine.as_str()) {
+            return mine;
+        }
+    }
+    stamped()
+}
+
+fn release_tab_lock(mine: &str) {
+    if let Some(storage) = storage()
+        && tab_lock().as_deref() == Some(mine)
+    {
+        let _ = storage.remove_item(TAB_LOCK);
     }
 }

@@ -226,6 +226,23 @@ test('a session survives a reload and deep links work', async ({ page }) => {
   await h.shot(page, 'tickets-empty');
 });
 
+test('several tabs restored at once keep the session', async ({ browser }) => {
+  const context = await browser.newContext();
+  const first = await context.newPage();
+  await h.registerAndActivate(first, 'Tere Pestañas');
+  await first.getByRole('button', { name: 'Confirmar e iniciar sesión' }).click();
+  await expect(first.getByRole('heading', { level: 1 })).toHaveText('Hola, Tere Pestañas');
+  // Three tabs load together and each restores the session from the same cookie.
+  const tabs = await Promise.all([1, 2, 3].map(() => context.newPage()));
+  await Promise.all(tabs.map((tab) => tab.goto('/tickets')));
+  for (const tab of tabs) {
+    await expect(tab.getByRole('heading', { level: 1 })).toHaveText('Tickets');
+  }
+  await first.reload();
+  await expect(first.getByRole('heading', { level: 1 })).toHaveText('Hola, Tere Pestañas');
+  await context.close();
+});
+
 test('forum search highlights matches; an article takes feedback and comments', async ({ page, request }) => {
   const token = await h.apiLogin(request, h.ADMIN_EMAIL, h.ADMIN_PASSWORD);
   const auth = { headers: { Authorization: `Bearer ${token}` } };
