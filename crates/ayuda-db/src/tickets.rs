@@ -233,18 +233,18 @@ pub fn list_statement(
     sql.build()
 }
 
-/// How many tickets have one of `statuses`, optionally only those assigned to `assignee`
-/// (`Some(None)`: to nobody). Counted over the (status, ...) and (assignee, status) indexes.
+/// How many tickets have one of `statuses`, optionally only those with `assignee` (the
+/// list filter's meaning). Counted over the (status, ...) and (assignee, status) indexes.
 pub async fn count(
     conn: &impl ConnectionTrait,
     statuses: &[TicketStatus],
-    assignee: Option<Option<i64>>,
+    assignee: Option<AssigneeFilter>,
 ) -> Result<u64, DbErr> {
     let mut query =
         Entity::find().filter(Column::Status.is_in(statuses.iter().map(|s| s.as_str())));
     query = match assignee {
-        Some(Some(id)) => query.filter(Column::AssigneeId.eq(id)),
-        Some(None) => query.filter(Column::AssigneeId.is_null()),
+        Some(AssigneeFilter::User(id)) => query.filter(Column::AssigneeId.eq(id)),
+        Some(AssigneeFilter::Nobody) => query.filter(Column::AssigneeId.is_null()),
         None => query,
     };
     query.count(conn).await

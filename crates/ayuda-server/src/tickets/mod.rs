@@ -226,14 +226,8 @@ pub async fn counts(state: &AppState, user: &UserRow) -> ApiResult<TicketCounts>
     if !is_staff(user) {
         return Err(ApiError::Forbidden);
     }
-    let count = |view: WorkspaceView| async move {
-        let assignee = match view_assignee(view, user) {
-            Some(AssigneeFilter::Nobody) => Some(None),
-            Some(AssigneeFilter::User(id)) => Some(Some(id)),
-            None => None,
-        };
-        tickets::count(&state.db, view.statuses(), assignee).await
-    };
+    let count =
+        |view: WorkspaceView| tickets::count(&state.db, view.statuses(), view_assignee(view, user));
     Ok(TicketCounts {
         unassigned: count(WorkspaceView::Unassigned).await?,
         mine: count(WorkspaceView::Mine).await?,
@@ -252,6 +246,27 @@ fn view_assignee(view: WorkspaceView, user: &UserRow) -> Option<AssigneeFilter> 
     }
 }
 
+/// The statuses and assignee of `view` combined with the list's own filters; `None` when
+/// they contradict each other (`view=pending&status=new`).
+fn narrow_to_view(
+    view: WorkspaceView,
+    user: &UserRow,
+    status: Option<TicketStatus>,
+    assignee: Option<AssigneeFilter>,
+) -> Option<(Vec<TicketStatus>, Option<AssigneeFilter>)> {
+    let statuses = match status {
+        Some(status) if view.statuses().contains(&status) => vec![status],
+        Some(_) => return None,
+        None => view.statuses().to_vec(),
+    };
+    let assignee = match (view_assignee(view, user), assignee) {
+        (Some(by_view), Some(asked)) if by_view != asked => return None,
+        (Some(by_view), _) => Some(by_view),
+        (None, asked) => asked,
+    };
+    Some((statuses, assignee))
+}
+
 /// One page of the tickets `user` may see, newest first, or ranked by relevance with `q`.
 pub async fn list(
     state: &AppState,
@@ -260,37 +275,27 @@ pub async fn list(
 ) -> ApiResult<Page<Ticket>> {
     let limit = pagination::limit(params.limit)?;
     let staff = is_staff(user);
-    let mut assignee = match params.assignee_id.as_deref().map(str::trim) {
+    let assignee = match params.assignee_id.as_deref().map(str::trim) {
         None | Some("") => None,
         Some("none") => Some(AssigneeFilter::Nobody),
         Some(id) => Some(AssigneeFilter::User(id.parse().map_err(|_| {
             ApiError::field("assignee_id", "must be a user id or none")
         })?)),
     };
-    let mut statuses: Vec<TicketStatus> = params.status.into_iter().collect();
+    let (mut statuses, mut assignee) = (params.status.into_iter().collect::<Vec<_>>(), assignee);
     if let Some(view) = params.view {
         if !staff {
             return Err(ApiError::Forbidden);
         }
-        // A view combined with a status filter keeps the statuses both allow.
-        statuses = match params.status {
-            Some(status) if view.statuses().contains(&status) => vec![status],
-            Some(_) => {
+        match narrow_to_view(view, user, params.status, assignee) {
+            Some(narrowed) => (statuses, assignee) = narrowed,
+            // A filter that contradicts the view: nothing matches both.
+            None => {
                 return Ok(Page {
                     items: Vec::new(),
                     next_cursor: None,
                 });
             }
-            None => view.statuses().to_vec(),
-        };
-        if let Some(by_view) = view_assignee(view, user) {
-            if assignee.is_some_and(|a| a != by_view) {
-                return Ok(Page {
-                    items: Vec::new(),
-                    next_cursor: None,
-                });
-            }
-            assignee = Some(by_view);
         }
     }
     let filter = TicketFilter {
