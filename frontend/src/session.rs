@@ -32,13 +32,7 @@ pub struct Session {
 impl Session {
     /// Creates the session (once, in the root component) and restores it from the cookie.
     pub fn init() -> Self {
-        let session = Self {
-            user: RwSignal::new(None),
-            ready: RwSignal::new(false),
-            token: StoredValue::new(None),
-            refreshing: StoredValue::new(false),
-            generation: StoredValue::new(0),
-        };
+        let session = Self::anonymous(false);
         SESSION.with(|s| {
             let _ = s.set(session);
         });
@@ -51,14 +45,14 @@ impl Session {
 
     /// The app's session.
     pub fn get() -> Self {
-        SESSION.with(|s| *s.get_or_init(Self::detached))
+        // Without `init` (never in the app) a session that never logs in.
+        SESSION.with(|s| *s.get_or_init(|| Self::anonymous(true)))
     }
 
-    /// A session that never logs in (only if [`Session::init`] did not run).
-    fn detached() -> Self {
+    fn anonymous(ready: bool) -> Self {
         Self {
             user: RwSignal::new(None),
-            ready: RwSignal::new(true),
+            ready: RwSignal::new(ready),
             token: StoredValue::new(None),
             refreshing: StoredValue::new(false),
             generation: StoredValue::new(0),

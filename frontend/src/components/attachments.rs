@@ -8,7 +8,6 @@ use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::components::common::error_text;
-use crate::components::markdown::{dropped_files, input_files};
 use crate::format;
 use crate::i18n::{T, t, tr};
 
@@ -271,4 +270,30 @@ fn save_as(url: &str, filename: &str) {
         a.set_download(filename);
         a.click();
     }
+}
+
+/// The files of a `FileList` (file input, drop, paste).
+pub fn file_list(list: &web_sys::FileList) -> Vec<web_sys::File> {
+    (0..list.length()).filter_map(|i| list.item(i)).collect()
+}
+
+/// The files of a drop event.
+pub fn dropped_files(ev: &leptos::ev::DragEvent) -> Vec<web_sys::File> {
+    ev.data_transfer()
+        .and_then(|d| d.files())
+        .map(|l| file_list(&l))
+        .unwrap_or_default()
+}
+
+/// The files chosen in a file input.
+pub fn input_files(ev: &leptos::ev::Event) -> Vec<web_sys::File> {
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .and_then(|input| {
+            let files = input.files().map(|l| file_list(&l));
+            // Let the same file be chosen again after removing it.
+            input.set_value("");
+            files
+        })
+        .unwrap_or_default()
 }

@@ -43,6 +43,41 @@ pub fn ErrorAlert(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoVie
     }
 }
 
+/// The banner of a form: the errors its fields do not show themselves (field errors are
+/// shown at their fields).
+#[component]
+pub fn FormError(error: RwSignal<Option<ApiError>>) -> impl IntoView {
+    view! { <ErrorAlert error=Signal::derive(move || error.get().filter(|e| !e.has_fields())) /> }
+}
+
+/// A search form: a labelled search field and its button.
+#[component]
+pub fn SearchBar(
+    id: &'static str,
+    label: T,
+    placeholder: T,
+    value: RwSignal<String>,
+    on_search: Callback<String>,
+    #[prop(optional)] primary: bool,
+) -> impl IntoView {
+    view! {
+        <form role="search" class="search-bar" on:submit=move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            on_search.run(value.get_untracked());
+        }>
+            <label for=id class="visually-hidden">{t(label)}</label>
+            <input
+                id=id
+                type="search"
+                placeholder=t(placeholder)
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            <button class="button" class:primary=primary type="submit">{t(T::Search)}</button>
+        </form>
+    }
+}
+
 /// A labelled text input with its field error from the API.
 #[component]
 pub fn TextField(

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{self, ApiError};
-use crate::components::common::{ErrorAlert, TextField};
+use crate::components::common::{ErrorAlert, FormError, TextField};
 use crate::i18n::{self, T, t, tr};
 use crate::session::Session;
 
@@ -20,11 +20,6 @@ fn next_page(next: Option<String>, role: Role) -> String {
         _ if role.is_staff() => "/agent".into(),
         _ => "/".into(),
     }
-}
-
-/// Errors shown in the banner: those that do not name a field.
-fn banner(error: RwSignal<Option<ApiError>>) -> Signal<Option<ApiError>> {
-    Signal::derive(move || error.get().filter(|e| !e.has_fields()))
 }
 
 #[component]
@@ -121,7 +116,7 @@ pub fn Register() -> impl IntoView {
                 when=move || done.get()
                 fallback=move || view! {
                     <form on:submit=submit novalidate=true>
-                        <ErrorAlert error=banner(error) />
+                        <FormError error=error />
                         <TextField id="email" label=T::Email value=email error=field_error kind="email" required=true autocomplete="email" />
                         <TextField id="name" label=T::Name value=name error=field_error required=true autocomplete="name" />
                         <TextField id="username" label=T::UsernameOptional value=username error=field_error autocomplete="username" />
@@ -268,7 +263,7 @@ pub fn Forgot() -> impl IntoView {
                 fallback=move || view! {
                     <p>{t(T::ForgotIntro)}</p>
                     <form on:submit=submit novalidate=true>
-                        <ErrorAlert error=banner(error) />
+                        <FormError error=error />
                         <TextField id="email" label=T::Email value=email error=Signal::derive(move || error.get()) kind="email" required=true autocomplete="email" />
                         <button class="button primary" type="submit" disabled=move || busy.get()>{t(T::SendLink)}</button>
                     </form>

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{self, ApiError};
-use crate::components::common::{ErrorAlert, Loading, Pager, PagerButtons, TextField};
+use crate::components::common::{ErrorAlert, FormError, Loading, Pager, PagerButtons, TextField};
 use crate::components::guard::RequireStaff;
 use crate::components::markdown::MarkdownEditor;
 use crate::i18n::{T, t, tr};
@@ -166,7 +166,7 @@ fn TypesAdmin() -> impl IntoView {
         }}
         <h3>{t(T::NewTicketType)}</h3>
         <form class="stack inline-form" on:submit=create novalidate=true>
-            <ErrorAlert error=Signal::derive(move || error.get().filter(|e| !e.has_fields())) />
+            <FormError error=error />
             <TextField id="name" label=T::Name value=name error=error required=true />
             <TextField id="description" label=T::Description value=description error=error />
             <TextField id="translations.es.name" label=T::NameSpanish value=name_es error=error />
@@ -206,7 +206,7 @@ fn TypeEditor(ticket_type: TicketType, on_done: Callback<()>) -> impl IntoView {
     view! {
         <form class="stack editor" on:submit=save novalidate=true>
             <h3>{t(T::Rename)} " — " {ticket_type.name.clone()}</h3>
-            <ErrorAlert error=Signal::derive(move || error.get().filter(|e| !e.has_fields())) />
+            <FormError error=error />
             <TextField id="edit-name" field="name" label=T::Name value=name error=error required=true />
             <TextField id="edit-name-es" field="translations.es.name" label=T::NameSpanish value=name_es error=error />
             <TextField id="edit-name-en" field="translations.en.name" label=T::NameEnglish value=name_en error=error />
@@ -340,7 +340,7 @@ fn UsersAdmin() -> impl IntoView {
         <h3>{t(T::InviteUser)}</h3>
         <form class="stack inline-form" on:submit=invite novalidate=true>
             {move || invited.get().map(|e| view! { <div class="alert success" role="status">{tr(T::InvitationSent).replace("{email}", &e)}</div> })}
-            <ErrorAlert error=Signal::derive(move || error.get().filter(|e| !e.has_fields())) />
+            <FormError error=error />
             <TextField id="email" label=T::Email value=email error=error kind="email" required=true />
             <TextField id="name" label=T::Name value=name error=error required=true />
             <div class="field">
@@ -446,7 +446,7 @@ fn ForumAdmin() -> impl IntoView {
         </ul>
         <h3>{t(T::NewCategory)}</h3>
         <form class="stack inline-form" on:submit=create_category novalidate=true>
-            <ErrorAlert error=Signal::derive(move || cat_error.get().filter(|e| !e.has_fields())) />
+            <FormError error=cat_error />
             <TextField id="category-name" field="name" label=T::Name value=cat_name error=cat_error required=true />
             <TextField id="category-description" field="description" label=T::Description value=cat_description error=cat_error />
             <div class="actions"><button class="button primary" type="submit">{t(T::Create)}</button></div>
@@ -538,7 +538,7 @@ fn ArticleEditor(slug: Option<String>, on_done: Callback<()>) -> impl IntoView {
     view! {
         <form class="stack editor" on:submit=save novalidate=true>
             <h3>{if slug.is_some() { t(T::EditArticle) } else { t(T::NewArticle) }}</h3>
-            <ErrorAlert error=Signal::derive(move || error.get().filter(|e| !e.has_fields())) />
+            <FormError error=error />
             <TextField id="title" label=T::Title value=title error=error required=true />
             <div class="field-row">
                 <div class="field">

@@ -4,7 +4,7 @@
 //! on a ticket `r` replies, `n` writes a note, `a` assigns it to you.
 
 use ayuda_types::{
-    Page, Priority, Reply, Ticket, TicketCounts, TicketEvent, TicketStatus, UpdateTicket, UserRef,
+    Page, Priority, Ticket, TicketCounts, TicketEvent, TicketStatus, UpdateTicket, UserRef,
     WorkspaceView,
 };
 use leptos::prelude::*;
@@ -15,7 +15,7 @@ use wasm_bindgen::JsCast;
 use crate::api::{self, ApiError};
 use crate::app::NotFound;
 use crate::components::common::{
-    ErrorAlert, Loading, Pager, PagerButtons, StatusBadge, priority_text, status_text,
+    ErrorAlert, Loading, Pager, PagerButtons, SearchBar, StatusBadge, priority_text, status_text,
 };
 use crate::components::guard::RequireStaff;
 use crate::format;
@@ -197,20 +197,13 @@ fn WorkspacePage() -> impl IntoView {
                     }
                 }).collect_view()}
             </nav>
-            <form role="search" class="search-bar" on:submit=move |ev: leptos::ev::SubmitEvent| {
-                ev.prevent_default();
-                search(current.get_untracked(), Some(search_text.get_untracked()));
-            }>
-                <label for="workspace-search" class="visually-hidden">{t(T::SearchTickets)}</label>
-                <input
-                    id="workspace-search"
-                    type="search"
-                    placeholder=t(T::SearchTickets)
-                    prop:value=move || search_text.get()
-                    on:input=move |ev| search_text.set(event_target_value(&ev))
-                />
-                <button class="button" type="submit">{t(T::Search)}</button>
-            </form>
+            <SearchBar
+                id="workspace-search"
+                label=T::SearchTickets
+                placeholder=T::SearchTickets
+                value=search_text
+                on_search=Callback::new(move |text| search(current.get_untracked(), Some(text)))
+            />
             {move || match list.get() {
                 None => view! { <Loading /> }.into_any(),
                 Some(Err(e)) => view! { <ErrorAlert error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
@@ -252,16 +245,14 @@ fn WorkspacePage() -> impl IntoView {
 pub fn AgentTicket(number: i64) -> impl IntoView {
     let session = Session::get();
     let data = TicketData::load(number);
-    let navigate = use_navigate();
     let agents = LocalResource::new(|| async {
         api::get::<Vec<UserRef>>("/agents")
             .await
             .unwrap_or_default()
     });
     let types = ticket_types();
-    let events_tick = RwSignal::new(0u32);
+    // The history follows the ticket: every poll and every change refetch it.
     let events = LocalResource::new(move || {
-        events_tick.track();
         data.ticket.track();
         async move {
             api::get::<Page<TicketEvent>>(&format!("/tickets/{number}/events?limit=100"))
@@ -280,7 +271,6 @@ pub fn AgentTicket(number: i64) -> impl IntoView {
                 Err(e) => error.set(Some(e)),
             }
             data.refetch();
-            events_tick.update(|t| *t += 1);
         });
     };
     let internal = RwSignal::new(false);
@@ -317,23 +307,6 @@ pub fn AgentTicket(number: i64) -> impl IntoView {
         }
     });
     on_cleanup(move || keys.remove());
-    let on_sent = Callback::new(move |reply: Reply| {
-        if reply.ticket_number != number {
-            navigate(
-                &format!("/tickets/{}", reply.ticket_number),
-                Default::default(),
-            );
-        } else {
-            data.refetch();
-            events_tick.update(|t| *t += 1);
-        }
-    });
-    let closed = Memo::new(move |_| {
-        data.ticket
-            .get()
-            .and_then(Result::ok)
-            .map(|t| t.status == TicketStatus::Closed)
-    });
     let locale = i18n::locale();
     view! {
         <section class="page agent-ticket">
@@ -346,9 +319,7 @@ pub fn AgentTicket(number: i64) -> impl IntoView {
             <div class="agent-grid">
                 <div class="agent-main">
                     <Conversation replies=data.replies_list />
-                    {move || closed.get().map(|closed| view! {
-                        <Composer number=number on_sent=on_sent staff=true internal=internal textarea=textarea closed=closed />
-                    })}
+                    <Composer data=data staff=true internal=internal textarea=textarea />
                 </div>
                 <aside class="agent-side" aria-label=t(T::TicketProperties)>
                     <h2>{t(T::TicketProperties)}</h2>

@@ -5,13 +5,15 @@ use std::time::Duration;
 
 use ayuda_types::{CreateReply, Page, Reply, Role};
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiError, ApiResult};
 use crate::components::attachments::{AttachmentList, AttachmentPicker, Uploads};
-use crate::components::common::ErrorAlert;
+use crate::components::common::FormError;
 use crate::components::markdown::MarkdownEditor;
 use crate::format;
 use crate::i18n::{self, T, t, tr};
+use crate::pages::ticket::TicketData;
 
 /// Every reply of a ticket, oldest first (pages of 100 until the end).
 pub async fn load_replies(number: i64) -> ApiResult<Vec<Reply>> {
@@ -93,17 +95,18 @@ pub fn Conversation(#[prop(into)] replies: Signal<Vec<Reply>>) -> impl IntoView 
     }
 }
 
-/// The reply box. With `staff`, it also writes internal notes (`internal`).
+/// The reply box, shown once the ticket has loaded. With `staff`, it also writes internal
+/// notes (`internal`). A customer's reply to a closed ticket lands in a new follow-up
+/// ticket, which it then opens.
 #[component]
 pub fn Composer(
-    number: i64,
-    /// Called with the stored reply (its `ticket_number` may name a new follow-up ticket).
-    on_sent: Callback<Reply>,
+    data: TicketData,
     #[prop(optional)] staff: bool,
     #[prop(optional)] internal: Option<RwSignal<bool>>,
     #[prop(optional)] textarea: NodeRef<leptos::html::Textarea>,
-    #[prop(optional)] closed: bool,
 ) -> impl IntoView {
+    let number = data.number;
+    let navigate = use_navigate();
     let internal = internal.unwrap_or_else(|| RwSignal::new(false));
     let body = RwSignal::new(String::new());
     let uploads = Uploads::new();
@@ -121,12 +124,20 @@ pub fn Composer(
             internal: staff && internal.get_untracked(),
             attachment_ids: uploads.ids(),
         };
+        let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             match api::post::<_, Reply>(&format!("/tickets/{number}/replies"), &request).await {
                 Ok(reply) => {
                     body.set(String::new());
                     uploads.clear();
-                    on_sent.run(reply);
+                    if reply.ticket_number == number {
+                        data.refetch();
+                    } else {
+                        navigate(
+                            &format!("/tickets/{}", reply.ticket_number),
+                            Default::default(),
+                        );
+                    }
                 }
                 Err(e) => error.set(Some(e)),
             }
@@ -141,7 +152,8 @@ pub fn Composer(
         }
     };
     view! {
-        <form class="composer" class:internal=move || internal.get() on:submit=send novalidate=true>
+        <Show when=move || data.closed.get().is_some()>
+        <form class="composer" class:internal=move || internal.get() on:submit=send.clone() novalidate=true>
             <h2 class="visually-hidden">{t(T::Reply)}</h2>
             {staff.then(|| view! {
                 <div class="tabs" role="tablist" aria-label=t(T::ReplyKind)>
@@ -153,8 +165,10 @@ pub fn Composer(
                     </button>
                 </div>
             })}
-            {closed.then(|| view! { <p class="alert info">{t(T::ClosedReplyNotice)}</p> })}
-            <ErrorAlert error=Signal::derive(move || error.get().filter(|e| !e.has_fields())) />
+            <Show when=move || data.closed.get() == Some(true)>
+                <p class="alert info">{t(T::ClosedReplyNotice)}</p>
+            </Show>
+            <FormError error=error />
             <MarkdownEditor
                 id="body"
                 label=label
@@ -172,5 +186,6 @@ pub fn Composer(
                 </button>
             </div>
         </form>
+        </Show>
     }
 }

@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::api::{self, ApiError};
 use crate::app::NotFound;
-use crate::components::common::{ErrorAlert, Loading, Pager, PagerButtons};
+use crate::components::common::{ErrorAlert, FormError, Loading, Pager, PagerButtons, SearchBar};
 use crate::components::markdown::MarkdownEditor;
 use crate::format;
 use crate::i18n::{self, T, t, tr};
@@ -68,20 +68,14 @@ pub fn ForumIndex() -> impl IntoView {
         <section class="page forum">
             <h1>{t(T::Forum)}</h1>
             <p class="lead">{t(T::ForumLead)}</p>
-            <form class="search-bar" role="search" on:submit=move |ev: leptos::ev::SubmitEvent| {
-                ev.prevent_default();
-                search(Some(text.get_untracked()), category.get_untracked());
-            }>
-                <label for="forum-search" class="visually-hidden">{t(T::SearchForum)}</label>
-                <input
-                    id="forum-search"
-                    type="search"
-                    placeholder=t(T::SearchForumPlaceholder)
-                    prop:value=move || text.get()
-                    on:input=move |ev| text.set(event_target_value(&ev))
-                />
-                <button class="button primary" type="submit">{t(T::Search)}</button>
-            </form>
+            <SearchBar
+                id="forum-search"
+                label=T::SearchForum
+                placeholder=T::SearchForumPlaceholder
+                value=text
+                on_search=Callback::new(move |text| search(Some(text), category.get_untracked()))
+                primary=true
+            />
             <nav class="chips" aria-label=t(T::Categories)>
                 {
                     let go = go.clone();
@@ -286,7 +280,7 @@ fn Comments(slug: String) -> impl IntoView {
                 fallback=move || view! { <p><a href=login_link>{t(T::SignInToComment)}</a></p> }
             >
                 <form on:submit=send class="stack" novalidate=true>
-                    <ErrorAlert error=Signal::derive(move || error.get().filter(|e| !e.has_fields())) />
+                    <FormError error=error />
                     <MarkdownEditor id="body" label=T::AddComment value=body error=Signal::derive(move || error.get()) rows=3 required=true />
                     <div class="actions">
                         <button class="button primary" type="submit" disabled=move || busy.get()>{t(T::PostComment)}</button>

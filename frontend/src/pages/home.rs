@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
+use crate::components::common::SearchBar;
 use crate::i18n::{T, t};
 use crate::session::Session;
 
@@ -11,14 +12,12 @@ pub fn Home() -> impl IntoView {
     let session = Session::get();
     let navigate = use_navigate();
     let q = RwSignal::new(String::new());
-    let search = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let term = q.get_untracked();
+    let search = Callback::new(move |term: String| {
         navigate(
             &format!("/forum{}", crate::api::query(&[("q", Some(term))])),
             Default::default(),
         );
-    };
+    });
     let greeting = move || {
         session.user.with(|u| match u {
             Some(u) => format!("{}, {}", crate::i18n::tr(T::Hello), u.name),
@@ -30,17 +29,7 @@ pub fn Home() -> impl IntoView {
             <div class="hero">
                 <h1>{greeting}</h1>
                 <p class="lead">{t(T::HomeLead)}</p>
-                <form class="search-bar" role="search" on:submit=search>
-                    <label for="home-search" class="visually-hidden">{t(T::SearchForum)}</label>
-                    <input
-                        id="home-search"
-                        type="search"
-                        placeholder=t(T::SearchForumPlaceholder)
-                        prop:value=move || q.get()
-                        on:input=move |ev| q.set(event_target_value(&ev))
-                    />
-                    <button class="button primary" type="submit">{t(T::Search)}</button>
-                </form>
+                <SearchBar id="home-search" label=T::SearchForum placeholder=T::SearchForumPlaceholder value=q on_search=search primary=true />
             </div>
             <ul class="cards">
                 <li class="card">

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiError};
 use crate::components::attachments::{AttachmentPicker, Uploads};
-use crate::components::common::{ErrorAlert, FieldMessage};
+use crate::components::common::{FieldMessage, FormError};
 use crate::components::guard::RequireLogin;
 use crate::components::markdown::MarkdownEditor;
 use crate::i18n::{T, t, tr};
@@ -71,7 +71,7 @@ fn NewTicketForm() -> impl IntoView {
             <p class="breadcrumb"><a href="/tickets">{t(T::Tickets)}</a> " › " {t(T::NewTicket)}</p>
             <h1>{t(T::OpenTicketTitle)}</h1>
             <form on:submit=submit novalidate=true class="stack">
-                <ErrorAlert error=Signal::derive(move || error.get().filter(|e| !e.has_fields())) />
+                <FormError error=error />
                 <div class="field" class:invalid=move || message("title").get().is_some()>
                     <label for="title">{t(T::Title)}<span class="required" aria-hidden="true">" *"</span></label>
                     <input

@@ -4,7 +4,7 @@
 
 use ayuda_types::{Reply, Ticket, TicketStatus};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiError};
 use crate::app::NotFound;
@@ -39,9 +39,14 @@ pub fn TicketPage() -> impl IntoView {
 /// The ticket and its conversation, refetched on every poll tick and after changes.
 #[derive(Clone, Copy)]
 pub struct TicketData {
+    pub number: i64,
     pub ticket: LocalResource<Result<Ticket, ApiError>>,
-    pub replies: LocalResource<Result<Vec<Reply>, ApiError>>,
+    replies: LocalResource<Result<Vec<Reply>, ApiError>>,
+    /// The last conversation that loaded (kept while a poll is in flight or fails).
     pub replies_list: Signal<Vec<Reply>>,
+    /// Whether the ticket is closed, once loaded. A memo, so polls that change nothing
+    /// keep the reply box (and what is typed in it).
+    pub closed: Memo<Option<bool>>,
 }
 
 impl TicketData {
@@ -62,10 +67,18 @@ impl TicketData {
                 last.set(list);
             }
         });
+        let closed = Memo::new(move |_| {
+            ticket
+                .get()
+                .and_then(Result::ok)
+                .map(|t| t.status == TicketStatus::Closed)
+        });
         Self {
+            number,
             ticket,
             replies,
             replies_list: last.into(),
+            closed,
         }
     }
 
@@ -106,7 +119,6 @@ pub fn TicketHeader(ticket: Ticket) -> impl IntoView {
 #[component]
 fn CustomerTicket(number: i64) -> impl IntoView {
     let data = TicketData::load(number);
-    let navigate = use_navigate();
     let action_error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
     let change = move |action: &'static str| {
@@ -121,24 +133,6 @@ fn CustomerTicket(number: i64) -> impl IntoView {
             busy.set(false);
         });
     };
-    let on_sent = Callback::new(move |reply: Reply| {
-        if reply.ticket_number != number {
-            // A reply to a closed ticket opened a follow-up.
-            navigate(
-                &format!("/tickets/{}", reply.ticket_number),
-                Default::default(),
-            );
-        } else {
-            data.refetch();
-        }
-    });
-    // A memo, so polls that change nothing keep the reply box (and what is typed in it).
-    let closed = Memo::new(move |_| {
-        data.ticket
-            .get()
-            .and_then(Result::ok)
-            .map(|t| t.status == TicketStatus::Closed)
-    });
     view! {
         <section class="page ticket-page">
             {move || match data.ticket.get() {
@@ -170,9 +164,7 @@ fn CustomerTicket(number: i64) -> impl IntoView {
                 }
             }}
             <Conversation replies=data.replies_list />
-            {move || closed.get().map(|closed| view! {
-                <Composer number=number on_sent=on_sent closed=closed />
-            })}
+            <Composer data=data />
         </section>
     }
 }

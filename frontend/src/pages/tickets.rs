@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::components::common::{
-    ErrorAlert, Loading, Pager, PagerButtons, StatusBadge, status_text,
+    ErrorAlert, Loading, Pager, PagerButtons, SearchBar, StatusBadge, status_text,
 };
 use crate::components::guard::RequireLogin;
 use crate::format;
@@ -97,20 +97,13 @@ fn TicketListPage() -> impl IntoView {
                 <a class="button primary" href="/tickets/new">{t(T::NewTicket)}</a>
             </div>
             <div class="filters">
-                <form role="search" class="search-bar" on:submit=move |ev: leptos::ev::SubmitEvent| {
-                    ev.prevent_default();
-                    set_search("q", search_text.get_untracked());
-                }>
-                    <label for="ticket-search" class="visually-hidden">{t(T::SearchTickets)}</label>
-                    <input
-                        id="ticket-search"
-                        type="search"
-                        placeholder=t(T::SearchTickets)
-                        prop:value=move || search_text.get()
-                        on:input=move |ev| search_text.set(event_target_value(&ev))
-                    />
-                    <button class="button" type="submit">{t(T::Search)}</button>
-                </form>
+                <SearchBar
+                    id="ticket-search"
+                    label=T::SearchTickets
+                    placeholder=T::SearchTickets
+                    value=search_text
+                    on_search=Callback::new(move |text| set_search("q", text))
+                />
                 <div class="field inline">
                     <label for="status-filter">{t(T::Status)}</label>
                     <select id="status-filter" on:change=move |ev| set_status("status", event_target_value(&ev))>
