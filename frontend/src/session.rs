@@ -8,6 +8,8 @@ use std::time::Duration;
 use ayuda_types::{LoginResponse, RefreshRequest, Role, User};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::{Closure, JsValue};
 
 use crate::api;
 use crate::i18n;
@@ -111,10 +113,11 @@ impl Session {
         // Tabs share the cookie: while another tab refreshes, wait for its new cookie
         // instead of presenting the same token (which would end the session everywhere,
         // e.g. when a browser restores several tabs at once).
-        let lock = take_tab_lock().await;
-        let result: api::ApiResult<LoginResponse> =
-            api::post_anonymous("/auth/refresh", &RefreshRequest::default()).await;
-        release_tab_lock(&lock);
+        let result: api::ApiResult<LoginResponse> = with_tab_lock(api::post_anonymous(
+            "/auth/refresh",
+            &RefreshRequest::default(),
+        ))
+        .await;
         self.refreshing.set_value(false);
         match result {
             Ok(login) => {
@@ -157,55 +160,57 @@ impl Session {
     }
 }
 
-/// The localStorage key a tab holds while it refreshes: `<millis>:<random>`.
-const TAB_LOCK: &str = "ayuda.refreshing";
-/// A lock older than this is from a tab that went away mid-refresh.
-const TAB_LOCK_MS: f64 = 5000.0;
+/// The name of the Web Lock a tab holds while it refreshes.
+const TAB_LOCK: &str = "ayuda.refresh";
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
-fn tab_lock() -> Option<String> {
-    storage()?.get_item(TAB_LOCK).ok().flatten()
-}
-
-fn is_fresh(lock: &str) -> bool {
-    lock.split(':')
-        .next()
-        .and_then(|t| t.parse::<f64>().ok())
-        .is_some_and(|since| js_sys::Date::now() - since < TAB_LOCK_MS)
-}
-
-/// Takes the cross-tab refresh lock: wait while another tab holds a fresh one, write ours,
-/// and keep it only if no other tab overwrote it meanwhile (the last writer wins). Gives
-/// up after a few seconds, so a broken storage never blocks the session.
-async fn take_tab_lock() -> String {
-    let tab = js_sys::Math::random().to_string();
-    let stamped = || format!("{}:{tab}", js_sys::Date::now());
-    let Some(storage) = storage() else {
-        return stamped();
-    };
-    for _ in 0..50 {
-        while tab_lock().is_some_and(|held| !held.ends_with(&tab) && is_fresh(&held)) {
-            crate::format::sleep(50).await;
+/// Runs `work` holding the browser-wide lock [`TAB_LOCK`] of the Web Locks API
+/// (`navigator.locks`), which the browser grants to one tab at a time, in request order.
+/// Without that API (an insecure origin, an old browser) `work` runs unlocked.
+async fn with_tab_lock<F: std::future::Future>(work: F) -> F::Output {
+    match acquire_tab_lock().await {
+        Some(release) => {
+            let output = work.await;
+            let _ = release.call0(&JsValue::UNDEFINED);
+            output
         }
-        let mine = stamped();
-        if storage.set_item(TAB_LOCK, &mine).is_err() {
-            return mine;
-        }
-        crate::format::sleep(30).await;
-        if tab_lock().as_deref() == Some(mine.as_str()) {
-            return mine;
-        }
+        None => work.await,
     }
-    stamped()
 }
 
-fn release_tab_lock(mine: &str) {
-    if let Some(storage) = storage()
-        && tab_lock().as_deref() == Some(mine)
-    {
-        let _ = storage.remove_item(TAB_LOCK);
-    }
+/// Requests the lock; once granted, returns the function that releases it. The lock is
+/// held until the promise handed to the browser settles, i.e. until `release` is called.
+async fn acquire_tab_lock() -> Option<js_sys::Function> {
+    let navigator = web_sys::window()?.navigator();
+    let locks = js_sys::Reflect::get(&navigator, &JsValue::from_str("locks")).ok()?;
+    let request: js_sys::Function = js_sys::Reflect::get(&locks, &JsValue::from_str("request"))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let mut release = None;
+    let held = js_sys::Promise::new(&mut |resolve, _| release = Some(resolve));
+    let mut granted = None;
+    let on_grant = js_sys::Promise::new(&mut |resolve, _| granted = Some(resolve));
+    let (release, granted) = (release?, granted?);
+    let refused = granted.clone();
+    let callback = Closure::once_into_js(move |_lock: JsValue| -> JsValue {
+        let _ = granted.call1(&JsValue::UNDEFINED, &JsValue::TRUE);
+        held.into()
+    });
+    let requested: js_sys::Promise = request
+        .call2(&locks, &JsValue::from_str(TAB_LOCK), &callback)
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    // The request's own promise settles when the lock is released, or rejects when the
+    // browser refuses it; then run unlocked rather than wait forever.
+    spawn_local(async move {
+        if wasm_bindgen_futures::JsFuture::from(requested)
+            .await
+            .is_err()
+        {
+            let _ = refused.call1(&JsValue::UNDEFINED, &JsValue::FALSE);
+        }
+    });
+    let answer = wasm_bindgen_futures::JsFuture::from(on_grant).await.ok()?;
+    answer.is_truthy().then_some(release)
 }

@@ -232,12 +232,19 @@ test('several tabs restored at once keep the session', async ({ browser }) => {
   await h.registerAndActivate(first, 'Tere Pestañas');
   await first.getByRole('button', { name: 'Confirmar e iniciar sesión' }).click();
   await expect(first.getByRole('heading', { level: 1 })).toHaveText('Hola, Tere Pestañas');
-  // Three tabs load together and each restores the session from the same cookie.
-  const tabs = await Promise.all([1, 2, 3].map(() => context.newPage()));
+  // Five tabs load together and each restores the session from the same cookie; a tab
+  // that presented a refresh token another had just spent would end the session of all.
+  const refreshes = [];
+  context.on('response', (response) => {
+    if (response.url().endsWith('/api/v1/auth/refresh')) refreshes.push(response.status());
+  });
+  const tabs = await Promise.all([1, 2, 3, 4, 5].map(() => context.newPage()));
   await Promise.all(tabs.map((tab) => tab.goto('/tickets')));
   for (const tab of tabs) {
     await expect(tab.getByRole('heading', { level: 1 })).toHaveText('Tickets');
   }
+  // One after another, each with the cookie the one before got: no token presented twice.
+  expect(refreshes).toEqual([200, 200, 200, 200, 200]);
   await first.reload();
   await expect(first.getByRole('heading', { level: 1 })).toHaveText('Hola, Tere Pestañas');
   await context.close();
