@@ -10,6 +10,7 @@ use crate::api;
 use crate::components::common::error_text;
 use crate::format;
 use crate::i18n::{T, t, tr};
+use crate::load::Load;
 
 #[derive(Clone, PartialEq)]
 enum UploadState {
@@ -203,7 +204,7 @@ pub fn AttachmentList(attachments: Vec<Attachment>) -> impl IntoView {
 #[component]
 fn ImageAttachment(attachment: Attachment) -> impl IntoView {
     let path = format!("/attachments/{}", attachment.id);
-    let url = LocalResource::new(move || {
+    let url = Load::new(move || {
         let path = path.clone();
         async move { api::object_url(&path).await.ok() }
     });

@@ -10,6 +10,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api::{self, ApiError};
 use crate::components::common::{ErrorAlert, FormError, TextField};
 use crate::i18n::{self, T, t, tr};
+use crate::load::Load;
 use crate::session::Session;
 
 /// Where to go after signing in: the `next` page if it is one of ours.
@@ -148,7 +149,7 @@ fn SetPassword(endpoint: &'static str, title: T, button: T) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let mismatch = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    let config = LocalResource::new(|| async { api::get::<PublicConfig>("/config").await.ok() });
+    let config = Load::new(|| async { api::get::<PublicConfig>("/config").await.ok() });
     let min_length = move || config.get().flatten().map_or(8, |c| c.password_min_length);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -13,6 +13,7 @@ use crate::components::common::{ErrorAlert, FormError, Loading, Pager, PagerButt
 use crate::components::guard::RequireStaff;
 use crate::components::markdown::MarkdownEditor;
 use crate::i18n::{T, t, tr};
+use crate::load::Load;
 use crate::pages::forum::categories;
 
 #[component]
@@ -71,7 +72,7 @@ fn text_of(name: RwSignal<String>) -> Option<TypeText> {
 #[component]
 fn TypesAdmin() -> impl IntoView {
     let reload = RwSignal::new(0u32);
-    let types = LocalResource::new(move || {
+    let types = Load::new(move || {
         reload.track();
         async { api::get::<Vec<TicketType>>("/ticket-types?include_inactive=true").await }
     });
@@ -231,7 +232,7 @@ fn UsersAdmin() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let role_filter = RwSignal::new(String::new());
     let pager = Pager::new();
-    let users = LocalResource::new(move || {
+    let users = Load::new(move || {
         reload.track();
         let path = format!(
             "/users{}",
@@ -364,7 +365,7 @@ fn UsersAdmin() -> impl IntoView {
 fn ForumAdmin() -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let cats = categories();
-    let articles = LocalResource::new(move || {
+    let articles = Load::new(move || {
         reload.track();
         async {
             let mut all = Vec::new();

@@ -20,6 +20,7 @@ use crate::components::common::{
 use crate::components::guard::RequireStaff;
 use crate::format;
 use crate::i18n::{self, T, t, tr};
+use crate::load::Load;
 use crate::pages::conversation::{Composer, Conversation, poll_tick};
 use crate::pages::ticket::{TicketData, TicketHeader};
 use crate::pages::tickets::ticket_types;
@@ -111,11 +112,11 @@ fn WorkspacePage() -> impl IntoView {
         }
     });
     let tick = poll_tick(30);
-    let counts = LocalResource::new(move || {
+    let counts = Load::new(move || {
         tick.track();
         async { api::get::<TicketCounts>("/tickets/counts").await.ok() }
     });
-    let list = LocalResource::new(move || {
+    let list = Load::new(move || {
         tick.track();
         let path = format!(
             "/tickets{}",
@@ -245,14 +246,14 @@ fn WorkspacePage() -> impl IntoView {
 pub fn AgentTicket(number: i64) -> impl IntoView {
     let session = Session::get();
     let data = TicketData::load(number);
-    let agents = LocalResource::new(|| async {
+    let agents = Load::new(|| async {
         api::get::<Vec<UserRef>>("/agents")
             .await
             .unwrap_or_default()
     });
     let types = ticket_types();
     // The history follows the ticket: every poll and every change refetch it.
-    let events = LocalResource::new(move || {
+    let events = Load::new(move || {
         data.ticket.track();
         async move {
             api::get::<Page<TicketEvent>>(&format!("/tickets/{number}/events?limit=100"))

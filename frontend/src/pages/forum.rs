@@ -13,10 +13,11 @@ use crate::components::common::{ErrorAlert, FormError, Loading, Pager, PagerButt
 use crate::components::markdown::MarkdownEditor;
 use crate::format;
 use crate::i18n::{self, T, t, tr};
+use crate::load::Load;
 use crate::session::Session;
 
-pub fn categories() -> LocalResource<Vec<ForumCategory>> {
-    LocalResource::new(|| async {
+pub fn categories() -> Load<Vec<ForumCategory>> {
+    Load::new(|| async {
         api::get::<Vec<ForumCategory>>("/forum/categories")
             .await
             .unwrap_or_default()
@@ -39,7 +40,7 @@ pub fn ForumIndex() -> impl IntoView {
         }
     });
     let cats = categories();
-    let articles = LocalResource::new(move || {
+    let articles = Load::new(move || {
         let path = format!(
             "/forum/articles{}",
             api::query(&[
@@ -140,7 +141,7 @@ fn ArticleItem(article: ArticleSummary) -> impl IntoView {
 pub fn ArticlePage() -> impl IntoView {
     let params = use_params_map();
     let slug = Memo::new(move |_| params.with(|p| p.get("slug")).unwrap_or_default());
-    let article = LocalResource::new(move || {
+    let article = Load::new(move || {
         let slug = slug.get();
         async move {
             api::get::<Article>(&format!(
@@ -220,7 +221,7 @@ fn Comments(slug: String) -> impl IntoView {
     let session = Session::get();
     let slug = StoredValue::new(slug);
     let reload = RwSignal::new(0u32);
-    let comments = LocalResource::new(move || {
+    let comments = Load::new(move || {
         reload.track();
         let path = format!("/forum/articles/{}/comments?limit=100", slug.get_value());
         async move {

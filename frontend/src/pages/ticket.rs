@@ -12,6 +12,7 @@ use crate::components::common::{ErrorAlert, Loading, StatusBadge};
 use crate::components::guard::RequireLogin;
 use crate::format;
 use crate::i18n::{self, T, t};
+use crate::load::Load;
 use crate::pages::agent::AgentTicket;
 use crate::pages::conversation::{Composer, Conversation, load_replies, poll_tick};
 use crate::session::Session;
@@ -40,8 +41,8 @@ pub fn TicketPage() -> impl IntoView {
 #[derive(Clone, Copy)]
 pub struct TicketData {
     pub number: i64,
-    pub ticket: LocalResource<Result<Ticket, ApiError>>,
-    replies: LocalResource<Result<Vec<Reply>, ApiError>>,
+    pub ticket: Load<Result<Ticket, ApiError>>,
+    replies: Load<Result<Vec<Reply>, ApiError>>,
     /// The last conversation that loaded (kept while a poll is in flight or fails).
     pub replies_list: Signal<Vec<Reply>>,
     /// Whether the ticket is closed, once loaded. A memo, so polls that change nothing
@@ -52,11 +53,11 @@ pub struct TicketData {
 impl TicketData {
     pub fn load(number: i64) -> Self {
         let tick = poll_tick(10);
-        let ticket = LocalResource::new(move || {
+        let ticket = Load::new(move || {
             tick.track();
             async move { api::get::<Ticket>(&format!("/tickets/{number}")).await }
         });
-        let replies = LocalResource::new(move || {
+        let replies = Load::new(move || {
             tick.track();
             load_replies(number)
         });

@@ -13,10 +13,11 @@ use crate::components::common::{
 use crate::components::guard::RequireLogin;
 use crate::format;
 use crate::i18n::{self, T, t, tr};
+use crate::load::Load;
 
 /// The active ticket types (for filters and the new-ticket form).
-pub fn ticket_types() -> LocalResource<Vec<TicketType>> {
-    LocalResource::new(|| async {
+pub fn ticket_types() -> Load<Vec<TicketType>> {
+    Load::new(|| async {
         api::get::<Vec<TicketType>>("/ticket-types")
             .await
             .unwrap_or_default()
@@ -49,7 +50,7 @@ fn TicketListPage() -> impl IntoView {
             pager.reset();
         }
     });
-    let list = LocalResource::new(move || {
+    let list = Load::new(move || {
         let path = format!(
             "/tickets{}",
             api::query(&[

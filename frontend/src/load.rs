@@ -1,0 +1,78 @@
+//! Data fetched from the API for a screen: a small stand-in for Leptos' `LocalResource`.
+//!
+//! A `LocalResource` brings the async-derived machinery (suspense, transitions, wakers)
+//! along for every value type, about 6 KB of wasm each; the app only needs "fetch when
+//! the inputs change, keep the last answer meanwhile, refetch on demand".
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// The latest answer of a fetch that reruns whenever a signal it reads changes.
+pub struct Load<T: 'static> {
+    value: RwSignal<Option<T>>,
+    /// Bumped by [`Load::refetch`]; the fetch reads it, so a bump reruns it.
+    reruns: RwSignal<u32>,
+    /// Number of the latest fetch started, so a slower earlier answer never wins.
+    latest: StoredValue<u32>,
+}
+
+impl<T: 'static> Clone for Load<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: 'static> Copy for Load<T> {}
+
+impl<T: Clone + Send + Sync + 'static> Load<T> {
+    /// Starts `fetch` at once and again whenever a signal it reads changes. Only the
+    /// signals read before its future is returned count (unlike `LocalResource`, reads
+    /// inside the future are not tracked), so read them first and move the values in.
+    pub fn new<F, Fut>(fetch: F) -> Self
+    where
+        F: Fn() -> Fut + 'static,
+        Fut: Future<Output = T> + 'static,
+    {
+        let load = Self {
+            value: RwSignal::new(None),
+            reruns: RwSignal::new(0),
+            latest: StoredValue::new(0),
+        };
+        Effect::new(move |_| {
+            load.reruns.track();
+            let future = fetch();
+            let number = load.latest.get_value().wrapping_add(1);
+            load.latest.set_value(number);
+            spawn_local(async move {
+                let answer = future.await;
+                // The screen may be gone (disposed signals) or a newer fetch may have begun.
+                if load.latest.try_with_value(|n| *n) == Some(number) {
+                    load.value.try_set(Some(answer));
+                }
+            });
+        });
+        load
+    }
+
+    /// The latest answer, `None` until the first one arrives (tracked).
+    pub fn get(&self) -> Option<T> {
+        self.value.get()
+    }
+
+    /// The latest answer, not tracked; `None` also once the screen is gone.
+    pub fn get_untracked(&self) -> Option<T> {
+        self.value.try_get_untracked().flatten()
+    }
+
+    /// Makes the reading effect rerun when a new answer arrives.
+    pub fn track(&self) {
+        self.value.track();
+    }
+
+    /// Fetches again, keeping the current answer on screen until the new one arrives.
+    pub fn refetch(&self) {
+        self.reruns.update(|n| *n = n.wrapping_add(1));
+    }
+}
