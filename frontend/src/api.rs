@@ -128,11 +128,22 @@ async fn problem_of(response: Response) -> ApiError {
     }
 }
 
-async fn decode<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
-    response
-        .json::<T>()
-        .await
-        .map_err(|_| ApiError::local(502, "unreadable answer"))
+/// Sends and reads the whole answer. Not generic: per answer type only [`parse`] is
+/// compiled, not another copy of the request's async state machine.
+async fn call(method: Method, path: &str, body: Body) -> ApiResult<String> {
+    text(send(method, path, body).await?).await
+}
+
+async fn text(response: Response) -> ApiResult<String> {
+    response.text().await.map_err(|_| unreadable())
+}
+
+fn parse<T: DeserializeOwned>(body: &str) -> ApiResult<T> {
+    serde_json::from_str(body).map_err(|_| unreadable())
+}
+
+fn unreadable() -> ApiError {
+    ApiError::local(502, "unreadable answer")
 }
 
 fn json<B: Serialize + ?Sized>(body: &B) -> Body {
@@ -141,7 +152,7 @@ fn json<B: Serialize + ?Sized>(body: &B) -> Body {
 
 /// `GET path` decoded as `T`.
 pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    decode(send(Method::GET, path, Body::None).await?).await
+    parse(&call(Method::GET, path, Body::None).await?)
 }
 
 /// `POST path` with a JSON body, decoded as `T`.
@@ -149,12 +160,12 @@ pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
     path: &str,
     body: &B,
 ) -> ApiResult<T> {
-    decode(send(Method::POST, path, json(body)).await?).await
+    parse(&call(Method::POST, path, json(body)).await?)
 }
 
 /// `POST path` without a body, decoded as `T`.
 pub async fn post_empty<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    decode(send(Method::POST, path, Body::None).await?).await
+    parse(&call(Method::POST, path, Body::None).await?)
 }
 
 /// `PATCH path` with a JSON body, decoded as `T`.
@@ -162,7 +173,7 @@ pub async fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(
     path: &str,
     body: &B,
 ) -> ApiResult<T> {
-    decode(send(Method::PATCH, path, json(body)).await?).await
+    parse(&call(Method::PATCH, path, json(body)).await?)
 }
 
 /// `DELETE path`, ignoring the body.
@@ -175,7 +186,7 @@ pub async fn upload(file: &web_sys::File) -> ApiResult<ayuda_types::Attachment> 
     let form = web_sys::FormData::new().map_err(|_| ApiError::network())?;
     form.append_with_blob_and_filename("file", file, &file.name())
         .map_err(|_| ApiError::network())?;
-    decode(send(Method::POST, "/attachments", Body::Form(form)).await?).await
+    parse(&call(Method::POST, "/attachments", Body::Form(form)).await?)
 }
 
 /// Downloads an authenticated resource into an object URL (for `<img src>` and downloads,
@@ -196,16 +207,16 @@ pub async fn post_anonymous<B: Serialize + ?Sized, T: DeserializeOwned>(
     path: &str,
     body: &B,
 ) -> ApiResult<T> {
-    decode(anonymous(path, body).await?).await
+    parse(&text(anonymous(path, json(body)).await?).await?)
 }
 
 /// Like [`post_anonymous`], for answers without a body (204).
 pub async fn post_anonymous_empty<B: Serialize + ?Sized>(path: &str, body: &B) -> ApiResult<()> {
-    anonymous(path, body).await.map(|_| ())
+    anonymous(path, json(body)).await.map(|_| ())
 }
 
-async fn anonymous<B: Serialize + ?Sized>(path: &str, body: &B) -> ApiResult<Response> {
-    let response = attempt(&Method::POST, path, &json(body), None).await?;
+async fn anonymous(path: &str, body: Body) -> ApiResult<Response> {
+    let response = attempt(&Method::POST, path, &body, None).await?;
     if response.ok() {
         Ok(response)
     } else {

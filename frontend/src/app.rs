@@ -1,7 +1,7 @@
 //! The root: session and language, the route table, and the page frame.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::path;
 
 use crate::components::layout::Shell;
@@ -16,7 +16,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Shell>
-                <Routes fallback=NotFound>
+                <FlatRoutes fallback=NotFound>
                     <Route path=path!("/") view=home::Home />
                     <Route path=path!("/login") view=account::Login />
                     <Route path=path!("/register") view=account::Register />
@@ -30,7 +30,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forum/:slug") view=forum::ArticlePage />
                     <Route path=path!("/agent") view=agent::Workspace />
                     <Route path=path!("/admin") view=admin::Admin />
-                </Routes>
+                </FlatRoutes>
             </Shell>
         </Router>
     }

@@ -40,7 +40,7 @@ impl<T: Clone + Send + Sync + 'static> Load<T> {
             reruns: RwSignal::new(0),
             latest: StoredValue::new(0),
         };
-        Effect::new(move |_| {
+        rerun_on_change(Box::new(move || {
             load.reruns.track();
             let future = fetch();
             let number = load.latest.get_value().wrapping_add(1);
@@ -52,7 +52,7 @@ impl<T: Clone + Send + Sync + 'static> Load<T> {
                     load.value.try_set(Some(answer));
                 }
             });
-        });
+        }));
         load
     }
 
@@ -75,4 +75,10 @@ impl<T: Clone + Send + Sync + 'static> Load<T> {
     pub fn refetch(&self) {
         self.reruns.update(|n| *n = n.wrapping_add(1));
     }
+}
+
+/// Runs `run` now and whenever a signal it reads changes. Not generic, so the effect's
+/// machinery (an async task per effect type) exists once for every `Load`.
+fn rerun_on_change(run: Box<dyn Fn()>) {
+    Effect::new(move |_| run());
 }
