@@ -18,15 +18,19 @@ pub fn iso(at: &DateTime<Utc>) -> String {
     at.to_rfc3339()
 }
 
-/// A byte count for people ("2.4 MB").
+/// A byte count for people ("2.4 MB"). Integer arithmetic: float formatting would add
+/// its own code to the wasm for this one use.
 pub fn size(bytes: i64) -> String {
-    let b = bytes.max(0) as f64;
-    if b < 1024.0 {
-        format!("{bytes} B")
-    } else if b < 1024.0 * 1024.0 {
-        format!("{:.0} KB", b / 1024.0)
+    const KB: i64 = 1024;
+    const MB: i64 = 1024 * 1024;
+    let b = bytes.max(0);
+    if b < KB {
+        format!("{b} B")
+    } else if b < MB {
+        format!("{} KB", (b + KB / 2) / KB)
     } else {
-        format!("{:.1} MB", b / (1024.0 * 1024.0))
+        let tenths = (b * 10 + MB / 2) / MB;
+        format!("{}.{} MB", tenths / 10, tenths % 10)
     }
 }
 
@@ -39,3 +43,4 @@ pub async fn sleep(ms: i32) {
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
+

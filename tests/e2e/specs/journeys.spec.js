@@ -59,9 +59,14 @@ test('register, activate, open a ticket with a screenshot; an agent answers; the
   await expect(page).toHaveURL(/\/tickets\/new$/);
   await page.locator('#title').fill(title);
   await page.locator('#description').fill('Al pagar con **tarjeta** sale un error.');
-  await page.locator('#ticket-files').setInputFiles({ name: 'captura.png', mimeType: 'image/png', buffer: PNG });
-  await expect(page.locator('.upload')).toContainText('captura.png');
-  await expect(page.locator('.upload')).not.toContainText('Subiendo');
+  // 2,516,582 bytes: shown as "2.4 MB".
+  const log = { name: 'registro.txt', mimeType: 'text/plain', buffer: Buffer.alloc(2_516_582, 'a') };
+  await page.locator('#ticket-files').setInputFiles([{ name: 'captura.png', mimeType: 'image/png', buffer: PNG }, log]);
+  await expect(page.locator('.upload').first()).toContainText('captura.png');
+  await expect(page.locator('.upload').nth(1)).toContainText('registro.txt');
+  await expect(page.locator('.uploads')).not.toContainText('Subiendo');
+  await expect(page.locator('.upload').first()).toContainText(`${PNG.length} B`);
+  await expect(page.locator('.upload').nth(1)).toContainText('2.4 MB');
   await page.getByRole('tab', { name: 'Vista previa' }).click();
   await expect(page.locator('.preview strong')).toHaveText('tarjeta');
   await page.getByRole('tab', { name: 'Escribir' }).click();
@@ -75,6 +80,12 @@ test('register, activate, open a ticket with a screenshot; an agent answers; the
   const thumb = page.locator('.image-attachment img');
   await expect(thumb).toBeVisible();
   expect(await thumb.evaluate((img) => img.naturalWidth)).toBe(1);
+  // Other files download with the bearer token, under their own name, whole.
+  const chip = page.locator('.file-chip');
+  await expect(chip).toHaveText('registro.txt · 2.4 MB');
+  const [download] = await Promise.all([page.waitForEvent('download'), chip.click()]);
+  expect(download.suggestedFilename()).toBe('registro.txt');
+  expect(fs.statSync(await download.path()).size).toBe(log.buffer.length);
   await expect(page.locator('.message .prose strong')).toHaveText('tarjeta');
 
   // The ticket list shows it with its creator and status.
