@@ -176,6 +176,11 @@ pub async fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(
     parse(&call(Method::PATCH, path, json(body)).await?)
 }
 
+/// `PUT path` with a JSON body, decoded as `T`.
+pub async fn put<B: Serialize + ?Sized, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
+    parse(&call(Method::PUT, path, json(body)).await?)
+}
+
 /// `DELETE path`, ignoring the body.
 pub async fn delete(path: &str) -> ApiResult<()> {
     send(Method::DELETE, path, Body::None).await.map(|_| ())

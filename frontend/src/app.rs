@@ -6,7 +6,7 @@ use leptos_router::path;
 
 use crate::components::layout::Shell;
 use crate::i18n::{self, T, t};
-use crate::pages::{account, admin, agent, forum, home, new_ticket, ticket, tickets};
+use crate::pages::{account, admin, agent, forum, home, new_ticket, profile, ticket, tickets};
 use crate::session::Session;
 
 #[component]
@@ -23,6 +23,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/activate") view=account::Activate />
                     <Route path=path!("/forgot-password") view=account::Forgot />
                     <Route path=path!("/reset-password") view=account::Reset />
+                    <Route path=path!("/profile") view=profile::Profile />
                     <Route path=path!("/tickets") view=tickets::TicketList />
                     <Route path=path!("/tickets/new") view=new_ticket::NewTicket />
                     <Route path=path!("/tickets/:number") view=ticket::TicketPage />

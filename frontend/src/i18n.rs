@@ -257,6 +257,7 @@ texts! {
     MarkdownHint => "Admite Markdown: **negrita**, _cursiva_, listas, `código` y enlaces.", "Markdown works: **bold**, _italic_, lists, `code` and links.";
     MaybeThisSolvesIt => "Quizá esto lo resuelva:", "Maybe this solves it:";
     Menu => "Menú", "Menu";
+    MyProfile => "Mi perfil", "My profile";
     Name => "Nombre", "Name";
     NameEnglish => "Nombre en inglés", "Name in English";
     NameSpanish => "Nombre en español", "Name in Spanish";
@@ -274,6 +275,9 @@ texts! {
     NotFoundText => "La página no existe o no tienes acceso a ella.", "The page does not exist or you have no access to it.";
     NotFoundTitle => "No encontrado", "Not found";
     NothingToPreview => "Nada que previsualizar.", "Nothing to preview.";
+    Notifications => "Avisos", "Notifications";
+    NotificationsHint => "Si no eliges ninguno, te avisamos de los tipos que nadie sigue.", "With none chosen, you hear of the types nobody follows.";
+    NotifyAbout => "Avísame por correo de los tickets nuevos de estos tipos", "Email me about new tickets of these types";
     Number => "Número", "Number";
     OpenTicket => "Abrir ticket", "Open ticket";
     OpenTicketTitle => "Abrir un ticket", "Open a ticket";
@@ -283,6 +287,7 @@ texts! {
     PasswordRuleAdvice => "Mejor una frase que solo tú recuerdes.", "A phrase only you remember works best.";
     PasswordRuleLength => "Al menos {n} caracteres.", "At least {n} characters.";
     PasswordsDiffer => "Las contraseñas no coinciden.", "The passwords do not match.";
+    Phone => "Teléfono", "Phone";
     PhoneOptional => "Teléfono (opcional)", "Phone (optional)";
     PostComment => "Publicar comentario", "Post comment";
     Preview => "Vista previa", "Preview";
@@ -295,8 +300,8 @@ texts! {
     Profile => "Perfil", "Profile";
     PublicReply => "Respuesta pública", "Public reply";
     Published => "Publicado", "Published";
-    ReceivedFrom => "Recibido de", "Received from";
     ReadCount => "{n} lecturas", "{n} reads";
+    ReceivedFrom => "Recibido de", "Received from";
     Register => "Registrarme", "Sign up";
     RegisterSent => "Te hemos enviado un enlace para activar tu cuenta y elegir tu contraseña.", "We sent you a link to activate your account and choose your password.";
     Remove => "Quitar", "Remove";
@@ -313,6 +318,7 @@ texts! {
     RoleAgent => "Agente", "Agent";
     RoleCustomer => "Cliente", "Customer";
     Save => "Guardar", "Save";
+    SaveNotifications => "Guardar avisos", "Save notifications";
     SavePasswordAndLogIn => "Guardar e iniciar sesión", "Save and log in";
     Saved => "Guardado.", "Saved.";
     ScreenshotsAndFiles => "Capturas de pantalla y archivos (opcional)", "Screenshots and files (optional)";
@@ -349,6 +355,7 @@ texts! {
     Type => "Tipo", "Type";
     Unassigned => "Sin asignar", "Unassigned";
     Uploading => "Subiendo…", "Uploading…";
+    Username => "Nombre de usuario", "Username";
     UsernameOptional => "Nombre de usuario (opcional)", "Username (optional)";
     Users => "Usuarios", "Users";
     ViaEmail => "por correo", "by email";

@@ -16,11 +16,14 @@ use crate::session::Session;
 pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
     let session = Session::get();
     let location = use_location();
+    // A memo: a changed name or language (a new `User` value) must not rebuild the page
+    // and lose what is typed in it; only logging in or out does.
+    let logged_in = Memo::new(move |_| session.user.with(Option::is_some));
     move || {
         if !session.ready.get() {
             return view! { <Loading /> }.into_any();
         }
-        if session.user.with(Option::is_none) {
+        if !logged_in.get() {
             // Untracked: this closure must not re-run (and redirect again) as the
             // location changes on the way to the login page.
             let here = format!(
@@ -41,10 +44,11 @@ pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
 pub fn RequireStaff(children: ChildrenFn, #[prop(optional)] admin: bool) -> impl IntoView {
     let session = Session::get();
     let children = StoredValue::new(children);
+    let role = Memo::new(move |_| session.role());
     view! {
         <RequireLogin>
             {move || {
-                let allowed = match session.role() {
+                let allowed = match role.get() {
                     Some(Role::Admin) => true,
                     Some(Role::Agent) => !admin,
                     _ => false,

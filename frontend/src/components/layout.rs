@@ -150,7 +150,8 @@ fn ProfileMenu() -> impl IntoView {
                         <span class="muted">{move || session.user.with(|u| u.as_ref().map(|u| u.email.clone()))}</span>
                     </p>
                     <LanguageSwitch on_choose=Callback::new(choose) />
-                    <button class="menu-item" on:click=logout.clone()>{t(T::Logout)}</button>
+                    <a class="menu-item" href="/profile" on:click=move |_| open.set(false)>{t(T::MyProfile)}</a>
+                    <button class="menu-item danger" on:click=logout.clone()>{t(T::Logout)}</button>
                 </div>
             </Show>
         </div>
@@ -159,7 +160,7 @@ fn ProfileMenu() -> impl IntoView {
 
 /// The es/en switch; the current language is pressed.
 #[component]
-fn LanguageSwitch(on_choose: Callback<Locale>) -> impl IntoView {
+pub fn LanguageSwitch(on_choose: Callback<Locale>) -> impl IntoView {
     let current = i18n::locale();
     let option = move |locale: Locale, label: &'static str| {
         view! {

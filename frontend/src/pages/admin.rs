@@ -15,6 +15,7 @@ use crate::components::markdown::MarkdownEditor;
 use crate::i18n::{T, t, tr};
 use crate::load::Load;
 use crate::pages::forum::categories;
+use crate::pages::profile::SubscriptionsEditor;
 
 #[component]
 pub fn Admin() -> impl IntoView {
@@ -219,7 +220,7 @@ fn TypeEditor(ticket_type: TicketType, on_done: Callback<()>) -> impl IntoView {
     }
 }
 
-fn role_text(role: Role) -> T {
+pub(crate) fn role_text(role: Role) -> T {
     match role {
         Role::Customer => T::RoleCustomer,
         Role::Agent => T::RoleAgent,
@@ -244,6 +245,8 @@ fn UsersAdmin() -> impl IntoView {
         async move { api::get::<Page<User>>(&path).await }
     });
     let list_error = RwSignal::new(None::<ApiError>);
+    // The staff member whose notifications are open below their row.
+    let editing = RwSignal::new(None::<i64>);
     let update = move |id: i64, change: UpdateUser| {
         list_error.set(None);
         leptos::task::spawn_local(async move {
@@ -301,6 +304,7 @@ fn UsersAdmin() -> impl IntoView {
                         <th scope="col">{t(T::Email)}</th>
                         <th scope="col">{t(T::Role)}</th>
                         <th scope="col">{t(T::Status)}</th>
+                        <th scope="col">{t(T::Notifications)}</th>
                     </tr></thead>
                     <tbody>
                         {page.items.into_iter().map(|u| {
@@ -330,7 +334,22 @@ fn UsersAdmin() -> impl IntoView {
                                             {if active { t(T::Deactivate) } else { t(T::Activate) }}
                                         </button>
                                     </td>
+                                    <td>
+                                        {current.is_staff().then(|| view! {
+                                            <button
+                                                class="button subtle small"
+                                                aria-expanded=move || (editing.get() == Some(id)).to_string()
+                                                aria-label=format!("{} {}", tr(T::Notifications), u.name)
+                                                on:click=move |_| editing.update(|e| *e = if *e == Some(id) { None } else { Some(id) })
+                                            >
+                                                {t(T::Notifications)}
+                                            </button>
+                                        })}
+                                    </td>
                                 </tr>
+                                {move || (editing.get() == Some(id)).then(|| view! {
+                                    <tr class="detail-row"><td colspan="5"><SubscriptionsEditor user_id=id /></td></tr>
+                                })}
                             }
                         }).collect_view()}
                     </tbody>

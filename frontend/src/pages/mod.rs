@@ -7,5 +7,6 @@ pub mod conversation;
 pub mod forum;
 pub mod home;
 pub mod new_ticket;
+pub mod profile;
 pub mod ticket;
 pub mod tickets;

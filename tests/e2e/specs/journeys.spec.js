@@ -209,6 +209,68 @@ test('the language switch is saved to the profile', async ({ page, request }) =>
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hello, Ana Idiomas');
 });
 
+test('my profile: the name, the language keeps what is typed, agents choose their notifications', async ({ page, request, browser }) => {
+  const customer = await h.registerAndActivate(page, 'Rosa Perfil');
+  await page.getByRole('button', { name: 'Confirmar e iniciar sesión' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hola, Rosa Perfil');
+  // Switching the language on a form keeps what is typed in it.
+  await page.goto('/tickets/new');
+  await page.locator('#title').fill('No llega la factura');
+  await page.getByRole('button', { name: /Rosa Perfil/ }).click();
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Open a ticket');
+  await expect(page.locator('#title')).toHaveValue('No llega la factura');
+  await page.getByRole('button', { name: 'Español' }).click();
+  await page.getByRole('link', { name: 'Mi perfil' }).click();
+  await expect(page).toHaveURL(/\/profile$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mi perfil');
+  await expect(page.locator('.details')).toContainText(customer.email);
+  await expect(page.getByText('Avisos')).toHaveCount(0);
+  await page.locator('#name').fill('');
+  await page.getByRole('button', { name: 'Guardar', exact: true }).click();
+  await expect(page.locator('#name-error')).toBeVisible();
+  await page.locator('#name').fill('Rosa María Perfil');
+  await page.getByRole('button', { name: 'Guardar', exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText('Guardado.');
+  await expect(page.locator('.profile-name')).toHaveText('Rosa María Perfil');
+  await h.expectAccessible(page, 'profile');
+  const token = await h.apiLogin(request, customer.email, customer.password);
+  const me = await (await request.get('/api/v1/me', { headers: { Authorization: `Bearer ${token}` } })).json();
+  expect(me.name).toBe('Rosa María Perfil');
+  await page.reload();
+  await expect(page.locator('#name')).toHaveValue('Rosa María Perfil');
+
+  // An admin picks the types they are emailed about; the users screen shows the same.
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await h.uiLogin(admin, h.ADMIN_EMAIL, h.ADMIN_PASSWORD);
+  await admin.goto('/profile');
+  await expect(admin.getByRole('heading', { name: 'Avisos' })).toBeVisible();
+  const billing = admin.getByRole('checkbox', { name: 'Facturación' });
+  await billing.check();
+  await admin.getByRole('button', { name: 'Guardar avisos' }).click();
+  await expect(admin.getByRole('status')).toHaveText('Guardado.');
+  await h.shot(admin, 'profile-agent');
+  await h.expectAccessible(admin, 'profile of an admin');
+  const adminToken = await h.apiLogin(request, h.ADMIN_EMAIL, h.ADMIN_PASSWORD);
+  const auth = { headers: { Authorization: `Bearer ${adminToken}` } };
+  const adminMe = await (await request.get('/api/v1/me', auth)).json();
+  const types = await (await request.get('/api/v1/ticket-types', auth)).json();
+  const billingId = types.find((t) => t.name === 'Facturación').id;
+  const subs = await (await request.get(`/api/v1/users/${adminMe.id}/subscriptions`, auth)).json();
+  expect(subs.type_ids).toEqual([billingId]);
+  await admin.goto('/admin?tab=users');
+  await admin.locator('#role-filter').selectOption('admin');
+  await admin.getByRole('button', { name: `Avisos ${adminMe.name}` }).click();
+  await expect(admin.locator('.detail-row').getByRole('checkbox', { name: 'Facturación' })).toBeChecked();
+  await admin.locator('.detail-row').getByRole('checkbox', { name: 'Facturación' }).uncheck();
+  await admin.locator('.detail-row').getByRole('button', { name: 'Guardar avisos' }).click();
+  await expect(admin.locator('.detail-row').getByRole('status')).toHaveText('Guardado.');
+  const after = await (await request.get(`/api/v1/users/${adminMe.id}/subscriptions`, auth)).json();
+  expect(after.type_ids).toEqual([]);
+  await adminContext.close();
+});
+
 test('logout from the profile menu ends the session', async ({ page }) => {
   await h.registerAndActivate(page, 'Luis Salida');
   await page.getByRole('button', { name: 'Confirmar e iniciar sesión' }).click();

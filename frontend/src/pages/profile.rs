@@ -1,0 +1,164 @@
+//! The user's own profile: display name, language, and for agents and admins the ticket
+//! types they are notified about (an admin edits anyone's from the users screen).
+
+use ayuda_types::{Subscriptions, TicketType, UpdateMe, User};
+use leptos::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::components::common::{ErrorAlert, FormError, Loading, TextField};
+use crate::components::guard::RequireLogin;
+use crate::components::layout::LanguageSwitch;
+use crate::i18n::{self, T, t};
+use crate::load::Load;
+use crate::pages::admin::role_text;
+use crate::pages::tickets::ticket_types;
+use crate::session::Session;
+
+#[component]
+pub fn Profile() -> impl IntoView {
+    view! { <RequireLogin><ProfilePage /></RequireLogin> }
+}
+
+#[component]
+fn ProfilePage() -> impl IntoView {
+    let session = Session::get();
+    // The guard renders this page for logged-in users only.
+    let Some(user) = session.user.get_untracked() else {
+        return ().into_any();
+    };
+    let name = RwSignal::new(user.name.clone());
+    let error = RwSignal::new(None::<ApiError>);
+    let saved = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        saved.set(false);
+        let change = UpdateMe {
+            name: Some(name.get_untracked().trim().to_owned()),
+            locale: None,
+        };
+        leptos::task::spawn_local(async move {
+            match api::patch::<_, User>("/me", &change).await {
+                Ok(updated) => {
+                    name.set(updated.name.clone());
+                    session.user.set(Some(updated));
+                    saved.set(true);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let choose = Callback::new(move |locale| {
+        leptos::task::spawn_local(async move { i18n::choose_locale(locale).await });
+    });
+    let optional =
+        |label: T, value: Option<String>| value.map(|v| view! { <dt>{t(label)}</dt><dd>{v}</dd> });
+    view! {
+        <section class="page narrow">
+            <h1>{t(T::MyProfile)}</h1>
+            <form class="stack" on:submit=submit novalidate=true>
+                {move || saved.get().then(|| view! { <div class="alert success" role="status">{t(T::Saved)}</div> })}
+                <FormError error=error />
+                <TextField id="name" label=T::Name value=name error=error required=true autocomplete="name" maxlength=200 />
+                <div class="actions"><button class="button primary" type="submit">{t(T::Save)}</button></div>
+            </form>
+            <dl class="details">
+                <dt>{t(T::Email)}</dt><dd>{user.email.clone()}</dd>
+                {optional(T::Username, user.username.clone())}
+                {optional(T::Phone, user.phone.clone())}
+                <dt>{t(T::Role)}</dt><dd>{t(role_text(user.role))}</dd>
+            </dl>
+            <h2>{t(T::Language)}</h2>
+            <LanguageSwitch on_choose=choose />
+            {user.role.is_staff().then(|| view! {
+                <h2>{t(T::Notifications)}</h2>
+                <SubscriptionsEditor user_id=user.id />
+            })}
+        </section>
+    }
+    .into_any()
+}
+
+/// The ticket types a staff member is emailed about when a ticket is opened, as
+/// checkboxes with a Save button.
+#[component]
+pub fn SubscriptionsEditor(user_id: i64) -> impl IntoView {
+    let types = ticket_types();
+    let current = Load::new(move || {
+        let path = format!("/users/{user_id}/subscriptions");
+        async move { api::get::<Subscriptions>(&path).await }
+    });
+    move || match current.get() {
+        None => view! { <Loading /> }.into_any(),
+        Some(Err(e)) => {
+            view! { <ErrorAlert error=Signal::derive(move || Some(e.clone())) /> }.into_any()
+        }
+        Some(Ok(subscriptions)) => view! {
+            <SubscriptionsForm user_id=user_id types=types chosen=subscriptions.type_ids />
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn SubscriptionsForm(
+    user_id: i64,
+    types: Load<Vec<TicketType>>,
+    chosen: Vec<i64>,
+) -> impl IntoView {
+    let chosen = RwSignal::new(chosen);
+    let error = RwSignal::new(None::<ApiError>);
+    let saved = RwSignal::new(false);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        saved.set(false);
+        let request = Subscriptions {
+            type_ids: chosen.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            let path = format!("/users/{user_id}/subscriptions");
+            match api::put::<_, Subscriptions>(&path, &request).await {
+                Ok(stored) => {
+                    chosen.set(stored.type_ids);
+                    saved.set(true);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let hint_id = format!("subscriptions-{user_id}-hint");
+    view! {
+        <form class="stack" on:submit=save novalidate=true>
+            <fieldset class="checks" aria-describedby=hint_id.clone()>
+                <legend>{t(T::NotifyAbout)}</legend>
+                <p class="hint" id=hint_id.clone()>{t(T::NotificationsHint)}</p>
+                {move || types.get().unwrap_or_default().into_iter().map(|ty| {
+                    let id = ty.id;
+                    view! {
+                        <label class="check">
+                            <input
+                                type="checkbox"
+                                prop:checked=move || chosen.with(|c| c.contains(&id))
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    chosen.update(|c| {
+                                        c.retain(|x| *x != id);
+                                        if on {
+                                            c.push(id);
+                                        }
+                                    });
+                                    saved.set(false);
+                                }
+                            />
+                            {ty.name}
+                        </label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            {move || saved.get().then(|| view! { <div class="alert success" role="status">{t(T::Saved)}</div> })}
+            <ErrorAlert error=error />
+            <div class="actions"><button class="button primary" type="submit">{t(T::SaveNotifications)}</button></div>
+        </form>
+    }
+}
