@@ -183,6 +183,7 @@ texts! {
     Cancel => "Cancelar", "Cancel";
     Categories => "Categorías", "Categories";
     Category => "Categoría", "Category";
+    CategoryNotEmpty => "La categoría aún tiene artículos (borradores incluidos): muévelos o bórralos antes.", "The category still holds articles (drafts included): move or delete them first.";
     CheckCard => "Consulta el estado de tus tickets, lee las respuestas y contesta.", "See the status of your tickets, read the answers and reply.";
     CheckRequests => "Consultar solicitudes existentes", "Check existing requests";
     CheckYourEmail => "Revisa tu correo electrónico", "Check your email";
@@ -192,6 +193,7 @@ texts! {
     Comments => "Comentarios", "Comments";
     ConfirmAndLogIn => "Confirmar e iniciar sesión", "Confirm and log in";
     ConfirmDelete => "¿Borrar este artículo? No se puede deshacer.", "Delete this article? This cannot be undone.";
+    ConfirmDeleteCategory => "¿Borrar esta categoría? No se puede deshacer.", "Delete this category? This cannot be undone.";
     ConfirmPassword => "Repite la contraseña", "Repeat the password";
     Conversation => "Conversación", "Conversation";
     Create => "Crear", "Create";
@@ -300,6 +302,7 @@ texts! {
     Profile => "Perfil", "Profile";
     PublicReply => "Respuesta pública", "Public reply";
     Published => "Publicado", "Published";
+    PublishedArticles => "Artículos publicados", "Published articles";
     ReadCount => "{n} lecturas", "{n} reads";
     ReceivedFrom => "Recibido de", "Received from";
     Register => "Registrarme", "Sign up";

@@ -17,6 +17,12 @@ async fn category(app: &TestApp, token: &str, name: &str) -> ForumCategory {
     res.json().await.unwrap()
 }
 
+async fn category_list(app: &TestApp) -> Vec<ForumCategory> {
+    let res = app.get("/api/v1/forum/categories").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
 async fn write(app: &TestApp, token: &str, body: &Value) -> Article {
     let res = app.post_as(token, "/api/v1/forum/articles", body).await;
     assert_eq!(res.status(), StatusCode::CREATED, "{:?}", res.text().await);
@@ -117,12 +123,7 @@ async fn agents_write_drafts_and_publish_and_everyone_reads() {
         .await
         .unwrap();
     assert_eq!(read.summary.views, 2);
-    let cats: Vec<ForumCategory> = app
-        .get("/api/v1/forum/categories")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let cats = category_list(&app).await;
     assert_eq!(
         cats.iter().find(|c| c.id == cat.id).unwrap().article_count,
         1
@@ -345,4 +346,97 @@ async fn article_lists_use_an_index_and_no_sort() {
             assert_plan_is_indexed(backend, &plan, &format!("{filter:?} {before:?}"), "a");
         }
     }
+}
+
+#[tokio::test]
+async fn agents_rename_categories_and_delete_empty_ones() {
+    let app = spawn_app().await;
+    let agent = app.user(Role::Agent).await;
+    let customer = app.user(Role::Customer).await;
+    let a = &agent.access_token;
+    let cat = category(&app, a, "Facturas").await;
+    let path = format!("/api/v1/forum/categories/{}", cat.id);
+
+    // A rename keeps the slug, so links to the category keep working.
+    let res = app
+        .patch_as(
+            a,
+            &path,
+            &json!({"name": "  Facturación y pagos ", "description": "Cobros, facturas, reembolsos."}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let renamed: ForumCategory = res.json().await.unwrap();
+    assert_eq!(renamed.name, "Facturación y pagos");
+    assert_eq!(renamed.slug, "facturas");
+    assert_eq!(renamed.description, "Cobros, facturas, reembolsos.");
+    let article = write(
+        &app,
+        a,
+        &json!({"title": "Descargar una factura", "category_id": cat.id, "body": "Desde *Mis facturas*."}),
+    )
+    .await;
+    assert_eq!(article.summary.category.name, "Facturación y pagos");
+
+    // Bad input, strangers, customers, a missing category.
+    for bad in [
+        json!({"name": ""}),
+        json!({"name": "dos\nlíneas"}),
+        json!({"name": "x".repeat(81)}),
+    ] {
+        let problem = assert_problem(
+            app.patch_as(a, &path, &bad).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert_eq!(error_fields(&problem), ["name"], "{bad}");
+    }
+    assert_problem(
+        app.patch_as(&customer.access_token, &path, &json!({"name": "Mía"}))
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_problem(
+        app.api
+            .patch(app.url(&path))
+            .json(&json!({"name": "Mía"}))
+            .send()
+            .await
+            .unwrap(),
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    assert_problem(
+        app.patch_as(
+            a,
+            "/api/v1/forum/categories/999999",
+            &json!({"name": "Nada"}),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let cats = category_list(&app).await;
+    assert_eq!(
+        cats.iter().find(|c| c.id == cat.id).unwrap().name,
+        "Facturación y pagos"
+    );
+
+    // A category that holds an article (a draft counts too) is not deleted.
+    let problem = assert_problem(app.delete_as(a, &path).await, StatusCode::CONFLICT).await;
+    assert!(problem["detail"].as_str().unwrap().contains("1 article"));
+    assert_problem(
+        app.delete_as(&customer.access_token, &path).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let article_path = format!("/api/v1/forum/articles/{}", article.summary.slug);
+    let res = app.delete_as(a, &article_path).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let res = app.delete_as(a, &path).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_problem(app.delete_as(a, &path).await, StatusCode::NOT_FOUND).await;
+    let cats = category_list(&app).await;
+    assert!(cats.iter().all(|c| c.id != cat.id));
 }

@@ -75,6 +75,45 @@ pub async fn insert_category(
     .await
 }
 
+/// Changes a category's name, description or order; `None` when there is no such category.
+pub async fn update_category(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    name: Option<String>,
+    description: Option<String>,
+    position: Option<i32>,
+) -> Result<Option<CategoryRow>, DbErr> {
+    let Some(row) = forum_category::Entity::find_by_id(id).one(conn).await? else {
+        return Ok(None);
+    };
+    let mut active: forum_category::ActiveModel = row.into();
+    if let Some(v) = name {
+        active.name = Set(v);
+    }
+    if let Some(v) = description {
+        active.description = Set(v);
+    }
+    if let Some(v) = position {
+        active.position = Set(v);
+    }
+    active.update(conn).await.map(Some)
+}
+
+/// Number of articles in a category, drafts included.
+pub async fn articles_in_category(conn: &impl ConnectionTrait, id: i64) -> Result<u64, DbErr> {
+    use sea_orm::PaginatorTrait;
+    forum_article::Entity::find()
+        .filter(forum_article::Column::CategoryId.eq(id))
+        .count(conn)
+        .await
+}
+
+/// Deletes a category; false when there was none.
+pub async fn delete_category(conn: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
+    let result = forum_category::Entity::delete_by_id(id).exec(conn).await?;
+    Ok(result.rows_affected > 0)
+}
+
 /// An article with its category and author names.
 #[derive(Debug, Clone, PartialEq, FromQueryResult)]
 pub struct ArticleView {

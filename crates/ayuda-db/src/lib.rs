@@ -28,6 +28,14 @@ pub use sea_orm::{
     TransactionTrait,
 };
 
+/// True when `err` is a foreign-key violation (a row still referenced, say).
+pub fn is_foreign_key_violation(err: &DbErr) -> bool {
+    matches!(
+        err.sql_err(),
+        Some(sea_orm::SqlErr::ForeignKeyConstraintViolation(_))
+    )
+}
+
 /// True when `err` is a unique-constraint violation (a duplicate email, say), so callers can
 /// answer 409 instead of checking first and racing.
 pub fn is_unique_violation(err: &DbErr) -> bool {

@@ -3,13 +3,13 @@
 //! Drafts exist only for agents: to anyone else a draft's slug is "not found".
 
 use ayuda_db::forum::{self, ArticleChanges, ArticleFilter, ArticleView, NewArticle};
-use ayuda_db::is_unique_violation;
 use ayuda_db::users::{self, UserRow};
+use ayuda_db::{is_foreign_key_violation, is_unique_violation};
 use ayuda_domain::{markdown, search};
 use ayuda_types::{
     Article, ArticleStatus, ArticleSummary, Author, CategoryRef, Comment, CreateArticle,
     CreateCategory, ForumCategory, ListArticlesParams, Locale, OldestFirstParams, Page, Role,
-    UpdateArticle, UserRef,
+    UpdateArticle, UpdateCategory, UserRef,
 };
 use chrono::Utc;
 
@@ -113,6 +113,66 @@ pub async fn create_category(
         description: row.description,
         article_count: 0,
     })
+}
+
+/// Renames a category, or changes its description or order (agents).
+pub async fn update_category(
+    state: &AppState,
+    user: &UserRow,
+    id: i64,
+    input: UpdateCategory,
+) -> ApiResult<ForumCategory> {
+    if !is_staff(Some(user)) {
+        return Err(ApiError::Forbidden);
+    }
+    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let updated = forum::update_category(
+        &txn,
+        id,
+        input.name.map(|n| n.trim().to_owned()),
+        input.description.map(|d| d.trim().to_owned()),
+        input.position,
+    )
+    .await?;
+    txn.commit().await?;
+    if updated.is_none() {
+        return Err(ApiError::NotFound);
+    }
+    // Read back with its article count (the list is short and already one query).
+    categories(state)
+        .await?
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or(ApiError::NotFound)
+}
+
+/// Deletes an empty category (agents); one that still holds articles, drafts included,
+/// is a conflict: its articles would be left without a place.
+pub async fn delete_category(state: &AppState, user: &UserRow, id: i64) -> ApiResult<()> {
+    if !is_staff(Some(user)) {
+        return Err(ApiError::Forbidden);
+    }
+    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let held = forum::articles_in_category(&txn, id).await?;
+    if held > 0 {
+        return Err(ApiError::Conflict(format!(
+            "the category still holds {held} article(s); move or delete them first"
+        )));
+    }
+    let deleted = forum::delete_category(&txn, id).await.map_err(|e| {
+        // An article written into it meanwhile (PostgreSQL's concurrent writers).
+        if is_foreign_key_violation(&e) {
+            ApiError::Conflict("the category still holds articles".into())
+        } else {
+            e.into()
+        }
+    })?;
+    txn.commit().await?;
+    if deleted {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
+    }
 }
 
 /// Published articles (drafts for agents who ask), newest first or ranked by `q`.

@@ -74,6 +74,24 @@ pub struct CreateCategory {
     pub position: i32,
 }
 
+/// `PATCH /api/v1/forum/categories/{id}` (agents): what is given changes. The slug stays,
+/// so links to the category keep working.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateCategory {
+    /// New name.
+    #[validate(
+        length(min = 1, max = 80, message = "must be 1 to 80 characters"),
+        custom(function = "crate::validate::single_line")
+    )]
+    pub name: Option<String>,
+    /// New description.
+    #[validate(length(max = 1000, message = "must be at most 1000 characters"))]
+    pub description: Option<String>,
+    /// New order among categories (smaller first).
+    pub position: Option<i32>,
+}
+
 /// The category an article is in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

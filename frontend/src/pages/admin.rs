@@ -3,7 +3,7 @@
 use ayuda_types::{
     Article, ArticleStatus, ArticleSummary, CreateArticle, CreateCategory, CreateTicketType,
     CreateUser, ForumCategory, Locale, Page, Role, TicketType, TypeText, TypeTranslations,
-    UpdateArticle, UpdateTicketType, UpdateUser, User,
+    UpdateArticle, UpdateCategory, UpdateTicketType, UpdateUser, User,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -187,8 +187,7 @@ fn TypeEditor(ticket_type: TicketType, on_done: Callback<()>) -> impl IntoView {
     let name_es = RwSignal::new(translated(&ticket_type.translations.es));
     let name_en = RwSignal::new(translated(&ticket_type.translations.en));
     let error = RwSignal::new(None::<ApiError>);
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let save = move |_| {
         error.set(None);
         let change = UpdateTicketType {
             name: Some(name.get_untracked().trim().to_owned()),
@@ -198,23 +197,55 @@ fn TypeEditor(ticket_type: TicketType, on_done: Callback<()>) -> impl IntoView {
             }),
             ..Default::default()
         };
-        leptos::task::spawn_local(async move {
-            match api::patch::<_, TicketType>(&format!("/ticket-types/{id}"), &change).await {
-                Ok(_) => on_done.run(()),
-                Err(e) => error.set(Some(e)),
-            }
-        });
+        patch_then(format!("/ticket-types/{id}"), change, error, on_done);
     };
     view! {
-        <form class="stack editor" on:submit=save novalidate=true>
-            <h3>{t(T::Rename)} " — " {ticket_type.name.clone()}</h3>
-            <FormError error=error />
+        <RenameForm title=ticket_type.name.clone() error=error on_save=Callback::new(save) on_cancel=on_done>
             <TextField id="edit-name" field="name" label=T::Name value=name error=error required=true />
             <TextField id="edit-name-es" field="translations.es.name" label=T::NameSpanish value=name_es error=error />
             <TextField id="edit-name-en" field="translations.en.name" label=T::NameEnglish value=name_en error=error />
+        </RenameForm>
+    }
+}
+
+/// Sends `change` as `PATCH path`, then runs `on_done`, or shows the error in `error`.
+fn patch_then<B: serde::Serialize + 'static>(
+    path: String,
+    change: B,
+    error: RwSignal<Option<ApiError>>,
+    on_done: Callback<()>,
+) {
+    leptos::task::spawn_local(async move {
+        // The answer is not needed: the list refetches.
+        match api::patch::<_, serde::de::IgnoredAny>(&path, &change).await {
+            Ok(_) => on_done.run(()),
+            Err(e) => error.set(Some(e)),
+        }
+    });
+}
+
+/// The frame of a rename form: heading, errors not about one field, the fields, Save and
+/// Cancel.
+#[component]
+fn RenameForm(
+    title: String,
+    error: RwSignal<Option<ApiError>>,
+    on_save: Callback<()>,
+    on_cancel: Callback<()>,
+    children: Children,
+) -> impl IntoView {
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        on_save.run(());
+    };
+    view! {
+        <form class="stack editor" on:submit=submit novalidate=true>
+            <h3>{t(T::Rename)} " — " {title}</h3>
+            <FormError error=error />
+            {children()}
             <div class="actions">
                 <button class="button primary" type="submit">{t(T::Save)}</button>
-                <button class="button subtle" type="button" on:click=move |_| on_done.run(())>{t(T::Cancel)}</button>
+                <button class="button subtle" type="button" on:click=move |_| on_cancel.run(())>{t(T::Cancel)}</button>
             </div>
         </form>
     }
@@ -424,6 +455,24 @@ fn ForumAdmin() -> impl IntoView {
             }
         });
     };
+    let cat_editing = RwSignal::new(None::<ForumCategory>);
+    let cat_list_error = RwSignal::new(None::<ApiError>);
+    let delete_category = move |id: i64| {
+        if !confirm(T::ConfirmDeleteCategory) {
+            return;
+        }
+        cat_list_error.set(None);
+        leptos::task::spawn_local(async move {
+            match api::delete(&format!("/forum/categories/{id}")).await {
+                Ok(()) => cats.refetch(),
+                // The server's words are English; this one is common enough to say here.
+                Err(e) if e.status == 409 => {
+                    cat_list_error.set(Some(ApiError::local(409, tr(T::CategoryNotEmpty))))
+                }
+                Err(e) => cat_list_error.set(Some(e)),
+            }
+        });
+    };
     view! {
         <h2>{t(T::Articles)}</h2>
         <div class="actions">
@@ -459,11 +508,42 @@ fn ForumAdmin() -> impl IntoView {
             }.into_any(),
         }}
         <h2>{t(T::Categories)}</h2>
-        <ul class="plain-list">
-            {move || cats.get().unwrap_or_default().into_iter().map(|c| view! {
-                <li><strong>{c.name}</strong> <span class="muted">{format!(" · {} ", c.article_count)}{t(T::Articles)}</span></li>
-            }).collect_view()}
-        </ul>
+        <ErrorAlert error=cat_list_error />
+        {move || cat_editing.get().map(|c| view! {
+            <CategoryEditor category=c on_done=Callback::new(move |_| { cat_editing.set(None); cats.refetch(); reload.update(|r| *r += 1); }) />
+        })}
+        <table class="admin-table">
+            <thead><tr>
+                <th scope="col">{t(T::Name)}</th>
+                <th scope="col">{t(T::Description)}</th>
+                <th scope="col">{t(T::PublishedArticles)}</th>
+                <th scope="col"><span class="visually-hidden">{t(T::Actions)}</span></th>
+            </tr></thead>
+            <tbody>
+                {move || cats.get().unwrap_or_default().into_iter().map(|c| {
+                    let id = c.id;
+                    let (rename_label, delete_label) = (c.name.clone(), c.name.clone());
+                    let for_editor = c.clone();
+                    view! {
+                        <tr>
+                            <td><a href=format!("/forum?category={}", c.slug)>{c.name.clone()}</a></td>
+                            <td>{c.description.clone()}</td>
+                            <td>{c.article_count}</td>
+                            <td class="row-actions">
+                                <button class="button subtle small" aria-label=move || format!("{} {}", tr(T::Rename), rename_label)
+                                    on:click=move |_| cat_editing.set(Some(for_editor.clone()))>
+                                    {t(T::Rename)}
+                                </button>
+                                <button class="button subtle small" aria-label=move || format!("{} {}", tr(T::Delete), delete_label)
+                                    on:click=move |_| delete_category(id)>
+                                    {t(T::Delete)}
+                                </button>
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
         <h3>{t(T::NewCategory)}</h3>
         <form class="stack inline-form" on:submit=create_category novalidate=true>
             <FormError error=cat_error />
@@ -472,6 +552,37 @@ fn ForumAdmin() -> impl IntoView {
             <div class="actions"><button class="button primary" type="submit">{t(T::Create)}</button></div>
         </form>
     }
+}
+
+/// Renames a forum category or changes its description.
+#[component]
+fn CategoryEditor(category: ForumCategory, on_done: Callback<()>) -> impl IntoView {
+    let id = category.id;
+    let name = RwSignal::new(category.name.clone());
+    let description = RwSignal::new(category.description.clone());
+    let error = RwSignal::new(None::<ApiError>);
+    let save = move |_| {
+        error.set(None);
+        let change = UpdateCategory {
+            name: Some(name.get_untracked().trim().to_owned()),
+            description: Some(description.get_untracked()),
+            position: None,
+        };
+        patch_then(format!("/forum/categories/{id}"), change, error, on_done);
+    };
+    view! {
+        <RenameForm title=category.name.clone() error=error on_save=Callback::new(save) on_cancel=on_done>
+            <TextField id="edit-category-name" field="name" label=T::Name value=name error=error required=true />
+            <TextField id="edit-category-description" field="description" label=T::Description value=description error=error />
+        </RenameForm>
+    }
+}
+
+/// Asks the browser's confirmation dialog; false when declined (or without a window).
+fn confirm(question: T) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(tr(question)).ok())
+        .unwrap_or(false)
 }
 
 /// Writes a new article (`slug` None) or edits one.
@@ -542,10 +653,7 @@ fn ArticleEditor(slug: Option<String>, on_done: Callback<()>) -> impl IntoView {
         let Some(slug) = existing.get_value() else {
             return;
         };
-        let confirmed = web_sys::window()
-            .and_then(|w| w.confirm_with_message(tr(T::ConfirmDelete)).ok())
-            .unwrap_or(false);
-        if !confirmed {
+        if !confirm(T::ConfirmDelete) {
             return;
         }
         leptos::task::spawn_local(async move {

@@ -122,6 +122,16 @@ impl TestApp {
             .expect("request")
     }
 
+    /// DELETE with a bearer token.
+    pub async fn delete_as(&self, token: &str, path: &str) -> Response {
+        self.api
+            .delete(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// GET with a bearer token.
     pub async fn get_as(&self, token: &str, path: &str) -> Response {
         self.api

@@ -404,7 +404,24 @@ test('admins manage ticket types and invite an agent', async ({ page }) => {
 
   await page.getByRole('button', { name: 'Foro' }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'Artículos' })).toBeVisible();
+  // Categories: create, rename (the slug and its links stay), delete once empty.
+  const word = h.unique();
+  await page.locator('#category-name').fill(`Envíos ${word}`);
+  await page.getByRole('button', { name: 'Crear', exact: true }).click();
+  const row = () => page.locator('.admin-table tr', { hasText: word });
+  await expect(row()).toContainText(`Envíos ${word}`);
+  await page.getByRole('button', { name: `Renombrar Envíos ${word}` }).click();
+  await page.locator('#edit-category-name').fill(`Envíos y entregas ${word}`);
+  await page.locator('#edit-category-description').fill('Plazos y seguimiento');
+  await page.getByRole('button', { name: 'Guardar', exact: true }).click();
+  await expect(row()).toContainText(`Envíos y entregas ${word}`);
+  await expect(row()).toContainText('Plazos y seguimiento');
+  await expect(row().getByRole('link')).toHaveAttribute('href', `/forum?category=envios-${word}`);
+  await h.expectAccessible(page, 'admin forum');
   await h.shot(page, 'admin-forum');
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: `Borrar Envíos y entregas ${word}` }).click();
+  await expect(row()).toHaveCount(0);
 });
 
 test('keyboard only: skip link, sign-in form, profile menu', async ({ page }) => {

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, delete, get, patch, post};
 use ayuda_types::{
     Article, ArticleSummary, Comment, CreateArticle, CreateCategory, CreateComment, Feedback,
     FeedbackCounts, ForumCategory, ListArticlesParams, OldestFirstParams, Page, ProblemDetails,
-    UpdateArticle,
+    UpdateArticle, UpdateCategory,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -19,6 +19,8 @@ use crate::state::AppState;
 pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(list_categories)
         .service(create_category)
+        .service(update_category)
+        .service(delete_category)
         .service(list_articles)
         .service(create_article)
         .service(get_article)
@@ -60,6 +62,56 @@ async fn create_category(
 ) -> ApiResult<HttpResponse> {
     let category = forum::create_category(&state, &user.0, validated(body.into_inner())?).await?;
     Ok(HttpResponse::Created().json(category))
+}
+
+/// Rename a category, or change its description or order (agents). The slug stays.
+#[utoipa::path(
+    tag = tags::FORUM,
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Category id")),
+    request_body = UpdateCategory,
+    responses(
+        (status = 200, description = "The category as it is now", body = ForumCategory),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Not an agent", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such category", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[patch("/forum/categories/{id}")]
+async fn update_category(
+    state: Data<AppState>,
+    user: AuthUser,
+    id: Path<i64>,
+    body: Json<UpdateCategory>,
+) -> ApiResult<Json<ForumCategory>> {
+    let input = validated(body.into_inner())?;
+    Ok(Json(
+        forum::update_category(&state, &user.0, id.into_inner(), input).await?,
+    ))
+}
+
+/// Delete an empty category (agents).
+#[utoipa::path(
+    tag = tags::FORUM,
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Category id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Not an agent", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such category", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "It still holds articles (drafts included)", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/forum/categories/{id}")]
+async fn delete_category(
+    state: Data<AppState>,
+    user: AuthUser,
+    id: Path<i64>,
+) -> ApiResult<HttpResponse> {
+    forum::delete_category(&state, &user.0, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Published articles, newest first; with `q`, a ranked full-text search with highlighted
