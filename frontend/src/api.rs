@@ -20,8 +20,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// An error made here, not by the server (one it could not be read from, say).
-    pub fn local(status: u16, detail: impl Into<String>) -> Self {
+    fn local(status: u16, detail: impl Into<String>) -> Self {
         let detail = detail.into();
         Self {
             status,

@@ -87,8 +87,9 @@ pub fn tr(key: T) -> &'static str {
     key.text(locale().get())
 }
 
-/// A field message of the API (written in English by the shared validation rules of
-/// `ayuda-types` and the server) in the reader's language; unknown ones stay as they are.
+/// A message of the API (a field message of the shared validation rules of `ayuda-types`,
+/// or a problem's detail, both written in English) in the reader's language; unknown ones
+/// stay as they are.
 pub fn server_message(message: &str) -> String {
     if locale().get() == Locale::En {
         return message.to_owned();
@@ -115,6 +116,9 @@ pub fn server_message(message: &str) -> String {
         "is not an active ticket type" => Some("no es un tipo de ticket activo"),
         "is not a forum category" => Some("no es una categoría del foro"),
         "at most 20 attachments" => Some("como máximo 20 archivos"),
+        "the category still holds article(s), drafts included; move or delete them first" => Some(
+            "la categoría aún tiene artículos, borradores incluidos: muévelos o bórralos antes",
+        ),
         _ => None,
     };
     if let Some(text) = fixed {
@@ -134,6 +138,15 @@ pub fn server_message(message: &str) -> String {
         }
         (m, [n]) if m == format!("must be at least {n} characters") => {
             format!("debe tener al menos {n} caracteres")
+        }
+        (m, [n])
+            if m == format!(
+                "the category still holds {n} article(s), drafts included; move or delete them first"
+            ) =>
+        {
+            format!(
+                "la categoría aún tiene {n} artículo(s), borradores incluidos: muévelos o bórralos antes"
+            )
         }
         _ => message.to_owned(),
     }
@@ -183,7 +196,6 @@ texts! {
     Cancel => "Cancelar", "Cancel";
     Categories => "Categorías", "Categories";
     Category => "Categoría", "Category";
-    CategoryNotEmpty => "La categoría aún tiene artículos (borradores incluidos): muévelos o bórralos antes.", "The category still holds articles (drafts included): move or delete them first.";
     CheckCard => "Consulta el estado de tus tickets, lee las respuestas y contesta.", "See the status of your tickets, read the answers and reply.";
     CheckRequests => "Consultar solicitudes existentes", "Check existing requests";
     CheckYourEmail => "Revisa tu correo electrónico", "Check your email";

@@ -23,16 +23,30 @@ pub struct CategoryView {
     pub article_count: i64,
 }
 
-/// Categories in display order, with counts, in one query.
-pub async fn categories(conn: &impl ConnectionTrait) -> Result<Vec<CategoryView>, DbErr> {
+/// Categories with their published-article counts, up to the end of the FROM clause.
+fn category_select(backend: DbBackend) -> Sql {
     let mut sql = Sql::new(
-        conn.get_database_backend(),
+        backend,
         "SELECT c.id, c.slug, c.name, c.description, \
          (SELECT COUNT(*) FROM forum_articles a WHERE a.category_id = c.id AND a.status = ",
     );
     sql.bind("published")
-        .push(") AS article_count FROM forum_categories c ORDER BY c.position, c.id");
+        .push(") AS article_count FROM forum_categories c");
+    sql
+}
+
+/// Categories in display order, with counts, in one query.
+pub async fn categories(conn: &impl ConnectionTrait) -> Result<Vec<CategoryView>, DbErr> {
+    let mut sql = category_select(conn.get_database_backend());
+    sql.push(" ORDER BY c.position, c.id");
     CategoryView::find_by_statement(sql.build()).all(conn).await
+}
+
+/// One category with its count.
+pub async fn category(conn: &impl ConnectionTrait, id: i64) -> Result<Option<CategoryView>, DbErr> {
+    let mut sql = category_select(conn.get_database_backend());
+    sql.push(" WHERE c.id = ").bind(id);
+    CategoryView::find_by_statement(sql.build()).one(conn).await
 }
 
 /// The category with this slug.

@@ -64,18 +64,22 @@ fn article(a: &ArticleView) -> Article {
     }
 }
 
+fn category(c: forum::CategoryView) -> ForumCategory {
+    ForumCategory {
+        id: c.id,
+        slug: c.slug,
+        name: c.name,
+        description: c.description,
+        article_count: c.article_count,
+    }
+}
+
 /// Categories with their published-article counts.
 pub async fn categories(state: &AppState) -> ApiResult<Vec<ForumCategory>> {
     Ok(forum::categories(&state.db)
         .await?
         .into_iter()
-        .map(|c| ForumCategory {
-            id: c.id,
-            slug: c.slug,
-            name: c.name,
-            description: c.description,
-            article_count: c.article_count,
-        })
+        .map(category)
         .collect())
 }
 
@@ -134,16 +138,13 @@ pub async fn update_category(
         input.position,
     )
     .await?;
-    txn.commit().await?;
     if updated.is_none() {
         return Err(ApiError::NotFound);
     }
-    // Read back with its article count (the list is short and already one query).
-    categories(state)
-        .await?
-        .into_iter()
-        .find(|c| c.id == id)
-        .ok_or(ApiError::NotFound)
+    // Read back in the same transaction, with its article count.
+    let view = forum::category(&txn, id).await?.ok_or(ApiError::NotFound)?;
+    txn.commit().await?;
+    Ok(category(view))
 }
 
 /// Deletes an empty category (agents); one that still holds articles, drafts included,
@@ -156,13 +157,16 @@ pub async fn delete_category(state: &AppState, user: &UserRow, id: i64) -> ApiRe
     let held = forum::articles_in_category(&txn, id).await?;
     if held > 0 {
         return Err(ApiError::Conflict(format!(
-            "the category still holds {held} article(s); move or delete them first"
+            "the category still holds {held} article(s), drafts included; move or delete them first"
         )));
     }
     let deleted = forum::delete_category(&txn, id).await.map_err(|e| {
         // An article written into it meanwhile (PostgreSQL's concurrent writers).
         if is_foreign_key_violation(&e) {
-            ApiError::Conflict("the category still holds articles".into())
+            ApiError::Conflict(
+                "the category still holds article(s), drafts included; move or delete them first"
+                    .into(),
+            )
         } else {
             e.into()
         }

@@ -82,7 +82,8 @@ async fn cache_headers(
     Ok(res)
 }
 
-/// Trunk names built files `<name>-<16 hex digits>.<ext>`.
+/// Trunk names built files `<name>-<hash>.<ext>`, the hash a 64-bit number in hex without
+/// leading zeros (so sometimes fewer than 16 digits).
 fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let stem = file.split('.').next().unwrap_or_default();
@@ -94,7 +95,7 @@ fn is_hashed_asset(path: &str) -> bool {
         .trim_end_matches("_bg");
     file.contains('.')
         && stem.contains('-')
-        && hash.len() == 16
+        && (8..=16).contains(&hash.len())
         && hash.chars().all(|c| c.is_ascii_hexdigit())
 }
 
@@ -135,6 +136,8 @@ mod tests {
         assert!(is_hashed_asset("/ayuda-frontend-b05439500ac410ea_bg.wasm"));
         assert!(is_hashed_asset("/ayuda-frontend-b05439500ac410ea.js"));
         assert!(is_hashed_asset("/main-ab0344536eb8b4ce.css"));
+        // A hash with a leading zero digit is printed one digit shorter.
+        assert!(is_hashed_asset("/ayuda-frontend-dc7e6941f989326_bg.wasm"));
         assert!(!is_hashed_asset("/"));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/tickets/1042"));

@@ -26,8 +26,9 @@ pub fn error_text(error: &ApiError) -> String {
         404 => tr(T::ErrorNotFound).to_owned(),
         429 => tr(T::ErrorRateLimited).to_owned(),
         500.. => tr(T::ErrorServer).to_owned(),
-        // The server's own explanation (409 conflicts, 413, 415, 422 without fields).
-        _ => error.problem.detail.clone(),
+        // The server's own explanation (409 conflicts, 413, 415, 422 without fields), in
+        // the reader's language where the app knows it.
+        _ => crate::i18n::server_message(&error.problem.detail),
     }
 }
 

@@ -465,10 +465,6 @@ fn ForumAdmin() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::delete(&format!("/forum/categories/{id}")).await {
                 Ok(()) => cats.refetch(),
-                // The server's words are English; this one is common enough to say here.
-                Err(e) if e.status == 409 => {
-                    cat_list_error.set(Some(ApiError::local(409, tr(T::CategoryNotEmpty))))
-                }
                 Err(e) => cat_list_error.set(Some(e)),
             }
         });

@@ -370,7 +370,7 @@ test('forum search highlights matches; an article takes feedback and comments', 
   await expect(suggestion.getByRole('link', { name: `Error ${word} al pagar` })).toHaveAttribute('href', `/forum/${article.slug}`);
 });
 
-test('admins manage ticket types and invite an agent', async ({ page }) => {
+test('admins manage ticket types and invite an agent', async ({ page, request }) => {
   await h.uiLogin(page, h.ADMIN_EMAIL, h.ADMIN_PASSWORD);
   await page.getByRole('link', { name: 'Administración' }).click();
   await expect(page.getByRole('heading', { level: 2, name: 'Tipos de ticket' })).toBeVisible();
@@ -419,9 +419,28 @@ test('admins manage ticket types and invite an agent', async ({ page }) => {
   await expect(row().getByRole('link')).toHaveAttribute('href', `/forum?category=envios-${word}`);
   await h.expectAccessible(page, 'admin forum');
   await h.shot(page, 'admin-forum');
+  // While it holds an article (a draft here) it stays, and the reason is given in Spanish.
+  const token = await h.apiLogin(request, h.ADMIN_EMAIL, h.ADMIN_PASSWORD);
+  const auth = { headers: { Authorization: `Bearer ${token}` } };
+  const cats = await (await request.get('/api/v1/forum/categories')).json();
+  const categoryId = cats.find((c) => c.name === `Envíos y entregas ${word}`).id;
+  const draft = await request.post('/api/v1/forum/articles', {
+    ...auth,
+    data: { title: `Plazos ${word}`, category_id: categoryId, body: 'Borrador.' },
+  });
+  expect(draft.status()).toBe(201);
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: `Borrar Envíos y entregas ${word}` }).click();
+  await expect(page.getByRole('alert')).toHaveText(
+    'la categoría aún tiene 1 artículo(s), borradores incluidos: muévelos o bórralos antes',
+  );
+  await expect(row()).toHaveCount(1);
+  const { slug } = await draft.json();
+  expect((await request.delete(`/api/v1/forum/articles/${slug}`, auth)).status()).toBe(204);
   page.once('dialog', (dialog) => dialog.accept());
   await page.getByRole('button', { name: `Borrar Envíos y entregas ${word}` }).click();
   await expect(row()).toHaveCount(0);
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });
 
 test('keyboard only: skip link, sign-in form, profile menu', async ({ page }) => {

@@ -275,14 +275,14 @@ pub async fn list(
 ) -> ApiResult<Page<Ticket>> {
     let limit = pagination::limit(params.limit)?;
     let staff = is_staff(user);
-    let assignee = match params.assignee_id.as_deref().map(str::trim) {
+    let mut assignee = match params.assignee_id.as_deref().map(str::trim) {
         None | Some("") => None,
         Some("none") => Some(AssigneeFilter::Nobody),
         Some(id) => Some(AssigneeFilter::User(id.parse().map_err(|_| {
             ApiError::field("assignee_id", "must be a user id or none")
         })?)),
     };
-    let (mut statuses, mut assignee) = (params.status.into_iter().collect::<Vec<_>>(), assignee);
+    let mut statuses: Vec<TicketStatus> = params.status.into_iter().collect();
     if let Some(view) = params.view {
         if !staff {
             return Err(ApiError::Forbidden);
