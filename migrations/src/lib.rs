@@ -15,6 +15,7 @@ mod m20261122_000002_outbox;
 mod m20261122_000003_tickets;
 mod m20261122_000004_forum;
 mod m20261122_000005_inbound;
+mod m20261202_000006_hardening;
 
 /// Applies Ayuda's migrations.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_tickets::Migration),
             Box::new(m20261122_000004_forum::Migration),
             Box::new(m20261122_000005_inbound::Migration),
+            Box::new(m20261202_000006_hardening::Migration),
         ]
     }
 }

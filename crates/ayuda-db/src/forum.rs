@@ -239,7 +239,7 @@ pub async fn search(
     conn: &impl ConnectionTrait,
     filter: &ArticleFilter,
     terms: &[String],
-    after: Option<(f64, i64)>,
+    after: Option<i64>,
     limit: u64,
 ) -> Result<Vec<ArticleHit>, DbErr> {
     if terms.is_empty() {
@@ -250,7 +250,7 @@ pub async fn search(
         DbBackend::Postgres => crate::search::tsquery(terms),
         _ => crate::search::fts5_match(terms),
     };
-    let mut sql = Sql::new(backend, "SELECT id, score FROM (");
+    let mut sql = Sql::new(backend, "WITH ranked AS (");
     match backend {
         DbBackend::Postgres => {
             sql.push("SELECT a.id AS id, ROUND(ts_rank(a.search, to_tsquery('ayuda_search', ")
@@ -272,16 +272,8 @@ pub async fn search(
         }
     }
     filter.push_conditions(&mut sql);
-    sql.push(") hits WHERE 1 = 1");
-    if let Some((score, id)) = after {
-        sql.push(" AND (score < ")
-            .bind(score)
-            .push(" OR (score = ")
-            .bind(score)
-            .push(" AND id < ")
-            .bind(id)
-            .push("))");
-    }
+    sql.push(") SELECT id, score FROM ranked");
+    crate::search::push_after_anchor(&mut sql, after);
     sql.push(" ORDER BY score DESC, id DESC LIMIT ")
         .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX));
 

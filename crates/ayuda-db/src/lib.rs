@@ -10,6 +10,7 @@ pub mod entity;
 pub mod events;
 pub mod forum;
 pub mod inbound;
+pub mod instances;
 pub mod messages;
 pub mod outbox;
 pub mod refresh_tokens;

@@ -1,9 +1,11 @@
 //! The transactional outbox of outbound email (SPEC section 7).
 //!
 //! [`enqueue`] runs inside the transaction of the change that causes the email, so the email
-//! exists if and only if the change committed. Workers [`claim`] due messages in batches with a lease
-//! (`locked_until`), which makes several server instances on one database safe: a message is
-//! worked by one instance at a time, and a crashed worker's lease simply runs out.
+//! exists if and only if the change committed. Workers [`claim`] due messages in batches with a
+//! short lease (`locked_until`, renewed while the batch is being sent) that names the instance
+//! holding it (`locked_by`), which makes several server instances on one database safe: a
+//! message is worked by one instance at a time, and the leases of an instance that stopped
+//! beating ([`crate::instances`]) are free at once.
 
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Condition, Expr};
@@ -69,6 +71,7 @@ pub async fn enqueue(
         attempts: Set(0),
         next_attempt_at: Set(now),
         locked_until: Set(None),
+        locked_by: Set(None),
         last_error: Set(None),
         logged_at: Set(None),
         sent_at: Set(None),
@@ -81,7 +84,17 @@ pub async fn enqueue(
     .await
 }
 
-/// Leases up to `limit` due messages for `lease`, oldest due first; empty when nothing is due.
+/// How a worker leases mail.
+#[derive(Debug, Clone, Copy)]
+pub struct Lease<'a> {
+    /// The instance taking the lease.
+    pub holder: &'a str,
+    /// How long the lease lasts unless renewed.
+    pub length: Duration,
+}
+
+/// Leases up to `limit` due messages, oldest due first; empty when nothing is due. A message
+/// is free when nobody leases it, its lease ran out, or its holder is no longer alive.
 ///
 /// One statement (an `UPDATE ... WHERE id IN (due ids) RETURNING *`), so a busy outbox costs
 /// one commit per batch rather than one per message. The lease condition is checked again by
@@ -91,14 +104,15 @@ pub async fn enqueue(
 /// when no SMTP server is configured: messages stay queued but are logged once).
 pub async fn claim(
     conn: &impl ConnectionTrait,
+    lease: Lease<'_>,
     now: DateTime<Utc>,
-    lease: Duration,
     unlogged_only: bool,
     limit: u64,
 ) -> Result<Vec<OutboxEmail>, DbErr> {
     let free = Condition::any()
         .add(Column::LockedUntil.is_null())
-        .add(Column::LockedUntil.lt(now));
+        .add(Column::LockedUntil.lt(now))
+        .add(Column::LockedBy.not_in_subquery(crate::instances::alive(now)));
     let mut due = Entity::find()
         .select_only()
         .column(Column::Id)
@@ -113,7 +127,8 @@ pub async fn claim(
         .limit(limit)
         .into_query();
     let mut leased = Entity::update_many()
-        .col_expr(Column::LockedUntil, Expr::value(now + lease))
+        .col_expr(Column::LockedUntil, Expr::value(now + lease.length))
+        .col_expr(Column::LockedBy, Expr::value(lease.holder))
         .filter(Column::Id.in_subquery(due))
         .filter(free)
         .exec_with_returning(conn)
@@ -136,6 +151,26 @@ pub async fn mark_sent(
     .await
 }
 
+/// Extends the lease on messages `ids` still held by `lease.holder`.
+pub async fn renew(
+    conn: &impl ConnectionTrait,
+    ids: &[i64],
+    lease: Lease<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    Entity::update_many()
+        .col_expr(Column::LockedUntil, Expr::value(now + lease.length))
+        .filter(Column::Id.is_in(ids.iter().copied()))
+        .filter(Column::LockedBy.eq(lease.holder))
+        .filter(Column::Status.eq(QUEUED))
+        .exec(conn)
+        .await
+        .map(|_| ())
+}
+
 /// Gives leased messages back without an attempt (the worker is stopping).
 pub async fn release(conn: &impl ConnectionTrait, ids: &[i64]) -> Result<(), DbErr> {
     update_many(conn, ids, |q| q).await
@@ -154,6 +189,7 @@ pub async fn mark_failed(
         m.attempts = Set(attempts);
         m.last_error = Set(Some(error));
         m.locked_until = Set(None);
+        m.locked_by = Set(None);
         match retry_at {
             Some(at) => m.next_attempt_at = Set(at),
             None => m.status = Set(FAILED.to_owned()),
@@ -231,6 +267,7 @@ async fn update_many(
             Column::LockedUntil,
             Expr::value(Option::<DateTime<Utc>>::None),
         )
+        .col_expr(Column::LockedBy, Expr::value(Option::<String>::None))
         .filter(Column::Id.is_in(ids.iter().copied()))
         .exec(conn)
         .await

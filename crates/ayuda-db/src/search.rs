@@ -19,6 +19,20 @@ pub(crate) fn tsquery(terms: &[String]) -> String {
     parts.join(" & ")
 }
 
+/// Continues a ranking (a CTE named `ranked` with columns `id` and `score`, best first) after
+/// the row `after`: the rows ranked below it. An anchor that no longer matches ends the list.
+pub(crate) fn push_after_anchor(sql: &mut crate::sql::Sql, after: Option<i64>) {
+    if let Some(id) = after {
+        sql.push(" WHERE (score < (SELECT score FROM ranked WHERE id = ")
+            .bind(id)
+            .push(") OR (score = (SELECT score FROM ranked WHERE id = ")
+            .bind(id)
+            .push(") AND id < ")
+            .bind(id)
+            .push("))");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

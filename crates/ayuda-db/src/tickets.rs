@@ -261,31 +261,29 @@ pub async fn list(
     TicketView::find_by_statement(stmt).all(conn).await
 }
 
-/// Where a page of search results ends: its last score and ticket number.
-pub type SearchPosition = (f64, i64);
-
 /// Tickets matching `filter` whose title or conversation contains every term (the last one
-/// as a prefix), best first; `limit + 1` rows after `after`. Internal notes count only with
-/// `include_internal`, so a customer's search never reveals what agents wrote about them.
+/// as a prefix), best first; `limit + 1` rows after the ticket with id `after` (whose score
+/// the query computes again, so a cursor never has to carry one). Internal notes count only
+/// with `include_internal`, so a customer's search never reveals what agents wrote about them.
 pub async fn search(
     conn: &impl ConnectionTrait,
     filter: &TicketFilter,
     terms: &[String],
     include_internal: bool,
-    after: Option<SearchPosition>,
+    after: Option<i64>,
     limit: u64,
 ) -> Result<Vec<(TicketView, f64)>, DbErr> {
     if terms.is_empty() {
         return Ok(Vec::new());
     }
     let backend = conn.get_database_backend();
-    // Scores are rounded so that the cursor of the next page compares equal to the score
-    // the next query computes again (float sums may differ in the last bits).
+    // Scores are rounded so that the anchor of the next page compares equal to the score
+    // its row gets in the ranking (float sums may differ in the last bits).
     let score = match backend {
         DbBackend::Postgres => "ROUND(SUM(h.score)::numeric, 6)::float8",
         _ => "ROUND(SUM(h.score), 6)",
     };
-    let mut sql = Sql::new(backend, "SELECT t.id AS id, ");
+    let mut sql = Sql::new(backend, "WITH ranked AS (SELECT t.id AS id, ");
     sql.push(score).push(" AS score FROM (");
     match backend {
         DbBackend::Postgres => {
@@ -331,21 +329,9 @@ pub async fn search(
         _ => ") h CROSS JOIN tickets t ON t.id = h.ticket_id WHERE 1 = 1",
     });
     filter.push_conditions(&mut sql);
-    sql.push(" GROUP BY t.id");
-    if let Some((after_score, id)) = after {
-        sql.push(" HAVING ")
-            .push(score)
-            .push(" < ")
-            .bind(after_score)
-            .push(" OR (")
-            .push(score)
-            .push(" = ")
-            .bind(after_score)
-            .push(" AND t.id < ")
-            .bind(id)
-            .push(")");
-    }
-    sql.push(" ORDER BY score DESC, t.id DESC LIMIT ")
+    sql.push(" GROUP BY t.id) SELECT id, score FROM ranked");
+    crate::search::push_after_anchor(&mut sql, after);
+    sql.push(" ORDER BY score DESC, id DESC LIMIT ")
         .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX));
 
     #[derive(FromQueryResult)]

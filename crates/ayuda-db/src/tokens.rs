@@ -84,3 +84,19 @@ pub async fn consume(
         .await?
         .map(|t| t.user_id))
 }
+
+/// Makes a token spent by [`consume`] usable again (the work it was spent for could not be
+/// done, and the holder should be able to retry).
+pub async fn restore(
+    conn: &impl ConnectionTrait,
+    token_hash: &str,
+    purpose: Purpose,
+) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::UsedAt, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(Column::TokenHash.eq(token_hash))
+        .filter(Column::Purpose.eq(purpose.as_str()))
+        .exec(conn)
+        .await
+        .map(|_| ())
+}

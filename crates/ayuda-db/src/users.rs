@@ -93,6 +93,30 @@ pub async fn find_by_id(conn: &impl ConnectionTrait, id: i64) -> Result<Option<M
     Entity::find_by_id(id).one(conn).await
 }
 
+/// The active user `id` if their session `family_id` is still live (not logged out, reset
+/// or revoked): one statement, the session check an indexed `EXISTS`.
+pub async fn find_in_session(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    family_id: &str,
+) -> Result<Option<Model>, DbErr> {
+    use crate::entity::refresh_token;
+    use sea_orm::QueryTrait;
+    use sea_orm::sea_query::Expr;
+    let live = refresh_token::Entity::find()
+        .select_only()
+        .expr(Expr::val(1))
+        .filter(refresh_token::Column::FamilyId.eq(family_id))
+        .filter(refresh_token::Column::UserId.eq(id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .into_query();
+    Entity::find_by_id(id)
+        .filter(Column::Active.eq(true))
+        .filter(Expr::exists(live))
+        .one(conn)
+        .await
+}
+
 /// The user a login identifier names.
 pub async fn find(conn: &impl ConnectionTrait, lookup: Lookup<'_>) -> Result<Option<Model>, DbErr> {
     let filter = match lookup {

@@ -51,6 +51,13 @@ impl SlidingWindow {
             .push_back(now);
     }
 
+    /// Takes back the latest event of `key` (a reserved attempt that turned out not to count).
+    pub fn take_back(&mut self, key: &str) {
+        if let Some(events) = self.events.get_mut(key) {
+            events.pop_back();
+        }
+    }
+
     /// Forgets `key` (after a successful login, say).
     pub fn clear(&mut self, key: &str) {
         self.events.remove(key);
@@ -95,6 +102,21 @@ mod tests {
                 .check("k", quota, t0 + Duration::from_secs(60))
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn take_back_undoes_the_latest_event() {
+        let quota = Quota {
+            max: 1,
+            window: Duration::from_secs(60),
+        };
+        let mut limiter = SlidingWindow::default();
+        let now = Instant::now();
+        limiter.record("k", now);
+        assert!(limiter.check("k", quota, now).is_err());
+        limiter.take_back("k");
+        assert!(limiter.check("k", quota, now).is_ok());
+        limiter.take_back("absent");
     }
 
     #[test]

@@ -14,7 +14,6 @@ use ayuda_types::{
 };
 use chrono::{Duration, Utc};
 
-use crate::auth::password;
 use crate::auth::secret::{random_token, token_hash};
 use crate::error::{ApiError, ApiResult};
 use crate::outbound::{link, queue_for_user};
@@ -138,28 +137,49 @@ fn hours_of(hours: u64) -> Duration {
 }
 
 /// Sets the first password with the emailed token and logs the user in.
-pub async fn activate(state: &AppState, req: SetPasswordRequest) -> ApiResult<LoginResponse> {
-    set_password_with_token(state, req, Purpose::Activation).await
+pub async fn activate(
+    state: &AppState,
+    client: &str,
+    req: SetPasswordRequest,
+) -> ApiResult<LoginResponse> {
+    set_password_with_token(state, client, req, Purpose::Activation).await
 }
 
 /// Sets a new password with a reset token, ends every other session, and logs the user in.
-pub async fn reset_password(state: &AppState, req: SetPasswordRequest) -> ApiResult<LoginResponse> {
-    set_password_with_token(state, req, Purpose::Reset).await
+pub async fn reset_password(
+    state: &AppState,
+    client: &str,
+    req: SetPasswordRequest,
+) -> ApiResult<LoginResponse> {
+    set_password_with_token(state, client, req, Purpose::Reset).await
 }
 
+/// The token is checked and spent before any hashing, so a flood of made-up tokens costs a
+/// database lookup each and never an Argon2 hash; failures are rate-limited per address.
 async fn set_password_with_token(
     state: &AppState,
+    client: &str,
     req: SetPasswordRequest,
     purpose: Purpose,
 ) -> ApiResult<LoginResponse> {
     // Check the password before spending the token, so a too-short password does not burn the link.
     let password = password_of(state, &req.password)?;
-    let hash = password::hash(&password).await?;
+    state.limiters.reserve_token(client)?;
+    let token = token_hash(req.token.trim());
     let now = Utc::now();
-    let txn = ayuda_db::begin_write(&state.writer).await?;
-    let user_id = tokens::consume(&txn, &token_hash(req.token.trim()), purpose, now)
+    let user_id = tokens::consume(&state.writer, &token, purpose, now)
         .await?
         .ok_or(ApiError::InvalidToken)?;
+    state.limiters.token_succeeded(client);
+    let hash = match state.passwords.hash(&password).await {
+        Ok(hash) => hash,
+        Err(err) => {
+            // Too busy to hash now: the link must still work when the user retries.
+            tokens::restore(&state.writer, &token, purpose).await?;
+            return Err(err);
+        }
+    };
+    let txn = ayuda_db::begin_write(&state.writer).await?;
     let user = users::find_by_id(&txn, user_id)
         .await?
         .filter(|u| u.active)
@@ -176,10 +196,13 @@ async fn set_password_with_token(
 }
 
 /// Checks credentials and starts a session. Every failure is the same 401.
+///
+/// The attempt is charged to the account and the address before the password is checked,
+/// and given back only when it succeeds: parallel guesses cannot outrun the limit.
 pub async fn login(state: &AppState, client: &str, req: LoginRequest) -> ApiResult<LoginResponse> {
     let id = LoginId::parse(&req.login);
     let account_key = id.rate_key();
-    state.limiters.check_login(&account_key, client)?;
+    state.limiters.reserve_login(&account_key, client)?;
     let lookup = match &id {
         LoginId::Email(v) => Lookup::Email(v),
         LoginId::Phone(v) => Lookup::Phone(v),
@@ -187,12 +210,11 @@ pub async fn login(state: &AppState, client: &str, req: LoginRequest) -> ApiResu
     };
     let user = users::find(&state.db, lookup).await?.filter(|u| u.active);
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
-    let ok = password::verify(stored, &req.password).await?;
+    let ok = state.passwords.verify(stored, &req.password).await?;
     let Some(user) = user.filter(|_| ok) else {
-        state.limiters.login_failed(&account_key, client);
         return Err(ApiError::Unauthorized(BAD_LOGIN));
     };
-    state.limiters.login_succeeded(&account_key);
+    state.limiters.login_succeeded(&account_key, client);
     let txn = ayuda_db::begin_write(&state.writer).await?;
     let session = start_session(&txn, state, &user, None).await?;
     txn.commit().await?;
@@ -224,6 +246,7 @@ async fn start_session(
     let access = state.jwt.issue(
         user.id,
         users::role_of(user),
+        &family,
         settings.access_token_ttl_secs,
     )?;
     Ok(LoginResponse {
@@ -368,7 +391,7 @@ pub async fn ensure_admin(
         .ok_or_else(|| anyhow::anyhow!("not an email address: {raw_email}"))?;
     let password = Password::parse(raw_password, state.settings.password_min_length)
         .map_err(|e| anyhow::anyhow!("admin password {e}"))?;
-    let hash = password::hash(&password).await?;
+    let hash = state.passwords.hash(&password).await?;
     let now = Utc::now();
     let txn = ayuda_db::begin_write(&state.writer).await?;
     let user = match users::find(&txn, Lookup::Email(email.as_str())).await? {

@@ -56,8 +56,11 @@ pub struct Settings {
     pub rate_register: String,
     /// Password-forgot requests allowed per client address, `N/SECONDS`.
     pub rate_forgot: String,
-    /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
-    pub trust_proxy: bool,
+    /// Failed uses of emailed links (activation, reset) allowed per client address, `N/SECONDS`.
+    pub rate_token: String,
+    /// Proxies (addresses or CIDR blocks, comma-separated) whose `X-Forwarded-For` entries
+    /// name the client; empty: the peer address is the client.
+    pub trusted_proxies: String,
     /// Directory of the built SPA (`trunk build --release` output).
     pub dist_dir: PathBuf,
     /// HTTP worker threads; the number of CPUs when 0.
@@ -117,7 +120,8 @@ impl Default for Settings {
             rate_login_address: "100/300".into(),
             rate_register: "30/3600".into(),
             rate_forgot: "30/3600".into(),
-            trust_proxy: false,
+            rate_token: "20/300".into(),
+            trusted_proxies: String::new(),
             dist_dir: PathBuf::from("dist"),
             workers: 0,
             db_max_connections: 16,
@@ -359,11 +363,20 @@ pub const ENV_VARS: &[(&str, &str, &str, Setter)] = &[
         },
     ),
     (
-        "AYUDA_TRUST_PROXY",
-        "take the client address from `X-Forwarded-For` (only behind your own proxy)",
-        "`false`",
+        "AYUDA_RATE_TOKEN",
+        "failed activation and password-reset attempts (unknown, spent or expired links) allowed per client address, `N/SECONDS`",
+        "`20/300`",
         |s, v| {
-            s.trust_proxy = parse(&v)?;
+            s.rate_token = v;
+            Ok(())
+        },
+    ),
+    (
+        "AYUDA_TRUSTED_PROXIES",
+        "your reverse proxies, comma-separated addresses or CIDR blocks (`10.0.0.0/8, ::1`): behind them the client is the rightmost `X-Forwarded-For` hop that is not one of them; IPv6 clients count per /64",
+        "none: the peer address is the client",
+        |s, v| {
+            s.trusted_proxies = v;
             Ok(())
         },
     ),
@@ -530,6 +543,11 @@ impl Settings {
             }
             Err(_) => Settings::default(),
         };
+        if std::env::var_os("AYUDA_TRUST_PROXY").is_some() {
+            bail!(
+                "AYUDA_TRUST_PROXY is gone: name your proxies in AYUDA_TRUSTED_PROXIES (addresses or CIDR blocks)"
+            );
+        }
         for (name, _, _, set) in ENV_VARS {
             if let Ok(value) = std::env::var(name)
                 && !value.is_empty()
@@ -557,6 +575,7 @@ impl Settings {
             ("AYUDA_RATE_LOGIN_ADDRESS", &self.rate_login_address),
             ("AYUDA_RATE_REGISTER", &self.rate_register),
             ("AYUDA_RATE_FORGOT", &self.rate_forgot),
+            ("AYUDA_RATE_TOKEN", &self.rate_token),
             ("AYUDA_RATE_FEEDBACK", &self.rate_feedback),
             ("AYUDA_RATE_AUTO_ANSWER", &self.rate_auto_answer),
         ] {
@@ -565,6 +584,7 @@ impl Settings {
         if let Some(url) = &self.public_url {
             url::Url::parse(url).context("invalid AYUDA_PUBLIC_URL")?;
         }
+        self.trusted_proxies()?;
         if self.attachment_max_bytes == 0 {
             bail!("AYUDA_ATTACHMENT_MAX_BYTES must be more than 0");
         }
@@ -618,6 +638,12 @@ impl Settings {
         self.public_url().starts_with("https://")
     }
 
+    /// The proxies whose `X-Forwarded-For` entries are believed.
+    pub fn trusted_proxies(&self) -> anyhow::Result<crate::auth::client::TrustedProxies> {
+        crate::auth::client::TrustedProxies::parse(&self.trusted_proxies)
+            .map_err(|e| anyhow::anyhow!("invalid AYUDA_TRUSTED_PROXIES: {e}"))
+    }
+
     /// The default language.
     pub fn default_locale(&self) -> Locale {
         Locale::parse(&self.default_locale).unwrap_or_default()
@@ -641,6 +667,7 @@ impl Settings {
             login_address: q(&self.rate_login_address),
             register: q(&self.rate_register),
             forgot: q(&self.rate_forgot),
+            token: q(&self.rate_token),
             feedback: q(&self.rate_feedback),
             auto_answer: q(&self.rate_auto_answer),
         }
@@ -688,6 +715,8 @@ pub struct Quotas {
     pub register: Quota,
     /// Forgot-password requests per client address.
     pub forgot: Quota,
+    /// Failed uses of emailed links per client address.
+    pub token: Quota,
     /// Article feedback votes per client address.
     pub feedback: Quota,
     /// Automatic answers per sender address of inbound mail.

@@ -12,7 +12,6 @@ use ayuda_types::{
     Priority, Role, TicketStatus, UpdateTicket,
 };
 
-use crate::auth::password;
 use crate::state::AppState;
 use crate::{forum, tickets};
 
@@ -85,7 +84,7 @@ const PEOPLE: &[Person] = &[
 pub async fn load(state: &AppState) -> anyhow::Result<String> {
     let password = Password::parse(DEMO_PASSWORD, state.settings.password_min_length)
         .map_err(|e| anyhow::anyhow!("demo password {e}; lower AYUDA_PASSWORD_MIN_LENGTH"))?;
-    let hash = password::hash(&password).await?;
+    let hash = state.passwords.hash(&password).await?;
     let now = chrono::Utc::now();
     let mut lines = vec![format!("Demo accounts (password \"{DEMO_PASSWORD}\"):")];
     for &(email, name, username, phone, role, locale) in PEOPLE {

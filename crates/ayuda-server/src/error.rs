@@ -59,6 +59,13 @@ pub enum ApiError {
     /// 503: a dependency (the database) is down.
     #[error("the service is not ready")]
     Unavailable,
+    /// 503: too busy to do this now (every password-hashing slot taken); retry after this
+    /// many seconds.
+    #[error("the server is busy; try again in {retry_after} seconds")]
+    Busy {
+        /// Seconds to wait before retrying.
+        retry_after: u64,
+    },
     /// 500: a bug or an infrastructure failure; details go to the log only.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -114,6 +121,7 @@ impl ApiError {
                 "unavailable",
                 "Service unavailable",
             ),
+            Busy { .. } => (StatusCode::SERVICE_UNAVAILABLE, "busy", "Server busy"),
             Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -156,7 +164,7 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status_code());
         response.content_type(PROBLEM_JSON);
         match self {
-            ApiError::RateLimited { retry_after } => {
+            ApiError::RateLimited { retry_after } | ApiError::Busy { retry_after } => {
                 response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
             }
             ApiError::Unauthorized(_) => {

@@ -210,21 +210,18 @@ pub async fn list(
     };
     let terms = params.q.as_deref().map(search::terms).unwrap_or_default();
     if terms.is_empty() {
-        let before = pagination::decode_id(params.cursor.as_deref())?;
+        let before = state.cursors.decode_id(params.cursor.as_deref())?;
         let rows = forum::list(&state.db, &filter, before, limit).await?;
-        Ok(pagination::page(
-            rows,
-            limit,
-            |a| ListCursor::Id(a.id),
-            |a| summary(a, None),
-        ))
+        Ok(state
+            .cursors
+            .page(rows, limit, |a| ListCursor::Id(a.id), |a| summary(a, None)))
     } else {
-        let after = pagination::decode_ranked(params.cursor.as_deref())?;
+        let after = state.cursors.decode_ranked(params.cursor.as_deref())?;
         let rows = forum::search(&state.db, &filter, &terms, after, limit).await?;
-        Ok(pagination::page(
+        Ok(state.cursors.page(
             rows,
             limit,
-            |(a, score, _)| ListCursor::Ranked(*score, a.id),
+            |(a, _, _)| ListCursor::Ranked(a.id),
             |(a, _, snippet)| summary(a, Some(snippet)),
         ))
     }
@@ -397,9 +394,9 @@ pub async fn comments(
 ) -> ApiResult<Page<Comment>> {
     let article = readable(state, user, slug).await?;
     let limit = pagination::limit(params.limit)?;
-    let after: Option<i64> = pagination::decode(params.cursor.as_deref())?;
+    let after: Option<i64> = state.cursors.decode(params.cursor.as_deref())?;
     let rows = forum::comments(&state.db, article.id, after, limit).await?;
-    Ok(pagination::page(rows, limit, |c| c.id, comment))
+    Ok(state.cursors.page(rows, limit, |c| c.id, comment))
 }
 
 /// Comments on an article (logged-in users).

@@ -1,12 +1,24 @@
-//! Opaque cursors and page limits for keyset pagination (SPEC section 3).
+//! Opaque, authenticated cursors and page limits for keyset pagination (SPEC section 3).
+//!
+//! A cursor names the last row of a page and nothing else: never a search score (which is
+//! computed over text the caller may not see, internal notes included). It is signed with
+//! a key derived from the server secret, so an edited or forged cursor is a 400 rather than
+//! a way to probe the ranking.
 
 use ayuda_types::{DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use sha2::Sha256;
 
 use crate::error::{ApiError, ApiResult};
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Bytes of the MAC kept in a cursor: 128 bits.
+const TAG_BYTES: usize = 16;
 
 /// The page size asked for: default 25, 1 to 100 allowed.
 pub fn limit(requested: Option<u64>) -> ApiResult<u64> {
@@ -20,67 +32,114 @@ pub fn limit(requested: Option<u64>) -> ApiResult<u64> {
     }
 }
 
-/// Encodes the position after the last item of a page. Opaque to clients: base64 of JSON.
-pub fn encode<T: Serialize>(position: &T) -> String {
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(position).unwrap_or_default())
-}
-
-/// Decodes a cursor from [`encode`]; anything else is a 400.
-pub fn decode<T: DeserializeOwned>(cursor: Option<&str>) -> ApiResult<Option<T>> {
-    let Some(cursor) = cursor.filter(|c| !c.is_empty()) else {
-        return Ok(None);
-    };
-    let bad = || ApiError::BadRequest("invalid cursor".into());
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
-    serde_json::from_slice(&bytes).map(Some).map_err(|_| bad())
-}
-
-/// Where a list page ends: the last id of a newest-first list, or the last score and id
-/// of a ranked search. Each kind of list accepts only its own kind of cursor.
-#[derive(serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+/// Where a list page ends: the last id of a newest-first list, or the last id of a ranked
+/// search (whose score the next query computes again). Each kind of list accepts only its
+/// own kind of cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ListCursor {
-    /// After this id.
+    /// After this id, newest first.
+    #[serde(rename = "i")]
     Id(i64),
-    /// After this (score, id).
-    Ranked(f64, i64),
+    /// After this row of a ranked search.
+    #[serde(rename = "r")]
+    Ranked(i64),
 }
 
-/// The id a newest-first page continues after; a search cursor is a 400.
-pub fn decode_id(cursor: Option<&str>) -> ApiResult<Option<i64>> {
-    match decode(cursor)? {
-        None => Ok(None),
-        Some(ListCursor::Id(id)) => Ok(Some(id)),
-        Some(ListCursor::Ranked(..)) => Err(ApiError::BadRequest("invalid cursor".into())),
+/// Signs and checks cursors.
+#[derive(Clone)]
+pub struct Cursors {
+    key: Vec<u8>,
+}
+
+impl Cursors {
+    /// Cursors signed with a key derived from the server secret (a key of its own, so a
+    /// cursor can never stand in for another signed value).
+    pub fn new(secret: &[u8]) -> Self {
+        Self {
+            key: mac(secret, b"ayuda/pagination-cursor/v1"),
+        }
+    }
+
+    /// Encodes the position after the last item of a page: base64 of JSON, a dot, and a MAC.
+    pub fn encode<T: Serialize>(&self, position: &T) -> String {
+        let payload = serde_json::to_vec(position).unwrap_or_default();
+        let tag = mac(&self.key, &payload);
+        format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(&payload),
+            URL_SAFE_NO_PAD.encode(&tag[..TAG_BYTES])
+        )
+    }
+
+    /// Decodes a cursor from [`Cursors::encode`]; anything else (edited, forged, of another
+    /// server) is a 400.
+    pub fn decode<T: DeserializeOwned>(&self, cursor: Option<&str>) -> ApiResult<Option<T>> {
+        let Some(cursor) = cursor.filter(|c| !c.is_empty()) else {
+            return Ok(None);
+        };
+        let bad = || ApiError::BadRequest("invalid cursor".into());
+        let (payload, tag) = cursor.split_once('.').ok_or_else(bad)?;
+        let payload = URL_SAFE_NO_PAD.decode(payload).map_err(|_| bad())?;
+        let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| bad())?;
+        if tag.len() != TAG_BYTES {
+            return Err(bad());
+        }
+        let mut check = HmacSha256::new_from_slice(&self.key).map_err(|_| bad())?;
+        check.update(&payload);
+        check.verify_truncated_left(&tag).map_err(|_| bad())?;
+        serde_json::from_slice(&payload)
+            .map(Some)
+            .map_err(|_| bad())
+    }
+
+    /// The id a newest-first page continues after; a search cursor is a 400.
+    pub fn decode_id(&self, cursor: Option<&str>) -> ApiResult<Option<i64>> {
+        match self.decode(cursor)? {
+            None => Ok(None),
+            Some(ListCursor::Id(id)) => Ok(Some(id)),
+            Some(ListCursor::Ranked(_)) => Err(ApiError::BadRequest("invalid cursor".into())),
+        }
+    }
+
+    /// The row a ranked page continues after; a plain-list cursor is a 400.
+    pub fn decode_ranked(&self, cursor: Option<&str>) -> ApiResult<Option<i64>> {
+        match self.decode(cursor)? {
+            None => Ok(None),
+            Some(ListCursor::Ranked(id)) => Ok(Some(id)),
+            Some(ListCursor::Id(_)) => Err(ApiError::BadRequest("invalid cursor".into())),
+        }
+    }
+
+    /// Splits `rows` (fetched with `limit + 1`) into a page and the cursor of the next one.
+    pub fn page<R, T, C: Serialize>(
+        &self,
+        mut rows: Vec<R>,
+        limit: u64,
+        position: impl Fn(&R) -> C,
+        to_item: impl Fn(&R) -> T,
+    ) -> ayuda_types::Page<T> {
+        let more = rows.len() as u64 > limit;
+        rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+        let next_cursor = if more {
+            rows.last().map(|r| self.encode(&position(r)))
+        } else {
+            None
+        };
+        ayuda_types::Page {
+            items: rows.iter().map(to_item).collect(),
+            next_cursor,
+        }
     }
 }
 
-/// The (score, id) a ranked page continues after; a plain-list cursor is a 400.
-pub fn decode_ranked(cursor: Option<&str>) -> ApiResult<Option<(f64, i64)>> {
-    match decode(cursor)? {
-        None => Ok(None),
-        Some(ListCursor::Ranked(score, id)) => Ok(Some((score, id))),
-        Some(ListCursor::Id(_)) => Err(ApiError::BadRequest("invalid cursor".into())),
-    }
-}
-
-/// Splits `rows` (fetched with `limit + 1`) into a page and the cursor of the next one.
-pub fn page<R, T, C: Serialize>(
-    mut rows: Vec<R>,
-    limit: u64,
-    position: impl Fn(&R) -> C,
-    to_item: impl Fn(&R) -> T,
-) -> ayuda_types::Page<T> {
-    let more = rows.len() as u64 > limit;
-    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let next_cursor = if more {
-        rows.last().map(|r| encode(&position(r)))
-    } else {
-        None
-    };
-    ayuda_types::Page {
-        items: rows.iter().map(to_item).collect(),
-        next_cursor,
+fn mac(key: &[u8], data: &[u8]) -> Vec<u8> {
+    // HMAC takes keys of any length, so this cannot fail.
+    match HmacSha256::new_from_slice(key) {
+        Ok(mut m) => {
+            m.update(data);
+            m.finalize().into_bytes().to_vec()
+        }
+        Err(_) => vec![0; 32],
     }
 }
 
@@ -88,13 +147,44 @@ pub fn page<R, T, C: Serialize>(
 mod tests {
     use super::*;
 
+    fn cursors() -> Cursors {
+        Cursors::new(b"a server secret of enough length, for tests")
+    }
+
     #[test]
     fn cursors_round_trip_and_garbage_is_refused() {
-        let c = encode(&42i64);
-        assert_eq!(decode::<i64>(Some(&c)).ok().flatten(), Some(42));
-        assert!(decode::<i64>(Some("%%%")).is_err());
-        assert!(decode::<i64>(Some("bm90IGpzb24")).is_err());
-        assert_eq!(decode::<i64>(None).ok().flatten(), None);
+        let cursors = cursors();
+        let c = cursors.encode(&42i64);
+        assert_eq!(cursors.decode::<i64>(Some(&c)).ok().flatten(), Some(42));
+        assert!(cursors.decode::<i64>(Some("%%%")).is_err());
+        assert!(cursors.decode::<i64>(Some("bm90IGpzb24")).is_err());
+        assert_eq!(cursors.decode::<i64>(None).ok().flatten(), None);
+    }
+
+    #[test]
+    fn edited_or_foreign_cursors_are_refused() {
+        let cursors = cursors();
+        let c = cursors.encode(&ListCursor::Id(1030));
+        let (_, tag) = c.split_once('.').unwrap_or_default();
+        let edited = format!("{}.{tag}", URL_SAFE_NO_PAD.encode(br#"{"i":1029}"#));
+        assert!(cursors.decode::<ListCursor>(Some(&edited)).is_err());
+        let unsigned = URL_SAFE_NO_PAD.encode(br#"{"i":1030}"#);
+        assert!(cursors.decode::<ListCursor>(Some(&unsigned)).is_err());
+        let other = Cursors::new(b"another server's secret, also long enough");
+        assert!(other.decode::<ListCursor>(Some(&c)).is_err());
+        let short_tag = &c[..c.len() - 4];
+        assert!(cursors.decode::<ListCursor>(Some(short_tag)).is_err());
+    }
+
+    #[test]
+    fn each_kind_of_list_takes_its_own_cursor() {
+        let cursors = cursors();
+        let ranked = cursors.encode(&ListCursor::Ranked(7));
+        let plain = cursors.encode(&ListCursor::Id(7));
+        assert_eq!(cursors.decode_ranked(Some(&ranked)).ok().flatten(), Some(7));
+        assert_eq!(cursors.decode_id(Some(&plain)).ok().flatten(), Some(7));
+        assert!(cursors.decode_id(Some(&ranked)).is_err());
+        assert!(cursors.decode_ranked(Some(&plain)).is_err());
     }
 
     #[test]
@@ -106,10 +196,11 @@ mod tests {
 
     #[test]
     fn page_reports_a_cursor_only_when_more_rows_exist() {
-        let p = page(vec![5, 4, 3], 2, |r| *r, |r| *r);
+        let cursors = cursors();
+        let p = cursors.page(vec![5, 4, 3], 2, |r| *r, |r| *r);
         assert_eq!(p.items, vec![5, 4]);
-        assert_eq!(p.next_cursor, Some(encode(&4)));
-        let last = page(vec![2, 1], 2, |r| *r, |r| *r);
+        assert_eq!(p.next_cursor, Some(cursors.encode(&4)));
+        let last = cursors.page(vec![2, 1], 2, |r| *r, |r| *r);
         assert_eq!(last.next_cursor, None);
     }
 }

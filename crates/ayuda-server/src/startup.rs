@@ -59,9 +59,13 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         writer: db.write,
         jwt: JwtKeys::new(secret.as_bytes()),
         limiters: Arc::new(Limiters::new(settings.quotas())),
+        passwords: crate::auth::password::Hasher::for_this_machine(),
+        proxies: Arc::new(settings.trusted_proxies()?),
         outbox_wake: Arc::new(Notify::new()),
         blobs: crate::storage::BlobStore::new(settings.attachments_dir()),
         signer: ayuda_mail::signing::MailSigner::new(secret.as_bytes()),
+        cursors: crate::pagination::Cursors::new(secret.as_bytes()),
+        instance: Arc::from(uuid::Uuid::new_v4().simple().to_string()),
         settings: Arc::new(settings),
     })
 }
@@ -123,6 +127,8 @@ impl Application {
             );
         }
         let state = build_state(settings).await?;
+        // Registered before any worker leases work under this instance's name.
+        ayuda_db::instances::start(&state.writer, &state.instance, chrono::Utc::now()).await?;
         accounts::bootstrap_admin(&state).await?;
         let settings = state.settings.clone();
         let workers = if settings.workers == 0 {
@@ -168,12 +174,15 @@ impl Application {
             self.state.clone(),
             stop_rx.clone(),
         ));
+        let heartbeat = tokio::spawn(workers::heartbeat::run(self.state.clone(), stop_rx.clone()));
         let imap = tokio::spawn(crate::intake::imap::run(self.state.clone(), stop_rx));
         let result = self.server.await;
         let _ = stop_tx.send(true);
         workers::stop("outbox", outbox, Duration::from_secs(30)).await;
         workers::stop("auto-close", auto_close, Duration::from_secs(30)).await;
         workers::stop("imap", imap, Duration::from_secs(30)).await;
+        // Last: the other workers have given back what they held.
+        workers::stop("heartbeat", heartbeat, Duration::from_secs(5)).await;
         result.context("HTTP server")
     }
 }

@@ -16,16 +16,24 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// Database connection(s) for writes: pass to [`ayuda_db::begin_write`].
     pub writer: DatabaseConnection,
+    /// This instance's id (a fresh UUID per start): the holder of its leases.
+    pub instance: Arc<str>,
     /// Settings in force.
     pub settings: Arc<Settings>,
     /// JWT keys.
     pub jwt: JwtKeys,
+    /// Password hashing, bounded.
+    pub passwords: crate::auth::password::Hasher,
+    /// Proxies whose `X-Forwarded-For` entries are believed.
+    pub proxies: Arc<crate::auth::client::TrustedProxies>,
     /// Rate limiters.
     pub limiters: Arc<Limiters>,
     /// Wakes the outbox worker when mail was queued, so it need not wait for its next poll.
     pub outbox_wake: Arc<Notify>,
     /// Attachment bytes.
     pub blobs: BlobStore,
+    /// Signs and checks list cursors.
+    pub cursors: crate::pagination::Cursors,
     /// Signs and checks the threading identifiers of ticket email.
     pub signer: ayuda_mail::signing::MailSigner,
 }

@@ -9,6 +9,7 @@ pub mod inbound_email;
 pub mod inbound_raw;
 pub mod outbox_email;
 pub mod refresh_token;
+pub mod server_instance;
 pub mod ticket;
 pub mod ticket_event;
 pub mod ticket_message;

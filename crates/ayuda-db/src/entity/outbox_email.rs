@@ -19,6 +19,7 @@ pub struct Model {
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub locked_until: Option<DateTimeUtc>,
+    pub locked_by: Option<String>,
     pub last_error: Option<String>,
     pub logged_at: Option<DateTimeUtc>,
     pub sent_at: Option<DateTimeUtc>,

@@ -12,8 +12,9 @@ use crate::state::AppState;
 
 /// The logged-in user of a request with a valid `Authorization: Bearer` access token.
 ///
-/// The user is read from the database on every request, so a deactivated account or a
-/// changed role takes effect at once rather than when the token expires.
+/// The user is read from the database on every request, together with whether the token's
+/// session is still live, so a deactivated account, a changed role, a logout or a password
+/// reset takes effect at once rather than when the token expires.
 #[derive(Debug, Clone)]
 pub struct AuthUser(pub UserRow);
 
@@ -53,13 +54,12 @@ impl FromRequest for AuthUser {
             let state =
                 state.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("AppState missing")))?;
             let token = token.ok_or(ApiError::Unauthorized("missing bearer token"))?;
-            let user_id = state
+            let (user_id, session) = state
                 .jwt
                 .verify(&token)
                 .ok_or(ApiError::Unauthorized("invalid or expired token"))?;
-            let user = users::find_by_id(&state.db, user_id)
+            let user = users::find_in_session(&state.db, user_id, &session)
                 .await?
-                .filter(|u| u.active)
                 .ok_or(ApiError::Unauthorized("invalid or expired token"))?;
             Ok(AuthUser(user))
         })
@@ -76,8 +76,9 @@ pub fn bearer_token(req: &HttpRequest) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// The client's address, for rate limits: the peer address, or the first `X-Forwarded-For`
-/// hop when `AYUDA_TRUST_PROXY` is set.
+/// The client's address, as a rate-limit key: the peer address, or behind the proxies named
+/// in `AYUDA_TRUSTED_PROXIES` the nearest untrusted `X-Forwarded-For` hop (see
+/// [`super::client`]); IPv6 by its /64.
 #[derive(Debug, Clone)]
 pub struct ClientAddr(pub String);
 
@@ -86,23 +87,17 @@ impl FromRequest for ClientAddr {
     type Future = std::future::Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let trust_proxy = req
-            .app_data::<web::Data<AppState>>()
-            .is_some_and(|s| s.settings.trust_proxy);
-        let info = req.connection_info();
-        let addr = if trust_proxy {
-            info.realip_remote_addr()
-        } else {
-            info.peer_addr()
+        let key = match (req.peer_addr(), req.app_data::<web::Data<AppState>>()) {
+            (Some(peer), Some(state)) => {
+                let forwarded = req
+                    .headers()
+                    .get_all("x-forwarded-for")
+                    .filter_map(|v| v.to_str().ok());
+                super::client::rate_key(state.proxies.client(peer.ip(), forwarded))
+            }
+            (Some(peer), None) => super::client::rate_key(peer.ip()),
+            (None, _) => "unknown".to_owned(),
         };
-        // Strip the port so one client is one key.
-        let ip = addr.map_or_else(
-            || "unknown".to_owned(),
-            |a| {
-                a.parse::<std::net::SocketAddr>()
-                    .map_or_else(|_| a.to_owned(), |s| s.ip().to_string())
-            },
-        );
-        std::future::ready(Ok(ClientAddr(ip)))
+        std::future::ready(Ok(ClientAddr(key)))
     }
 }

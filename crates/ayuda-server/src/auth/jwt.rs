@@ -11,6 +11,9 @@ pub struct Claims {
     pub sub: String,
     /// Role when the token was issued (the extractor re-reads the user anyway).
     pub role: Role,
+    /// The session (refresh-token family) the token belongs to: once it is revoked (logout,
+    /// password reset, deactivation) the token is refused, however long it had to live.
+    pub sid: String,
     /// Issued at, seconds since the epoch.
     pub iat: i64,
     /// Expires at, seconds since the epoch.
@@ -38,12 +41,19 @@ impl JwtKeys {
         }
     }
 
-    /// A token for `user_id` valid for `ttl_secs`.
-    pub fn issue(&self, user_id: i64, role: Role, ttl_secs: u64) -> anyhow::Result<String> {
+    /// A token for `user_id` in session `sid`, valid for `ttl_secs`.
+    pub fn issue(
+        &self,
+        user_id: i64,
+        role: Role,
+        sid: &str,
+        ttl_secs: u64,
+    ) -> anyhow::Result<String> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: user_id.to_string(),
             role,
+            sid: sid.to_owned(),
             iat: now,
             exp: now + i64::try_from(ttl_secs).unwrap_or(i64::MAX / 2),
         };
@@ -54,10 +64,11 @@ impl JwtKeys {
         )?)
     }
 
-    /// The user id of a valid, unexpired token.
-    pub fn verify(&self, token: &str) -> Option<i64> {
+    /// The user id and session id of a valid, unexpired token. Tokens without a session
+    /// (issued before sessions were bound) fail to decode and are refused.
+    pub fn verify(&self, token: &str) -> Option<(i64, String)> {
         let data = decode::<Claims>(token, &self.decoding, &self.validation).ok()?;
-        data.claims.sub.parse().ok()
+        Some((data.claims.sub.parse().ok()?, data.claims.sid))
     }
 }
 
@@ -69,8 +80,8 @@ mod tests {
     fn tokens_verify_with_the_same_secret_only() {
         let keys = JwtKeys::new(b"one secret of enough length for hs256");
         let other = JwtKeys::new(b"another secret of enough length....");
-        let token = keys.issue(42, Role::Agent, 60).unwrap_or_default();
-        assert_eq!(keys.verify(&token), Some(42));
+        let token = keys.issue(42, Role::Agent, "s1", 60).unwrap_or_default();
+        assert_eq!(keys.verify(&token), Some((42, "s1".to_owned())));
         assert_eq!(other.verify(&token), None);
         assert_eq!(keys.verify("garbage"), None);
     }
@@ -82,6 +93,7 @@ mod tests {
         let claims = Claims {
             sub: "1".into(),
             role: Role::Customer,
+            sid: "s1".into(),
             iat: now - 100,
             exp: now - 60,
         };

@@ -1,9 +1,14 @@
-//! Rate limits on login, registration, password-forgot (SPEC section 3) and article feedback.
+//! Rate limits on login, registration, password-forgot, emailed-link use (SPEC section 3)
+//! and article feedback.
 //!
 //! Kept in memory per instance: behind a load balancer each instance counts on its own,
 //! which loosens the limits by the number of instances but needs no shared store.
+//!
+//! Attempts that may fail (a login, a link) are *reserved* before the work starts and taken
+//! back when they succeed, so a burst of parallel failures cannot slip past the limit while
+//! each of them is still being checked.
 
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
 use ayuda_domain::{Quota, SlidingWindow};
@@ -19,6 +24,7 @@ pub struct Limiters {
     login_address: Mutex<SlidingWindow>,
     register: Mutex<SlidingWindow>,
     forgot: Mutex<SlidingWindow>,
+    tokens: Mutex<SlidingWindow>,
     feedback: Mutex<SlidingWindow>,
 }
 
@@ -31,6 +37,7 @@ impl Limiters {
             login_address: Mutex::default(),
             register: Mutex::default(),
             forgot: Mutex::default(),
+            tokens: Mutex::default(),
             feedback: Mutex::default(),
         }
     }
@@ -40,71 +47,78 @@ impl Limiters {
         self.quotas
     }
 
-    /// Refuses a login attempt while the account or the address has too many recent failures.
-    pub fn check_login(&self, account_key: &str, address: &str) -> ApiResult<()> {
-        check(
-            &self.login_account,
-            account_key,
-            self.quotas.login_account,
-            false,
-        )?;
-        check(
-            &self.login_address,
-            address,
-            self.quotas.login_address,
-            false,
-        )
-    }
-
-    /// Counts a failed login against the account and the address.
-    pub fn login_failed(&self, account_key: &str, address: &str) {
+    /// Reserves a login attempt against the account and the address, refusing it while
+    /// either has too many recent failures. Both are checked and charged under their locks
+    /// together, so of 80 parallel attempts only the quota's worth get through.
+    pub fn reserve_login(&self, account_key: &str, address: &str) -> ApiResult<()> {
         let now = Instant::now();
-        for (limiter, key) in [
-            (&self.login_account, account_key),
-            (&self.login_address, address),
+        let mut account = lock(&self.login_account);
+        let mut by_address = lock(&self.login_address);
+        for (window, key, quota) in [
+            (&mut account, account_key, self.quotas.login_account),
+            (&mut by_address, address, self.quotas.login_address),
         ] {
-            if let Ok(mut window) = limiter.lock() {
-                window.record(key, now);
+            if let Err(wait) = window.check(key, quota, now) {
+                return Err(limited(wait));
             }
         }
+        account.record(account_key, now);
+        by_address.record(address, now);
+        Ok(())
     }
 
-    /// A successful login clears the account's failures.
-    pub fn login_succeeded(&self, account_key: &str) {
-        if let Ok(mut window) = self.login_account.lock() {
-            window.clear(account_key);
-        }
+    /// A successful login: the account's failures are forgotten and the address's reserved
+    /// attempt taken back.
+    pub fn login_succeeded(&self, account_key: &str, address: &str) {
+        lock(&self.login_account).clear(account_key);
+        lock(&self.login_address).take_back(address);
+    }
+
+    /// Reserves an attempt to use an emailed link (activation, password reset) from
+    /// `address`; only failures count, so call [`Limiters::token_succeeded`] on success.
+    pub fn reserve_token(&self, address: &str) -> ApiResult<()> {
+        charge(&self.tokens, address, self.quotas.token)
+    }
+
+    /// The link worked: its reserved attempt does not count.
+    pub fn token_succeeded(&self, address: &str) {
+        lock(&self.tokens).take_back(address);
     }
 
     /// Counts a registration from `address`, refusing it over the quota.
     pub fn register(&self, address: &str) -> ApiResult<()> {
-        check(&self.register, address, self.quotas.register, true)
+        charge(&self.register, address, self.quotas.register)
     }
 
     /// Counts a forgot-password request from `address`, refusing it over the quota.
     pub fn forgot(&self, address: &str) -> ApiResult<()> {
-        check(&self.forgot, address, self.quotas.forgot, true)
+        charge(&self.forgot, address, self.quotas.forgot)
     }
 
     /// Counts an article feedback vote from `address`, refusing it over the quota.
     pub fn feedback(&self, address: &str) -> ApiResult<()> {
-        check(&self.feedback, address, self.quotas.feedback, true)
+        charge(&self.feedback, address, self.quotas.feedback)
     }
 }
 
-fn check(limiter: &Mutex<SlidingWindow>, key: &str, quota: Quota, record: bool) -> ApiResult<()> {
-    let now = Instant::now();
-    // A poisoned lock only means another thread panicked mid-update; the counts are still usable.
-    let mut window = limiter
+/// A poisoned lock only means another thread panicked mid-update; the counts are still usable.
+fn lock(limiter: &Mutex<SlidingWindow>) -> MutexGuard<'_, SlidingWindow> {
+    limiter
         .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Err(wait) = window.check(key, quota, now) {
-        return Err(ApiError::RateLimited {
-            retry_after: wait.as_secs().max(1),
-        });
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn limited(wait: std::time::Duration) -> ApiError {
+    ApiError::RateLimited {
+        retry_after: wait.as_secs().max(1),
     }
-    if record {
-        window.record(key, now);
-    }
+}
+
+/// Checks `key` against `quota` and, when under it, records one event.
+fn charge(limiter: &Mutex<SlidingWindow>, key: &str, quota: Quota) -> ApiResult<()> {
+    let now = Instant::now();
+    let mut window = lock(limiter);
+    window.check(key, quota, now).map_err(limited)?;
+    window.record(key, now);
     Ok(())
 }

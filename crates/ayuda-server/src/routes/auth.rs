@@ -70,14 +70,17 @@ async fn register(
         (status = 200, description = "Activated and logged in; also sets the refresh cookie", body = LoginResponse),
         (status = 400, description = "Invalid, spent or expired token, or malformed JSON", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Password too short or too long", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Too many invalid links from this address", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 503, description = "Too busy to set a password now; retry after `Retry-After` seconds (the link still works)", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/activate")]
 async fn activate(
     state: Data<AppState>,
+    client: ClientAddr,
     body: Json<SetPasswordRequest>,
 ) -> ApiResult<HttpResponse> {
-    let session = accounts::activate(&state, validated(body.into_inner())?).await?;
+    let session = accounts::activate(&state, &client.0, validated(body.into_inner())?).await?;
     Ok(with_session(&state, session))
 }
 
@@ -90,6 +93,7 @@ async fn activate(
         (status = 401, description = "Wrong login or password (always the same answer)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Empty fields", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed logins for this account or address", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 503, description = "Too busy to check passwords now; retry after `Retry-After` seconds", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/login")]
@@ -171,14 +175,18 @@ async fn forgot_password(
         (status = 200, description = "Password changed and logged in", body = LoginResponse),
         (status = 400, description = "Invalid, spent or expired token", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Password too short or too long", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Too many invalid links from this address", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 503, description = "Too busy to set a password now; retry after `Retry-After` seconds (the link still works)", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/password/reset")]
 async fn reset_password(
     state: Data<AppState>,
+    client: ClientAddr,
     body: Json<SetPasswordRequest>,
 ) -> ApiResult<HttpResponse> {
-    let session = accounts::reset_password(&state, validated(body.into_inner())?).await?;
+    let session =
+        accounts::reset_password(&state, &client.0, validated(body.into_inner())?).await?;
     Ok(with_session(&state, session))
 }
 

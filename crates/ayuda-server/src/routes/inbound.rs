@@ -130,7 +130,7 @@ async fn list(
     user.require_staff()?;
     let query = query.into_inner();
     let limit = pagination::limit(query.limit)?;
-    let before: Option<i64> = pagination::decode(query.cursor.as_deref())?;
+    let before: Option<i64> = state.cursors.decode(query.cursor.as_deref())?;
     let rows = inbound::list(
         &state.db,
         query.outcome.map(IntakeOutcome::as_str),
@@ -138,7 +138,7 @@ async fn list(
         limit,
     )
     .await?;
-    let page = pagination::page(rows, limit, |r| r.id, summary);
+    let page = state.cursors.page(rows, limit, |r| r.id, summary);
     Ok(HttpResponse::Ok().json(page))
 }
 

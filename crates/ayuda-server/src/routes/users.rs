@@ -134,9 +134,9 @@ async fn list_users(
     user.require_admin()?;
     let params = query.into_inner();
     let limit = pagination::limit(params.limit)?;
-    let before: Option<i64> = pagination::decode(params.cursor.as_deref())?;
+    let before: Option<i64> = state.cursors.decode(params.cursor.as_deref())?;
     let rows = users::list(&state.db, params.role, before, limit).await?;
-    Ok(Json(pagination::page(
+    Ok(Json(state.cursors.page(
         rows,
         limit,
         |r| r.id,

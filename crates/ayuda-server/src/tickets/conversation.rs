@@ -25,10 +25,10 @@ pub async fn list_replies(
 ) -> ApiResult<Page<Reply>> {
     let ticket = visible(&state.db, user, number).await?;
     let limit = pagination::limit(params.limit)?;
-    let after: Option<i64> = pagination::decode(params.cursor.as_deref())?;
+    let after: Option<i64> = state.cursors.decode(params.cursor.as_deref())?;
     let rows = messages::list(&state.db, ticket.id, is_staff(user), after, limit).await?;
     let replies = to_wire(&state.db, &rows, is_staff(user)).await?;
-    Ok(pagination::page(replies, limit, |r| r.id, Clone::clone))
+    Ok(state.cursors.page(replies, limit, |r| r.id, Clone::clone))
 }
 
 /// Messages as the API shows them, with their attachments (and for `staff`, the email they

@@ -312,21 +312,21 @@ pub async fn list(
     let locale = user_locale(&state.settings, user);
     let query = params.q.as_deref().map(search::terms).unwrap_or_default();
     if query.is_empty() {
-        let before = pagination::decode_id(params.cursor.as_deref())?;
+        let before = state.cursors.decode_id(params.cursor.as_deref())?;
         let rows = tickets::list(&state.db, &filter, before, limit).await?;
-        Ok(pagination::page(
+        Ok(state.cursors.page(
             rows,
             limit,
             |t| ListCursor::Id(t.id),
             |t| tickets::to_wire(t, locale),
         ))
     } else {
-        let after = pagination::decode_ranked(params.cursor.as_deref())?;
+        let after = state.cursors.decode_ranked(params.cursor.as_deref())?;
         let rows = tickets::search(&state.db, &filter, &query, staff, after, limit).await?;
-        Ok(pagination::page(
+        Ok(state.cursors.page(
             rows,
             limit,
-            |(t, score)| ListCursor::Ranked(*score, t.id),
+            |(t, _)| ListCursor::Ranked(t.id),
             |(t, _)| tickets::to_wire(t, locale),
         ))
     }
@@ -345,9 +345,9 @@ pub async fn list_events(
         return Err(ApiError::Forbidden);
     }
     let limit = pagination::limit(params.limit)?;
-    let after: Option<i64> = pagination::decode(params.cursor.as_deref())?;
+    let after: Option<i64> = state.cursors.decode(params.cursor.as_deref())?;
     let rows = events::list(&state.db, ticket.id, after, limit).await?;
-    Ok(pagination::page(
+    Ok(state.cursors.page(
         rows,
         limit,
         |e| e.id,

@@ -1,7 +1,9 @@
 //! Background workers, started by `ayuda serve` beside the HTTP server.
 
 pub mod auto_close;
+pub mod heartbeat;
 pub mod outbox;
+pub mod sent_ledger;
 
 use std::time::Duration;
 

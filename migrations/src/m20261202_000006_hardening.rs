@@ -1,0 +1,99 @@
+//! Hardening: sessions checked per request, outbox leases that name their holder, server
+//! instances with a heartbeat (so a crashed one's leases are taken back at once), and the
+//! index behind the cap on automatic mail per recipient.
+
+use sea_orm_migration::prelude::*;
+
+use crate::columns::{index, ts};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum OutboxEmails {
+    Table,
+    LockedBy,
+}
+
+#[derive(DeriveIden)]
+enum ServerInstances {
+    Table,
+    Id,
+    StartedAt,
+    HeartbeatAt,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // Every authenticated request asks whether its session is live: one index probe.
+        manager
+            .create_index(index(
+                "idx_refresh_tokens_live",
+                Alias::new("refresh_tokens"),
+                &["family_id", "revoked_at"],
+            ))
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(OutboxEmails::Table)
+                    .add_column(ColumnDef::new(OutboxEmails::LockedBy).string_len(64).null())
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(index(
+                "idx_outbox_emails_recipient",
+                OutboxEmails::Table,
+                &["to_address", "created_at"],
+            ))
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(ServerInstances::Table)
+                    .col(
+                        ColumnDef::new(ServerInstances::Id)
+                            .string_len(64)
+                            .not_null()
+                            .primary_key(),
+                    )
+                    .col(ts(ServerInstances::StartedAt))
+                    .col(ts(ServerInstances::HeartbeatAt))
+                    .to_owned(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(ServerInstances::Table).to_owned())
+            .await?;
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("idx_outbox_emails_recipient")
+                    .table(OutboxEmails::Table)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(OutboxEmails::Table)
+                    .drop_column(OutboxEmails::LockedBy)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("idx_refresh_tokens_live")
+                    .table(Alias::new("refresh_tokens"))
+                    .to_owned(),
+            )
+            .await
+    }
+}
