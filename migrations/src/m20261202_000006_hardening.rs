@@ -13,6 +13,7 @@ pub struct Migration;
 enum OutboxEmails {
     Table,
     LockedBy,
+    Automatic,
 }
 
 #[derive(DeriveIden)]
@@ -39,6 +40,21 @@ impl MigrationTrait for Migration {
                 Table::alter()
                     .table(OutboxEmails::Table)
                     .add_column(ColumnDef::new(OutboxEmails::LockedBy).string_len(64).null())
+                    .to_owned(),
+            )
+            .await?;
+        // Mail anyone can make us send to an address they name (welcome, reset, answers to
+        // inbound mail): capped per recipient.
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(OutboxEmails::Table)
+                    .add_column(
+                        ColumnDef::new(OutboxEmails::Automatic)
+                            .boolean()
+                            .not_null()
+                            .default(false),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -79,14 +95,16 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(OutboxEmails::Table)
-                    .drop_column(OutboxEmails::LockedBy)
-                    .to_owned(),
-            )
-            .await?;
+        for column in [OutboxEmails::LockedBy, OutboxEmails::Automatic] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(OutboxEmails::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
         manager
             .drop_index(
                 Index::drop()

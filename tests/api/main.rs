@@ -12,6 +12,7 @@ mod attachments;
 mod email_intake;
 mod errors;
 mod forum;
+mod hardening;
 mod operations;
 mod ticket_lists;
 mod tickets;

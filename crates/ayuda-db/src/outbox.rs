@@ -48,6 +48,9 @@ pub struct NewEmail {
     pub references: Option<String>,
     /// `Reply-To` address.
     pub reply_to: Option<String>,
+    /// Sent on nobody's authority but the address itself (a registration, a reset request,
+    /// an answer to inbound mail): counted against the recipient's cap.
+    pub automatic: bool,
 }
 
 /// Stores an email for delivery.
@@ -67,6 +70,7 @@ pub async fn enqueue(
         in_reply_to: Set(email.in_reply_to),
         references: Set(email.references),
         reply_to: Set(email.reply_to),
+        automatic: Set(email.automatic),
         status: Set(QUEUED.to_owned()),
         attempts: Set(0),
         next_attempt_at: Set(now),
@@ -91,6 +95,31 @@ pub struct Lease<'a> {
     pub holder: &'a str,
     /// How long the lease lasts unless renewed.
     pub length: Duration,
+}
+
+/// How many automatic emails went to `address` since `since`. On PostgreSQL the caller's
+/// transaction first takes a lock on the address, so concurrent requests for one recipient
+/// count one after another and the cap holds across instances (SQLite's single writer
+/// already serialises them).
+pub async fn automatic_since(
+    conn: &impl ConnectionTrait,
+    address: &str,
+    since: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    if conn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        conn.execute_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(hashtext('ayuda-mail-cap:' || $1))::text",
+            [address.into()],
+        ))
+        .await?;
+    }
+    Entity::find()
+        .filter(Column::ToAddress.eq(address))
+        .filter(Column::CreatedAt.gte(since))
+        .filter(Column::Automatic.eq(true))
+        .count(conn)
+        .await
 }
 
 /// Leases up to `limit` due messages, oldest due first; empty when nothing is due. A message

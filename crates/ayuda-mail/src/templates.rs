@@ -141,6 +141,17 @@ impl Template<'_> {
         }
     }
 
+    /// Whether anyone can make us send this one by naming an address (registering it,
+    /// asking for its password reset): such mail is capped per recipient.
+    pub fn is_automatic(&self) -> bool {
+        matches!(
+            self,
+            Template::Welcome { .. }
+                | Template::AlreadyRegistered { .. }
+                | Template::PasswordReset { .. }
+        )
+    }
+
     /// Writes the email in `locale`.
     pub fn compose(&self, locale: Locale) -> Composed {
         let es = locale == Locale::Es;

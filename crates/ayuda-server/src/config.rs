@@ -95,6 +95,9 @@ pub struct Settings {
     pub inbound_max_bytes: u64,
     /// Automatic answers (welcome, ticket received) allowed per sender address, `N/SECONDS`.
     pub rate_auto_answer: String,
+    /// Automatic mail (welcome, password reset, answers to inbound mail) allowed per
+    /// recipient address, whatever caused it, `N/SECONDS`.
+    pub auto_mail_per_recipient: String,
 }
 
 impl Default for Settings {
@@ -138,6 +141,7 @@ impl Default for Settings {
             imap_processed_folder: None,
             inbound_max_bytes: 15 * 1024 * 1024,
             rate_auto_answer: "10/3600".into(),
+            auto_mail_per_recipient: "5/3600".into(),
         }
     }
 }
@@ -519,6 +523,15 @@ pub const ENV_VARS: &[(&str, &str, &str, Setter)] = &[
             Ok(())
         },
     ),
+    (
+        "AYUDA_AUTO_MAIL_PER_RECIPIENT",
+        "automatic mail one address may receive, whatever caused it (registrations, password resets, answers to inbound mail), `N/SECONDS`; counted in the database, so it holds across instances",
+        "`5/3600`",
+        |s, v| {
+            s.auto_mail_per_recipient = v;
+            Ok(())
+        },
+    ),
     ("RUST_LOG", "log filter", "`info`", |_, _| Ok(())),
 ];
 
@@ -578,6 +591,10 @@ impl Settings {
             ("AYUDA_RATE_TOKEN", &self.rate_token),
             ("AYUDA_RATE_FEEDBACK", &self.rate_feedback),
             ("AYUDA_RATE_AUTO_ANSWER", &self.rate_auto_answer),
+            (
+                "AYUDA_AUTO_MAIL_PER_RECIPIENT",
+                &self.auto_mail_per_recipient,
+            ),
         ] {
             parse_quota(value).with_context(|| format!("invalid {name}"))?;
         }
@@ -670,6 +687,7 @@ impl Settings {
             token: q(&self.rate_token),
             feedback: q(&self.rate_feedback),
             auto_answer: q(&self.rate_auto_answer),
+            auto_mail: q(&self.auto_mail_per_recipient),
         }
     }
 
@@ -721,6 +739,8 @@ pub struct Quotas {
     pub feedback: Quota,
     /// Automatic answers per sender address of inbound mail.
     pub auto_answer: Quota,
+    /// Automatic mail per recipient address, across all causes.
+    pub auto_mail: Quota,
 }
 
 /// Parses `N/SECONDS`.

@@ -11,33 +11,59 @@ use crate::config::Settings;
 use crate::state::AppState;
 
 /// Queues `template` for `user`, in their language, inside the caller's transaction.
+/// Automatic mail (see [`Template::is_automatic`]) over the recipient's cap is dropped.
 pub async fn queue_for_user(
     conn: &impl ConnectionTrait,
     settings: &Settings,
     user: &UserRow,
     template: &Template<'_>,
 ) -> Result<(), ayuda_db::DbErr> {
-    let email = compose(
+    let mut email = compose(
         settings,
         user,
         template,
         ayuda_mail::new_message_id(&settings.support_address),
     );
-    outbox::enqueue(conn, email, chrono::Utc::now())
-        .await
-        .map(|_| ())
+    email.automatic = template.is_automatic();
+    enqueue(conn, settings, email).await
+}
+
+/// Stores `email` in the outbox, unless it is automatic and its recipient already had the
+/// cap's worth of automatic mail in the window (`AYUDA_AUTO_MAIL_PER_RECIPIENT`): then it
+/// is dropped and logged, so nobody can use Ayuda to flood a stranger's mailbox.
+async fn enqueue(
+    conn: &impl ConnectionTrait,
+    settings: &Settings,
+    email: NewEmail,
+) -> Result<(), ayuda_db::DbErr> {
+    let now = chrono::Utc::now();
+    if email.automatic {
+        let cap = settings.quotas().auto_mail;
+        let window = chrono::Duration::from_std(cap.window).unwrap_or(chrono::Duration::hours(1));
+        if outbox::automatic_since(conn, &email.to_address, now - window).await?
+            >= u64::from(cap.max)
+        {
+            metrics::counter!("ayuda_emails_capped_total", "kind" => email.kind.clone())
+                .increment(1);
+            tracing::warn!(kind = %email.kind, "automatic email dropped: the recipient's cap is reached");
+            return Ok(());
+        }
+    }
+    outbox::enqueue(conn, email, now).await.map(|_| ())
 }
 
 /// Queues an email to `user` about ticket `number`. Its `Message-ID` and `Reply-To` are
 /// signed for this ticket and this recipient (see [`ayuda_mail::signing`]), so a reply
 /// threads back to the ticket as written by them; it refers to the ticket's thread root,
-/// so the recipient's mail program shows one conversation.
+/// so the recipient's mail program shows one conversation. `automatic` mail (the answer to
+/// inbound email) counts against the recipient's cap.
 pub async fn queue_ticket_mail(
     conn: &impl ConnectionTrait,
     state: &AppState,
     user: &UserRow,
     template: &Template<'_>,
     number: i64,
+    automatic: bool,
 ) -> Result<(), ayuda_db::DbErr> {
     let settings = &state.settings;
     let to = Addressee {
@@ -57,9 +83,8 @@ pub async fn queue_ticket_mail(
         &settings.reply_to_pattern(),
         &state.signer.reply_token(to),
     ));
-    outbox::enqueue(conn, email, chrono::Utc::now())
-        .await
-        .map(|_| ())
+    email.automatic = automatic;
+    enqueue(conn, settings, email).await
 }
 
 fn compose(
@@ -80,6 +105,7 @@ fn compose(
         in_reply_to: None,
         references: None,
         reply_to: None,
+        automatic: false,
     }
 }
 

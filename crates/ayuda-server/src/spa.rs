@@ -9,7 +9,10 @@ use std::path::PathBuf;
 use actix_files::{Files, NamedFile};
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{HttpServiceFactory, ServiceRequest, ServiceResponse, fn_service};
-use actix_web::http::header::{ACCEPT_ENCODING, CACHE_CONTROL, ContentEncoding, HeaderValue, VARY};
+use actix_web::http::header::{
+    ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ContentEncoding,
+    HeaderValue, VARY,
+};
 use actix_web::middleware::{Compress, Next, from_fn};
 use actix_web::web::{self, Data};
 use actix_web::{HttpResponse, Responder};
@@ -21,6 +24,7 @@ pub fn service(dist: PathBuf) -> impl HttpServiceFactory {
         // Outermost last: compression, then cache headers, then the `.gz` shortcut.
         .wrap(from_fn(precompressed))
         .wrap(from_fn(cache_headers))
+        .wrap(from_fn(content_security_policy))
         .wrap(Compress::default())
         .service(files(dist))
 }
@@ -82,6 +86,59 @@ async fn cache_headers(
     Ok(res)
 }
 
+/// Adds the Content-Security-Policy to the app's HTML: its own scripts (Trunk's inline
+/// loader by its hash, the wasm by `'wasm-unsafe-eval'`), its own styles, images and API,
+/// and nothing from anywhere else; no inline script of any other text runs, so HTML that
+/// slipped through sanitizing could not execute.
+async fn content_security_policy(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> actix_web::Result<ServiceResponse<impl MessageBody + 'static>> {
+    let dist = req.app_data::<Data<Dist>>().map(|d| d.0.clone());
+    let mut res = next.call(req).await?;
+    let is_html = res
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html && let Some(dist) = dist {
+        let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
+        if let Ok(value) = HeaderValue::from_str(&csp_for(&index)) {
+            res.headers_mut().insert(CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    Ok(res)
+}
+
+/// The policy for an `index.html`: the hashes of its inline scripts are allowed.
+fn csp_for(index_html: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let hashes: String = inline_scripts(index_html)
+        .map(|script| {
+            let digest = sha2::Sha256::digest(script.as_bytes());
+            format!(
+                " 'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(digest)
+            )
+        })
+        .collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
+         style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The text of every `<script>` element without a `src`.
+fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
+    html.split("<script").skip(1).filter_map(|rest| {
+        let (open_tag, after) = rest.split_once('>')?;
+        let (body, _) = after.split_once("</script>")?;
+        (!open_tag.contains("src=")).then_some(body)
+    })
+}
+
 /// Trunk names built files `<name>-<hash>.<ext>`, the hash a 64-bit number in hex without
 /// leading zeros (so sometimes fewer than 16 digits).
 fn is_hashed_asset(path: &str) -> bool {
@@ -129,7 +186,22 @@ fn not_built() -> HttpResponse {
 
 #[cfg(test)]
 mod tests {
-    use super::is_hashed_asset;
+    use super::{csp_for, is_hashed_asset};
+
+    #[test]
+    fn the_policy_allows_the_loaders_hash_and_nothing_inline_else() {
+        let index = "<html><head><script src=\"/x.js\"></script>\
+            <script type=\"module\">init('/a_bg.wasm');</script></head></html>";
+        let csp = csp_for(index);
+        assert!(
+            csp.contains(
+                "script-src 'self' 'wasm-unsafe-eval' 'sha256-nfFk20k0v4aowOcBqAQjolCw62OGZKxQMNge2whGy3w=';"
+            ),
+            "{csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"));
+        assert!(csp.contains("frame-ancestors 'none'"));
+    }
 
     #[test]
     fn only_trunks_hashed_files_are_cached_for_good() {

@@ -201,6 +201,7 @@ fn app(
 > {
     let limit = state.settings.max_json_bytes;
     let dist = state.settings.dist_dir.clone();
+    let state_settings = state.settings.clone();
     App::new()
         .app_data(Data::new(state))
         .app_data(
@@ -212,12 +213,7 @@ fn app(
         .app_data(web::QueryConfig::default().error_handler(middleware::query_error))
         .app_data(web::PathConfig::default().error_handler(middleware::path_error))
         .wrap(ErrorHandlers::new().default_handler(middleware::problem_fallback))
-        .wrap(
-            DefaultHeaders::new()
-                .add(("X-Content-Type-Options", "nosniff"))
-                .add(("Referrer-Policy", "no-referrer"))
-                .add(("X-Frame-Options", "DENY")),
-        )
+        .wrap(security_headers(&state_settings))
         .wrap(from_fn(middleware::request_id_and_metrics))
         .wrap(TracingLogger::default())
         .into_utoipa_app()
@@ -238,6 +234,23 @@ fn app(
         .default_service(web::to(api_fallback))
         .service(web::scope("/api").default_service(web::to(api_fallback)))
         .service(spa::service(dist))
+}
+
+/// Headers on every answer; HSTS only when the public URL is https (over plain http a
+/// browser ignores it, and on a developer's machine it would pin `localhost` to https).
+fn security_headers(settings: &Settings) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add(("X-Frame-Options", "DENY"));
+    if settings.public_url_is_https() {
+        headers.add((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains",
+        ))
+    } else {
+        headers
+    }
 }
 
 /// Unmatched `/api` requests: 405 when the path is documented for other methods, else 404.

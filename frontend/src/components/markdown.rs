@@ -25,13 +25,14 @@ pub fn MarkdownEditor(
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
     let preview = RwSignal::new(false);
-    let html = RwSignal::new(String::new());
+    // Sanitized HTML from the server, or an error shown as text (never as markup).
+    let html = RwSignal::new(Ok::<String, String>(String::new()));
     let loading = RwSignal::new(false);
     let show_preview = move |_| {
         preview.set(true);
         let body = value.get_untracked();
         if body.trim().is_empty() {
-            html.set(String::new());
+            html.set(Ok(String::new()));
             return;
         }
         loading.set(true);
@@ -39,8 +40,8 @@ pub fn MarkdownEditor(
             let rendered: Result<RenderedMarkdown, _> =
                 api::post("/markdown/render", &RenderMarkdown { body }).await;
             html.set(match rendered {
-                Ok(r) => r.html,
-                Err(e) => format!("<p>{}</p>", crate::components::common::error_text(&e)),
+                Ok(r) => Ok(r.html),
+                Err(e) => Err(crate::components::common::error_text(&e)),
             });
             loading.set(false);
         });
@@ -104,10 +105,14 @@ pub fn MarkdownEditor(
                     {move || {
                         if loading.get() {
                             tr(T::Loading).to_owned().into_any()
-                        } else if html.with(String::is_empty) {
-                            view! { <p class="muted">{t(T::NothingToPreview)}</p> }.into_any()
                         } else {
-                            view! { <div inner_html=move || html.get()></div> }.into_any()
+                            match html.get() {
+                                Ok(h) if h.is_empty() => {
+                                    view! { <p class="muted">{t(T::NothingToPreview)}</p> }.into_any()
+                                }
+                                Ok(h) => view! { <div inner_html=h></div> }.into_any(),
+                                Err(message) => view! { <p class="error">{message}</p> }.into_any(),
+                            }
                         }
                     }}
                 </div>

@@ -30,6 +30,34 @@ test('the app loads without errors and is accessible', async ({ page, request })
   expect(errors).toEqual([]);
 });
 
+test('the app runs under its Content-Security-Policy, which stops injected scripts', async ({ page }) => {
+  const errors = h.watchErrors(page);
+  const violations = [];
+  await page.exposeFunction('reportViolation', (directive) => violations.push(directive));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => window.reportViolation(e.effectiveDirective));
+  });
+  const res = await page.goto('/');
+  const csp = res.headers()['content-security-policy'];
+  expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval' 'sha256-");
+  expect(csp).not.toContain('unsafe-inline');
+  // The app itself (Trunk's inline loader, the wasm) runs.
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Soporte al cliente');
+  // A script that got into the page as markup does not.
+  await page.evaluate(() => {
+    const div = document.createElement('div');
+    div.innerHTML = '<img src="data:," onerror="window.__pwned = 1">';
+    document.body.appendChild(div);
+    const script = document.createElement('script');
+    script.textContent = 'window.__pwned = 2';
+    document.body.appendChild(script);
+  });
+  await expect.poll(() => violations.length).toBeGreaterThan(0);
+  expect(await page.evaluate(() => window.__pwned)).toBeUndefined();
+  expect(violations).toContain('script-src-elem');
+  expect(errors).toEqual([]);
+});
+
 test('register, activate, open a ticket with a screenshot; an agent answers; the customer resolves', async ({ browser }) => {
   const customerContext = await browser.newContext();
   const page = await customerContext.newPage();

@@ -26,6 +26,7 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub bounced_at: Option<DateTimeUtc>,
     pub bounce_reason: Option<String>,
+    pub automatic: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,7 @@ use ayuda_db::users::{self, UserRow};
 use ayuda_db::{ConnectionTrait, DbErr, ticket_types};
 use ayuda_domain::lifecycle::Actor;
 use ayuda_mail::{MessageContent, Template, TicketRef};
+use ayuda_types::Channel;
 
 use crate::outbound::{link, queue_ticket_mail};
 use crate::state::AppState;
@@ -60,6 +61,8 @@ pub(super) async fn ticket_opened(
                 ticket: t,
             },
             ticket.id,
+            // Anyone can write to the support address in someone else's name.
+            ticket.channel == Channel::Email.as_str(),
         )
         .await?;
     }
@@ -73,7 +76,7 @@ pub(super) async fn ticket_opened(
             requester: &requester.name,
             message: content(message),
         };
-        queue_ticket_mail(conn, state, &agent, &template, ticket.id).await?;
+        queue_ticket_mail(conn, state, &agent, &template, ticket.id, false).await?;
     }
     Ok(())
 }
@@ -103,7 +106,7 @@ pub(super) async fn replied(
                 author: &author.name,
                 message: content(message),
             };
-            queue_ticket_mail(conn, state, &requester, &template, ticket.id).await
+            queue_ticket_mail(conn, state, &requester, &template, ticket.id, false).await
         }
         Actor::Requester => {
             let assignee = match ticket.assignee_id {
@@ -121,7 +124,7 @@ pub(super) async fn replied(
                     author: &author.name,
                     message: content(message),
                 };
-                queue_ticket_mail(conn, state, agent, &template, ticket.id).await?;
+                queue_ticket_mail(conn, state, agent, &template, ticket.id, false).await?;
             }
             Ok(())
         }
@@ -146,5 +149,5 @@ pub(super) async fn resolved(
         name: &requester.name,
         ticket: ticket_ref(ticket, &link),
     };
-    queue_ticket_mail(conn, state, &requester, &template, ticket.id).await
+    queue_ticket_mail(conn, state, &requester, &template, ticket.id, false).await
 }

@@ -1,0 +1,437 @@
+//! Abuse, poison input and faults: limits that hold under parallel bursts, sessions that
+//! end when they are ended, cursors that cannot be forged, mail that survives a crashed
+//! instance.
+
+use std::time::{Duration, Instant};
+
+use ayuda_types::{Page, Role, Ticket};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::app::{PASSWORD, assert_problem};
+use crate::helpers::{spawn_app, spawn_app_with};
+
+/// Counts answers by status.
+fn tally(statuses: &[StatusCode]) -> std::collections::BTreeMap<u16, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for status in statuses {
+        *counts.entry(status.as_u16()).or_default() += 1;
+    }
+    counts
+}
+
+#[tokio::test]
+async fn eighty_parallel_wrong_passwords_for_one_account_get_at_most_ten_401s() {
+    let app = spawn_app().await;
+    let user = app.user(Role::Customer).await.user;
+    let attempts = (0..80).map(|i| {
+        let app = &app;
+        let email = user.email.clone();
+        async move {
+            app.post(
+                "/api/v1/auth/login",
+                &json!({"login": email, "password": format!("wrong guess {i}")}),
+            )
+            .await
+            .status()
+        }
+    });
+    let statuses = futures_util::future::join_all(attempts).await;
+    let counts = tally(&statuses);
+    assert_eq!(counts.get(&401), Some(&10), "{counts:?}");
+    assert_eq!(counts.get(&429), Some(&70), "{counts:?}");
+    // The right password is refused too while the account is locked out.
+    let res = app
+        .post(
+            "/api/v1/auth/login",
+            &json!({"login": user.email, "password": PASSWORD}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::TOO_MANY_REQUESTS).await;
+    assert_eq!(problem["type"], "urn:ayuda:problem:rate-limited");
+}
+
+#[tokio::test]
+async fn a_flood_of_made_up_activation_links_is_cheap_limited_and_leaves_logins_fast() {
+    let app = spawn_app().await;
+    let user = app.user(Role::Customer).await.user;
+    let flood = (0..400).map(|i| {
+        let app = &app;
+        async move {
+            app.post(
+                "/api/v1/auth/activate",
+                &json!({"token": format!("made-up-token-{i}"), "password": "a fine new password"}),
+            )
+            .await
+            .status()
+        }
+    });
+    let login = async {
+        // In the middle of the flood.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let started = Instant::now();
+        let res = app
+            .post(
+                "/api/v1/auth/login",
+                &json!({"login": user.email, "password": PASSWORD}),
+            )
+            .await;
+        (res.status(), started.elapsed())
+    };
+    let (statuses, (login_status, login_time)) =
+        tokio::join!(futures_util::future::join_all(flood), login);
+    assert_eq!(login_status, StatusCode::OK);
+    assert!(
+        login_time < Duration::from_secs(2),
+        "login took {login_time:?} during the flood"
+    );
+    let counts = tally(&statuses);
+    // The default quota: 20 failed links per 5 minutes per address, then 429.
+    assert_eq!(counts.get(&400), Some(&20), "{counts:?}");
+    assert_eq!(counts.get(&429), Some(&380), "{counts:?}");
+}
+
+#[tokio::test]
+async fn a_valid_link_is_checked_before_the_password_is_hashed_and_works_once() {
+    let app = spawn_app().await;
+    let email = format!("link-{}@example.com", uuid::Uuid::new_v4().simple());
+    let res = app
+        .post(
+            "/api/v1/auth/register",
+            &json!({"email": email, "name": "Link"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let token = app
+        .wait_for_email(&email, |_| true)
+        .await
+        .link_token("/activate?token=");
+    let body = json!({"token": token, "password": "a fine new password"});
+    // Five at once with the same link: one activates, the others find it spent.
+    let tries = (0..5).map(|_| app.post("/api/v1/auth/activate", &body));
+    let statuses: Vec<StatusCode> = futures_util::future::join_all(tries)
+        .await
+        .into_iter()
+        .map(|r| r.status())
+        .collect();
+    let counts = tally(&statuses);
+    assert_eq!(counts.get(&200), Some(&1), "{counts:?}");
+    assert_eq!(counts.get(&400), Some(&4), "{counts:?}");
+}
+
+#[tokio::test]
+async fn access_tokens_stop_working_when_their_session_ends() {
+    let app = spawn_app().await;
+    let first = app.user(Role::Customer).await;
+    let email = first.user.email.clone();
+    let second = app.login(&email, PASSWORD).await;
+    assert_eq!(
+        app.get_as(&first.access_token, "/api/v1/me").await.status(),
+        StatusCode::OK
+    );
+
+    // Logging out ends that session's access token at once, and only that session's.
+    let res = app
+        .post(
+            "/api/v1/auth/logout",
+            &json!({"refresh_token": first.refresh_token}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let res = app.get_as(&first.access_token, "/api/v1/me").await;
+    assert_problem(res, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(
+        app.get_as(&second.access_token, "/api/v1/me")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+
+    // A password reset ends every session.
+    let res = app
+        .post("/api/v1/auth/password/forgot", &json!({"email": email}))
+        .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let token = app
+        .wait_for_email(&email, |m| m.text.contains("/reset-password?token="))
+        .await
+        .link_token("/reset-password?token=");
+    let res = app
+        .post(
+            "/api/v1/auth/password/reset",
+            &json!({"token": token, "password": "another fine password"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let third: Value = res.json().await.unwrap();
+    let res = app.get_as(&second.access_token, "/api/v1/me").await;
+    assert_problem(res, StatusCode::UNAUTHORIZED).await;
+    let token = third["access_token"].as_str().unwrap();
+    assert_eq!(
+        app.get_as(token, "/api/v1/me").await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn search_cursors_carry_no_score_and_edited_or_forged_ones_are_refused() {
+    let app = spawn_app().await;
+    let customer = app.user(Role::Customer).await.access_token;
+    let agent = app.user(Role::Agent).await.access_token;
+    let mut numbers = Vec::new();
+    for title in ["Factura duplicada", "Otra factura", "Factura de marzo"] {
+        numbers.push(app.open_ticket(&customer, title, "factura").await.number);
+    }
+    // An internal note that matches: it must not shape what the customer sees.
+    app.reply(&agent, numbers[1], "factura factura factura", true)
+        .await;
+
+    let first: Page<Ticket> = app
+        .get_as(&customer, "/api/v1/tickets?q=factura&limit=1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cursor = first.next_cursor.expect("a second page");
+    let (payload, tag) = cursor.split_once('.').expect("a signed cursor");
+    let payload = String::from_utf8(URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    let position: Value = serde_json::from_str(&payload).unwrap();
+    assert_eq!(
+        position,
+        json!({"r": position["r"].as_i64().expect("only a row id")}),
+        "{payload}"
+    );
+    assert!(
+        !payload.contains('.') && !payload.contains('e'),
+        "{payload}"
+    );
+
+    // The real cursor works; the same position re-encoded with another row, or unsigned, or
+    // with a cut tag, is a 400.
+    let res = app
+        .get_as(
+            &customer,
+            &format!("/api/v1/tickets?q=factura&limit=1&cursor={cursor}"),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let forged_payload =
+        URL_SAFE_NO_PAD.encode(format!("{{\"r\":{}}}", position["r"].as_i64().unwrap() + 1));
+    for forged in [
+        format!("{forged_payload}.{tag}"),
+        forged_payload.clone(),
+        format!(
+            "{}.{}",
+            &cursor[..cursor.find('.').unwrap()],
+            &tag[..tag.len() - 2]
+        ),
+        URL_SAFE_NO_PAD.encode("[4e-6,1030]"),
+    ] {
+        let res = app
+            .get_as(
+                &customer,
+                &format!("/api/v1/tickets?q=factura&limit=1&cursor={forged}"),
+            )
+            .await;
+        assert_problem(res, StatusCode::BAD_REQUEST).await;
+    }
+    // Plain lists too.
+    let page: Page<Ticket> = app
+        .get_as(&customer, "/api/v1/tickets?limit=1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let plain = page.next_cursor.expect("a second page");
+    let edited = format!("{}x", plain);
+    let res = app
+        .get_as(
+            &customer,
+            &format!("/api/v1/tickets?limit=1&cursor={edited}"),
+        )
+        .await;
+    assert_problem(res, StatusCode::BAD_REQUEST).await;
+}
+
+#[tokio::test]
+async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
+    let app = spawn_app_with(|s| {
+        s.rate_register = "2/3600".into();
+        s.trusted_proxies = "127.0.0.1".into();
+    })
+    .await;
+    let register = |forwarded: &'static str| {
+        let app = &app;
+        async move {
+            app.api
+                .post(app.url("/api/v1/auth/register"))
+                .header("X-Forwarded-For", forwarded)
+                .json(&json!({
+                    "email": format!("p-{}@example.com", uuid::Uuid::new_v4().simple()),
+                    "name": "Proxy"
+                }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    // The client is the rightmost hop our proxy (127.0.0.1, the peer) did not write: what a
+    // client forges at the left changes nothing.
+    assert_eq!(
+        register("6.6.6.6, 198.51.100.7").await,
+        StatusCode::ACCEPTED
+    );
+    assert_eq!(
+        register("7.7.7.7, 198.51.100.7").await,
+        StatusCode::ACCEPTED
+    );
+    assert_eq!(
+        register("8.8.8.8, 198.51.100.7").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another client behind the same proxy has its own bucket; IPv6 clients count per /64.
+    assert_eq!(register("203.0.113.5").await, StatusCode::ACCEPTED);
+    assert_eq!(register("2001:db8:1:2::10").await, StatusCode::ACCEPTED);
+    assert_eq!(register("2001:db8:1:2::11").await, StatusCode::ACCEPTED);
+    assert_eq!(
+        register("2001:db8:1:2:ffff::12").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+
+    // Without trusted proxies the header is ignored: everyone shares the peer's bucket.
+    let direct = spawn_app_with(|s| s.rate_register = "1/3600".into()).await;
+    let statuses = [
+        direct_register(&direct, "198.51.100.1").await,
+        direct_register(&direct, "198.51.100.2").await,
+    ];
+    assert_eq!(
+        statuses,
+        [StatusCode::ACCEPTED, StatusCode::TOO_MANY_REQUESTS]
+    );
+}
+
+async fn direct_register(app: &crate::helpers::TestApp, forwarded: &str) -> StatusCode {
+    app.api
+        .post(app.url("/api/v1/auth/register"))
+        .header("X-Forwarded-For", forwarded)
+        .json(&json!({
+            "email": format!("d-{}@example.com", uuid::Uuid::new_v4().simple()),
+            "name": "Direct"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn mail_leased_by_an_instance_that_died_goes_out_at_once() {
+    let app = spawn_app().await;
+    let to = format!("orphan-{}@example.com", uuid::Uuid::new_v4().simple());
+    // A message another instance leased for ten minutes, then died (no heartbeat).
+    let txn = ayuda_db::begin_write(&app.state.writer).await.unwrap();
+    let now = chrono::Utc::now();
+    ayuda_db::outbox::enqueue(
+        &txn,
+        ayuda_db::outbox::NewEmail {
+            kind: "test".into(),
+            to_address: to.clone(),
+            to_name: "Orphan".into(),
+            subject: "Left behind by a crash".into(),
+            text_body: "hello".into(),
+            html_body: "<p>hello</p>".into(),
+            message_id: format!("{}@ayuda.test", uuid::Uuid::new_v4().simple()),
+            in_reply_to: None,
+            references: None,
+            reply_to: None,
+            automatic: false,
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let lease = ayuda_db::outbox::Lease {
+        holder: "an-instance-that-died",
+        length: chrono::Duration::minutes(10),
+    };
+    let leased = ayuda_db::outbox::claim(&txn, lease, now, false, 10)
+        .await
+        .unwrap();
+    assert_eq!(leased.len(), 1);
+    txn.commit().await.unwrap();
+    app.state.outbox_wake.notify_one();
+
+    let started = Instant::now();
+    let mail = app.wait_for_email(&to, |_| true).await;
+    assert_eq!(mail.subject, "Left behind by a crash");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let sent = app.settled_emails(&to).await;
+    assert_eq!(sent.len(), 1);
+}
+
+#[tokio::test]
+async fn strangers_cannot_make_us_flood_an_address_with_mail() {
+    let app = spawn_app().await;
+    let victim = format!("stranger-{}@example.com", uuid::Uuid::new_v4().simple());
+    for i in 0..24 {
+        let res = if i % 2 == 0 {
+            app.post(
+                "/api/v1/auth/register",
+                &json!({"email": victim, "name": "Someone else"}),
+            )
+            .await
+        } else {
+            app.post("/api/v1/auth/password/forgot", &json!({"email": victim}))
+                .await
+        };
+        // The answer never tells that the cap was reached.
+        assert_eq!(res.status(), StatusCode::ACCEPTED);
+    }
+    let got = app.settled_emails(&victim).await;
+    // The default cap: 5 automatic emails per recipient per hour, whatever asked for them.
+    assert_eq!(
+        got.len(),
+        5,
+        "{:?}",
+        got.iter().map(|m| &m.subject).collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn the_app_is_served_with_a_strict_content_security_policy_and_hsts_over_https() {
+    let app = spawn_app().await;
+    let res = app.get("/tickets/1000").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let csp = res
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .expect("a CSP on the app's HTML")
+        .to_owned();
+    for directive in [
+        "default-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+    ] {
+        assert!(csp.contains(directive), "{csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(res.headers().get("strict-transport-security").is_none());
+
+    let https = spawn_app_with(|s| s.public_url = Some("https://help.example.com".into())).await;
+    let res = https.get("/healthz").await;
+    assert_eq!(
+        res.headers()
+            .get("strict-transport-security")
+            .and_then(|v| v.to_str().ok()),
+        Some("max-age=31536000; includeSubDomains")
+    );
+}
