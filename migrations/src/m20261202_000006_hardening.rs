@@ -65,6 +65,14 @@ impl MigrationTrait for Migration {
                 &["to_address", "created_at"],
             ))
             .await?;
+        // The upload quota sums one user's recent uploads.
+        manager
+            .create_index(index(
+                "idx_attachments_uploader_created",
+                Alias::new("attachments"),
+                &["uploader_id", "created_at"],
+            ))
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -86,6 +94,14 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .drop_table(Table::drop().table(ServerInstances::Table).to_owned())
+            .await?;
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("idx_attachments_uploader_created")
+                    .table(Alias::new("attachments"))
+                    .to_owned(),
+            )
             .await?;
         manager
             .drop_index(

@@ -116,13 +116,31 @@ async fn agents_write_drafts_and_publish_and_everyone_reads() {
         .await
         .unwrap();
     assert_eq!(read.summary.views, 1);
+    // A reload by the same reader does not count again; another reader does.
     let read: Article = app
         .get(&format!("/api/v1/forum/articles/{slug}"))
         .await
         .json()
         .await
         .unwrap();
+    assert_eq!(read.summary.views, 1);
+    let read: Article = app
+        .get_as(
+            &customer.access_token,
+            &format!("/api/v1/forum/articles/{slug}"),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(read.summary.views, 2);
+    // Counted in memory, written by the background flush.
+    ayuda_server::view_counts::flush(&app.state).await;
+    let stored = ayuda_db::forum::find_by_slug(&app.db, &slug)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.views, 2);
     let cats = category_list(&app).await;
     assert_eq!(
         cats.iter().find(|c| c.id == cat.id).unwrap().article_count,

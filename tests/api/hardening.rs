@@ -435,3 +435,42 @@ async fn the_app_is_served_with_a_strict_content_security_policy_and_hsts_over_h
         Some("max-age=31536000; includeSubDomains")
     );
 }
+
+#[tokio::test]
+async fn uploads_are_bounded_per_user_by_a_daily_quota_and_a_rate() {
+    let app = spawn_app_with(|s| {
+        s.upload_quota_bytes = 1000;
+        s.rate_upload = "3/3600".into();
+    })
+    .await;
+    let first = app.user(Role::Customer).await.access_token;
+    let second = app.user(Role::Customer).await.access_token;
+    let res = app.upload(&first, "a.txt", vec![b'a'; 600]).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    // 400 bytes of the day's quota left: a 600-byte file is refused, and not stored.
+    let res = app.upload(&first, "b.txt", vec![b'b'; 600]).await;
+    let problem = assert_problem(res, StatusCode::TOO_MANY_REQUESTS).await;
+    assert_eq!(problem["type"], "urn:ayuda:problem:rate-limited");
+    let res = app.upload(&first, "c.txt", vec![b'c'; 300]).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    // The fourth upload within the hour is over the rate, however small.
+    let res = app.upload(&first, "d.txt", vec![b'd'; 10]).await;
+    assert_problem(res, StatusCode::TOO_MANY_REQUESTS).await;
+    // Someone else's quota is their own.
+    let res = app.upload(&second, "e.txt", vec![b'e'; 900]).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let stored = ayuda_db::attachments::uploaded_since(
+        &app.db,
+        app.get_as(&first, "/api/v1/me")
+            .await
+            .json::<Value>()
+            .await
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap(),
+        chrono::Utc::now() - chrono::Duration::days(1),
+    )
+    .await
+    .unwrap();
+    assert_eq!(stored, 900);
+}

@@ -27,6 +27,31 @@ pub struct NewAttachment {
     pub sha256: String,
 }
 
+/// Bytes `uploader` stored since `since` (their upload quota's use).
+pub async fn uploaded_since(
+    conn: &impl ConnectionTrait,
+    uploader: i64,
+    since: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    use sea_orm::{FromQueryResult, QuerySelect};
+    #[derive(FromQueryResult)]
+    struct Total {
+        total: Option<i64>,
+    }
+    let total = Entity::find()
+        .select_only()
+        .column_as(Column::Size.sum(), "total")
+        .filter(Column::UploaderId.eq(uploader))
+        .filter(Column::CreatedAt.gte(since))
+        .into_model::<Total>()
+        .one(conn)
+        .await?;
+    Ok(total
+        .and_then(|t| t.total)
+        .and_then(|t| u64::try_from(t).ok())
+        .unwrap_or(0))
+}
+
 /// Records an upload, not yet linked to a ticket.
 pub async fn insert(
     conn: &impl ConnectionTrait,

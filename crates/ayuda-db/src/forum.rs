@@ -455,12 +455,12 @@ pub async fn delete_article(conn: &impl ConnectionTrait, id: i64) -> Result<(), 
         .map(|_| ())
 }
 
-/// Counts one read of an article (a single atomic increment, no read-modify-write).
-pub async fn count_view(conn: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+/// Adds `n` reads to an article (a single atomic increment, no read-modify-write).
+pub async fn count_views(conn: &impl ConnectionTrait, id: i64, n: i64) -> Result<(), DbErr> {
     forum_article::Entity::update_many()
         .col_expr(
             forum_article::Column::Views,
-            Expr::col(forum_article::Column::Views).add(1),
+            Expr::col(forum_article::Column::Views).add(n),
         )
         .filter(forum_article::Column::Id.eq(id))
         .exec(conn)

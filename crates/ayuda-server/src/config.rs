@@ -77,6 +77,10 @@ pub struct Settings {
     pub log_format: String,
     /// Largest attachment, in bytes.
     pub attachment_max_bytes: u64,
+    /// Bytes one user may upload in 24 hours.
+    pub upload_quota_bytes: u64,
+    /// Uploads allowed per user, `N/SECONDS`.
+    pub rate_upload: String,
     /// Days a resolved ticket stays resolved before it closes by itself.
     pub auto_close_days: u32,
     /// How often the auto-close job runs, in seconds.
@@ -133,6 +137,8 @@ impl Default for Settings {
             outbox_poll_ms: 2000,
             log_format: "text".into(),
             attachment_max_bytes: 10 * 1024 * 1024,
+            upload_quota_bytes: 500 * 1024 * 1024,
+            rate_upload: "120/3600".into(),
             auto_close_days: 7,
             auto_close_interval_secs: 300,
             rate_feedback: "60/3600".into(),
@@ -452,6 +458,24 @@ pub const ENV_VARS: &[(&str, &str, &str, Setter)] = &[
         },
     ),
     (
+        "AYUDA_UPLOAD_QUOTA_BYTES",
+        "bytes one user may upload in 24 hours (attachments and screenshots); over it uploads answer 429",
+        "`524288000` (500 MiB)",
+        |s, v| {
+            s.upload_quota_bytes = parse(&v)?;
+            Ok(())
+        },
+    ),
+    (
+        "AYUDA_RATE_UPLOAD",
+        "uploads allowed per user, `N/SECONDS`",
+        "`120/3600`",
+        |s, v| {
+            s.rate_upload = v;
+            Ok(())
+        },
+    ),
+    (
         "AYUDA_AUTO_CLOSE_DAYS",
         "days a resolved ticket waits before it closes by itself",
         "`7`",
@@ -591,6 +615,7 @@ impl Settings {
             ("AYUDA_RATE_TOKEN", &self.rate_token),
             ("AYUDA_RATE_FEEDBACK", &self.rate_feedback),
             ("AYUDA_RATE_AUTO_ANSWER", &self.rate_auto_answer),
+            ("AYUDA_RATE_UPLOAD", &self.rate_upload),
             (
                 "AYUDA_AUTO_MAIL_PER_RECIPIENT",
                 &self.auto_mail_per_recipient,
@@ -688,6 +713,7 @@ impl Settings {
             feedback: q(&self.rate_feedback),
             auto_answer: q(&self.rate_auto_answer),
             auto_mail: q(&self.auto_mail_per_recipient),
+            upload: q(&self.rate_upload),
         }
     }
 
@@ -741,6 +767,8 @@ pub struct Quotas {
     pub auto_answer: Quota,
     /// Automatic mail per recipient address, across all causes.
     pub auto_mail: Quota,
+    /// Uploads per user.
+    pub upload: Quota,
 }
 
 /// Parses `N/SECONDS`.

@@ -235,12 +235,19 @@ async fn readable(state: &AppState, user: Option<&UserRow>, slug: &str) -> ApiRe
         .ok_or(ApiError::NotFound)
 }
 
-/// Reads an article, counting the view.
-pub async fn read(state: &AppState, user: Option<&UserRow>, slug: &str) -> ApiResult<Article> {
+/// Reads an article, counting the view once per reader (a user, or a client address) in a
+/// few hours; the count is written a few seconds later (see [`crate::view_counts`]).
+pub async fn read(
+    state: &AppState,
+    user: Option<&UserRow>,
+    client: &str,
+    slug: &str,
+) -> ApiResult<Article> {
     let mut view = readable(state, user, slug).await?;
     if view.status == ArticleStatus::Published.as_str() {
-        forum::count_view(&state.writer, view.id).await?;
-        view.views += 1;
+        let reader = user.map_or_else(|| client.to_owned(), |u| format!("user:{}", u.id));
+        state.views.count(view.id, reader);
+        view.views += state.views.pending(view.id);
     }
     Ok(article(&view))
 }

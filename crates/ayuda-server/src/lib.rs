@@ -19,6 +19,7 @@ pub mod state;
 pub mod storage;
 pub mod telemetry;
 pub mod tickets;
+pub mod view_counts;
 pub mod workers;
 
 pub use config::Settings;

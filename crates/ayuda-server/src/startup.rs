@@ -62,6 +62,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         passwords: crate::auth::password::Hasher::for_this_machine(),
         proxies: Arc::new(settings.trusted_proxies()?),
         outbox_wake: Arc::new(Notify::new()),
+        views: Arc::default(),
         blobs: crate::storage::BlobStore::new(settings.attachments_dir()),
         signer: ayuda_mail::signing::MailSigner::new(secret.as_bytes()),
         cursors: crate::pagination::Cursors::new(secret.as_bytes()),
@@ -174,6 +175,7 @@ impl Application {
             self.state.clone(),
             stop_rx.clone(),
         ));
+        let views = tokio::spawn(crate::view_counts::run(self.state.clone(), stop_rx.clone()));
         let heartbeat = tokio::spawn(workers::heartbeat::run(self.state.clone(), stop_rx.clone()));
         let imap = tokio::spawn(crate::intake::imap::run(self.state.clone(), stop_rx));
         let result = self.server.await;
@@ -181,6 +183,7 @@ impl Application {
         workers::stop("outbox", outbox, Duration::from_secs(30)).await;
         workers::stop("auto-close", auto_close, Duration::from_secs(30)).await;
         workers::stop("imap", imap, Duration::from_secs(30)).await;
+        workers::stop("view counts", views, Duration::from_secs(10)).await;
         // Last: the other workers have given back what they held.
         workers::stop("heartbeat", heartbeat, Duration::from_secs(5)).await;
         result.context("HTTP server")

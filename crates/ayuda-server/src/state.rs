@@ -30,6 +30,8 @@ pub struct AppState {
     pub limiters: Arc<Limiters>,
     /// Wakes the outbox worker when mail was queued, so it need not wait for its next poll.
     pub outbox_wake: Arc<Notify>,
+    /// Article views counted in memory, written every few seconds.
+    pub views: Arc<crate::view_counts::ViewCounts>,
     /// Attachment bytes.
     pub blobs: BlobStore,
     /// Signs and checks list cursors.

@@ -26,6 +26,7 @@ pub struct Limiters {
     forgot: Mutex<SlidingWindow>,
     tokens: Mutex<SlidingWindow>,
     feedback: Mutex<SlidingWindow>,
+    uploads: Mutex<SlidingWindow>,
 }
 
 impl Limiters {
@@ -39,6 +40,7 @@ impl Limiters {
             forgot: Mutex::default(),
             tokens: Mutex::default(),
             feedback: Mutex::default(),
+            uploads: Mutex::default(),
         }
     }
 
@@ -93,6 +95,11 @@ impl Limiters {
     /// Counts a forgot-password request from `address`, refusing it over the quota.
     pub fn forgot(&self, address: &str) -> ApiResult<()> {
         charge(&self.forgot, address, self.quotas.forgot)
+    }
+
+    /// Counts an upload by user `user`, refusing it over the quota.
+    pub fn upload(&self, user: &str) -> ApiResult<()> {
+        charge(&self.uploads, user, self.quotas.upload)
     }
 
     /// Counts an article feedback vote from `address`, refusing it over the quota.

@@ -47,6 +47,7 @@ struct UploadForm {
         (status = 413, description = "Larger than the configured limit", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 415, description = "Not multipart/form-data", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "No `file` field, or an empty file", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Too many uploads, or the daily upload quota is used up", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 #[post("/attachments")]
@@ -75,6 +76,21 @@ async fn upload(
     if declared.is_some_and(|len| len > max + MULTIPART_OVERHEAD) {
         return Err(too_large(max));
     }
+    state.limiters.upload(&user.0.id.to_string())?;
+    // What is left of the user's daily quota bounds this upload too.
+    let quota = state.settings.upload_quota_bytes;
+    let used = attachments::uploaded_since(
+        &state.db,
+        user.0.id,
+        chrono::Utc::now() - chrono::Duration::days(1),
+    )
+    .await?;
+    let left = quota.saturating_sub(used);
+    if left == 0 || declared.is_some_and(|len| len > left + MULTIPART_OVERHEAD) {
+        return Err(ApiError::RateLimited { retry_after: 3600 });
+    }
+    let bound_by_quota = left < max;
+    let max = max.min(left);
 
     let mut form = actix_multipart::Multipart::new(req.headers(), payload);
     let mut stored = None;
@@ -97,6 +113,9 @@ async fn upload(
             .put(&mut field, max)
             .await
             .map_err(|e| match e {
+                PutError::TooLarge(_) if bound_by_quota => {
+                    ApiError::RateLimited { retry_after: 3600 }
+                }
                 PutError::TooLarge(max) => too_large(max),
                 PutError::Stream(msg) => {
                     ApiError::BadRequest(format!("invalid multipart body: {msg}"))

@@ -179,10 +179,13 @@ async fn create_article(
 async fn get_article(
     state: Data<AppState>,
     user: Option<AuthUser>,
+    client: ClientAddr,
     slug: Path<String>,
 ) -> ApiResult<Json<Article>> {
     let user = user.map(|u| u.0);
-    Ok(Json(forum::read(&state, user.as_ref(), &slug).await?))
+    Ok(Json(
+        forum::read(&state, user.as_ref(), &client.0, &slug).await?,
+    ))
 }
 
 /// Edit, publish or unpublish an article (agents).
