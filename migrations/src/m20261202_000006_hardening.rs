@@ -20,6 +20,7 @@ enum OutboxEmails {
 enum ServerInstances {
     Table,
     Id,
+    Node,
     StartedAt,
     HeartbeatAt,
 }
@@ -82,6 +83,13 @@ impl MigrationTrait for Migration {
                             .string_len(64)
                             .not_null()
                             .primary_key(),
+                    )
+                    // Host and listen address: an instance starting where another ran knows
+                    // that one is gone (two cannot listen on one address).
+                    .col(
+                        ColumnDef::new(ServerInstances::Node)
+                            .string_len(255)
+                            .not_null(),
                     )
                     .col(ts(ServerInstances::StartedAt))
                     .col(ts(ServerInstances::HeartbeatAt))

@@ -9,6 +9,7 @@ mod helpers;
 mod accounts;
 mod admin;
 mod attachments;
+mod crash;
 mod email_intake;
 mod errors;
 mod forum;

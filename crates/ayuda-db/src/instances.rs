@@ -13,17 +13,23 @@ use crate::entity::server_instance::{ActiveModel, Column, Entity};
 /// An instance that has not beaten for this long is gone.
 pub const GONE_AFTER: Duration = Duration::seconds(30);
 
-/// Registers instance `id` as alive. On SQLite, where only one instance can run, every
-/// other instance is forgotten, so leases left by a crashed predecessor are free at once.
-pub async fn start(conn: &impl ConnectionTrait, id: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
-    if conn.get_database_backend() == DbBackend::Sqlite {
-        Entity::delete_many()
-            .filter(Column::Id.ne(id))
-            .exec(conn)
-            .await?;
+/// Registers instance `id`, running on `node` (host and listen address), as alive. A
+/// predecessor on the same node is gone (two cannot listen on one address), and on SQLite,
+/// where only one instance can run, so is every other: their leases are free at once.
+pub async fn start(
+    conn: &impl ConnectionTrait,
+    id: &str,
+    node: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let mut gone = Entity::delete_many().filter(Column::Id.ne(id));
+    if conn.get_database_backend() != DbBackend::Sqlite {
+        gone = gone.filter(Column::Node.eq(node));
     }
+    gone.exec(conn).await?;
     Entity::insert(ActiveModel {
         id: Set(id.to_owned()),
+        node: Set(node.to_owned()),
         started_at: Set(now),
         heartbeat_at: Set(now),
     })
@@ -37,8 +43,13 @@ pub async fn start(conn: &impl ConnectionTrait, id: &str, now: DateTime<Utc>) ->
     .map(|_| ())
 }
 
-/// Records that instance `id` is alive now; also forgets instances long gone.
-pub async fn beat(conn: &impl ConnectionTrait, id: &str, now: DateTime<Utc>) -> Result<(), DbErr> {
+/// Records that instance `id` (on `node`) is alive now; also forgets instances long gone.
+pub async fn beat(
+    conn: &impl ConnectionTrait,
+    id: &str,
+    node: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
     let done = Entity::update_many()
         .col_expr(Column::HeartbeatAt, Expr::value(now))
         .filter(Column::Id.eq(id))
@@ -46,7 +57,7 @@ pub async fn beat(conn: &impl ConnectionTrait, id: &str, now: DateTime<Utc>) -> 
         .await?;
     if done.rows_affected == 0 {
         // Forgotten (a long pause, or the row was removed): register again.
-        start(conn, id, now).await?;
+        start(conn, id, node, now).await?;
     }
     Entity::delete_many()
         .filter(Column::HeartbeatAt.lt(now - GONE_AFTER * 10))

@@ -67,8 +67,19 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         signer: ayuda_mail::signing::MailSigner::new(secret.as_bytes()),
         cursors: crate::pagination::Cursors::new(secret.as_bytes()),
         instance: Arc::from(uuid::Uuid::new_v4().simple().to_string()),
+        node: Arc::from(node_name(&settings.addr)),
         settings: Arc::new(settings),
     })
+}
+
+/// This machine's name and the listen address: what an instance that restarts here shares
+/// with the one it replaces.
+fn node_name(addr: &str) -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_default();
+    format!("{}|{addr}", host.trim())
 }
 
 /// `AYUDA_JWT_SECRET`, or a random secret generated once and kept in the data directory
@@ -117,6 +128,8 @@ impl Application {
         })?;
         let local = listener.local_addr()?;
         let port = local.port();
+        // With port 0 the address is only known once bound (it names this instance's node).
+        settings.addr = local.to_string();
         // With port 0 the default public URL is only known once bound.
         if settings.public_url.is_none() {
             settings.public_url = Some(format!("http://{local}"));
@@ -129,7 +142,13 @@ impl Application {
         }
         let state = build_state(settings).await?;
         // Registered before any worker leases work under this instance's name.
-        ayuda_db::instances::start(&state.writer, &state.instance, chrono::Utc::now()).await?;
+        ayuda_db::instances::start(
+            &state.writer,
+            &state.instance,
+            &state.node,
+            chrono::Utc::now(),
+        )
+        .await?;
         accounts::bootstrap_admin(&state).await?;
         let settings = state.settings.clone();
         let workers = if settings.workers == 0 {

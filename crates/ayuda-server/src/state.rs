@@ -18,6 +18,8 @@ pub struct AppState {
     pub writer: DatabaseConnection,
     /// This instance's id (a fresh UUID per start): the holder of its leases.
     pub instance: Arc<str>,
+    /// Where this instance runs: host name and listen address.
+    pub node: Arc<str>,
     /// Settings in force.
     pub settings: Arc<Settings>,
     /// JWT keys.

@@ -407,15 +407,11 @@ fn ensure_postgres() -> Result<String> {
 /// The SPA's browser tests (Playwright + Debian's Chromium) against a real `ayuda serve` on
 /// a fresh SQLite database, sending mail to maildev.
 fn browser_tests(smtp: u16, web: u16) -> Result {
-    step(
-        "build the server for the browser tests",
-        cmd("cargo").args(["build", "--package", "ayuda-server", "--bin", "ayuda"]),
-    )?;
     let port = free_port()?;
     let data = tempfile_dir::Dir::new("ayuda-e2e")?;
     let base = format!("http://127.0.0.1:{port}");
     let (admin_email, admin_password) = ("admin@ayuda.test", "admin-password-e2e");
-    let server = cmd(&root().join("target/debug/ayuda").display().to_string())
+    let server = cmd(&server_binary().display().to_string())
         .arg("serve")
         .env("AYUDA_ADDR", format!("127.0.0.1:{port}"))
         .env("AYUDA_DATA_DIR", data.path())
@@ -444,6 +440,11 @@ fn browser_tests(smtp: u16, web: u16) -> Result {
         .env("AYUDA_E2E_ADMIN_PASSWORD", admin_password)
         .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
     )
+}
+
+/// The debug build of `ayuda`: the browser tests run it, and the crash tests kill it.
+fn server_binary() -> PathBuf {
+    root().join("target/debug/ayuda")
 }
 
 fn test(args: &[String]) -> Result {
@@ -476,6 +477,10 @@ fn test(args: &[String]) -> Result {
     let (_maildev, smtp, web) = start_maildev()?;
     let (_dovecot, _dovecot_dir, imap) = start_dovecot()?;
     let postgres = ensure_postgres()?;
+    step(
+        "build the server binary (crash and browser tests)",
+        cmd("cargo").args(["build", "--package", "ayuda-server", "--bin", "ayuda"]),
+    )?;
     let nextest = output_of("cargo", &["nextest", "--version"]).is_some();
     let run_tests = |label: &str, database: Option<&str>, packages: &[&str]| -> Result {
         let mut command = cmd("cargo");
@@ -496,7 +501,8 @@ fn test(args: &[String]) -> Result {
         command
             .env("TEST_SMTP_URL", format!("smtp://127.0.0.1:{smtp}"))
             .env("TEST_MAILDEV_URL", format!("http://127.0.0.1:{web}"))
-            .env("TEST_IMAP_PORT", imap.to_string());
+            .env("TEST_IMAP_PORT", imap.to_string())
+            .env("AYUDA_BIN", server_binary());
         match database {
             Some(url) => command.env("TEST_DATABASE_URL", url),
             None => command.env_remove("TEST_DATABASE_URL"),

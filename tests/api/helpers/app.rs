@@ -233,14 +233,16 @@ pub fn error_fields(problem: &Value) -> Vec<String> {
 }
 
 /// A PostgreSQL database made for one test and dropped after it.
-struct PgDatabase {
-    url: String,
+pub struct PgDatabase {
+    /// Its URL.
+    pub url: String,
     base: String,
     name: String,
 }
 
 impl PgDatabase {
-    async fn create(base: &str) -> Self {
+    /// A fresh database on the server of `base`.
+    pub async fn create(base: &str) -> Self {
         use sqlx::Connection;
         let name = format!("ayuda_test_{}", uuid::Uuid::new_v4().simple());
         let mut conn = sqlx::PgConnection::connect(base)

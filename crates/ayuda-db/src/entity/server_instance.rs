@@ -5,6 +5,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
+    pub node: String,
     pub started_at: DateTimeUtc,
     pub heartbeat_at: DateTimeUtc,
 }

@@ -22,7 +22,7 @@ pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
             break;
         }
         if let Err(err) =
-            ayuda_db::instances::beat(&state.writer, &state.instance, Utc::now()).await
+            ayuda_db::instances::beat(&state.writer, &state.instance, &state.node, Utc::now()).await
         {
             tracing::error!(error = %err, "heartbeat: database error");
         }
