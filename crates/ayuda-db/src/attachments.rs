@@ -33,6 +33,7 @@ pub async fn uploaded_since(
     uploader: i64,
     since: DateTime<Utc>,
 ) -> Result<u64, DbErr> {
+    use sea_orm::sea_query::{Alias, Expr, Func};
     use sea_orm::{FromQueryResult, QuerySelect};
     #[derive(FromQueryResult)]
     struct Total {
@@ -40,7 +41,14 @@ pub async fn uploaded_since(
     }
     let total = Entity::find()
         .select_only()
-        .column_as(Column::Size.sum(), "total")
+        // PostgreSQL sums BIGINTs into NUMERIC: cast back so both backends answer an integer.
+        .column_as(
+            Expr::expr(Func::cast_as(
+                Func::sum(Expr::col(Column::Size)),
+                Alias::new("BIGINT"),
+            )),
+            "total",
+        )
         .filter(Column::UploaderId.eq(uploader))
         .filter(Column::CreatedAt.gte(since))
         .into_model::<Total>()
