@@ -474,3 +474,33 @@ async fn uploads_are_bounded_per_user_by_a_daily_quota_and_a_rate() {
     .unwrap();
     assert_eq!(stored, 900);
 }
+
+#[tokio::test]
+async fn metrics_can_be_kept_behind_a_token() {
+    let app = spawn_app_with(|s| s.metrics_token = Some("scrape-secret".into())).await;
+    assert_problem(app.get("/metrics").await, StatusCode::UNAUTHORIZED).await;
+    assert_problem(
+        app.get_as("wrong", "/metrics").await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    let res = app.get_as("scrape-secret", "/metrics").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("ayuda_outbox_queued"));
+    // Without the setting it stays open, as before.
+    let open = spawn_app().await;
+    assert_eq!(open.get("/metrics").await.status(), StatusCode::OK);
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_data_directory_and_the_generated_secret_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = tempfile::tempdir().unwrap();
+    let data = parent.path().join("fresh").join("data");
+    let app = spawn_app_with(|s| s.data_dir = data.clone()).await;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    assert_eq!(mode(&data.join("jwt_secret")), 0o600);
+    drop(app);
+}

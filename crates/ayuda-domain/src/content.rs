@@ -34,7 +34,7 @@ pub fn clean_filename(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = last
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '\\'))
+        .filter(|c| !c.is_control() && !is_bidi_control(*c) && !matches!(c, '"' | '\\'))
         .take(200)
         .collect();
     let trimmed = cleaned.trim().trim_start_matches('.').trim();
@@ -43,6 +43,15 @@ pub fn clean_filename(name: &str) -> String {
     } else {
         trimmed.to_owned()
     }
+}
+
+/// Unicode's bidirectional formatting characters: in a file name they make
+/// `invoice` + U+202E + `fdp.exe` display as `invoiceexe.pdf`.
+fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+    )
 }
 
 #[cfg(test)]
@@ -72,5 +81,15 @@ mod tests {
         assert_eq!(clean_filename("a\"b\r\nc.txt"), "abc.txt");
         assert_eq!(clean_filename("..."), "file");
         assert_eq!(clean_filename("captura ñ.png"), "captura ñ.png");
+    }
+
+    #[test]
+    fn filenames_lose_bidi_controls_that_disguise_their_extension() {
+        assert_eq!(clean_filename("factura\u{202E}fdp.exe"), "facturafdp.exe");
+        assert_eq!(
+            clean_filename("\u{2066}a\u{2069}\u{200F}b\u{061C}.pdf"),
+            "ab.pdf"
+        );
+        assert_eq!(clean_filename("مرحبا.pdf"), "مرحبا.pdf");
     }
 }

@@ -38,6 +38,8 @@ pub struct Settings {
     pub imap_url: Option<String>,
     /// Bearer token for `POST /api/v1/inbound/email` (email intake).
     pub inbound_token: Option<String>,
+    /// Bearer token `/metrics` asks for; open to all when unset.
+    pub metrics_token: Option<String>,
     /// Minimum password length (5 or more).
     pub password_min_length: usize,
     /// Lifetime of access tokens, in seconds.
@@ -118,6 +120,7 @@ impl Default for Settings {
             support_address: "support@localhost".into(),
             imap_url: None,
             inbound_token: None,
+            metrics_token: None,
             password_min_length: 8,
             access_token_ttl_secs: 15 * 60,
             refresh_token_ttl_days: 30,
@@ -288,6 +291,15 @@ pub const ENV_VARS: &[(&str, &str, &str, Setter)] = &[
         "none: the endpoint answers 404",
         |s, v| {
             s.inbound_token = Some(v);
+            Ok(())
+        },
+    ),
+    (
+        "AYUDA_METRICS_TOKEN",
+        "bearer token `GET /metrics` asks for (give it to your Prometheus as `authorization: credentials`)",
+        "none: `/metrics` is open",
+        |s, v| {
+            s.metrics_token = Some(v);
             Ok(())
         },
     ),

@@ -34,7 +34,7 @@ pub struct Application {
 
 /// Connects to the database named by the settings and applies migrations.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<ayuda_db::Connections> {
-    std::fs::create_dir_all(&settings.data_dir).with_context(|| {
+    create_private_dir(&settings.data_dir).with_context(|| {
         format!(
             "creating the data directory {}",
             settings.data_dir.display()
@@ -103,6 +103,16 @@ fn jwt_secret(settings: &Settings) -> anyhow::Result<String> {
     write_private(&path, &secret).with_context(|| format!("writing {}", path.display()))?;
     tracing::info!(path = %path.display(), "generated a JWT secret");
     Ok(secret)
+}
+
+/// Creates `dir` (and missing parents) readable by the owner only: it holds the database,
+/// attachments, raw mail and the generated secret. An existing directory is left as it is.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
 }
 
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {

@@ -1,7 +1,7 @@
 //! `/healthz`, `/readyz`, `/metrics`: for operators and orchestrators.
 
 use actix_web::web::{Data, Json};
-use actix_web::{HttpResponse, get};
+use actix_web::{HttpRequest, HttpResponse, get};
 use ayuda_types::ProblemDetails;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -49,18 +49,30 @@ async fn readyz(state: Data<AppState>) -> ApiResult<Json<Health>> {
     }
 }
 
-/// Prometheus metrics (text exposition format).
+/// Prometheus metrics (text exposition format). With `AYUDA_METRICS_TOKEN` set, only for
+/// `Authorization: Bearer <that token>`.
 #[utoipa::path(
     tag = tags::OPERATIONS,
-    responses((status = 200, description = "Metrics", content_type = "text/plain; version=0.0.4", body = String))
+    responses(
+        (status = 200, description = "Metrics", content_type = "text/plain; version=0.0.4", body = String),
+        (status = 401, description = "A metrics token is configured and was not given", body = ProblemDetails, content_type = "application/problem+json"),
+    )
 )]
 #[get("/metrics")]
-async fn metrics(state: Data<AppState>) -> HttpResponse {
+async fn metrics(state: Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
+    if let Some(expected) = &state.settings.metrics_token {
+        use crate::auth::secret::token_hash;
+        // Compared as hashes, so the comparison's time tells nothing about the token.
+        let given = crate::auth::extract::bearer_token(&req).unwrap_or_default();
+        if token_hash(given) != token_hash(expected) {
+            return Err(ApiError::Unauthorized("a metrics token is required"));
+        }
+    }
     // The queue length is read on scrape rather than tracked on every change.
     if let Ok(queued) = ayuda_db::outbox::queued_count(&state.db).await {
         ::metrics::gauge!("ayuda_outbox_queued").set(queued as f64);
     }
-    HttpResponse::Ok()
+    Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(crate::telemetry::render_metrics())
+        .body(crate::telemetry::render_metrics()))
 }
