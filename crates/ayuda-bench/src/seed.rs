@@ -93,7 +93,9 @@ pub struct Seeded {
 pub async fn seed(db: &DatabaseConnection, tickets: i64) -> anyhow::Result<Seeded> {
     let password =
         ayuda_domain::Password::parse(PASSWORD, 8).map_err(|e| anyhow::anyhow!("password: {e}"))?;
-    let hash = ayuda_server::auth::password::hash(&password).await?;
+    let hash = ayuda_server::auth::password::Hasher::for_this_machine()
+        .hash(&password)
+        .await?;
     let now = Utc::now();
     let mut rng = Rng(0x5eed_cafe_f00d_1234);
 
