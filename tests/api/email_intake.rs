@@ -871,7 +871,7 @@ async fn people_copied_on_a_ticket_may_write_to_it_by_email() {
 async fn automatic_answers_to_one_sender_are_limited() {
     let app = spawn_app_with(|s| {
         s.inbound_token = Some(TOKEN.into());
-        s.rate_auto_answer = "2/3600".into();
+        s.auto_mail_per_recipient = "3/3600".into();
     })
     .await;
     let ana = unique("ana");
@@ -881,8 +881,8 @@ async fn automatic_answers_to_one_sender_are_limited() {
         assert_eq!(receipt.outcome, IntakeOutcome::Ticketed);
         numbers.push(receipt.ticket_number.expect("number"));
     }
-    // Welcome + first ticket email were answers 1 (one message); the second ticket email
-    // is answer 2; the third message is over the limit: a ticket, but no email.
+    // Welcome + first ticket email are automatic emails 1 and 2 (one message); the second
+    // ticket email is 3, the cap; the third message is over it: a ticket, but no email.
     let mails = app.settled_emails(&ana).await;
     let about = |n: i64| {
         mails

@@ -94,7 +94,7 @@ async fn a_flood_of_made_up_activation_links_is_cheap_limited_and_leaves_logins_
 }
 
 #[tokio::test]
-async fn a_valid_link_is_checked_before_the_password_is_hashed_and_works_once() {
+async fn parallel_uses_of_one_valid_link_activate_once() {
     let app = spawn_app().await;
     let email = format!("link-{}@example.com", uuid::Uuid::new_v4().simple());
     let res = app
@@ -203,10 +203,6 @@ async fn search_cursors_carry_no_score_and_edited_or_forged_ones_are_refused() {
         json!({"r": position["r"].as_i64().expect("only a row id")}),
         "{payload}"
     );
-    assert!(
-        !payload.contains('.') && !payload.contains('e'),
-        "{payload}"
-    );
 
     // The real cursor works; the same position re-encoded with another row, or unsigned, or
     // with a cut tag, is a 400.
@@ -262,22 +258,7 @@ async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
         s.trusted_proxies = "127.0.0.1".into();
     })
     .await;
-    let register = |forwarded: &'static str| {
-        let app = &app;
-        async move {
-            app.api
-                .post(app.url("/api/v1/auth/register"))
-                .header("X-Forwarded-For", forwarded)
-                .json(&json!({
-                    "email": format!("p-{}@example.com", uuid::Uuid::new_v4().simple()),
-                    "name": "Proxy"
-                }))
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }
-    };
+    let register = |forwarded| register_forwarded(&app, forwarded);
     // The client is the rightmost hop our proxy (127.0.0.1, the peer) did not write: what a
     // client forges at the left changes nothing.
     assert_eq!(
@@ -304,8 +285,8 @@ async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
     // Without trusted proxies the header is ignored: everyone shares the peer's bucket.
     let direct = spawn_app_with(|s| s.rate_register = "1/3600".into()).await;
     let statuses = [
-        direct_register(&direct, "198.51.100.1").await,
-        direct_register(&direct, "198.51.100.2").await,
+        register_forwarded(&direct, "198.51.100.1").await,
+        register_forwarded(&direct, "198.51.100.2").await,
     ];
     assert_eq!(
         statuses,
@@ -313,13 +294,14 @@ async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
     );
 }
 
-async fn direct_register(app: &crate::helpers::TestApp, forwarded: &str) -> StatusCode {
+/// Registers a fresh address with this `X-Forwarded-For`; the answer's status.
+async fn register_forwarded(app: &crate::helpers::TestApp, forwarded: &str) -> StatusCode {
     app.api
         .post(app.url("/api/v1/auth/register"))
         .header("X-Forwarded-For", forwarded)
         .json(&json!({
-            "email": format!("d-{}@example.com", uuid::Uuid::new_v4().simple()),
-            "name": "Direct"
+            "email": format!("p-{}@example.com", uuid::Uuid::new_v4().simple()),
+            "name": "Proxy"
         }))
         .send()
         .await

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 
 use crate::entity::inbound_email::{ActiveModel, Column, Entity};
@@ -123,20 +123,6 @@ pub async fn ticket_of_received(
             .find(|r| r.message_id.as_ref() == Some(id))
             .and_then(|r| r.ticket_id)
     }))
-}
-
-/// How many automatic answers went to `address` since `since` (the per-sender limit).
-pub async fn answered_since(
-    conn: &impl ConnectionTrait,
-    address: &str,
-    since: DateTime<Utc>,
-) -> Result<u64, DbErr> {
-    Entity::find()
-        .filter(Column::FromAddress.eq(address))
-        .filter(Column::CreatedAt.gte(since))
-        .filter(Column::Answered.eq(true))
-        .count(conn)
-        .await
 }
 
 /// The records behind conversation messages (email replies), for one page of replies.

@@ -23,13 +23,9 @@ pub(crate) fn tsquery(terms: &[String]) -> String {
 /// the row `after`: the rows ranked below it. An anchor that no longer matches ends the list.
 pub(crate) fn push_after_anchor(sql: &mut crate::sql::Sql, after: Option<i64>) {
     if let Some(id) = after {
-        sql.push(" WHERE (score < (SELECT score FROM ranked WHERE id = ")
+        sql.push(" CROSS JOIN (SELECT id AS anchor_id, score AS anchor FROM ranked WHERE id = ")
             .bind(id)
-            .push(") OR (score = (SELECT score FROM ranked WHERE id = ")
-            .bind(id)
-            .push(") AND id < ")
-            .bind(id)
-            .push("))");
+            .push(") a WHERE score < anchor OR (score = anchor AND id < anchor_id)");
     }
 }
 

@@ -99,8 +99,6 @@ pub struct Settings {
     /// Largest inbound email taken into a ticket, in bytes; larger ones are kept unread (raw)
     /// and rejected.
     pub inbound_max_bytes: u64,
-    /// Automatic answers (welcome, ticket received) allowed per sender address, `N/SECONDS`.
-    pub rate_auto_answer: String,
     /// Automatic mail (welcome, password reset, answers to inbound mail) allowed per
     /// recipient address, whatever caused it, `N/SECONDS`.
     pub auto_mail_per_recipient: String,
@@ -149,7 +147,6 @@ impl Default for Settings {
             imap_interval_secs: 30,
             imap_processed_folder: None,
             inbound_max_bytes: 15 * 1024 * 1024,
-            rate_auto_answer: "10/3600".into(),
             auto_mail_per_recipient: "5/3600".into(),
         }
     }
@@ -551,15 +548,6 @@ pub const ENV_VARS: &[(&str, &str, &str, Setter)] = &[
         },
     ),
     (
-        "AYUDA_RATE_AUTO_ANSWER",
-        "automatic answers (welcome, ticket received) per sender address, `N/SECONDS`",
-        "`10/3600`",
-        |s, v| {
-            s.rate_auto_answer = v;
-            Ok(())
-        },
-    ),
-    (
         "AYUDA_AUTO_MAIL_PER_RECIPIENT",
         "automatic mail one address may receive, whatever caused it (registrations, password resets, answers to inbound mail), `N/SECONDS`; counted in the database, so it holds across instances",
         "`5/3600`",
@@ -569,6 +557,19 @@ pub const ENV_VARS: &[(&str, &str, &str, Setter)] = &[
         },
     ),
     ("RUST_LOG", "log filter", "`info`", |_, _| Ok(())),
+];
+
+/// Settings that were replaced, and what replaced them: refused at start rather than ignored,
+/// so nobody runs with a limit they believe is in force.
+const REMOVED_VARS: &[(&str, &str)] = &[
+    (
+        "AYUDA_TRUST_PROXY",
+        "name your proxies in AYUDA_TRUSTED_PROXIES (addresses or CIDR blocks)",
+    ),
+    (
+        "AYUDA_RATE_AUTO_ANSWER",
+        "answers to inbound mail count against AYUDA_AUTO_MAIL_PER_RECIPIENT",
+    ),
 ];
 
 fn parse<T: std::str::FromStr>(value: &str) -> anyhow::Result<T>
@@ -592,10 +593,10 @@ impl Settings {
             }
             Err(_) => Settings::default(),
         };
-        if std::env::var_os("AYUDA_TRUST_PROXY").is_some() {
-            bail!(
-                "AYUDA_TRUST_PROXY is gone: name your proxies in AYUDA_TRUSTED_PROXIES (addresses or CIDR blocks)"
-            );
+        for (name, instead) in REMOVED_VARS {
+            if std::env::var_os(name).is_some() {
+                bail!("{name} is no longer read: {instead}");
+            }
         }
         for (name, _, _, set) in ENV_VARS {
             if let Ok(value) = std::env::var(name)
@@ -626,7 +627,6 @@ impl Settings {
             ("AYUDA_RATE_FORGOT", &self.rate_forgot),
             ("AYUDA_RATE_TOKEN", &self.rate_token),
             ("AYUDA_RATE_FEEDBACK", &self.rate_feedback),
-            ("AYUDA_RATE_AUTO_ANSWER", &self.rate_auto_answer),
             ("AYUDA_RATE_UPLOAD", &self.rate_upload),
             (
                 "AYUDA_AUTO_MAIL_PER_RECIPIENT",
@@ -723,7 +723,6 @@ impl Settings {
             forgot: q(&self.rate_forgot),
             token: q(&self.rate_token),
             feedback: q(&self.rate_feedback),
-            auto_answer: q(&self.rate_auto_answer),
             auto_mail: q(&self.auto_mail_per_recipient),
             upload: q(&self.rate_upload),
         }
@@ -775,8 +774,6 @@ pub struct Quotas {
     pub token: Quota,
     /// Article feedback votes per client address.
     pub feedback: Quota,
-    /// Automatic answers per sender address of inbound mail.
-    pub auto_answer: Quota,
     /// Automatic mail per recipient address, across all causes.
     pub auto_mail: Quota,
     /// Uploads per user.

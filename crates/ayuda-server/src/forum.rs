@@ -246,8 +246,7 @@ pub async fn read(
     let mut view = readable(state, user, slug).await?;
     if view.status == ArticleStatus::Published.as_str() {
         let reader = user.map_or_else(|| client.to_owned(), |u| format!("user:{}", u.id));
-        state.views.count(view.id, reader);
-        view.views += state.views.pending(view.id);
+        view.views += state.views.count(view.id, reader);
     }
     Ok(article(&view))
 }

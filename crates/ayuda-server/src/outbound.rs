@@ -36,20 +36,28 @@ async fn enqueue(
     settings: &Settings,
     email: NewEmail,
 ) -> Result<(), ayuda_db::DbErr> {
-    let now = chrono::Utc::now();
-    if email.automatic {
-        let cap = settings.quotas().auto_mail;
-        let window = chrono::Duration::from_std(cap.window).unwrap_or(chrono::Duration::hours(1));
-        if outbox::automatic_since(conn, &email.to_address, now - window).await?
-            >= u64::from(cap.max)
-        {
-            metrics::counter!("ayuda_emails_capped_total", "kind" => email.kind.clone())
-                .increment(1);
-            tracing::warn!(kind = %email.kind, "automatic email dropped: the recipient's cap is reached");
-            return Ok(());
-        }
+    if email.automatic && !automatic_mail_allowed(conn, settings, &email.to_address).await? {
+        metrics::counter!("ayuda_emails_capped_total", "kind" => email.kind.clone()).increment(1);
+        tracing::warn!(kind = %email.kind, "automatic email dropped: the recipient's cap is reached");
+        return Ok(());
     }
-    outbox::enqueue(conn, email, now).await.map(|_| ())
+    outbox::enqueue(conn, email, chrono::Utc::now())
+        .await
+        .map(|_| ())
+}
+
+/// Whether `address` may get one more automatic email now (`AYUDA_AUTO_MAIL_PER_RECIPIENT`).
+/// Intake asks this before it decides to answer, so its record of what it answered stays
+/// true; [`enqueue`] asks it again for every automatic email.
+pub async fn automatic_mail_allowed(
+    conn: &impl ConnectionTrait,
+    settings: &Settings,
+    address: &str,
+) -> Result<bool, ayuda_db::DbErr> {
+    let cap = settings.quotas().auto_mail;
+    let window = chrono::Duration::from_std(cap.window).unwrap_or(chrono::Duration::hours(1));
+    let since = chrono::Utc::now() - window;
+    Ok(outbox::automatic_since(conn, address, since).await? < u64::from(cap.max))
 }
 
 /// Queues an email to `user` about ticket `number`. Its `Message-ID` and `Reply-To` are

@@ -5,6 +5,8 @@
 //! file names are cached for good, `index.html` (which names them) is revalidated.
 
 use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
+use std::time::SystemTime;
 
 use actix_files::{Files, NamedFile};
 use actix_web::body::{EitherBody, MessageBody};
@@ -20,7 +22,10 @@ use actix_web::{HttpResponse, Responder};
 /// The SPA service, mounted last at `/`.
 pub fn service(dist: PathBuf) -> impl HttpServiceFactory {
     web::scope("")
-        .app_data(Data::new(Dist(dist.clone())))
+        .app_data(Data::new(Dist {
+            dir: dist.clone(),
+            csp: Mutex::default(),
+        }))
         // Outermost last: compression, then cache headers, then the `.gz` shortcut.
         .wrap(from_fn(precompressed))
         .wrap(from_fn(cache_headers))
@@ -29,8 +34,29 @@ pub fn service(dist: PathBuf) -> impl HttpServiceFactory {
         .service(files(dist))
 }
 
-/// Where the built files are.
-struct Dist(PathBuf);
+/// Where the built files are, and the policy for their `index.html`.
+struct Dist {
+    dir: PathBuf,
+    /// The CSP of `index.html` as last modified: worked out again only when a build changes it.
+    csp: Mutex<Option<(SystemTime, HeaderValue)>>,
+}
+
+impl Dist {
+    /// The Content-Security-Policy for the current `index.html`.
+    fn csp(&self) -> Option<HeaderValue> {
+        let index = self.dir.join("index.html");
+        let modified = std::fs::metadata(&index).and_then(|m| m.modified()).ok()?;
+        let mut cached = self.csp.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((at, value)) = cached.as_ref()
+            && *at == modified
+        {
+            return Some(value.clone());
+        }
+        let value = HeaderValue::from_str(&csp_for(&std::fs::read_to_string(&index).ok()?)).ok()?;
+        *cached = Some((modified, value.clone()));
+        Some(value)
+    }
+}
 
 /// Answers a hashed asset with its `.gz` sibling when the client takes gzip and one exists.
 async fn precompressed(
@@ -46,7 +72,7 @@ async fn precompressed(
     let gz = req
         .app_data::<Data<Dist>>()
         .filter(|_| accepts_gzip && is_hashed_asset(&file) && !file.contains('/'))
-        .map(|dist| dist.0.join(format!("{file}.gz")))
+        .map(|dist| dist.dir.join(format!("{file}.gz")))
         .filter(|gz| gz.is_file());
     if let Some(gz) = gz
         && let Ok(named) = NamedFile::open(&gz)
@@ -94,18 +120,15 @@ async fn content_security_policy(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> actix_web::Result<ServiceResponse<impl MessageBody + 'static>> {
-    let dist = req.app_data::<Data<Dist>>().map(|d| d.0.clone());
+    let dist = req.app_data::<Data<Dist>>().cloned();
     let mut res = next.call(req).await?;
     let is_html = res
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if is_html && let Some(dist) = dist {
-        let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
-        if let Ok(value) = HeaderValue::from_str(&csp_for(&index)) {
-            res.headers_mut().insert(CONTENT_SECURITY_POLICY, value);
-        }
+    if is_html && let Some(value) = dist.and_then(|d| d.csp()) {
+        res.headers_mut().insert(CONTENT_SECURITY_POLICY, value);
     }
     Ok(res)
 }

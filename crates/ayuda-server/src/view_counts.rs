@@ -6,7 +6,7 @@
 //! inflate it) and the sums are written every few seconds in one short transaction.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
@@ -33,50 +33,40 @@ struct Inner {
 }
 
 impl ViewCounts {
-    /// Counts a view of `article` by `reader` (a user id or a client address); `true` when
-    /// it counted (first view by this reader within the window).
-    pub fn count(&self, article: i64, reader: String) -> bool {
+    /// Counts a view of `article` by `reader` (a user id or a client address), once per
+    /// reader within [`READER_WINDOW`]; answers the article's views not yet written, which
+    /// the reader adds to the stored count.
+    pub fn count(&self, article: i64, reader: String) -> i64 {
         let now = Instant::now();
-        let mut inner = self
-            .inner
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut inner = self.lock();
         let key = (article, reader);
-        if inner
+        let counted_lately = inner
             .seen
             .get(&key)
-            .is_some_and(|at| now.duration_since(*at) < READER_WINDOW)
-        {
-            return false;
+            .is_some_and(|at| now.duration_since(*at) < READER_WINDOW);
+        if !counted_lately {
+            if inner.seen.len() >= MAX_READERS {
+                inner.forget_oldest_half(now);
+            }
+            inner.seen.insert(key, now);
+            *inner.pending.entry(article).or_default() += 1;
         }
-        if inner.seen.len() >= MAX_READERS {
-            inner.forget_oldest_half(now);
-        }
-        inner.seen.insert(key, now);
-        *inner.pending.entry(article).or_default() += 1;
-        true
+        inner.pending.get(&article).copied().unwrap_or(0)
     }
 
-    /// Views of `article` counted and not yet written.
-    pub fn pending(&self, article: i64) -> i64 {
-        self.inner
-            .lock()
-            .map(|i| i.pending.get(&article).copied().unwrap_or(0))
-            .unwrap_or(0)
+    /// A poisoned lock only means another thread panicked mid-update; the counts still hold.
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn take(&self) -> HashMap<i64, i64> {
-        self.inner
-            .lock()
-            .map(|mut i| std::mem::take(&mut i.pending))
-            .unwrap_or_default()
+        std::mem::take(&mut self.lock().pending)
     }
 
     fn put_back(&self, counts: HashMap<i64, i64>) {
-        if let Ok(mut inner) = self.inner.lock() {
-            for (article, n) in counts {
-                *inner.pending.entry(article).or_default() += n;
-            }
+        let mut inner = self.lock();
+        for (article, n) in counts {
+            *inner.pending.entry(article).or_default() += n;
         }
     }
 }
@@ -87,8 +77,8 @@ impl Inner {
             .retain(|_, at| now.duration_since(*at) < READER_WINDOW);
         if self.seen.len() >= MAX_READERS {
             let mut ages: Vec<Instant> = self.seen.values().copied().collect();
-            ages.sort_unstable();
-            let cut = ages[ages.len() / 2];
+            let middle = ages.len() / 2;
+            let cut = *ages.select_nth_unstable(middle).1;
             self.seen.retain(|_, at| *at > cut);
         }
     }
@@ -135,17 +125,19 @@ mod tests {
     #[test]
     fn a_reader_counts_once_per_article_and_sums_wait_to_be_written() {
         let views = ViewCounts::default();
-        assert!(views.count(1, "u:7".into()));
-        assert!(!views.count(1, "u:7".into()));
-        assert!(views.count(1, "198.51.100.1".into()));
-        assert!(views.count(2, "u:7".into()));
-        assert_eq!(views.pending(1), 2);
+        assert_eq!(views.count(1, "user:7".into()), 1);
+        assert_eq!(
+            views.count(1, "user:7".into()),
+            1,
+            "a reload does not count"
+        );
+        assert_eq!(views.count(1, "198.51.100.1".into()), 2);
+        assert_eq!(views.count(2, "user:7".into()), 1);
         let taken = views.take();
         assert_eq!(taken.get(&1), Some(&2));
-        assert_eq!(views.pending(1), 0);
+        // Still remembered after the sums were taken; nothing pending until put back.
+        assert_eq!(views.count(1, "user:7".into()), 0);
         views.put_back(taken);
-        assert_eq!(views.pending(1), 2);
-        // Still remembered after the sums were taken.
-        assert!(!views.count(1, "u:7".into()));
+        assert_eq!(views.count(1, "user:7".into()), 2);
     }
 }

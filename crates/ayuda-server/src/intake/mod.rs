@@ -237,8 +237,9 @@ async fn take(
             )
             .await;
     }
-    let may_answer =
-        email.origin.may_answer() && !over_answer_limit(conn, state, &from.address, now).await?;
+    // Answers count against the sender's cap on automatic mail, like every other cause.
+    let may_answer = email.origin.may_answer()
+        && crate::outbound::automatic_mail_allowed(conn, &state.settings, &from.address).await?;
     let (sender, created) = sender(conn, state, from, may_answer, now).await?;
     if !sender.active {
         return record
@@ -421,19 +422,6 @@ fn is_ours(state: &AppState, address: &str) -> bool {
     address == support
         || ayuda_mail::signing::token_in_address(&state.settings.reply_to_pattern(), address)
             .is_some()
-}
-
-/// Whether `address` had its share of automatic answers in the configured window.
-async fn over_answer_limit(
-    conn: &impl ConnectionTrait,
-    state: &AppState,
-    address: &str,
-    now: DateTime<Utc>,
-) -> ApiResult<bool> {
-    let quota = state.limiters.quotas().auto_answer;
-    let window = chrono::Duration::from_std(quota.window).unwrap_or(chrono::Duration::hours(1));
-    let answered = inbound::answered_since(conn, address, now - window).await?;
-    Ok(answered >= u64::from(quota.max))
 }
 
 /// The sender's account, created (as a customer, with the welcome email when answers are
