@@ -28,13 +28,22 @@ enum ServerInstances {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        // Every authenticated request asks whether its session is live: one index probe.
+        // Every authenticated request asks whether its session is live: one index probe. It
+        // also serves every lookup by family, so the family-only index goes.
         manager
             .create_index(index(
                 "idx_refresh_tokens_live",
                 Alias::new("refresh_tokens"),
                 &["family_id", "revoked_at"],
             ))
+            .await?;
+        manager
+            .drop_index(
+                Index::drop()
+                    .name("idx_refresh_tokens_family")
+                    .table(Alias::new("refresh_tokens"))
+                    .to_owned(),
+            )
             .await?;
         manager
             .alter_table(
@@ -129,6 +138,13 @@ impl MigrationTrait for Migration {
                 )
                 .await?;
         }
+        manager
+            .create_index(index(
+                "idx_refresh_tokens_family",
+                Alias::new("refresh_tokens"),
+                &["family_id"],
+            ))
+            .await?;
         manager
             .drop_index(
                 Index::drop()

@@ -103,11 +103,13 @@ pub async fn find_in_session(
     use crate::entity::refresh_token;
     use sea_orm::QueryTrait;
     use sea_orm::sea_query::Expr;
+    // Only family and revocation: a covering probe of `idx_refresh_tokens_live`. (With the
+    // user's id too, SQLite walked all of the user's tokens, one per refresh, instead.) The
+    // family came from a token we signed for this user, so it is theirs.
     let live = refresh_token::Entity::find()
         .select_only()
         .expr(Expr::val(1))
         .filter(refresh_token::Column::FamilyId.eq(family_id))
-        .filter(refresh_token::Column::UserId.eq(id))
         .filter(refresh_token::Column::RevokedAt.is_null())
         .into_query();
     Entity::find_by_id(id)
