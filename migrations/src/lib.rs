@@ -16,6 +16,7 @@ mod m20261122_000003_tickets;
 mod m20261122_000004_forum;
 mod m20261122_000005_inbound;
 mod m20261202_000006_hardening;
+mod m20261202_000007_files_and_moderation;
 
 /// Applies Ayuda's migrations.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_forum::Migration),
             Box::new(m20261122_000005_inbound::Migration),
             Box::new(m20261202_000006_hardening::Migration),
+            Box::new(m20261202_000007_files_and_moderation::Migration),
         ]
     }
 }

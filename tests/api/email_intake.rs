@@ -15,17 +15,17 @@ use serde_json::{Value, json};
 use crate::helpers::app::assert_problem;
 use crate::helpers::{TestApp, spawn_app_with};
 
-const TOKEN: &str = "inbound-secret-for-tests";
+pub(crate) const TOKEN: &str = "inbound-secret-for-tests";
 
 async fn app() -> TestApp {
     spawn_app_with(|s| s.inbound_token = Some(TOKEN.into())).await
 }
 
-fn unique(prefix: &str) -> String {
+pub(crate) fn unique(prefix: &str) -> String {
     format!("{prefix}-{}@example.test", uuid::Uuid::new_v4().simple())
 }
 
-fn message_id() -> String {
+pub(crate) fn message_id() -> String {
     format!("{}@mail.example.test", uuid::Uuid::new_v4().simple())
 }
 
@@ -56,7 +56,7 @@ fn replace(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
 }
 
 impl TestApp {
-    async fn deliver(&self, raw: Vec<u8>) -> InboundReceipt {
+    pub(crate) async fn deliver(&self, raw: Vec<u8>) -> InboundReceipt {
         let res = self
             .api
             .post(self.url("/api/v1/inbound/email"))

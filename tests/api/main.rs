@@ -14,6 +14,7 @@ mod email_intake;
 mod errors;
 mod forum;
 mod hardening;
+mod intake_limits;
 mod operations;
 mod ticket_lists;
 mod tickets;

@@ -154,3 +154,53 @@ pub async fn find_access(
         .one(conn)
         .await
 }
+
+/// Deletes up to `limit` uploads never linked to a message and stored before `cutoff`;
+/// returns how many.
+pub async fn delete_unlinked_before(
+    conn: &impl ConnectionTrait,
+    cutoff: DateTime<Utc>,
+    limit: u64,
+) -> Result<u64, DbErr> {
+    use sea_orm::QuerySelect;
+    let ids: Vec<i64> = Entity::find()
+        .select_only()
+        .column(Column::Id)
+        .filter(Column::MessageId.is_null())
+        .filter(Column::CreatedAt.lt(cutoff))
+        .order_by_asc(Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let result = Entity::delete_many()
+        .filter(Column::Id.is_in(ids))
+        // Linked meanwhile (by a message written since the select): kept.
+        .filter(Column::MessageId.is_null())
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// Which of `hashes` some attachment refers to.
+pub async fn hashes_in_use(
+    conn: &impl ConnectionTrait,
+    hashes: &[String],
+) -> Result<std::collections::HashSet<String>, DbErr> {
+    use sea_orm::QuerySelect;
+    if hashes.is_empty() {
+        return Ok(Default::default());
+    }
+    let used: Vec<String> = Entity::find()
+        .select_only()
+        .column(Column::Sha256)
+        .filter(Column::Sha256.is_in(hashes.iter().cloned()))
+        .distinct()
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(used.into_iter().collect())
+}

@@ -3,8 +3,16 @@
 //! Every `body_html` Ayuda stores or serves comes from [`render`]; raw HTML in the Markdown
 //! survives only as far as ammonia's allow-list lets it (no scripts, handlers, styles or
 //! `javascript:` links).
+//!
+//! Images from other sites would load as soon as an agent opens the ticket or a mail
+//! program the email (a tracking pixel tells the sender who read it, when and where): a
+//! Markdown image with an absolute address becomes a link to it, and an HTML `<img>` with
+//! one loses its source. Images of Ayuda's own (relative addresses, as attachments are
+//! linked) stay images.
 
-use pulldown_cmark::{Options, Parser, html};
+use std::borrow::Cow;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
 /// Renders Markdown to sanitized HTML. Links get `rel="noopener noreferrer nofollow"`.
 pub fn render(markdown: &str) -> String {
@@ -13,8 +21,39 @@ pub fn render(markdown: &str) -> String {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_FOOTNOTES;
     let mut unsafe_html = String::with_capacity(markdown.len() * 5 / 4);
-    html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options));
+    // Whether each image open now was turned into a link (images nest in link text).
+    let mut open_images: Vec<bool> = Vec::new();
+    let events = Parser::new_ext(markdown, options).map(|event| match event {
+        Event::Start(Tag::Image {
+            dest_url, title, ..
+        }) if is_remote(&dest_url) => {
+            open_images.push(true);
+            Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url,
+                title,
+                id: "".into(),
+            })
+        }
+        Event::Start(image @ Tag::Image { .. }) => {
+            open_images.push(false);
+            Event::Start(image)
+        }
+        Event::End(TagEnd::Image) if open_images.pop() == Some(true) => Event::End(TagEnd::Link),
+        other => other,
+    });
+    html::push_html(&mut unsafe_html, events);
     sanitize(&unsafe_html)
+}
+
+/// Whether an address points at another site (absolute or protocol-relative).
+fn is_remote(url: &str) -> bool {
+    // Browsers read a backslash as a slash: `/\host` is as remote as `//host`.
+    let url = url.trim().replace('\\', "/");
+    url.starts_with("//")
+        || url
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.contains('/'))
 }
 
 /// HTML of plain text as a mail program wrote it (email replies): every character escaped,
@@ -62,6 +101,11 @@ pub fn sanitize(untrusted_html: &str) -> String {
     ammonia::Builder::default()
         .link_rel(Some("noopener noreferrer nofollow"))
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .attribute_filter(|element, attribute, value| {
+            let remote_source =
+                element == "img" && matches!(attribute, "src" | "srcset") && is_remote(value);
+            (!remote_source).then_some(Cow::Borrowed(value))
+        })
         .clean(untrusted_html)
         .to_string()
 }
@@ -93,6 +137,30 @@ pub fn plain_text(markdown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remote_images_become_links_and_lose_their_source() {
+        let html = render("mira ![el logo](https://tracker.example/p.gif?u=1) aquí");
+        assert!(!html.contains("<img"), "{html}");
+        assert!(
+            html.contains("<a href=\"https://tracker.example/p.gif?u=1\"")
+                && html.contains(">el logo</a>"),
+            "{html}"
+        );
+        for raw in [
+            "<img src=\"https://tracker.example/p.gif\" alt=\"x\">",
+            "<img src=\"//tracker.example/p.gif\">",
+            "<img srcset=\"https://tracker.example/p.gif 2x\">",
+        ] {
+            let html = render(raw);
+            assert!(!html.contains("tracker.example"), "{raw} -> {html}");
+        }
+        let own = render("![captura](/api/v1/attachments/12)");
+        assert!(own.contains("<img src=\"/api/v1/attachments/12\""), "{own}");
+        // A remote image inside a link becomes plain link text, not a link in a link.
+        let nested = render("[![b](https://x.example/b.png)](https://ayuda.example)");
+        assert!(!nested.contains("<img"), "{nested}");
+    }
 
     #[test]
     fn markdown_renders() {

@@ -7,7 +7,41 @@
 
 use std::borrow::Cow;
 
+use ayuda_domain::Email;
 use mail_parser::{Address, HeaderValue, Message, MessageParser, MimeHeaders, PartType};
+
+/// Longest subject kept, in characters (a folded header may run on for megabytes).
+pub const SUBJECT_MAX_CHARS: usize = 1000;
+/// Longest display name kept, in characters.
+pub const NAME_MAX_CHARS: usize = 200;
+/// Longest `Message-ID` threaded by; a longer one is dropped (nobody threads by it, and it
+/// would only bloat the index).
+pub const MESSAGE_ID_MAX_CHARS: usize = 250;
+/// Most ids kept from `In-Reply-To` and `References` (the most recent ones).
+const REFERENCES_MAX: usize = 50;
+/// Most recipients kept (they are only matched against our own addresses).
+const RECIPIENTS_MAX: usize = 100;
+/// Longest header block kept for agents to look at, in bytes.
+pub const HEADERS_MAX_BYTES: usize = 64 * 1024;
+
+/// How many of a message's files are kept: at most `max_files`, and at most `max_bytes`
+/// decoded bytes of them in all. Files beyond either are left out (and counted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileLimits {
+    /// Files (attachments and inline images) kept per message.
+    pub max_files: usize,
+    /// Decoded bytes of all kept files together.
+    pub max_bytes: u64,
+}
+
+/// Files of a message left out by [`FileLimits`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Omitted {
+    /// How many.
+    pub files: usize,
+    /// Their decoded bytes.
+    pub bytes: u64,
+}
 
 /// A mailbox: address (lower case) and display name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,17 +112,35 @@ pub struct InboundEmail {
     /// The readable text: the text part, or the HTML part turned into text (scripts and
     /// styles dropped).
     pub text: String,
-    /// Attachments and inline images.
+    /// Attachments and inline images, within the [`FileLimits`] given.
     pub files: Vec<InboundFile>,
+    /// The files left out by those limits.
+    pub omitted: Omitted,
     /// Person or machine.
     pub origin: Origin,
     /// The header block as received, for agents who need to look.
     pub headers: String,
 }
 
-/// Reads `raw`; `None` when it is not an email at all (no header could be read).
-pub fn parse(raw: &[u8]) -> Option<InboundEmail> {
+/// Reads `raw`; `None` when it is not an email at all (no header could be read). Every
+/// value is bounded (see the constants of this module), so what comes out fits the database
+/// whatever came in; an address that is not a plausible one (malformed, or longer than 254
+/// characters) is left out, so a message without a usable sender has `from: None`.
+pub fn parse(raw: &[u8], limits: FileLimits) -> Option<InboundEmail> {
     let message = MessageParser::default().parse(raw)?;
+    read(&message, raw, Some(limits))
+}
+
+/// Reads only the header block of `raw`, for a message too large to read whole: who sent it
+/// and what it is about, no text and no files.
+pub fn parse_headers(raw: &[u8]) -> Option<InboundEmail> {
+    let mut head = raw[..header_end(raw).min(HEADERS_MAX_BYTES)].to_vec();
+    head.extend_from_slice(b"\r\n\r\n");
+    let message = MessageParser::default().parse(&head)?;
+    read(&message, raw, None)
+}
+
+fn read(message: &Message<'_>, raw: &[u8], limits: Option<FileLimits>) -> Option<InboundEmail> {
     if message.headers().is_empty() {
         return None;
     }
@@ -99,6 +151,7 @@ pub fn parse(raw: &[u8]) -> Option<InboundEmail> {
             refers_to.push(id);
         }
     }
+    refers_to.truncate(REFERENCES_MAX);
     let mut recipients = Vec::new();
     for mailbox in message
         .to()
@@ -110,29 +163,53 @@ pub fn parse(raw: &[u8]) -> Option<InboundEmail> {
     }
     for name in ["Delivered-To", "X-Original-To"] {
         for value in message.header_values(name) {
-            if let Some(text) = value.as_text() {
-                recipients.push(self::text(strip_brackets(text)).to_ascii_lowercase());
+            if let Some(address) = value
+                .as_text()
+                .and_then(|t| Email::parse(strip_brackets(t)))
+            {
+                recipients.push(address.as_str().to_owned());
             }
         }
     }
-    let cc = message.cc().map(all_mailboxes).unwrap_or_default();
-    let origin = origin(&message, from.as_ref());
+    recipients.truncate(RECIPIENTS_MAX);
+    let mut cc = message.cc().map(all_mailboxes).unwrap_or_default();
+    cc.truncate(RECIPIENTS_MAX);
+    let origin = origin(message, from.as_ref());
+    let (files, omitted) = match limits {
+        Some(limits) => files(message, limits),
+        None => (Vec::new(), Omitted::default()),
+    };
     Some(InboundEmail {
-        // Over-long ids are not ids anyone threads by; they would only bloat the index.
         message_id: message
             .message_id()
             .map(|id| text(strip_brackets(id)))
-            .filter(|id| !id.is_empty() && id.len() <= 250),
+            .filter(|id| !id.is_empty() && id.chars().count() <= MESSAGE_ID_MAX_CHARS),
         refers_to,
         from,
         recipients,
         cc,
-        subject: text(message.subject().unwrap_or_default().trim()),
-        text: text(&body_text(&message)),
-        files: files(&message),
+        subject: clip(
+            &text(message.subject().unwrap_or_default().trim()),
+            SUBJECT_MAX_CHARS,
+        ),
+        text: if limits.is_some() {
+            text(&body_text(message))
+        } else {
+            String::new()
+        },
+        files,
+        omitted,
         origin,
         headers: text(&header_block(raw)),
     })
+}
+
+/// At most `max` characters of `s`.
+fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((end, _)) => s[..end].to_owned(),
+        None => s.to_owned(),
+    }
 }
 
 /// Text fit to store: NUL characters (which no mail program shows, and PostgreSQL refuses)
@@ -145,29 +222,34 @@ fn first_mailbox(address: &Address<'_>) -> Option<Mailbox> {
     all_mailboxes(address).into_iter().next()
 }
 
+/// The plausible mailboxes of a header (the same rule as a registration's address).
 fn all_mailboxes(address: &Address<'_>) -> Vec<Mailbox> {
     address
         .iter()
         .filter_map(|addr| {
-            let address = addr.address()?.trim().to_ascii_lowercase();
-            address.contains('@').then(|| Mailbox {
-                address: text(&address),
+            let address = Email::parse(&text(addr.address()?))?;
+            Some(Mailbox {
+                address: address.as_str().to_owned(),
                 name: addr
                     .name()
                     .map(str::trim)
                     .filter(|n| !n.is_empty())
-                    .map(text),
+                    .map(|n| clip(&text(n), NAME_MAX_CHARS)),
             })
         })
         .collect()
 }
 
+/// The message ids of a threading header, over-long ones dropped.
 fn ids(value: &HeaderValue<'_>) -> Vec<String> {
-    match value {
+    let all = match value {
         HeaderValue::Text(id) => vec![text(strip_brackets(id))],
         HeaderValue::TextList(list) => list.iter().map(|id| text(strip_brackets(id))).collect(),
         _ => Vec::new(),
-    }
+    };
+    all.into_iter()
+        .filter(|id| !id.is_empty() && id.chars().count() <= MESSAGE_ID_MAX_CHARS)
+        .collect()
 }
 
 fn strip_brackets(id: &str) -> &str {
@@ -187,8 +269,11 @@ fn html_text(html: &str) -> String {
     mail_parser::decoders::html::html_to_text(html)
 }
 
-fn files(message: &Message<'_>) -> Vec<InboundFile> {
-    message
+/// The files within `limits`, in the order the message has them, and what was left out.
+fn files(message: &Message<'_>, limits: FileLimits) -> (Vec<InboundFile>, Omitted) {
+    let (mut kept, mut kept_bytes) = (0usize, 0u64);
+    let mut omitted = Omitted::default();
+    let files = message
         .attachments()
         .enumerate()
         .filter_map(|(i, part)| {
@@ -196,6 +281,14 @@ fn files(message: &Message<'_>) -> Vec<InboundFile> {
             if bytes.is_empty() {
                 return None;
             }
+            let size = bytes.len() as u64;
+            if kept >= limits.max_files || kept_bytes + size > limits.max_bytes {
+                omitted.files += 1;
+                omitted.bytes += size;
+                return None;
+            }
+            kept += 1;
+            kept_bytes += size;
             let declared_type = part.content_type().map_or_else(
                 || "application/octet-stream".to_owned(),
                 |ct| match ct.subtype() {
@@ -219,7 +312,8 @@ fn files(message: &Message<'_>) -> Vec<InboundFile> {
                 inline,
             })
         })
-        .collect()
+        .collect();
+    (files, omitted)
 }
 
 /// Person, auto-reply, bulk or bounce (RFC 3834, RFC 2369, RFC 3464 and common practice).
@@ -329,11 +423,152 @@ fn message_id_in(headers: &str) -> Option<String> {
     })
 }
 
-fn header_block(raw: &[u8]) -> String {
-    let end = raw
-        .windows(4)
+/// Where the header block of `raw` ends (the whole of it when there is no body).
+fn header_end(raw: &[u8]) -> usize {
+    raw.windows(4)
         .position(|w| w == b"\r\n\r\n")
         .or_else(|| raw.windows(2).position(|w| w == b"\n\n"))
-        .unwrap_or(raw.len().min(64 * 1024));
-    String::from_utf8_lossy(&raw[..end.min(raw.len())]).into_owned()
+        .unwrap_or(raw.len())
+}
+
+/// The header block as text, at most [`HEADERS_MAX_BYTES`] of it.
+fn header_block(raw: &[u8]) -> String {
+    let end = header_end(raw).min(HEADERS_MAX_BYTES);
+    let mut block = String::from_utf8_lossy(&raw[..end]).into_owned();
+    if block.len() > HEADERS_MAX_BYTES {
+        // Lossy decoding can grow the text; cut at a character boundary.
+        let mut cut = HEADERS_MAX_BYTES;
+        while !block.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        block.truncate(cut);
+    }
+    block
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROOMY: FileLimits = FileLimits {
+        max_files: 100,
+        max_bytes: 1 << 20,
+    };
+
+    /// A message with `n` small attachments of `size` bytes each.
+    fn with_attachments(n: usize, size: usize) -> Vec<u8> {
+        let mut raw = String::from(
+            "From: Ana <ana@example.com>\r\nSubject: files\r\nMessage-ID: <m1@example.com>\r\n\
+             MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+             --b\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n",
+        );
+        for i in 0..n {
+            raw.push_str(&format!(
+                "--b\r\nContent-Type: application/octet-stream\r\n\
+                 Content-Disposition: attachment; filename=\"f{i}.bin\"\r\n\r\n{}\r\n",
+                "x".repeat(size)
+            ));
+        }
+        raw.push_str("--b--\r\n");
+        raw.into_bytes()
+    }
+
+    #[test]
+    fn files_beyond_the_count_limit_are_left_out_and_counted() {
+        let raw = with_attachments(250, 10);
+        let limits = FileLimits {
+            max_files: 100,
+            ..ROOMY
+        };
+        let email = parse(&raw, limits).unwrap();
+        assert_eq!(email.files.len(), 100);
+        assert_eq!(email.files[0].filename, "f0.bin");
+        assert_eq!(email.files[99].filename, "f99.bin");
+        assert_eq!(
+            email.omitted,
+            Omitted {
+                files: 150,
+                bytes: 1500
+            }
+        );
+        assert_eq!(email.text, "See attached.");
+    }
+
+    #[test]
+    fn files_beyond_the_byte_limit_are_left_out_and_counted() {
+        let raw = with_attachments(5, 400);
+        let email = parse(
+            &raw,
+            FileLimits {
+                max_files: 100,
+                max_bytes: 1000,
+            },
+        )
+        .unwrap();
+        assert_eq!(email.files.len(), 2);
+        assert_eq!(
+            email.omitted,
+            Omitted {
+                files: 3,
+                bytes: 1200
+            }
+        );
+    }
+
+    #[test]
+    fn over_long_and_malformed_values_are_bounded_or_dropped() {
+        let long_address = format!("{}@example.com", "a".repeat(400));
+        let raw = format!(
+            "From: Someone <{long_address}>\r\nCc: ok@example.com, <not an address>, {long_address}\r\n\
+             Subject: {}\r\nMessage-ID: <{}@example.com>\r\nReferences: <{}@x> <short@x>\r\n\r\nhi\r\n",
+            "s".repeat(5000),
+            "m".repeat(300),
+            "r".repeat(300),
+        );
+        let email = parse(raw.as_bytes(), ROOMY).unwrap();
+        assert_eq!(
+            email.from, None,
+            "a 413-character address is not an address"
+        );
+        assert_eq!(
+            email
+                .cc
+                .iter()
+                .map(|m| m.address.as_str())
+                .collect::<Vec<_>>(),
+            ["ok@example.com"]
+        );
+        assert_eq!(email.subject.chars().count(), SUBJECT_MAX_CHARS);
+        assert_eq!(email.message_id, None);
+        assert_eq!(email.refers_to, ["short@x"]);
+
+        let raw = "From: \"Ana\" <ana@@example..com>\r\nSubject: x\r\n\r\nhi\r\n";
+        assert_eq!(parse(raw.as_bytes(), ROOMY).unwrap().from, None);
+        let raw = format!("From: {} <ana@example.com>\r\n\r\nhi\r\n", "N".repeat(900));
+        let from = parse(raw.as_bytes(), ROOMY).unwrap().from.unwrap();
+        assert_eq!(from.address, "ana@example.com");
+        assert_eq!(from.name.unwrap().chars().count(), NAME_MAX_CHARS);
+    }
+
+    #[test]
+    fn the_header_block_kept_is_bounded() {
+        let raw = format!(
+            "From: ana@example.com\r\nX-Filler: {}\r\nSubject: big\r\n\r\nbody\r\n",
+            "é".repeat(HEADERS_MAX_BYTES)
+        );
+        let email = parse(raw.as_bytes(), ROOMY).unwrap();
+        assert!(email.headers.len() <= HEADERS_MAX_BYTES);
+        assert!(email.headers.starts_with("From: ana@example.com"));
+    }
+
+    #[test]
+    fn a_message_read_by_its_headers_has_no_text_and_no_files() {
+        let raw = with_attachments(3, 10);
+        let email = parse_headers(&raw).unwrap();
+        assert_eq!(email.subject, "files");
+        assert_eq!(email.message_id.as_deref(), Some("m1@example.com"));
+        assert_eq!(email.from.unwrap().address, "ana@example.com");
+        assert!(email.text.is_empty());
+        assert!(email.files.is_empty());
+    }
 }

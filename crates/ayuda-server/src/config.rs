@@ -99,6 +99,16 @@ pub struct Settings {
     /// Largest inbound email taken into a ticket, in bytes; larger ones are kept unread (raw)
     /// and rejected.
     pub inbound_max_bytes: u64,
+    /// Files (attachments and inline images) kept of one inbound email; the rest are left
+    /// out and the ticket says so.
+    pub inbound_max_files: usize,
+    /// Decoded bytes of files kept of one inbound email, all together.
+    pub inbound_max_file_bytes: u64,
+    /// Seconds an upload may stay unlinked to any message before it is deleted.
+    pub unlinked_upload_ttl_secs: u64,
+    /// How often stored files are swept (unlinked uploads and files nothing refers to),
+    /// seconds.
+    pub file_sweep_interval_secs: u64,
     /// Automatic mail (welcome, password reset, answers to inbound mail) allowed per
     /// recipient address, whatever caused it, `N/SECONDS`.
     pub auto_mail_per_recipient: String,
@@ -147,6 +157,10 @@ impl Default for Settings {
             imap_interval_secs: 30,
             imap_processed_folder: None,
             inbound_max_bytes: 15 * 1024 * 1024,
+            inbound_max_files: 100,
+            inbound_max_file_bytes: 15 * 1024 * 1024,
+            unlinked_upload_ttl_secs: 24 * 3600,
+            file_sweep_interval_secs: 3600,
             auto_mail_per_recipient: "5/3600".into(),
         }
     }
@@ -548,6 +562,42 @@ pub const ENV_VARS: &[(&str, &str, &str, Setter)] = &[
         },
     ),
     (
+        "AYUDA_INBOUND_MAX_FILES",
+        "files (attachments and inline images) kept of one inbound email; the rest are not stored and the ticket says so",
+        "`100`",
+        |s, v| {
+            s.inbound_max_files = parse(&v)?;
+            Ok(())
+        },
+    ),
+    (
+        "AYUDA_INBOUND_MAX_FILE_BYTES",
+        "decoded bytes of the files kept of one inbound email, all together; files beyond it are not stored and the ticket says so",
+        "`15728640` (15 MiB)",
+        |s, v| {
+            s.inbound_max_file_bytes = parse(&v)?;
+            Ok(())
+        },
+    ),
+    (
+        "AYUDA_UNLINKED_UPLOAD_TTL_SECS",
+        "seconds an upload may stay unattached to any message before it is deleted",
+        "`86400` (24 hours)",
+        |s, v| {
+            s.unlinked_upload_ttl_secs = parse(&v)?;
+            Ok(())
+        },
+    ),
+    (
+        "AYUDA_FILE_SWEEP_INTERVAL_SECS",
+        "how often stored files are swept: unattached uploads past their time, and files no attachment refers to",
+        "`3600`",
+        |s, v| {
+            s.file_sweep_interval_secs = parse(&v)?;
+            Ok(())
+        },
+    ),
+    (
         "AYUDA_AUTO_MAIL_PER_RECIPIENT",
         "automatic mail one address may receive, whatever caused it (registrations, password resets, answers to inbound mail), `N/SECONDS`; counted in the database, so it holds across instances",
         "`5/3600`",
@@ -656,6 +706,9 @@ impl Settings {
         }
         if self.inbound_max_bytes == 0 {
             bail!("AYUDA_INBOUND_MAX_BYTES must be more than 0");
+        }
+        if self.file_sweep_interval_secs == 0 {
+            bail!("AYUDA_FILE_SWEEP_INTERVAL_SECS must be more than 0");
         }
         if !self.reply_to_pattern().contains('@') {
             bail!(

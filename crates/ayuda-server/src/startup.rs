@@ -206,12 +206,17 @@ impl Application {
         ));
         let views = tokio::spawn(crate::view_counts::run(self.state.clone(), stop_rx.clone()));
         let heartbeat = tokio::spawn(workers::heartbeat::run(self.state.clone(), stop_rx.clone()));
+        let sweep = tokio::spawn(workers::file_sweep::run(
+            self.state.clone(),
+            stop_rx.clone(),
+        ));
         let imap = tokio::spawn(crate::intake::imap::run(self.state.clone(), stop_rx));
         let result = self.server.await;
         let _ = stop_tx.send(true);
         workers::stop("outbox", outbox, Duration::from_secs(30)).await;
         workers::stop("auto-close", auto_close, Duration::from_secs(30)).await;
         workers::stop("imap", imap, Duration::from_secs(30)).await;
+        workers::stop("file sweep", sweep, Duration::from_secs(10)).await;
         workers::stop("view counts", views, Duration::from_secs(10)).await;
         // Last: the other workers have given back what they held.
         workers::stop("heartbeat", heartbeat, Duration::from_secs(5)).await;

@@ -2,8 +2,13 @@
 //!
 //! An upload is streamed to a temporary file while it is hashed and counted, flushed to disk,
 //! then renamed to `<root>/<aa>/<bb>/<sha256>`; a reader never sees a half-written file.
+//! Files that nothing refers to are removed by [`BlobStore::remove_if_older`], which the
+//! file sweep calls; a lock between it and the rename keeps a file just stored again from
+//! being removed.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
@@ -17,6 +22,8 @@ const SNIFF_BYTES: usize = 8192;
 #[derive(Debug, Clone)]
 pub struct BlobStore {
     root: PathBuf,
+    /// Held while a file is renamed into place, and while the sweep checks and removes one.
+    placing: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// A stored upload.
@@ -47,7 +54,10 @@ pub enum PutError {
 impl BlobStore {
     /// A store under `root` (created on first use).
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into() }
+        Self {
+            root: root.into(),
+            placing: Arc::default(),
+        }
     }
 
     /// The file holding the bytes with this hash.
@@ -113,9 +123,93 @@ impl BlobStore {
         if let Some(dir) = path.parent() {
             tokio::fs::create_dir_all(dir).await?;
         }
+        // Renaming refreshes the file's time, which the sweep reads under the same lock.
+        let _placing = self.placing.lock().await;
         tokio::fs::rename(tmp, &path).await?;
         Ok(Stored { sha256, size, head })
     }
+
+    /// The hashes of every stored file (about 100 bytes of memory per file).
+    pub async fn hashes(&self) -> std::io::Result<Vec<String>> {
+        let mut hashes = Vec::new();
+        for a in read_dirs(&self.root).await? {
+            for b in read_dirs(&a).await? {
+                let mut files = match tokio::fs::read_dir(&b).await {
+                    Ok(files) => files,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                    Err(e) => return Err(e),
+                };
+                while let Some(entry) = files.next_entry().await? {
+                    if let Some(name) = entry.file_name().to_str().filter(|n| is_hash(n)) {
+                        hashes.push(name.to_owned());
+                    }
+                }
+            }
+        }
+        Ok(hashes)
+    }
+
+    /// Removes the file of `sha256` if it was last stored more than `age` ago; `true` if it
+    /// was removed.
+    pub async fn remove_if_older(&self, sha256: &str, age: Duration) -> std::io::Result<bool> {
+        let path = self.path(sha256);
+        let _placing = self.placing.lock().await;
+        match tokio::fs::metadata(&path).await {
+            Ok(meta) if is_older(&meta, age) => {
+                tokio::fs::remove_file(&path).await?;
+                Ok(true)
+            }
+            Ok(_) => Ok(false),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Removes temporary files older than `age` (left by a crash in the middle of an upload);
+    /// returns how many.
+    pub async fn remove_stale_temporaries(&self, age: Duration) -> std::io::Result<usize> {
+        let mut removed = 0;
+        let mut files = match tokio::fs::read_dir(self.root.join("tmp")).await {
+            Ok(files) => files,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(e),
+        };
+        while let Some(entry) = files.next_entry().await? {
+            if is_older(&entry.metadata().await?, age) {
+                tokio::fs::remove_file(entry.path()).await?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+}
+
+/// The two-letter directories under `dir` (none when `dir` does not exist).
+async fn read_dirs(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut dirs = Vec::new();
+    let mut entries = match tokio::fs::read_dir(dir).await {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(dirs),
+        Err(e) => return Err(e),
+    };
+    while let Some(entry) = entries.next_entry().await? {
+        let name = entry.file_name();
+        if name.len() == 2 && entry.file_type().await?.is_dir() {
+            dirs.push(entry.path());
+        }
+    }
+    Ok(dirs)
+}
+
+fn is_hash(name: &str) -> bool {
+    name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn is_older(meta: &std::fs::Metadata, age: Duration) -> bool {
+    meta.modified()
+        .ok()
+        .and_then(|m| SystemTime::now().duration_since(m).ok())
+        .is_some_and(|elapsed| elapsed > age)
 }
 
 /// Lower-case hex of `bytes`.

@@ -8,7 +8,9 @@
 //!
 //! A message is marked processed (flagged `\Seen $AyudaDone`, or moved to
 //! `AYUDA_IMAP_PROCESSED_FOLDER`) only after the pipeline stored it durably; when storing
-//! fails nothing is marked, so it is taken on the next round. Nothing is ever deleted. A
+//! fails nothing is marked, so it is taken on the next round, except a message that fails
+//! on its own, tried once more while the database answers: it is flagged `$AyudaFailed`
+//! and left for a person, so the messages after it go through. Nothing is ever deleted. A
 //! message taken twice (a crash between storing and marking) is recognised by its
 //! Message-ID and creates nothing new.
 
@@ -22,15 +24,20 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 
-use super::{Source, ingest_batch};
+use super::{Source, Unstored, ingest_batch, ingest_one};
 use crate::state::AppState;
 
 /// The keyword of processed mail.
 const DONE: &str = "$AyudaDone";
 /// The keyword of mail too large to fetch at all (left in place for a person to look at).
 const TOO_LARGE: &str = "$AyudaTooLarge";
-/// Messages fetched and stored per transaction.
+/// The keyword of mail that could not be stored, even alone and tried twice.
+const FAILED: &str = "$AyudaFailed";
+/// Messages fetched and stored per transaction...
 const BATCH: usize = 50;
+/// ...and at most this many bytes of them (one larger message goes alone), so a batch
+/// holds the database writer briefly.
+const BATCH_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Where and how to connect.
 #[derive(Debug, Clone)]
@@ -239,7 +246,9 @@ async fn take_new<T: AsyncRead + AsyncWrite + Unpin + std::fmt::Debug + Send>(
     can_move: bool,
 ) -> anyhow::Result<bool> {
     let mut uids: Vec<u32> = session
-        .uid_search(format!("UNKEYWORD {DONE} UNKEYWORD {TOO_LARGE} UNDELETED"))
+        .uid_search(format!(
+            "UNKEYWORD {DONE} UNKEYWORD {TOO_LARGE} UNKEYWORD {FAILED} UNDELETED"
+        ))
         .await?
         .into_iter()
         .collect();
@@ -281,7 +290,9 @@ async fn take_new<T: AsyncRead + AsyncWrite + Unpin + std::fmt::Debug + Send>(
     if fetchable.is_empty() {
         return Ok(more);
     }
-    let set = uid_set(&fetchable.iter().map(|(u, _)| *u).collect::<Vec<_>>());
+    let (fetchable, rest) = within_bytes(fetchable, BATCH_BYTES);
+    let more = more || rest;
+    let set = uid_set(&fetchable);
     let messages: Vec<(u32, Vec<u8>)> = session
         .uid_fetch(&set, "(UID BODY.PEEK[])")
         .await?
@@ -292,11 +303,63 @@ async fn take_new<T: AsyncRead + AsyncWrite + Unpin + std::fmt::Debug + Send>(
         return Ok(more);
     }
     let raws: Vec<&[u8]> = messages.iter().map(|(_, raw)| raw.as_slice()).collect();
-    // Stored durably (or an error, and then nothing is marked and all is taken again).
-    ingest_batch(state, &raws, Source::Imap)
-        .await
-        .map_err(|e| anyhow::anyhow!("storing inbound mail: {e}"))?;
-    let done = uid_set(&messages.iter().map(|(u, _)| *u).collect::<Vec<_>>());
+    // Stored durably, or each message on its own (a failing one is set aside), or an error,
+    // and then nothing is marked and all is taken again.
+    let mut done: Vec<u32> = messages.iter().map(|(u, _)| *u).collect();
+    if let Err(err) = ingest_batch(state, &raws, Source::Imap).await {
+        tracing::warn!(error = %err, "storing a batch of inbound mail failed; storing it message by message");
+        done.clear();
+        for (uid, raw) in &messages {
+            match ingest_one(state, raw, Source::Imap).await {
+                Ok(_) => done.push(*uid),
+                Err(Unstored::SetAside(err)) => {
+                    tracing::error!(uid, error = %err, "inbound email could not be stored; flagged {FAILED} and left in the mailbox");
+                    metrics::counter!("ayuda_inbound_emails_total", "outcome" => "set_aside")
+                        .increment(1);
+                    drain(
+                        session
+                            .uid_store(uid.to_string(), format!("+FLAGS ({FAILED})"))
+                            .await?,
+                    )
+                    .await?;
+                }
+                Err(Unstored::Retry(err)) => {
+                    mark_done(state, session, can_move, &done).await?;
+                    bail!("storing inbound mail: {err}");
+                }
+            }
+        }
+    }
+    mark_done(state, session, can_move, &done).await?;
+    Ok(more)
+}
+
+/// The first of `sizes` (at least one) that fit in `max` bytes together, and whether any
+/// were left for the next batch.
+fn within_bytes(sizes: Vec<(u32, u64)>, max: u64) -> (Vec<u32>, bool) {
+    let mut total = 0u64;
+    let mut taken = Vec::with_capacity(sizes.len());
+    for (uid, size) in &sizes {
+        if !taken.is_empty() && total + size > max {
+            return (taken, true);
+        }
+        total += size;
+        taken.push(*uid);
+    }
+    (taken, false)
+}
+
+/// Marks stored mail processed: moved to the processed folder, or flagged.
+async fn mark_done<T: AsyncRead + AsyncWrite + Unpin + std::fmt::Debug + Send>(
+    state: &AppState,
+    session: &mut Session<T>,
+    can_move: bool,
+    uids: &[u32],
+) -> anyhow::Result<()> {
+    if uids.is_empty() {
+        return Ok(());
+    }
+    let done = uid_set(uids);
     match (&state.settings.imap_processed_folder, can_move) {
         (Some(folder), true) => {
             session
@@ -325,7 +388,7 @@ async fn take_new<T: AsyncRead + AsyncWrite + Unpin + std::fmt::Debug + Send>(
             .await?;
         }
     }
-    Ok(more)
+    Ok(())
 }
 
 async fn drain<S, I>(stream: S) -> anyhow::Result<()>
@@ -347,6 +410,17 @@ fn uid_set(uids: &[u32]) -> String {
 #[cfg(test)]
 mod tests {
     use super::Mailbox;
+
+    #[test]
+    fn a_batch_is_bounded_by_bytes_but_takes_at_least_one_message() {
+        use super::within_bytes;
+        assert_eq!(
+            within_bytes(vec![(1, 3), (2, 3), (3, 3)], 7),
+            (vec![1, 2], true)
+        );
+        assert_eq!(within_bytes(vec![(1, 30), (2, 1)], 7), (vec![1], true));
+        assert_eq!(within_bytes(vec![(1, 3), (2, 4)], 7), (vec![1, 2], false));
+    }
 
     #[test]
     fn mailbox_urls() {

@@ -8,6 +8,14 @@
 //! messages shares one transaction (each in its own savepoint, so one bad message spoils
 //! nothing else) and is durable when [`ingest_batch`] returns: only then may the mail
 //! server or webhook caller be told the messages were taken.
+//!
+//! Poison never stops intake: every value read from a message is bounded before it reaches
+//! the database, recording a failure falls back to a record without the message's details,
+//! and a message that still cannot be stored after one retry while the database answers is
+//! set aside (see [`ingest`] and the IMAP poller) so the next one goes through. Files are
+//! stored only for messages that may become a ticket or a reply, at most
+//! `AYUDA_INBOUND_MAX_FILES` of them; a sweep ([`crate::workers::file_sweep`]) removes any
+//! that nothing came to refer to.
 
 pub mod imap;
 mod route;
@@ -17,9 +25,9 @@ use ayuda_db::inbound::{self, NewInbound};
 use ayuda_db::users::{self, Lookup, NewUser, UserRow};
 use ayuda_db::{ConnectionTrait, DatabaseTransaction, TransactionTrait, attachments, outbox};
 use ayuda_domain::content;
-use ayuda_mail::inbound::{InboundEmail, Mailbox, Origin};
+use ayuda_mail::inbound::{FileLimits, InboundEmail, Mailbox, Omitted, Origin};
 use ayuda_mail::replies;
-use ayuda_types::{Channel, IntakeOutcome, Role};
+use ayuda_types::{Channel, IntakeOutcome, Locale, Role};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
@@ -59,12 +67,81 @@ pub struct Outcome {
     pub reason: String,
 }
 
-/// Takes in one raw message; see [`ingest_batch`].
+/// Longest text of an email made into a ticket message, in characters (what the API allows
+/// a message); the rest stays in the original, which is kept whole.
+const TEXT_MAX_CHARS: usize = 100_000;
+/// Longest reason recorded, in characters.
+const REASON_MAX_CHARS: usize = 2000;
+
+/// Takes in one raw message (the webhook); see [`ingest_batch`]. When storing it fails, it
+/// is tried once more; when that fails too while the database answers, the message is the
+/// problem: it is set aside as a file in the data directory (`inbound-failed/`) and the
+/// outcome is `failed`, so the caller moves on. While the database is down the error stands
+/// (503), and the caller should retry.
 pub async fn ingest(state: &AppState, raw: &[u8], source: Source) -> ApiResult<Outcome> {
-    let mut outcomes = ingest_batch(state, &[raw], source).await?;
+    let mut outcomes = match ingest_one(state, raw, source).await {
+        Ok(outcomes) => outcomes,
+        Err(SetAside(err)) => return set_aside(state, raw, &err).await,
+        Err(Retry(err)) => return Err(err),
+    };
     outcomes
         .pop()
         .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("intake returned no outcome")))
+}
+
+/// What to do with a message that could not be stored.
+#[derive(Debug)]
+pub enum Unstored {
+    /// The database is down: keep the message and try again later.
+    Retry(ApiError),
+    /// Tried twice while the database answered: the message itself fails; set it aside.
+    SetAside(ApiError),
+}
+use Unstored::{Retry, SetAside};
+
+/// One message in its own batch, tried twice; see [`Unstored`].
+pub async fn ingest_one(
+    state: &AppState,
+    raw: &[u8],
+    source: Source,
+) -> Result<Vec<Outcome>, Unstored> {
+    let first = match ingest_batch(state, &[raw], source).await {
+        Ok(outcomes) => return Ok(outcomes),
+        Err(err) => err,
+    };
+    tracing::warn!(error = %first, "storing an inbound email failed; trying once more");
+    match ingest_batch(state, &[raw], source).await {
+        Ok(outcomes) => Ok(outcomes),
+        Err(err) if ayuda_db::ping(&state.db).await.is_ok() => Err(SetAside(err)),
+        Err(err) => Err(Retry(err)),
+    }
+}
+
+/// Keeps a message that cannot be stored as a file for a person to look at.
+async fn set_aside(state: &AppState, raw: &[u8], err: &ApiError) -> ApiResult<Outcome> {
+    let dir = state.settings.data_dir.join("inbound-failed");
+    let name = format!(
+        "{}-{}.eml",
+        Utc::now().format("%Y%m%dT%H%M%SZ"),
+        uuid::Uuid::new_v4().simple()
+    );
+    let write = async {
+        tokio::fs::create_dir_all(&dir).await?;
+        let mut file = tokio::fs::File::create(dir.join(&name)).await?;
+        tokio::io::AsyncWriteExt::write_all(&mut file, raw).await?;
+        file.sync_all().await
+    };
+    write
+        .await
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("setting an inbound email aside: {e}")))?;
+    tracing::error!(error = %err, file = %name, "inbound email could not be stored; set aside");
+    metrics::counter!("ayuda_inbound_emails_total", "outcome" => "set_aside").increment(1);
+    Ok(Outcome {
+        disposition: IntakeOutcome::Failed,
+        ticket_number: None,
+        inbound_id: None,
+        reason: format!("could not be stored: {err}; set aside as inbound-failed/{name}"),
+    })
 }
 
 /// Takes in raw messages in one transaction; every message gets an outcome, and all of them
@@ -124,37 +201,45 @@ struct Prepared {
 
 async fn prepare(state: &AppState, raw: &[u8]) -> ApiResult<Prepared> {
     let too_large = raw.len() as u64 > state.settings.inbound_max_bytes;
-    let mut email = ayuda_mail::inbound::parse(raw);
-    // The same Message-ID from the same sender is the same message (a redelivery); keyed
-    // by both, so nobody can shadow someone else's message by reusing its Message-ID.
-    let dedupe_key = match email
-        .as_ref()
-        .and_then(|e| e.message_id.as_ref().map(|id| (e, id)))
-    {
-        Some((e, id)) => {
-            let from = e.from.as_ref().map_or("", |f| f.address.as_str());
-            let digest = Sha256::digest(format!("{from}\n{id}").as_bytes());
-            format!("mid:{}", crate::storage::hex(&digest))
-        }
-        None => format!("raw:{}", crate::storage::hex(&Sha256::digest(raw))),
-    };
+    let limits = file_limits(state);
+    let owned = raw.to_vec();
+    // Reading takes CPU time in proportion to the message (tens of thousands of parts, say):
+    // off the async workers, which serve other requests meanwhile.
+    let (mut email, dedupe_key) = tokio::task::spawn_blocking(move || {
+        // A message over the limit is not read past its headers: nothing else of it is used.
+        let email = if too_large {
+            ayuda_mail::inbound::parse_headers(&owned)
+        } else {
+            ayuda_mail::inbound::parse(&owned, limits)
+        };
+        let key = dedupe_key(email.as_ref(), &owned);
+        (email, key)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading an email: {e}")))?;
     let mut files = Vec::new();
-    if let (Some(email), false) = (&mut email, too_large) {
-        for file in &mut email.files {
-            // The bytes move to the store; the rest of the message is still needed.
-            let bytes = std::mem::take(&mut file.bytes);
-            let stored =
-                state.blobs.put_bytes(bytes).await.map_err(|e| {
+    if let Some(email) = email.as_mut().filter(|e| may_keep_files(state, e)) {
+        // A redelivery refers to the files stored the first time (read outside the
+        // transaction: at worst a racing copy stores files that the sweep removes later).
+        if inbound::find_by_key(&state.db, &dedupe_key)
+            .await?
+            .is_none()
+        {
+            for file in &mut email.files {
+                // The bytes move to the store; the rest of the message is still needed.
+                let bytes = std::mem::take(&mut file.bytes);
+                let stored = state.blobs.put_bytes(bytes).await.map_err(|e| {
                     ApiError::Internal(anyhow::anyhow!("storing an email file: {e}"))
                 })?;
-            files.push(NewAttachment {
-                // The sender's account may not exist yet; set when recorded.
-                uploader_id: 0,
-                filename: content::clean_filename(&file.filename),
-                content_type: content::sniff(&stored.head),
-                size: i64::try_from(stored.size).unwrap_or(i64::MAX),
-                sha256: stored.sha256,
-            });
+                files.push(NewAttachment {
+                    // The sender's account may not exist yet; set when recorded.
+                    uploader_id: 0,
+                    filename: content::clean_filename(&file.filename),
+                    content_type: content::sniff(&stored.head),
+                    size: i64::try_from(stored.size).unwrap_or(i64::MAX),
+                    sha256: stored.sha256,
+                });
+            }
         }
     }
     Ok(Prepared {
@@ -163,6 +248,39 @@ async fn prepare(state: &AppState, raw: &[u8]) -> ApiResult<Prepared> {
         too_large,
         files,
     })
+}
+
+/// The same Message-ID from the same sender is the same message (a redelivery); keyed by
+/// both, so nobody can shadow someone else's message by reusing its Message-ID. Without
+/// one, the same bytes are the same message.
+fn dedupe_key(email: Option<&InboundEmail>, raw: &[u8]) -> String {
+    match email.and_then(|e| e.message_id.as_ref().map(|id| (e, id))) {
+        Some((e, id)) => {
+            let from = e.from.as_ref().map_or("", |f| f.address.as_str());
+            let digest = Sha256::digest(format!("{from}\n{id}").as_bytes());
+            format!("mid:{}", crate::storage::hex(&digest))
+        }
+        None => format!("raw:{}", crate::storage::hex(&Sha256::digest(raw))),
+    }
+}
+
+/// How many files of one message are kept.
+fn file_limits(state: &AppState) -> FileLimits {
+    FileLimits {
+        max_files: state.settings.inbound_max_files,
+        max_bytes: state.settings.inbound_max_file_bytes,
+    }
+}
+
+/// Whether a message may become a ticket or a reply, so its files are worth storing: read,
+/// within the size limit, from a person's address that is not ours, not a bounce.
+fn may_keep_files(state: &AppState, email: &InboundEmail) -> bool {
+    !email.files.is_empty()
+        && !matches!(email.origin, Origin::Bounce { .. })
+        && email
+            .from
+            .as_ref()
+            .is_some_and(|f| !is_ours(state, &f.address))
 }
 
 /// One message, inside its savepoint.
@@ -205,7 +323,7 @@ async fn take(
                 conn,
                 raw,
                 IntakeOutcome::Failed,
-                "no sender address: not a readable email message",
+                "no usable sender address (missing, malformed or longer than 254 characters)",
                 now,
             )
             .await;
@@ -253,6 +371,8 @@ async fn take(
             .await;
     }
     record.new.answered = created && may_answer;
+    let (text, left_out) =
+        conversation_text(email, file_limits(state), state.settings.default_locale());
     let route = route::decide(conn, state, email, &sender).await?;
     match route {
         Route::Reply { ticket, reason } => {
@@ -264,8 +384,9 @@ async fn take(
                     .done(conn, raw, IntakeOutcome::Ignored, &reason, now)
                     .await;
             }
+            let reason = format!("{reason}{left_out}");
             let writing = Writing {
-                body: Body::plain(&replies::new_part(&email.text)),
+                body: Body::plain(&replies::new_part(&text)),
                 internal: false,
                 attachment_ids: store_files(conn, &sender, &message.files, now).await?,
             };
@@ -289,6 +410,7 @@ async fn take(
             record.done(conn, raw, disposition, &reason, now).await
         }
         Route::New { parent, reason } => {
+            let reason = format!("{reason}{left_out}");
             let type_id = route::email_ticket_type(conn).await?;
             let title = replies::clean_subject(&email.subject)
                 .unwrap_or_else(|| "(no subject)".to_owned())
@@ -307,7 +429,7 @@ async fn take(
                         channel: Channel::Email,
                         parent_id: parent,
                     },
-                    body: Body::plain(&email.text),
+                    body: Body::plain(&text),
                     attachment_ids: store_files(conn, &sender, &message.files, now).await?,
                     tell_requester: may_answer,
                 },
@@ -349,9 +471,26 @@ async fn settle_failure(
         ApiError::Conflict(why) => format!("not added: {why}"),
         other => format!("could not be made into a ticket: {other}"),
     };
-    Record::new(message, source)
-        .done(conn, raw, IntakeOutcome::Failed, &reason, now)
+    // Recording must not fail on what the message says: if its details cannot be stored,
+    // the record keeps only the bytes and why.
+    let savepoint = conn.begin().await?;
+    match Record::new(message, source)
+        .done(&savepoint, raw, IntakeOutcome::Failed, &reason, now)
         .await
+    {
+        Ok(outcome) => {
+            savepoint.commit().await?;
+            Ok(outcome)
+        }
+        Err(again) => {
+            savepoint.rollback().await?;
+            tracing::warn!(error = %again, "recording the failed inbound email with its details failed");
+            let reason = format!("{reason}; its details could not be recorded: {again}");
+            Record::bare(message, source)
+                .done(conn, raw, IntakeOutcome::Failed, &reason, now)
+                .await
+        }
+    }
 }
 
 /// The outcome of a message taken before.
@@ -395,6 +534,18 @@ impl Record {
         }
     }
 
+    /// A record with nothing read from the message but its key (the bytes are kept).
+    fn bare(message: &Prepared, source: Source) -> Self {
+        let mut record = Record::new(message, source);
+        let new = &mut record.new;
+        new.message_id = None;
+        new.from_address = None;
+        new.from_name = None;
+        new.subject = String::new();
+        new.headers = String::new();
+        record
+    }
+
     async fn done(
         mut self,
         conn: &impl ConnectionTrait,
@@ -404,7 +555,7 @@ impl Record {
         now: DateTime<Utc>,
     ) -> ApiResult<Outcome> {
         self.new.outcome = disposition.as_str().to_owned();
-        self.new.reason = reason.to_owned();
+        self.new.reason = reason.chars().take(REASON_MAX_CHARS).collect();
         self.new.raw_size = i64::try_from(raw.len()).unwrap_or(i64::MAX);
         let row = inbound::insert(conn, self.new, raw, now).await?;
         Ok(Outcome {
@@ -485,6 +636,50 @@ async fn store_files(
         ids.push(attachments::insert(conn, new, now).await?.id);
     }
     Ok(ids)
+}
+
+/// The text of an email as it goes into the conversation: at most [`TEXT_MAX_CHARS`], with
+/// a line (in `locale`) saying what was left out; and the same said for the intake record.
+fn conversation_text(email: &InboundEmail, limits: FileLimits, locale: Locale) -> (String, String) {
+    let cut = email
+        .text
+        .char_indices()
+        .nth(TEXT_MAX_CHARS)
+        .map(|(at, _)| at);
+    let mut text = email.text[..cut.unwrap_or(email.text.len())].to_owned();
+    let mut notes = Vec::new();
+    let mut reason = String::new();
+    if cut.is_some() {
+        notes.push(match locale {
+            Locale::Es => format!(
+                "El texto seguía: se muestran los primeros {TEXT_MAX_CHARS} caracteres; el correo original se guarda completo."
+            ),
+            Locale::En => format!(
+                "The text went on: the first {TEXT_MAX_CHARS} characters are shown; the original email is kept whole."
+            ),
+        });
+        reason.push_str(&format!("; text cut at {TEXT_MAX_CHARS} characters"));
+    }
+    let Omitted { files, bytes } = email.omitted;
+    if files > 0 {
+        notes.push(match locale {
+            Locale::Es => format!(
+                "{files} archivo(s) adjunto(s) ({:.1} MB) no se guardaron: un correo puede traer como mucho {} archivos y {:.1} MB en total.",
+                mb(bytes), limits.max_files, mb(limits.max_bytes)
+            ),
+            Locale::En => format!(
+                "{files} attached file(s) ({:.1} MB) were not kept: one email may bring at most {} files and {:.1} MB in all.",
+                mb(bytes), limits.max_files, mb(limits.max_bytes)
+            ),
+        });
+        reason.push_str(&format!(
+            "; {files} file(s) not kept (over AYUDA_INBOUND_MAX_FILES or AYUDA_INBOUND_MAX_FILE_BYTES)"
+        ));
+    }
+    for note in notes {
+        text.push_str(&format!("\n\n[Ayuda: {note}]"));
+    }
+    (text, reason)
 }
 
 fn mb(bytes: u64) -> f64 {
