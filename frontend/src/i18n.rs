@@ -304,6 +304,8 @@ texts! {
     Phone => "Teléfono", "Phone";
     PhoneOptional => "Teléfono (opcional)", "Phone (optional)";
     PostComment => "Publicar comentario", "Post comment";
+    HideComment => "Ocultar", "Hide";
+    HiddenComment => "Oculto: solo lo ve el equipo", "Hidden: only staff see it";
     Preview => "Vista previa", "Preview";
     Previous => "Anterior", "Previous";
     Priority => "Prioridad", "Priority";

@@ -9,7 +9,7 @@ use crate::helpers::app::{assert_problem, error_fields};
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 use crate::ticket_lists::{assert_plan_is_indexed, explain};
 
-async fn category(app: &TestApp, token: &str, name: &str) -> ForumCategory {
+pub(crate) async fn category(app: &TestApp, token: &str, name: &str) -> ForumCategory {
     let res = app
         .post_as(token, "/api/v1/forum/categories", &json!({"name": name}))
         .await;
@@ -23,7 +23,7 @@ async fn category_list(app: &TestApp) -> Vec<ForumCategory> {
     res.json().await.unwrap()
 }
 
-async fn write(app: &TestApp, token: &str, body: &Value) -> Article {
+pub(crate) async fn write(app: &TestApp, token: &str, body: &Value) -> Article {
     let res = app.post_as(token, "/api/v1/forum/articles", body).await;
     assert_eq!(res.status(), StatusCode::CREATED, "{:?}", res.text().await);
     res.json().await.unwrap()

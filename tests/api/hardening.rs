@@ -486,3 +486,258 @@ async fn the_data_directory_and_the_generated_secret_are_private() {
     assert_eq!(mode(&data.join("jwt_secret")), 0o600);
     drop(app);
 }
+
+#[tokio::test]
+async fn forum_comments_are_rate_limited_and_staff_hide_them_without_deleting() {
+    use crate::forum::{category, write};
+    let app = spawn_app_with(|s| s.rate_comment = "3/600".into()).await;
+    let agent = app.user(Role::Agent).await;
+    let customer = app.user(Role::Customer).await;
+    let (a, c) = (&agent.access_token, &customer.access_token);
+    let cat = category(&app, a, "General").await;
+    let article = write(
+        &app,
+        a,
+        &json!({"title": "Horario", "body": "9 a 18", "category_id": cat.id, "status": "published"}),
+    )
+    .await;
+    let base = format!("/api/v1/forum/articles/{}/comments", article.summary.slug);
+    let mut ids = Vec::new();
+    for i in 0..3 {
+        let res = app
+            .post_as(c, &base, &json!({"body": format!("comentario {i}")}))
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        ids.push(res.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
+    }
+    let res = app.post_as(c, &base, &json!({"body": "spam"})).await;
+    assert!(res.headers().contains_key("retry-after"));
+    assert_problem(res, StatusCode::TOO_MANY_REQUESTS).await;
+
+    // Customers may not hide; staff may, and readers no longer see the comment.
+    let spam = ids[1];
+    assert_problem(
+        app.delete_as(c, &format!("{base}/{spam}")).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let res = app.delete_as(a, &format!("{base}/{spam}")).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let again = app.delete_as(a, &format!("{base}/{spam}")).await;
+    assert_eq!(
+        again.status(),
+        StatusCode::NO_CONTENT,
+        "hiding twice is fine"
+    );
+    assert_problem(
+        app.delete_as(a, &format!("{base}/999999")).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let public: Value = app.get(&base).await.json().await.unwrap();
+    let shown: Vec<i64> = public["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(shown, [ids[0], ids[2]]);
+    assert!(public["items"][0].get("hidden_at").is_none());
+    // Kept: staff still see it, marked hidden.
+    let staff: Value = app.get_as(a, &base).await.json().await.unwrap();
+    let items = staff["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert_eq!(items[1]["id"], json!(spam));
+    assert!(items[1]["hidden_at"].is_string(), "{staff}");
+    assert_eq!(items[1]["body"], json!("comentario 1"));
+}
+
+#[tokio::test]
+async fn markdown_previews_are_bounded_in_size_and_rate() {
+    let app = spawn_app_with(|s| s.rate_markdown = "3/60".into()).await;
+    let user = app.user(Role::Customer).await;
+    let t = &user.access_token;
+    let problem = assert_problem(
+        app.post_as(
+            t,
+            "/api/v1/markdown/render",
+            &json!({"body": "a".repeat(200_001)}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert!(problem.to_string().contains("body"), "{problem}");
+    for _ in 0..2 {
+        let res = app
+            .post_as(t, "/api/v1/markdown/render", &json!({"body": "**hola**"}))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    assert_problem(
+        app.post_as(t, "/api/v1/markdown/render", &json!({"body": "otra"}))
+            .await,
+        StatusCode::TOO_MANY_REQUESTS,
+    )
+    .await;
+    // Another user has their own allowance.
+    let other = app.user(Role::Customer).await;
+    let res = app
+        .post_as(
+            &other.access_token,
+            "/api/v1/markdown/render",
+            &json!({"body": "hola"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn remote_images_load_neither_in_agents_screens_nor_in_emails() {
+    let app = spawn_app().await;
+    let agent = app.user(Role::Agent).await;
+    let customer = app.user(Role::Customer).await;
+    let ticket = app
+        .open_ticket(
+            &customer.access_token,
+            "Pixel",
+            "mira ![logo](https://tracker.example/open.gif?who=agent) <img src=\"https://tracker.example/raw.gif\">",
+        )
+        .await;
+    let first = app
+        .replies(&agent.access_token, ticket.number)
+        .await
+        .remove(0);
+    assert!(
+        !first.body_html.contains("<img src") && !first.body_html.contains("raw.gif"),
+        "no image loads from elsewhere: {}",
+        first.body_html
+    );
+    assert!(
+        first
+            .body_html
+            .contains("href=\"https://tracker.example/open.gif?who=agent\""),
+        "the image is a link: {}",
+        first.body_html
+    );
+    app.reply(
+        &agent.access_token,
+        ticket.number,
+        "Hola ![firma](https://tracker.example/sig.png)",
+        false,
+    )
+    .await;
+    let email = app
+        .wait_for_email(&customer.user.email, |e| e.html.contains("firma"))
+        .await;
+    assert!(
+        !email.html.contains("<img src=\"https://tracker"),
+        "{}",
+        email.html
+    );
+}
+
+#[tokio::test]
+async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
+    let app = spawn_app().await;
+    for _ in 0..5 {
+        let first = app.user(Role::Admin).await;
+        let second = app.user(Role::Admin).await;
+        // Every other admin made by earlier rounds is demoted first: these two are the last.
+        let admins: Value = app
+            .get_as(&first.access_token, "/api/v1/users?role=admin&limit=100")
+            .await
+            .json()
+            .await
+            .unwrap();
+        for admin in admins["items"].as_array().unwrap() {
+            let id = admin["id"].as_i64().unwrap();
+            if id != first.user.id && id != second.user.id {
+                let res = app
+                    .patch_as(
+                        &first.access_token,
+                        &format!("/api/v1/users/{id}"),
+                        &json!({"role": "agent"}),
+                    )
+                    .await;
+                assert_eq!(res.status(), StatusCode::OK);
+            }
+        }
+        let demote = |by: &str, whom: i64| {
+            let by = by.to_owned();
+            let app = &app;
+            async move {
+                app.patch_as(
+                    &by,
+                    &format!("/api/v1/users/{whom}"),
+                    &json!({"role": "agent"}),
+                )
+                .await
+                .status()
+            }
+        };
+        let (a, b) = tokio::join!(
+            demote(&first.access_token, second.user.id),
+            demote(&second.access_token, first.user.id)
+        );
+        let mut statuses = [a.as_u16(), b.as_u16()];
+        statuses.sort_unstable();
+        // One wins; the other is refused (409: the last admin) or no longer an admin (403).
+        assert!(
+            statuses == [200, 403] || statuses == [200, 409],
+            "{statuses:?}"
+        );
+        let left = ayuda_db::users::any_admin(&app.db).await.unwrap();
+        assert!(left, "an admin is left");
+    }
+}
+
+#[tokio::test]
+async fn unknown_values_in_the_database_are_errors_never_defaults() {
+    use ayuda_db::ConnectionTrait;
+    let app = spawn_app().await;
+    let agent = app.user(Role::Agent).await;
+    let customer = app.user(Role::Customer).await;
+    let ticket = app
+        .open_ticket(&customer.access_token, "Estado raro", "hola")
+        .await;
+    // As a hand edit or another version would leave them.
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE tickets SET status = 'limbo' WHERE id = {}",
+            ticket.number
+        ))
+        .await
+        .unwrap();
+    let res = app
+        .get_as(
+            &agent.access_token,
+            &format!("/api/v1/tickets/{}", ticket.number),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::INTERNAL_SERVER_ERROR).await;
+    assert!(
+        !problem.to_string().contains("limbo"),
+        "details stay in the log"
+    );
+
+    let odd = app.user(Role::Agent).await;
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE users SET role = 'superuser' WHERE id = {}",
+            odd.user.id
+        ))
+        .await
+        .unwrap();
+    // Not read as a customer (who could still open tickets), nor as anything else.
+    assert_problem(
+        app.get_as(&odd.access_token, "/api/v1/me").await,
+        StatusCode::INTERNAL_SERVER_ERROR,
+    )
+    .await;
+    assert_problem(
+        app.get_as(&odd.access_token, "/api/v1/tickets").await,
+        StatusCode::INTERNAL_SERVER_ERROR,
+    )
+    .await;
+}

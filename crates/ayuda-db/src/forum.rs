@@ -498,27 +498,62 @@ pub struct CommentView {
     pub body: String,
     pub body_html: String,
     pub created_at: DateTime<Utc>,
+    pub hidden_at: Option<DateTime<Utc>>,
 }
 
 const COMMENT_SELECT: &str = "SELECT m.id, m.article_id, m.author_id, u.name AS author_name, \
-     u.role AS author_role, m.body, m.body_html, m.created_at \
+     u.role AS author_role, m.body, m.body_html, m.created_at, m.hidden_at \
      FROM forum_comments m JOIN users u ON u.id = m.author_id";
 
 /// A page of an article's comments, oldest first, after comment `after`; `limit + 1` rows.
+/// Hidden comments only with `with_hidden`.
 pub async fn comments(
     conn: &impl ConnectionTrait,
     article_id: i64,
     after: Option<i64>,
     limit: u64,
+    with_hidden: bool,
 ) -> Result<Vec<CommentView>, DbErr> {
     let mut sql = Sql::new(conn.get_database_backend(), COMMENT_SELECT);
     sql.push(" WHERE m.article_id = ").bind(article_id);
+    if !with_hidden {
+        sql.push(" AND m.hidden_at IS NULL");
+    }
     if let Some(after) = after {
         sql.push(" AND m.id > ").bind(after);
     }
     sql.push(" ORDER BY m.id ASC LIMIT ")
         .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX));
     CommentView::find_by_statement(sql.build()).all(conn).await
+}
+
+/// Hides comment `id` of article `article_id` (kept, with who hid it and when); `false`
+/// when the article has no such comment. Hiding a hidden comment changes nothing.
+pub async fn hide_comment(
+    conn: &impl ConnectionTrait,
+    article_id: i64,
+    id: i64,
+    by: i64,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    use crate::entity::forum_comment::{Column, Entity};
+    let Some(comment) = Entity::find_by_id(id)
+        .filter(Column::ArticleId.eq(article_id))
+        .one(conn)
+        .await?
+    else {
+        return Ok(false);
+    };
+    if comment.hidden_at.is_none() {
+        Entity::update_many()
+            .col_expr(Column::HiddenAt, Some(now).into())
+            .col_expr(Column::HiddenBy, Some(by).into())
+            .filter(Column::Id.eq(id))
+            .filter(Column::HiddenAt.is_null())
+            .exec(conn)
+            .await?;
+    }
+    Ok(true)
 }
 
 /// Stores a comment and returns it with its author.

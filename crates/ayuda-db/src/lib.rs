@@ -14,6 +14,7 @@ pub mod instances;
 pub mod messages;
 pub mod outbox;
 pub mod refresh_tokens;
+pub mod stored;
 pub mod ticket_types;
 pub mod tickets;
 pub mod tokens;

@@ -13,6 +13,7 @@ use sea_orm::{
 
 use crate::entity::ticket::{ActiveModel, Column, Entity, Model};
 use crate::sql::Sql;
+use crate::stored;
 use crate::ticket_types::localized_name;
 
 pub use crate::entity::ticket::Model as TicketRow;
@@ -50,14 +51,15 @@ const VIEW_SELECT: &str = "SELECT t.id, t.title, t.type_id, t.status, t.priority
      JOIN users r ON r.id = t.requester_id \
      LEFT JOIN users a ON a.id = t.assignee_id";
 
-/// The status of a stored ticket (Ayuda writes only valid names).
-pub fn status_of(status: &str) -> TicketStatus {
-    TicketStatus::parse(status).unwrap_or(TicketStatus::Open)
+/// The status of a stored ticket; an unknown one is an error ([`crate::stored`]).
+pub fn status_of(status: &str) -> Result<TicketStatus, DbErr> {
+    stored::read("tickets.status", status, TicketStatus::parse)
 }
 
-/// The API view of a ticket, with the type named in `locale`.
-pub fn to_wire(v: &TicketView, locale: Locale) -> Ticket {
-    Ticket {
+/// The API view of a ticket, with the type named in `locale`; an unknown status, priority
+/// or channel is an error.
+pub fn to_wire(v: &TicketView, locale: Locale) -> Result<Ticket, DbErr> {
+    Ok(Ticket {
         id: v.id,
         number: v.id,
         title: v.title.clone(),
@@ -71,9 +73,9 @@ pub fn to_wire(v: &TicketView, locale: Locale) -> Ticket {
             )
             .to_owned(),
         },
-        status: status_of(&v.status),
-        priority: Priority::parse(&v.priority).unwrap_or(Priority::Normal),
-        channel: Channel::parse(&v.channel).unwrap_or(Channel::Web),
+        status: status_of(&v.status)?,
+        priority: stored::read("tickets.priority", &v.priority, Priority::parse)?,
+        channel: stored::read("tickets.channel", &v.channel, Channel::parse)?,
         requester: Requester {
             id: v.requester_id,
             name: v.requester_name.clone(),
@@ -88,7 +90,7 @@ pub fn to_wire(v: &TicketView, locale: Locale) -> Ticket {
         updated_at: v.updated_at,
         resolved_at: v.resolved_at,
         closed_at: v.closed_at,
-    }
+    })
 }
 
 /// A ticket to open.

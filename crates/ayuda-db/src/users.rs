@@ -8,6 +8,7 @@ use sea_orm::{
 };
 
 use crate::entity::user::{ActiveModel, Column, Entity, Model};
+use crate::stored;
 
 pub use crate::entity::user::Model as UserRow;
 
@@ -41,26 +42,26 @@ pub struct NewUser {
     pub password_hash: Option<String>,
 }
 
-/// The API view of a stored user. Unknown role or locale strings (never written by Ayuda)
-/// fall back to the least privileged role and the default language.
-pub fn to_wire(row: &Model) -> User {
-    User {
+/// The API view of a stored user; an unknown role or locale is an error
+/// ([`crate::stored`]).
+pub fn to_wire(row: &Model) -> Result<User, DbErr> {
+    Ok(User {
         id: row.id,
         email: row.email.clone(),
         name: row.name.clone(),
         username: row.username.clone(),
         phone: row.phone.clone(),
-        role: Role::parse(&row.role).unwrap_or(Role::Customer),
-        locale: Locale::parse(&row.locale).unwrap_or_default(),
+        role: role_of(row)?,
+        locale: stored::read("users.locale", &row.locale, Locale::parse)?,
         active: row.active,
         activated_at: row.activated_at,
         created_at: row.created_at,
-    }
+    })
 }
 
-/// The role of a stored user.
-pub fn role_of(row: &Model) -> Role {
-    Role::parse(&row.role).unwrap_or(Role::Customer)
+/// The role of a stored user; an unknown one is an error ([`crate::stored`]).
+pub fn role_of(row: &Model) -> Result<Role, DbErr> {
+    stored::read("users.role", &row.role, Role::parse)
 }
 
 /// Stores a new user. A duplicate email, username or phone fails with a unique violation.
@@ -210,6 +211,17 @@ pub async fn update_access(
     }
     active.updated_at = Set(now);
     active.update(conn).await
+}
+
+/// Serializes changes to who is an admin until the transaction ends (PostgreSQL; SQLite
+/// has one writer at a time anyway), so two admins demoting each other at once cannot both
+/// see the other as the remaining admin.
+pub async fn lock_admins(conn: &impl ConnectionTrait) -> Result<(), DbErr> {
+    if conn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        conn.execute_unprepared("SELECT pg_advisory_xact_lock(hashtext('ayuda-admins'))::text")
+            .await?;
+    }
+    Ok(())
 }
 
 /// Active admins other than `except_id`; guards against locking everyone out.

@@ -119,7 +119,7 @@ pub(crate) async fn send_activation(
             name: &user.name,
             link: &url,
             valid_hours: hours,
-            role: users::role_of(user),
+            role: users::role_of(user)?,
         }
     } else {
         Template::Welcome {
@@ -245,7 +245,7 @@ async fn start_session(
     .await?;
     let access = state.jwt.issue(
         user.id,
-        users::role_of(user),
+        users::role_of(user)?,
         &family,
         settings.access_token_ttl_secs,
     )?;
@@ -254,7 +254,7 @@ async fn start_session(
         token_type: "Bearer".into(),
         expires_in: settings.access_token_ttl_secs,
         refresh_token: refresh,
-        user: users::to_wire(user),
+        user: users::to_wire(user)?,
     })
 }
 
@@ -362,12 +362,13 @@ pub async fn create_user(state: &AppState, req: CreateUser) -> ApiResult<UserRow
 pub async fn update_user(state: &AppState, id: i64, req: UpdateUser) -> ApiResult<UserRow> {
     let now = Utc::now();
     let txn = ayuda_db::begin_write(&state.writer).await?;
+    users::lock_admins(&txn).await?;
     let user = users::find_by_id(&txn, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let was_admin = users::role_of(&user) == Role::Admin && user.active;
-    let stays_admin = req.role.unwrap_or(users::role_of(&user)) == Role::Admin
-        && req.active.unwrap_or(user.active);
+    let role = users::role_of(&user)?;
+    let was_admin = role == Role::Admin && user.active;
+    let stays_admin = req.role.unwrap_or(role) == Role::Admin && req.active.unwrap_or(user.active);
     if was_admin && !stays_admin && users::count_other_active_admins(&txn, id).await? == 0 {
         return Err(ApiError::Conflict("this is the last active admin".into()));
     }

@@ -83,6 +83,10 @@ pub struct Settings {
     pub upload_quota_bytes: u64,
     /// Uploads allowed per user, `N/SECONDS`.
     pub rate_upload: String,
+    /// Forum comments allowed per user, `N/SECONDS`.
+    pub rate_comment: String,
+    /// Markdown previews allowed per user, `N/SECONDS`.
+    pub rate_markdown: String,
     /// Days a resolved ticket stays resolved before it closes by itself.
     pub auto_close_days: u32,
     /// How often the auto-close job runs, in seconds.
@@ -150,6 +154,8 @@ impl Default for Settings {
             attachment_max_bytes: 10 * 1024 * 1024,
             upload_quota_bytes: 500 * 1024 * 1024,
             rate_upload: "120/3600".into(),
+            rate_comment: "10/600".into(),
+            rate_markdown: "600/600".into(),
             auto_close_days: 7,
             auto_close_interval_secs: 300,
             rate_feedback: "60/3600".into(),
@@ -499,6 +505,24 @@ pub const ENV_VARS: &[(&str, &str, &str, Setter)] = &[
         },
     ),
     (
+        "AYUDA_RATE_COMMENT",
+        "forum comments allowed per user, `N/SECONDS`",
+        "`10/600`",
+        |s, v| {
+            s.rate_comment = v;
+            Ok(())
+        },
+    ),
+    (
+        "AYUDA_RATE_MARKDOWN",
+        "Markdown previews (`POST /api/v1/markdown/render`) allowed per user, `N/SECONDS`",
+        "`600/600`",
+        |s, v| {
+            s.rate_markdown = v;
+            Ok(())
+        },
+    ),
+    (
         "AYUDA_AUTO_CLOSE_DAYS",
         "days a resolved ticket waits before it closes by itself",
         "`7`",
@@ -678,6 +702,8 @@ impl Settings {
             ("AYUDA_RATE_TOKEN", &self.rate_token),
             ("AYUDA_RATE_FEEDBACK", &self.rate_feedback),
             ("AYUDA_RATE_UPLOAD", &self.rate_upload),
+            ("AYUDA_RATE_COMMENT", &self.rate_comment),
+            ("AYUDA_RATE_MARKDOWN", &self.rate_markdown),
             (
                 "AYUDA_AUTO_MAIL_PER_RECIPIENT",
                 &self.auto_mail_per_recipient,
@@ -778,6 +804,8 @@ impl Settings {
             feedback: q(&self.rate_feedback),
             auto_mail: q(&self.auto_mail_per_recipient),
             upload: q(&self.rate_upload),
+            comment: q(&self.rate_comment),
+            markdown: q(&self.rate_markdown),
         }
     }
 
@@ -831,6 +859,10 @@ pub struct Quotas {
     pub auto_mail: Quota,
     /// Uploads per user.
     pub upload: Quota,
+    /// Forum comments per user.
+    pub comment: Quota,
+    /// Markdown previews per user.
+    pub markdown: Quota,
 }
 
 /// Parses `N/SECONDS`.

@@ -4,7 +4,7 @@
 
 use ayuda_db::forum::{self, ArticleChanges, ArticleFilter, ArticleView, NewArticle};
 use ayuda_db::users::{self, UserRow};
-use ayuda_db::{is_foreign_key_violation, is_unique_violation};
+use ayuda_db::{is_foreign_key_violation, is_unique_violation, stored};
 use ayuda_domain::{markdown, search};
 use ayuda_types::{
     Article, ArticleStatus, ArticleSummary, Author, CategoryRef, Comment, CreateArticle,
@@ -19,19 +19,20 @@ use crate::pagination::{self, ListCursor};
 use crate::state::AppState;
 
 fn is_staff(user: Option<&UserRow>) -> bool {
-    user.is_some_and(|u| users::role_of(u).is_staff())
+    // A role Ayuda does not know (logged by `role_of`) grants nothing.
+    user.is_some_and(|u| users::role_of(u).is_ok_and(Role::is_staff))
 }
 
 /// Characters of the excerpt shown in lists.
 const EXCERPT_CHARS: usize = 200;
 
-fn summary(a: &ArticleView, snippet: Option<&str>) -> ArticleSummary {
+fn summary(a: &ArticleView, snippet: Option<&str>) -> ApiResult<ArticleSummary> {
     let text = markdown::plain_text(&a.body);
     let mut excerpt: String = text.chars().take(EXCERPT_CHARS).collect();
     if text.chars().count() > EXCERPT_CHARS {
         excerpt.push('…');
     }
-    ArticleSummary {
+    Ok(ArticleSummary {
         id: a.id,
         slug: a.slug.clone(),
         title: a.title.clone(),
@@ -42,8 +43,8 @@ fn summary(a: &ArticleView, snippet: Option<&str>) -> ArticleSummary {
             slug: a.category_slug.clone(),
             name: a.category_name.clone(),
         },
-        locale: Locale::parse(&a.locale).unwrap_or_default(),
-        status: ArticleStatus::parse(&a.status).unwrap_or(ArticleStatus::Draft),
+        locale: stored::read("forum_articles.locale", &a.locale, Locale::parse)?,
+        status: stored::read("forum_articles.status", &a.status, ArticleStatus::parse)?,
         author: UserRef {
             id: a.author_id,
             name: a.author_name.clone(),
@@ -53,15 +54,15 @@ fn summary(a: &ArticleView, snippet: Option<&str>) -> ArticleSummary {
         helpful_no: a.helpful_no,
         published_at: a.published_at,
         updated_at: a.updated_at,
-    }
+    })
 }
 
-fn article(a: &ArticleView) -> Article {
-    Article {
-        summary: summary(a, None),
+fn article(a: &ArticleView) -> ApiResult<Article> {
+    Ok(Article {
+        summary: summary(a, None)?,
         body: a.body.clone(),
         body_html: a.body_html.clone(),
-    }
+    })
 }
 
 fn category(c: forum::CategoryView) -> ForumCategory {
@@ -212,18 +213,18 @@ pub async fn list(
     if terms.is_empty() {
         let before = state.cursors.decode_id(params.cursor.as_deref())?;
         let rows = forum::list(&state.db, &filter, before, limit).await?;
-        Ok(state
+        state
             .cursors
-            .page(rows, limit, |a| ListCursor::Id(a.id), |a| summary(a, None)))
+            .try_page(rows, limit, |a| ListCursor::Id(a.id), |a| summary(a, None))
     } else {
         let after = state.cursors.decode_ranked(params.cursor.as_deref())?;
         let rows = forum::search(&state.db, &filter, &terms, after, limit).await?;
-        Ok(state.cursors.page(
+        state.cursors.try_page(
             rows,
             limit,
             |(a, _, _)| ListCursor::Ranked(a.id),
             |(a, _, snippet)| summary(a, Some(snippet)),
-        ))
+        )
     }
 }
 
@@ -248,7 +249,7 @@ pub async fn read(
         let reader = user.map_or_else(|| client.to_owned(), |u| format!("user:{}", u.id));
         view.views += state.views.count(view.id, reader);
     }
-    Ok(article(&view))
+    article(&view)
 }
 
 /// A free slug: the one asked for (409 when taken), or one made from the title with a
@@ -320,9 +321,7 @@ pub async fn create(state: &AppState, user: &UserRow, input: CreateArticle) -> A
     )
     .await
     .map_err(slug_conflict)?;
-    readable(state, Some(user), &row.slug)
-        .await
-        .map(|a| article(&a))
+    article(&readable(state, Some(user), &row.slug).await?)
 }
 
 /// Edits an article (agents).
@@ -360,9 +359,7 @@ pub async fn update(
     let row = forum::update_article(&state.writer, row, changes, Utc::now())
         .await
         .map_err(slug_conflict)?;
-    readable(state, Some(user), &row.slug)
-        .await
-        .map(|a| article(&a))
+    article(&readable(state, Some(user), &row.slug).await?)
 }
 
 /// Deletes an article and its comments (agents).
@@ -377,18 +374,19 @@ pub async fn delete(state: &AppState, user: &UserRow, slug: &str) -> ApiResult<(
     Ok(())
 }
 
-fn comment(c: &forum::CommentView) -> Comment {
-    Comment {
+fn comment(c: &forum::CommentView) -> ApiResult<Comment> {
+    Ok(Comment {
         id: c.id,
         author: Author {
             id: c.author_id,
             name: c.author_name.clone(),
-            role: Role::parse(&c.author_role).unwrap_or(Role::Customer),
+            role: stored::read("users.role", &c.author_role, Role::parse)?,
         },
         body: c.body.clone(),
         body_html: c.body_html.clone(),
         created_at: c.created_at,
-    }
+        hidden_at: c.hidden_at,
+    })
 }
 
 /// An article's comments, oldest first.
@@ -401,8 +399,8 @@ pub async fn comments(
     let article = readable(state, user, slug).await?;
     let limit = pagination::limit(params.limit)?;
     let after: Option<i64> = state.cursors.decode(params.cursor.as_deref())?;
-    let rows = forum::comments(&state.db, article.id, after, limit).await?;
-    Ok(state.cursors.page(rows, limit, |c| c.id, comment))
+    let rows = forum::comments(&state.db, article.id, after, limit, is_staff(user)).await?;
+    state.cursors.try_page(rows, limit, |c| c.id, comment)
 }
 
 /// Comments on an article (logged-in users).
@@ -413,11 +411,28 @@ pub async fn add_comment(
     body: String,
 ) -> ApiResult<Comment> {
     let article = readable(state, Some(user), slug).await?;
+    state.limiters.comment(&user.id.to_string())?;
     let html = markdown::render(&body);
     let row = forum::insert_comment(&state.writer, article.id, user.id, body, html, Utc::now())
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(comment(&row))
+    comment(&row)
+}
+
+/// Hides a comment (agents): readers no longer see it; it is kept, with who hid it and when,
+/// and staff still see it marked hidden.
+pub async fn hide_comment(state: &AppState, user: &UserRow, slug: &str, id: i64) -> ApiResult<()> {
+    if !is_staff(Some(user)) {
+        return Err(ApiError::Forbidden);
+    }
+    let article = readable(state, Some(user), slug).await?;
+    let txn = ayuda_db::begin_write(&state.writer).await?;
+    if !forum::hide_comment(&txn, article.id, id, user.id, Utc::now()).await? {
+        return Err(ApiError::NotFound);
+    }
+    txn.commit().await?;
+    tracing::info!(comment = id, article = %slug, by = user.id, "forum comment hidden");
+    Ok(())
 }
 
 /// Counts a "was this helpful" vote and returns the new counts.

@@ -117,9 +117,12 @@ fn compose(
     }
 }
 
-/// The language to write to `user` in.
+/// The language to write to `user` in; the default one if the stored language is one Ayuda
+/// does not know (logged by [`ayuda_db::stored::read`]: a language is no privilege, and mail
+/// must still go out).
 pub fn user_locale(settings: &Settings, user: &UserRow) -> Locale {
-    Locale::parse(&user.locale).unwrap_or_else(|| settings.default_locale())
+    ayuda_db::stored::read("users.locale", &user.locale, Locale::parse)
+        .unwrap_or_else(|_| settings.default_locale())
 }
 
 /// Links in emails point at the SPA's pages.

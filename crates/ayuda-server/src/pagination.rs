@@ -113,11 +113,27 @@ impl Cursors {
     /// Splits `rows` (fetched with `limit + 1`) into a page and the cursor of the next one.
     pub fn page<R, T, C: Serialize>(
         &self,
-        mut rows: Vec<R>,
+        rows: Vec<R>,
         limit: u64,
         position: impl Fn(&R) -> C,
         to_item: impl Fn(&R) -> T,
     ) -> ayuda_types::Page<T> {
+        match self.try_page(rows, limit, position, |r| {
+            Ok::<_, std::convert::Infallible>(to_item(r))
+        }) {
+            Ok(page) => page,
+        }
+    }
+
+    /// [`Cursors::page`] with a conversion that can fail (a stored value Ayuda does not
+    /// know): the first failure is the answer.
+    pub fn try_page<R, T, C: Serialize, E>(
+        &self,
+        mut rows: Vec<R>,
+        limit: u64,
+        position: impl Fn(&R) -> C,
+        to_item: impl Fn(&R) -> Result<T, E>,
+    ) -> Result<ayuda_types::Page<T>, E> {
         let more = rows.len() as u64 > limit;
         rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
         let next_cursor = if more {
@@ -125,10 +141,10 @@ impl Cursors {
         } else {
             None
         };
-        ayuda_types::Page {
-            items: rows.iter().map(to_item).collect(),
+        Ok(ayuda_types::Page {
+            items: rows.iter().map(to_item).collect::<Result<_, E>>()?,
             next_cursor,
-        }
+        })
     }
 }
 

@@ -238,6 +238,9 @@ pub struct Comment {
     pub body_html: String,
     /// When.
     pub created_at: DateTime<Utc>,
+    /// When staff hid it; only staff see hidden comments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden_at: Option<DateTime<Utc>>,
 }
 
 /// `POST /api/v1/forum/articles/{slug}/comments`.

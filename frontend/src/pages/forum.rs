@@ -266,10 +266,25 @@ fn Comments(slug: String) -> impl IntoView {
             <ol class="comment-list">
                 {move || comments.get().unwrap_or_default().into_iter().map(|c| {
                     let at = c.created_at;
+                    let hidden = c.hidden_at.is_some();
+                    let id = c.id;
+                    // Staff hide a comment from readers; it is kept, and staff still see it.
+                    let hide = move |_| {
+                        let path = format!("/forum/articles/{}/comments/{id}", slug.get_value());
+                        leptos::task::spawn_local(async move {
+                            if api::delete(&path).await.is_ok() {
+                                reload.update(|r| *r += 1);
+                            }
+                        });
+                    };
                     view! {
-                        <li class="comment">
+                        <li class="comment" class:hidden-comment=hidden>
                             <p class="meta"><strong>{c.author.name.clone()}</strong> " · "
                                 <time class="muted" datetime=format::iso(&at)>{move || format::datetime(&at, locale.get())}</time>
+                                {hidden.then(|| view! { " · " <span class="badge">{t(T::HiddenComment)}</span> })}
+                                {(session.is_staff() && !hidden).then(|| view! {
+                                    " · " <button type="button" class="link-button" on:click=hide>{t(T::HideComment)}</button>
+                                })}
                             </p>
                             <div class="prose" inner_html=c.body_html.clone()></div>
                         </li>

@@ -10,6 +10,10 @@ pub struct Model {
     pub body: String,
     pub body_html: String,
     pub created_at: DateTimeUtc,
+    /// When staff hid it (kept, shown to staff only).
+    pub hidden_at: Option<DateTimeUtc>,
+    /// Who hid it.
+    pub hidden_by: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,13 +15,16 @@ use crate::state::AppState;
 /// The user is read from the database on every request, together with whether the token's
 /// session is still live, so a deactivated account, a changed role, a logout or a password
 /// reset takes effect at once rather than when the token expires.
+///
+/// Its role is read strictly once, here: a user whose stored role Ayuda does not know is
+/// refused (500, logged), never served as some default role.
 #[derive(Debug, Clone)]
-pub struct AuthUser(pub UserRow);
+pub struct AuthUser(pub UserRow, Role);
 
 impl AuthUser {
     /// The user's role.
     pub fn role(&self) -> Role {
-        users::role_of(&self.0)
+        self.1
     }
 
     /// 403 unless the user is an agent or an admin.
@@ -61,7 +64,8 @@ impl FromRequest for AuthUser {
             let user = users::find_in_session(&state.db, user_id, &session)
                 .await?
                 .ok_or(ApiError::Unauthorized("invalid or expired token"))?;
-            Ok(AuthUser(user))
+            let role = users::role_of(&user)?;
+            Ok(AuthUser(user, role))
         })
     }
 }

@@ -1,5 +1,5 @@
-//! Rate limits on login, registration, password-forgot, emailed-link use (SPEC section 3)
-//! and article feedback.
+//! Rate limits on login, registration, password-forgot, emailed-link use (SPEC section 3),
+//! article feedback, uploads, forum comments and Markdown previews.
 //!
 //! Kept in memory per instance: behind a load balancer each instance counts on its own,
 //! which loosens the limits by the number of instances but needs no shared store.
@@ -27,6 +27,8 @@ pub struct Limiters {
     tokens: Mutex<SlidingWindow>,
     feedback: Mutex<SlidingWindow>,
     uploads: Mutex<SlidingWindow>,
+    comments: Mutex<SlidingWindow>,
+    previews: Mutex<SlidingWindow>,
 }
 
 impl Limiters {
@@ -41,6 +43,8 @@ impl Limiters {
             tokens: Mutex::default(),
             feedback: Mutex::default(),
             uploads: Mutex::default(),
+            comments: Mutex::default(),
+            previews: Mutex::default(),
         }
     }
 
@@ -100,6 +104,16 @@ impl Limiters {
     /// Counts an upload by user `user`, refusing it over the quota.
     pub fn upload(&self, user: &str) -> ApiResult<()> {
         charge(&self.uploads, user, self.quotas.upload)
+    }
+
+    /// Counts a forum comment by user `user`, refusing it over the quota.
+    pub fn comment(&self, user: &str) -> ApiResult<()> {
+        charge(&self.comments, user, self.quotas.comment)
+    }
+
+    /// Counts a Markdown preview by user `user`, refusing it over the quota.
+    pub fn preview(&self, user: &str) -> ApiResult<()> {
+        charge(&self.previews, user, self.quotas.markdown)
     }
 
     /// Counts an article feedback vote from `address`, refusing it over the quota.

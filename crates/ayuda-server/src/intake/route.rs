@@ -105,7 +105,7 @@ pub(super) async fn decide(
             reason: format!("{how}, but there is no such ticket; a new conversation"),
         });
     };
-    let staff = users::role_of(sender).is_staff();
+    let staff = users::role_of(sender)?.is_staff();
     if ticket.requester_id == sender.id {
         return Ok(Route::Reply {
             ticket,

@@ -27,6 +27,7 @@ pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(update_article)
         .service(delete_article)
         .service(list_comments)
+        .service(hide_comment)
         .service(create_comment)
         .service(give_feedback);
 }
@@ -269,6 +270,7 @@ async fn list_comments(
         (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No such published article", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Too many comments (AYUDA_RATE_COMMENT)", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 #[post("/forum/articles/{slug}/comments")]
@@ -281,6 +283,33 @@ async fn create_comment(
     let input = validated(body.into_inner())?;
     let comment = forum::add_comment(&state, &user.0, &slug, input.body).await?;
     Ok(HttpResponse::Created().json(comment))
+}
+
+/// Hide a comment (agents). Readers no longer see it; it is kept with who hid it and when,
+/// and agents still see it, marked with `hidden_at`.
+#[utoipa::path(
+    tag = tags::FORUM,
+    security(("bearer" = [])),
+    params(
+        ("slug" = String, Path, description = "Article slug"),
+        ("id" = i64, Path, description = "Comment id"),
+    ),
+    responses(
+        (status = 204, description = "Hidden (or already hidden)"),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Customers may not", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such article, or no such comment on it", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/forum/articles/{slug}/comments/{id}")]
+async fn hide_comment(
+    state: Data<AppState>,
+    user: AuthUser,
+    path: Path<(String, i64)>,
+) -> ApiResult<HttpResponse> {
+    let (slug, id) = path.into_inner();
+    forum::hide_comment(&state, &user.0, &slug, id).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// "Was this helpful?" Anyone may vote; votes are rate-limited per client address.

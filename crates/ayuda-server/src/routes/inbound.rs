@@ -5,6 +5,7 @@ use actix_web::http::header::{self, CONTENT_TYPE};
 use actix_web::web::{Data, Path, Payload, Query};
 use actix_web::{HttpRequest, HttpResponse, get, post};
 use ayuda_db::inbound::{self, InboundRow};
+use ayuda_db::stored;
 use ayuda_types::{
     InboundEmail, InboundEmailDetail, InboundReceipt, IntakeOutcome, ListInboundParams, Page,
     ProblemDetails,
@@ -138,7 +139,7 @@ async fn list(
         limit,
     )
     .await?;
-    let page = state.cursors.page(rows, limit, |r| r.id, summary);
+    let page = state.cursors.try_page(rows, limit, |r| r.id, summary)?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -161,7 +162,7 @@ async fn detail(state: Data<AppState>, user: AuthUser, id: Path<i64>) -> ApiResu
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(HttpResponse::Ok().json(InboundEmailDetail {
-        email: summary(&row),
+        email: summary(&row)?,
         headers: row.headers,
     }))
 }
@@ -195,19 +196,19 @@ async fn original(state: Data<AppState>, user: AuthUser, id: Path<i64>) -> ApiRe
         .body(bytes))
 }
 
-fn summary(row: &InboundRow) -> InboundEmail {
-    InboundEmail {
+fn summary(row: &InboundRow) -> ApiResult<InboundEmail> {
+    Ok(InboundEmail {
         id: row.id,
         source: row.source.clone(),
         message_id: row.message_id.clone(),
         from_address: row.from_address.clone(),
         from_name: row.from_name.clone(),
         subject: row.subject.clone(),
-        outcome: IntakeOutcome::parse(&row.outcome).unwrap_or(IntakeOutcome::Failed),
+        outcome: stored::read("inbound_emails.outcome", &row.outcome, IntakeOutcome::parse)?,
         reason: row.reason.clone(),
         ticket_number: row.ticket_id,
         answered: row.answered,
         size: row.raw_size,
         received_at: row.created_at,
-    }
+    })
 }

@@ -25,8 +25,8 @@ pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
     )
 )]
 #[get("/me")]
-async fn get_me(user: AuthUser) -> Json<User> {
-    Json(users::to_wire(&user.0))
+async fn get_me(user: AuthUser) -> ApiResult<Json<User>> {
+    Ok(Json(users::to_wire(&user.0)?))
 }
 
 /// Change your display name or language.
@@ -50,5 +50,5 @@ async fn update_me(
     let name = req.name.map(|n| n.trim().to_owned());
     let row =
         users::update_profile(&state.writer, user.0, name, req.locale, chrono::Utc::now()).await?;
-    Ok(Json(users::to_wire(&row)))
+    Ok(Json(users::to_wire(&row)?))
 }

@@ -52,7 +52,7 @@ async fn create_ticket(
     let view = tickets::create(&state, &user.0, input, Channel::Web).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/tickets/{}", view.id)))
-        .json(tickets::to_wire(&state, &user.0, &view)))
+        .json(tickets::to_wire(&state, &user.0, &view)?))
 }
 
 /// Tickets, newest first; with `q`, ranked by relevance. Customers see only their own.
@@ -112,7 +112,7 @@ async fn get_ticket(
     number: Path<i64>,
 ) -> ApiResult<Json<Ticket>> {
     let view = tickets::visible(&state.db, &user.0, number.into_inner()).await?;
-    Ok(Json(tickets::to_wire(&state, &user.0, &view)))
+    Ok(Json(tickets::to_wire(&state, &user.0, &view)?))
 }
 
 /// Change status, priority, type or assignee (agents). Every change is in the audit trail.
@@ -138,7 +138,7 @@ async fn update_ticket(
     body: Json<UpdateTicket>,
 ) -> ApiResult<Json<Ticket>> {
     let view = tickets::update(&state, &user.0, number.into_inner(), body.into_inner()).await?;
-    Ok(Json(tickets::to_wire(&state, &user.0, &view)))
+    Ok(Json(tickets::to_wire(&state, &user.0, &view)?))
 }
 
 /// Mark the ticket resolved (its requester, or an agent). It closes by itself after the
@@ -161,7 +161,7 @@ async fn resolve_ticket(
     number: Path<i64>,
 ) -> ApiResult<Json<Ticket>> {
     let view = tickets::resolve(&state, &user.0, number.into_inner()).await?;
-    Ok(Json(tickets::to_wire(&state, &user.0, &view)))
+    Ok(Json(tickets::to_wire(&state, &user.0, &view)?))
 }
 
 /// Reopen a resolved ticket (its requester, or an agent).
@@ -183,7 +183,7 @@ async fn reopen_ticket(
     number: Path<i64>,
 ) -> ApiResult<Json<Ticket>> {
     let view = tickets::reopen(&state, &user.0, number.into_inner()).await?;
-    Ok(Json(tickets::to_wire(&state, &user.0, &view)))
+    Ok(Json(tickets::to_wire(&state, &user.0, &view)?))
 }
 
 /// The conversation, oldest first: the description, replies, and (for agents) internal notes.

@@ -5,7 +5,8 @@ use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpResponse, get, patch, post, put};
 use ayuda_db::{ticket_types, users};
 use ayuda_types::{
-    CreateUser, ListUsersParams, Page, ProblemDetails, Subscriptions, UpdateUser, User, UserRef,
+    CreateUser, ListUsersParams, Page, ProblemDetails, Role, Subscriptions, UpdateUser, User,
+    UserRef,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -40,7 +41,7 @@ async fn subscriber(
     }
     users::find_by_id(&state.db, id)
         .await?
-        .filter(|u| users::role_of(u).is_staff())
+        .filter(|u| users::role_of(u).is_ok_and(Role::is_staff))
         .ok_or(ApiError::NotFound)
 }
 
@@ -136,12 +137,12 @@ async fn list_users(
     let limit = pagination::limit(params.limit)?;
     let before: Option<i64> = state.cursors.decode(params.cursor.as_deref())?;
     let rows = users::list(&state.db, params.role, before, limit).await?;
-    Ok(Json(state.cursors.page(
+    Ok(Json(state.cursors.try_page(
         rows,
         limit,
         |r| r.id,
         users::to_wire,
-    )))
+    )?))
 }
 
 /// The active agents and admins, by name: whom a ticket can be assigned to (agents and
@@ -192,7 +193,7 @@ async fn create_user(
     let created = accounts::create_user(&state, validated(body.into_inner())?).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/users/{}", created.id)))
-        .json(users::to_wire(&created)))
+        .json(users::to_wire(&created)?))
 }
 
 /// One user.
@@ -213,7 +214,7 @@ async fn get_user(state: Data<AppState>, user: AuthUser, id: Path<i64>) -> ApiRe
     let row = users::find_by_id(&state.db, id.into_inner())
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(Json(users::to_wire(&row)))
+    Ok(Json(users::to_wire(&row)?))
 }
 
 /// Change a user's role, or deactivate/reactivate them. Deactivation ends their sessions
@@ -240,5 +241,5 @@ async fn update_user(
 ) -> ApiResult<Json<User>> {
     user.require_admin()?;
     let row = accounts::update_user(&state, id.into_inner(), body.into_inner()).await?;
-    Ok(Json(users::to_wire(&row)))
+    Ok(Json(users::to_wire(&row)?))
 }

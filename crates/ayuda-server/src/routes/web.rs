@@ -38,14 +38,17 @@ async fn get_config(state: Data<AppState>) -> Json<PublicConfig> {
     responses(
         (status = 200, description = "The rendered HTML", body = RenderedMarkdown),
         (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Too long", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Too long (over 200,000 characters)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Too many previews (AYUDA_RATE_MARKDOWN)", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 #[post("/markdown/render")]
 async fn render_markdown(
-    _user: AuthUser,
+    state: Data<AppState>,
+    user: AuthUser,
     body: Json<RenderMarkdown>,
 ) -> ApiResult<Json<RenderedMarkdown>> {
+    state.limiters.preview(&user.0.id.to_string())?;
     let input = validated(body.into_inner())?;
     Ok(Json(RenderedMarkdown {
         html: markdown::render(&input.body),

@@ -5,7 +5,7 @@ use ayuda_db::tickets::{self, Changes, TicketRow, TicketView, status_of};
 use ayuda_db::users::{self, UserRow};
 use ayuda_db::{ConnectionTrait, ticket_types};
 use ayuda_domain::lifecycle::{self, IllegalMove};
-use ayuda_types::{Priority, TicketStatus, UpdateTicket};
+use ayuda_types::{Priority, Role, TicketStatus, UpdateTicket};
 use chrono::{DateTime, Utc};
 
 use super::{is_staff, notify, visible};
@@ -112,7 +112,7 @@ pub async fn update(
     if !is_staff(agent) {
         return Err(ApiError::Forbidden);
     }
-    let current = status_of(&ticket.status);
+    let current = status_of(&ticket.status)?;
     let mut changes = Changes::default();
     let mut labels = ChangeLabels::default();
     let mut invalid = Vec::new();
@@ -133,7 +133,7 @@ pub async fn update(
             None => true,
             Some(id) => users::find_by_id(&txn, id)
                 .await?
-                .is_some_and(|u| u.active && users::role_of(&u).is_staff()),
+                .is_some_and(|u| u.active && users::role_of(&u).is_ok_and(Role::is_staff)),
         };
         if ok {
             labels.assignee_from = user_name(&txn, ticket.assignee_id).await?;
@@ -198,7 +198,7 @@ async fn move_status(
     let now = Utc::now();
     let txn = ayuda_db::begin_write(&state.writer).await?;
     let ticket = load_for_change(&txn, user, number).await?;
-    let to = rule(status_of(&ticket.status))?;
+    let to = rule(status_of(&ticket.status)?)?;
     let changes = Changes {
         status: Some(to),
         ..Default::default()

@@ -4,14 +4,14 @@ use ayuda_db::events::{self, NewEvent};
 use ayuda_db::messages::{self, MessageView, NewMessage};
 use ayuda_db::tickets::{self, Changes, NewTicket, TicketRow, status_of};
 use ayuda_db::users::UserRow;
-use ayuda_db::{ConnectionTrait, attachments, inbound};
+use ayuda_db::{ConnectionTrait, attachments, inbound, stored};
 use ayuda_domain::lifecycle::{self, Actor, AfterReply};
 use ayuda_types::{
-    Attachment, Author, Channel, CreateReply, OldestFirstParams, Page, Reply, ReplyEmail,
+    Attachment, Author, Channel, CreateReply, OldestFirstParams, Page, Reply, ReplyEmail, Role,
 };
 use chrono::{DateTime, Utc};
 
-use super::{Body, Opening, is_staff, link_attachments, notify, open_ticket, role_name, visible};
+use super::{Body, Opening, is_staff, link_attachments, notify, open_ticket, visible};
 use crate::error::{ApiError, ApiResult};
 use crate::pagination;
 use crate::state::AppState;
@@ -45,42 +45,43 @@ async fn to_wire(
     } else {
         Vec::new()
     };
-    Ok(rows
-        .iter()
-        .map(|m| Reply {
-            id: m.id,
-            ticket_number: m.ticket_id,
-            author: Author {
-                id: m.author_id,
-                name: m.author_name.clone(),
-                role: role_name(&m.author_role),
-            },
-            body: m.body.clone(),
-            body_html: m.body_html.clone(),
-            internal: m.internal,
-            channel: Channel::parse(&m.channel).unwrap_or(Channel::Web),
-            attachments: files
-                .iter()
-                .filter(|a| a.message_id == Some(m.id))
-                .map(|a| Attachment {
-                    id: a.id,
-                    filename: a.filename.clone(),
-                    content_type: a.content_type.clone(),
-                    size: a.size,
-                    sha256: a.sha256.clone(),
-                })
-                .collect(),
-            created_at: m.created_at,
-            email: emails
-                .iter()
-                .find(|e| e.ticket_message_id == Some(m.id))
-                .map(|e| ReplyEmail {
-                    inbound_id: e.id,
-                    from_address: e.from_address.clone(),
-                    reason: e.reason.clone(),
-                }),
+    rows.iter()
+        .map(|m| {
+            Ok(Reply {
+                id: m.id,
+                ticket_number: m.ticket_id,
+                author: Author {
+                    id: m.author_id,
+                    name: m.author_name.clone(),
+                    role: stored::read("users.role", &m.author_role, Role::parse)?,
+                },
+                body: m.body.clone(),
+                body_html: m.body_html.clone(),
+                internal: m.internal,
+                channel: stored::read("ticket_messages.channel", &m.channel, Channel::parse)?,
+                attachments: files
+                    .iter()
+                    .filter(|a| a.message_id == Some(m.id))
+                    .map(|a| Attachment {
+                        id: a.id,
+                        filename: a.filename.clone(),
+                        content_type: a.content_type.clone(),
+                        size: a.size,
+                        sha256: a.sha256.clone(),
+                    })
+                    .collect(),
+                created_at: m.created_at,
+                email: emails
+                    .iter()
+                    .find(|e| e.ticket_message_id == Some(m.id))
+                    .map(|e| ReplyEmail {
+                        inbound_id: e.id,
+                        from_address: e.from_address.clone(),
+                        reason: e.reason.clone(),
+                    }),
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// A reply or note to add: its body, whether it is internal, and uploads to attach.
@@ -160,7 +161,7 @@ pub async fn add_reply(
     } else {
         Actor::Requester
     };
-    let current = status_of(&ticket.status);
+    let current = status_of(&ticket.status)?;
     match lifecycle::after_reply(current, actor, writing.internal)? {
         AfterReply::FollowUp => {
             let opened = open_ticket(

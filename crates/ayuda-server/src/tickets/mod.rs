@@ -27,9 +27,10 @@ use crate::outbound::user_locale;
 use crate::pagination::{self, ListCursor};
 use crate::state::AppState;
 
-/// Whether `user` works tickets (agent or admin).
+/// Whether `user` works tickets (agent or admin). A role Ayuda does not know (logged by
+/// [`users::role_of`]) grants nothing.
 fn is_staff(user: &UserRow) -> bool {
-    users::role_of(user).is_staff()
+    users::role_of(user).is_ok_and(Role::is_staff)
 }
 
 /// The ticket `number` if `user` may see it; 404 otherwise (never 403: a customer must not
@@ -46,8 +47,8 @@ pub async fn visible(
 }
 
 /// The API view of a ticket for `user`.
-pub fn to_wire(state: &AppState, user: &UserRow, view: &TicketView) -> Ticket {
-    tickets::to_wire(view, user_locale(&state.settings, user))
+pub fn to_wire(state: &AppState, user: &UserRow, view: &TicketView) -> ApiResult<Ticket> {
+    Ok(tickets::to_wire(view, user_locale(&state.settings, user))?)
 }
 
 /// The text of a new message, as written and as sanitized HTML.
@@ -314,21 +315,21 @@ pub async fn list(
     if query.is_empty() {
         let before = state.cursors.decode_id(params.cursor.as_deref())?;
         let rows = tickets::list(&state.db, &filter, before, limit).await?;
-        Ok(state.cursors.page(
+        Ok(state.cursors.try_page(
             rows,
             limit,
             |t| ListCursor::Id(t.id),
             |t| tickets::to_wire(t, locale),
-        ))
+        )?)
     } else {
         let after = state.cursors.decode_ranked(params.cursor.as_deref())?;
         let rows = tickets::search(&state.db, &filter, &query, staff, after, limit).await?;
-        Ok(state.cursors.page(
+        Ok(state.cursors.try_page(
             rows,
             limit,
             |(t, _)| ListCursor::Ranked(t.id),
             |(t, _)| tickets::to_wire(t, locale),
-        ))
+        )?)
     }
 }
 
@@ -364,9 +365,4 @@ pub async fn list_events(
             created_at: e.created_at,
         },
     ))
-}
-
-/// The role of a stored user, for reply authors.
-fn role_name(role: &str) -> Role {
-    Role::parse(role).unwrap_or(Role::Customer)
 }
