@@ -275,6 +275,8 @@ texts! {
     Name => "Nombre", "Name";
     NameEnglish => "Nombre en inglés", "Name in English";
     NameSpanish => "Nombre en español", "Name in Spanish";
+    DescriptionSpanish => "Descripción en español", "Description in Spanish";
+    DescriptionEnglish => "Descripción en inglés", "Description in English";
     NewArticle => "Nuevo artículo", "New article";
     NewCategory => "Nueva categoría", "New category";
     NewPassword => "Contraseña nueva", "New password";

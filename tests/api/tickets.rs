@@ -504,6 +504,32 @@ async fn customer_replies_go_to_the_assignee_and_changes_are_audited() {
     .await;
     assert_eq!(error_fields(&problem), vec!["assignee_id"]);
 
+    // A field left out keeps its value: changing the priority keeps the assignee. `null`
+    // unassigns, and only the assignee may be `null` (for another field it is refused,
+    // never read as "no change").
+    let res = app
+        .patch_as(
+            a,
+            &format!("/api/v1/tickets/{n}"),
+            &json!({"priority": "urgent"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let ticket: Ticket = res.json().await.unwrap();
+    assert_eq!(ticket.assignee.as_ref().map(|u| u.id), Some(agent.user.id));
+    for field in ["status", "priority", "type_id"] {
+        assert_problem(
+            app.patch_as(a, &format!("/api/v1/tickets/{n}"), &json!({field: null}))
+                .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    assert_eq!(
+        app.ticket(a, n).await.assignee.map(|u| u.id),
+        Some(agent.user.id)
+    );
+
     app.reply(c, n, "Sigue en blanco", false).await;
     app.wait_for_email(&agent.user.email, |m| {
         m.subject == format!("[#{n}] Re: Pantalla en blanco")
@@ -552,6 +578,7 @@ async fn customer_replies_go_to_the_assignee_and_changes_are_audited() {
             ("changed".into(), s("priority"), s("normal"), s("high")),
             ("changed".into(), s("type"), s("Billing"), s("Technical")),
             ("changed".into(), s("assignee"), None, s("Test User")),
+            ("changed".into(), s("priority"), s("high"), s("urgent")),
             ("replied".into(), None, None, None),
             ("changed".into(), s("assignee"), s("Test User"), None),
         ]

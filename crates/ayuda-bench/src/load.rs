@@ -104,6 +104,27 @@ impl Workload {
         )
     }
 
+    /// An attacker's credential flood: made-up activation links and wrong passwords for
+    /// real accounts, alternately (each wrong password costs an Argon2 verification).
+    pub fn credential_flood(base: &str, emails: &[String]) -> Self {
+        let (base, emails) = (base.to_owned(), emails.to_vec());
+        Self::new(
+            "abuse: bogus activations and wrong passwords",
+            move |c, seed| {
+                if seed % 2 == 0 {
+                    c.post(format!("{base}/api/v1/auth/activate")).json(&json!({
+                        "token": format!("made-up-{seed:x}"),
+                        "password": "a new password of mine"
+                    }))
+                } else {
+                    let email = &emails[usize::try_from(seed / 2).unwrap_or(0) % emails.len()];
+                    c.post(format!("{base}/api/v1/auth/login"))
+                        .json(&json!({"login": email, "password": format!("guess {seed}")}))
+                }
+            },
+        )
+    }
+
     /// Anonymous ranked article search with a few different queries.
     pub fn search_articles(base: &str) -> Self {
         let base = base.to_owned();

@@ -40,18 +40,22 @@ pub fn to_wire(row: &Model, locale: Locale) -> TicketType {
         es: text(&row.name_es, &row.description_es),
         en: text(&row.name_en, &row.description_en),
     };
-    let (name, description) = match locale {
+    let translated = match locale {
         Locale::Es => translations.es.as_ref(),
         Locale::En => translations.en.as_ref(),
-    }
-    .map_or((row.name.clone(), row.description.clone()), |t| {
-        (t.name.clone(), t.description.clone())
-    });
+    };
+    let name = translated.map_or_else(|| row.name.clone(), |t| t.name.clone());
+    // A translation that names the type but does not describe it keeps the base description.
+    let description = translated
+        .map(|t| t.description.clone())
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| row.description.clone());
     TicketType {
         id: row.id,
         name,
         base_name: row.name.clone(),
         description,
+        base_description: row.description.clone(),
         active: row.active,
         translations,
     }

@@ -89,8 +89,11 @@ pub struct TicketType {
     pub name: String,
     /// The stored base name (shown where no translation exists), for editing.
     pub base_name: String,
-    /// Description in the caller's language.
+    /// Description in the caller's language (the base description where the translation
+    /// has none).
     pub description: String,
+    /// The stored base description, for editing.
+    pub base_description: String,
     /// Inactive types are kept for old tickets but offered for no new ones.
     pub active: bool,
     /// The stored texts, for editing.
@@ -330,20 +333,57 @@ pub struct ListTicketsParams {
     pub cursor: Option<String>,
 }
 
-/// `PATCH /api/v1/tickets/{number}` (agents).
+/// `PATCH /api/v1/tickets/{number}` (agents). Send only what changes: a field left out
+/// keeps its value. Only `assignee_id` may be `null` (unassign); `null` for another field
+/// is refused, so that "no change" and "clear" can never be confused.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateTicket {
     /// New status (not `new`; nothing leaves `closed`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub status: Option<TicketStatus>,
     /// New priority.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub priority: Option<Priority>,
     /// New (active) type.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    #[cfg_attr(feature = "openapi", schema(nullable = false))]
     pub type_id: Option<i64>,
     /// An agent's id, or `null` to unassign.
-    #[serde(default, with = "double_option")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "double_option"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub assignee_id: Option<Option<i64>>,
+}
+
+/// A field that, when present, must have a value (`null` is an error, not "no change").
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    use serde::de::Error;
+    match Option::<T>::deserialize(deserializer)? {
+        Some(value) => Ok(Some(value)),
+        None => Err(D::Error::custom(
+            "null is not a value here: leave the field out to keep it",
+        )),
+    }
 }
 
 /// An attachment as replies and uploads show it.
@@ -464,6 +504,32 @@ mod double_option {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ticket_updates_carry_only_what_changes() {
+        let priority = UpdateTicket {
+            priority: Some(Priority::Urgent),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&priority).unwrap(),
+            r#"{"priority":"urgent"}"#
+        );
+        let unassign = UpdateTicket {
+            assignee_id: Some(None),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&unassign).unwrap(),
+            r#"{"assignee_id":null}"#
+        );
+        let read: UpdateTicket = serde_json::from_str(r#"{"assignee_id":null}"#).unwrap();
+        assert_eq!(read, unassign);
+        let read: UpdateTicket = serde_json::from_str(r#"{"priority":"low"}"#).unwrap();
+        assert_eq!(read.assignee_id, None, "absent: unchanged");
+        assert!(serde_json::from_str::<UpdateTicket>(r#"{"status":null}"#).is_err());
+        assert!(serde_json::from_str::<UpdateTicket>(r#"{"type_id":null}"#).is_err());
+    }
 
     #[test]
     fn enums_round_trip_their_names() {

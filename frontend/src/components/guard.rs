@@ -11,6 +11,36 @@ use crate::app::NotFound;
 use crate::components::common::Loading;
 use crate::session::Session;
 
+/// The pages of signing in and out: never a place to return to after signing in.
+const AUTH_PAGES: [&str; 5] = [
+    "/login",
+    "/register",
+    "/activate",
+    "/forgot-password",
+    "/reset-password",
+];
+
+/// Whether `path` may be gone to after signing in: a path of this site (not `//host` or
+/// `/\host`, which browsers read as another site) that is not a sign-in page itself.
+pub fn is_return_path(path: &str) -> bool {
+    let page = path.split(['?', '#']).next().unwrap_or_default();
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !AUTH_PAGES
+            .iter()
+            .any(|auth| page.trim_end_matches('/') == *auth)
+}
+
+/// The sign-in page, returning to `here` afterwards when that is a page to return to.
+pub fn login_returning_to(here: &str) -> String {
+    if is_return_path(here) {
+        format!("/login?next={}", js_sys::encode_uri_component(here))
+    } else {
+        "/login".into()
+    }
+}
+
 /// Renders `children` for logged-in users; sends others to the login page and back.
 #[component]
 pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
@@ -31,8 +61,7 @@ pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
                 location.pathname.get_untracked(),
                 location.search.get_untracked()
             );
-            let to = format!("/login?next={}", js_sys::encode_uri_component(&here));
-            return view! { <Redirect path=to /> }.into_any();
+            return view! { <Redirect path=login_returning_to(&here) /> }.into_any();
         }
         children().into_any()
     }

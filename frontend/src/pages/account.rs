@@ -9,15 +9,15 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{self, ApiError};
 use crate::components::common::{ErrorAlert, FormError, TextField};
+use crate::components::guard::is_return_path;
 use crate::i18n::{self, T, t, tr};
 use crate::load::Load;
 use crate::session::Session;
 
-/// Where to go after signing in: the `next` page if it is one of ours.
+/// Where to go after signing in: the `next` page if it is one to return to, else home.
 fn next_page(next: Option<String>, role: Role) -> String {
     match next {
-        // Only paths on this site ("//host" would leave it).
-        Some(n) if n.starts_with('/') && !n.starts_with("//") => n,
+        Some(n) if is_return_path(&n) => n,
         _ if role.is_staff() => "/agent".into(),
         _ => "/".into(),
     }
@@ -32,6 +32,15 @@ pub fn Login() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
+    // Someone signed in (already, or just now) has nothing more to do here.
+    Effect::new(move |_| {
+        if session.ready.get()
+            && let Some(role) = session.role()
+        {
+            let next = query.with_untracked(|q| q.get("next"));
+            navigate(&next_page(next, role), Default::default());
+        }
+    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         busy.set(true);
@@ -40,15 +49,10 @@ pub fn Login() -> impl IntoView {
             login: login.get_untracked().trim().to_owned(),
             password: password.get_untracked(),
         };
-        let navigate = navigate.clone();
-        let next = query.with_untracked(|q| q.get("next"));
         leptos::task::spawn_local(async move {
             match api::post_anonymous::<_, LoginResponse>("/auth/login", &request).await {
-                Ok(response) => {
-                    let role = response.user.role;
-                    session.accept(response);
-                    navigate(&next_page(next, role), Default::default());
-                }
+                // Signed in: the effect above takes the user on.
+                Ok(response) => session.accept(response),
                 Err(e) => {
                     error.set(Some(e));
                     busy.set(false);

@@ -62,11 +62,12 @@ fn AdminPage() -> impl IntoView {
     }
 }
 
-fn text_of(name: RwSignal<String>) -> Option<TypeText> {
+/// A translation from its form fields; none without a name.
+fn text_of(name: RwSignal<String>, description: RwSignal<String>) -> Option<TypeText> {
     let name = name.get_untracked().trim().to_owned();
-    (!name.is_empty()).then_some(TypeText {
+    (!name.is_empty()).then(|| TypeText {
         name,
-        description: String::new(),
+        description: description.get_untracked().trim().to_owned(),
     })
 }
 
@@ -80,23 +81,32 @@ fn TypesAdmin() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
     let name_es = RwSignal::new(String::new());
+    let description_es = RwSignal::new(String::new());
     let name_en = RwSignal::new(String::new());
+    let description_en = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         error.set(None);
         let request = CreateTicketType {
             name: name.get_untracked().trim().to_owned(),
-            description: description.get_untracked(),
+            description: description.get_untracked().trim().to_owned(),
             translations: TypeTranslations {
-                es: text_of(name_es),
-                en: text_of(name_en),
+                es: text_of(name_es, description_es),
+                en: text_of(name_en, description_en),
             },
         };
         leptos::task::spawn_local(async move {
             match api::post::<_, TicketType>("/ticket-types", &request).await {
                 Ok(_) => {
-                    for s in [name, description, name_es, name_en] {
+                    for s in [
+                        name,
+                        description,
+                        name_es,
+                        description_es,
+                        name_en,
+                        description_en,
+                    ] {
                         s.set(String::new());
                     }
                     reload.update(|r| *r += 1);
@@ -172,28 +182,38 @@ fn TypesAdmin() -> impl IntoView {
             <TextField id="name" label=T::Name value=name error=error required=true />
             <TextField id="description" label=T::Description value=description error=error />
             <TextField id="translations.es.name" label=T::NameSpanish value=name_es error=error />
+            <TextField id="translations.es.description" label=T::DescriptionSpanish value=description_es error=error />
             <TextField id="translations.en.name" label=T::NameEnglish value=name_en error=error />
+            <TextField id="translations.en.description" label=T::DescriptionEnglish value=description_en error=error />
             <div class="actions"><button class="button primary" type="submit">{t(T::Create)}</button></div>
         </form>
     }
 }
 
-/// Renames a ticket type and its translations.
+/// Renames a ticket type and its translations; every text is sent as it stands in the
+/// form (filled in with what is stored), so what is not touched is kept.
 #[component]
 fn TypeEditor(ticket_type: TicketType, on_done: Callback<()>) -> impl IntoView {
     let id = ticket_type.id;
-    let translated = |t: &Option<TypeText>| t.as_ref().map(|t| t.name.clone()).unwrap_or_default();
+    let field = |t: &Option<TypeText>, pick: fn(&TypeText) -> &String| {
+        RwSignal::new(t.as_ref().map(pick).cloned().unwrap_or_default())
+    };
+    let (es, en) = (&ticket_type.translations.es, &ticket_type.translations.en);
     let name = RwSignal::new(ticket_type.base_name.clone());
-    let name_es = RwSignal::new(translated(&ticket_type.translations.es));
-    let name_en = RwSignal::new(translated(&ticket_type.translations.en));
+    let description = RwSignal::new(ticket_type.base_description.clone());
+    let name_es = field(es, |t| &t.name);
+    let description_es = field(es, |t| &t.description);
+    let name_en = field(en, |t| &t.name);
+    let description_en = field(en, |t| &t.description);
     let error = RwSignal::new(None::<ApiError>);
     let save = move |_| {
         error.set(None);
         let change = UpdateTicketType {
             name: Some(name.get_untracked().trim().to_owned()),
+            description: Some(description.get_untracked().trim().to_owned()),
             translations: Some(TypeTranslations {
-                es: text_of(name_es),
-                en: text_of(name_en),
+                es: text_of(name_es, description_es),
+                en: text_of(name_en, description_en),
             }),
             ..Default::default()
         };
@@ -202,8 +222,11 @@ fn TypeEditor(ticket_type: TicketType, on_done: Callback<()>) -> impl IntoView {
     view! {
         <RenameForm title=ticket_type.name.clone() error=error on_save=Callback::new(save) on_cancel=on_done>
             <TextField id="edit-name" field="name" label=T::Name value=name error=error required=true />
+            <TextField id="edit-description" field="description" label=T::Description value=description error=error />
             <TextField id="edit-name-es" field="translations.es.name" label=T::NameSpanish value=name_es error=error />
+            <TextField id="edit-description-es" field="translations.es.description" label=T::DescriptionSpanish value=description_es error=error />
             <TextField id="edit-name-en" field="translations.en.name" label=T::NameEnglish value=name_en error=error />
+            <TextField id="edit-description-en" field="translations.en.description" label=T::DescriptionEnglish value=description_en error=error />
         </RenameForm>
     }
 }

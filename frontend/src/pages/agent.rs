@@ -375,6 +375,7 @@ pub fn AgentTicket(number: i64) -> impl IntoView {
                                                 name: ticket.ticket_type.name.clone(),
                                                 base_name: ticket.ticket_type.name.clone(),
                                                 description: String::new(),
+                                                base_description: String::new(),
                                                 active: false,
                                                 translations: Default::default(),
                                             });

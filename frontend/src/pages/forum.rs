@@ -255,10 +255,7 @@ fn Comments(slug: String) -> impl IntoView {
     };
     let locale = i18n::locale();
     let login_link = move || {
-        format!(
-            "/login?next={}",
-            js_sys::encode_uri_component(&format!("/forum/{}", slug.get_value()))
-        )
+        crate::components::guard::login_returning_to(&format!("/forum/{}", slug.get_value()))
     };
     view! {
         <section class="comments" aria-labelledby="comments-title">

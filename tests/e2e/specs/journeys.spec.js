@@ -155,6 +155,13 @@ test('register, activate, open a ticket with a screenshot; an agent answers; the
   await agent.getByRole('button', { name: 'Guardar nota interna' }).click();
   await expect(agent.locator('.message.internal')).toContainText('Era el TPV de pruebas');
   await expect(agent.locator('.events')).toContainText('Estado');
+  // Changing one field changes only that field: the ticket stays assigned (the page used
+  // to send `assignee_id: null` with every change, which unassigned it).
+  await agent.locator('#ticket-priority').selectOption({ label: 'Urgente' });
+  await expect(agent.locator('.events')).toContainText('Urgente');
+  await agent.reload();
+  await expect(agent.locator('#ticket-priority option:checked')).toHaveText('Urgente');
+  await expect(agent.locator('#ticket-assignee option:checked')).toHaveText('Administrator');
   await h.expectAccessible(agent, 'agent ticket');
   await h.shot(agent, 'agent-ticket');
 
@@ -313,6 +320,45 @@ test('logout from the profile menu ends the session', async ({ page }) => {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Iniciar sesión');
 });
 
+test('signing out and in again returns to work; next never leaves the site or points at sign-in', async ({ page }) => {
+  const errors = h.watchErrors(page);
+  const user = await h.registerAndActivate(page, 'Olga Vuelta');
+  await page.getByRole('button', { name: 'Confirmar e iniciar sesión' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hola, Olga Vuelta');
+  const signIn = async () => {
+    await page.locator('#login').fill(user.email);
+    await page.locator('#password').fill(user.password);
+    await page.locator('form button[type=submit]').click();
+  };
+  const signOut = async () => {
+    await page.getByRole('button', { name: /Olga Vuelta/ }).click();
+    await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Iniciar sesión');
+  };
+  // Before: logging out here landed on /login?next=%2Flogin, and signing in again left the
+  // user on the sign-in form with a greyed button.
+  for (const from of ['/tickets', '/profile']) {
+    await page.goto(from);
+    await signOut();
+    expect(page.url()).not.toContain('next=%2Flogin');
+    await signIn();
+    await expect(page).not.toHaveURL(/\/login/);
+    await expect(page.getByRole('heading', { level: 1 })).not.toHaveText('Iniciar sesión');
+  }
+  // Signed in, the sign-in page leads on.
+  await page.goto('/login?next=%2Ftickets');
+  await expect(page).toHaveURL(/\/tickets$/);
+  // `next` never leaves the site nor returns to a sign-in page.
+  for (const next of ['//evil.example/x', '/\\evil.example', '/login', '/register?x=1', 'https://evil.example']) {
+    await signOut();
+    await page.goto(`/login?next=${encodeURIComponent(next)}`);
+    await signIn();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hola, Olga Vuelta');
+    expect(new URL(page.url()).pathname).toBe('/');
+  }
+  expect(errors).toEqual([]);
+});
+
 test('a session survives a reload and deep links work', async ({ page }) => {
   await h.registerAndActivate(page, 'Rosa Recarga');
   await page.getByRole('button', { name: 'Confirmar e iniciar sesión' }).click();
@@ -404,14 +450,30 @@ test('admins manage ticket types and invite an agent', async ({ page, request })
   await expect(page.getByRole('heading', { level: 2, name: 'Tipos de ticket' })).toBeVisible();
   const type = `Devoluciones ${h.unique()}`;
   await page.locator('#name').fill(type);
+  await page.locator('#description').fill('Devolver un pedido');
   await page.locator('[id="translations.en.name"]').fill(`Returns ${type}`);
+  await page.locator('[id="translations.en.description"]').fill('Send an order back');
   await page.getByRole('button', { name: 'Crear' }).click();
   await expect(page.locator('.admin-table tr', { hasText: type })).toContainText('Activo');
   await page.locator('.admin-table tr', { hasText: type }).getByRole('button', { name: /Renombrar/ }).click();
+  // The editor starts from what is stored: renaming keeps every description (it used to
+  // send empty ones, and the description typed at creation was lost).
+  await expect(page.locator('#edit-description')).toHaveValue('Devolver un pedido');
+  await expect(page.locator('#edit-description-en')).toHaveValue('Send an order back');
   await page.locator('#edit-name-es').fill(`Reembolsos ${type}`);
   await page.getByRole('button', { name: 'Guardar' }).click();
   await expect(page.locator('.admin-table tr', { hasText: type })).toContainText(`Reembolsos ${type}`);
   await expect(page.locator('.admin-table tr', { hasText: type })).toContainText(`Returns ${type}`);
+  {
+    const token = await h.apiLogin(request, h.ADMIN_EMAIL, h.ADMIN_PASSWORD);
+    const types = await (await request.get('/api/v1/ticket-types?include_inactive=true', { headers: { Authorization: `Bearer ${token}` } })).json();
+    const stored = types.find((t) => t.base_name === type);
+    expect(stored.base_description).toBe('Devolver un pedido');
+    expect(stored.translations.en.description).toBe('Send an order back');
+    // The Spanish name has no description of its own: the base one is shown.
+    expect(stored.translations.es.name).toBe(`Reembolsos ${type}`);
+    expect(stored.description).toBe('Devolver un pedido');
+  }
   await h.expectAccessible(page, 'admin types');
   await h.shot(page, 'admin-types');
   await page.locator('.admin-table tr', { hasText: type }).getByRole('button', { name: /Desactivar/ }).click();
