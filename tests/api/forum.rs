@@ -461,3 +461,47 @@ async fn agents_rename_categories_and_delete_empty_ones() {
     let cats = category_list(&app).await;
     assert!(cats.iter().all(|c| c.id != cat.id));
 }
+
+/// What customers type, and the demo article they are looking for (issue 12, item 5):
+/// before, every word had to match, and each of these found nothing.
+#[tokio::test]
+async fn search_finds_what_customers_type_in_either_language() {
+    let app = spawn_app().await;
+    ayuda_server::demo::load(&app.state)
+        .await
+        .expect("demo data");
+    let table = [
+        (
+            "no puedo cambiar la contraseña",
+            "¿Cómo cambio mi contraseña?",
+        ),
+        (
+            "me cobraron dos veces",
+            "¿Por qué me habéis cobrado dos veces?",
+        ),
+        ("I was charged twice this month", "Why was I charged twice?"),
+        ("forgot my password", "How do I reset a forgotten password?"),
+        (
+            "la aplicación va muy lenta",
+            "La aplicación va lenta: qué revisar",
+        ),
+        (
+            "cannot log in on my phone",
+            "Troubleshooting login problems on mobile",
+        ),
+        ("quiero descargar mis facturas", "Descargar tus facturas"),
+    ];
+    let mut misses = Vec::new();
+    for (typed, wanted) in table {
+        let page = public_list(&app, &format!("?q={}", urlencoding(typed))).await;
+        let found: Vec<&str> = page.items.iter().map(|a| a.title.as_str()).collect();
+        if found.first() != Some(&wanted) {
+            misses.push(format!("{typed:?} -> {found:?}, wanted {wanted:?} first"));
+        }
+    }
+    assert!(misses.is_empty(), "{misses:#?}");
+}
+
+fn urlencoding(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}

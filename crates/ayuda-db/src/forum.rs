@@ -238,7 +238,7 @@ pub type ArticleHit = (ArticleView, f64, String);
 pub async fn search(
     conn: &impl ConnectionTrait,
     filter: &ArticleFilter,
-    terms: &[String],
+    terms: &[ayuda_domain::search::Term],
     after: Option<i64>,
     limit: u64,
 ) -> Result<Vec<ArticleHit>, DbErr> {

@@ -1,22 +1,27 @@
 //! Full-text query expressions for each backend, from the terms of
 //! [`ayuda_domain::search::terms`] (letters and digits only, so nothing needs escaping).
+//!
+//! Any term may match: the ranking (BM25 on SQLite, `ts_rank` on PostgreSQL) puts rows that
+//! match more of the terms, and rarer ones, first.
 
-/// An FTS5 `MATCH` expression: every term, the last also as a prefix (search as you type).
-pub(crate) fn fts5_match(terms: &[String]) -> String {
-    let mut parts: Vec<String> = terms.iter().map(|t| format!("\"{t}\"")).collect();
-    if let Some(last) = parts.last_mut() {
-        last.push('*');
-    }
-    parts.join(" ")
+use ayuda_domain::search::Term;
+
+/// An FTS5 `MATCH` expression: any of the terms, prefixes where the term says so.
+pub(crate) fn fts5_match(terms: &[Term]) -> String {
+    terms
+        .iter()
+        .map(|t| format!("\"{}\"{}", t.text, if t.prefix { "*" } else { "" }))
+        .collect::<Vec<_>>()
+        .join(" OR ")
 }
 
 /// A PostgreSQL `to_tsquery` expression with the same meaning as [`fts5_match`].
-pub(crate) fn tsquery(terms: &[String]) -> String {
-    let mut parts: Vec<String> = terms.to_vec();
-    if let Some(last) = parts.last_mut() {
-        last.push_str(":*");
-    }
-    parts.join(" & ")
+pub(crate) fn tsquery(terms: &[Term]) -> String {
+    terms
+        .iter()
+        .map(|t| format!("{}{}", t.text, if t.prefix { ":*" } else { "" }))
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 /// Continues a ranking (a CTE named `ranked` with columns `id` and `score`, best first) after
@@ -34,9 +39,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn expressions_require_every_term_and_prefix_the_last() {
-        let terms = vec!["factura".to_owned(), "dobl".to_owned()];
-        assert_eq!(fts5_match(&terms), "\"factura\" \"dobl\"*");
-        assert_eq!(tsquery(&terms), "factura & dobl:*");
+    fn expressions_match_any_term_with_its_prefixes() {
+        let terms = vec![
+            Term {
+                text: "factur".to_owned(),
+                prefix: true,
+            },
+            Term {
+                text: "2026".to_owned(),
+                prefix: false,
+            },
+        ];
+        assert_eq!(fts5_match(&terms), "\"factur\"* OR \"2026\"");
+        assert_eq!(tsquery(&terms), "factur:* | 2026");
     }
 }

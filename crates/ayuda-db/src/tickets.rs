@@ -270,7 +270,7 @@ pub async fn list(
 pub async fn search(
     conn: &impl ConnectionTrait,
     filter: &TicketFilter,
-    terms: &[String],
+    terms: &[ayuda_domain::search::Term],
     include_internal: bool,
     after: Option<i64>,
     limit: u64,

@@ -1,25 +1,102 @@
 //! Turning what a person typed into search terms, the same way for every database.
 
+use rust_stemmers::{Algorithm, Stemmer};
+
 /// Most terms a query uses; the rest are ignored.
 const MAX_TERMS: usize = 12;
 /// Longest term kept, in characters.
 const MAX_TERM_CHARS: usize = 64;
+/// Shortest stem searched as a prefix; shorter words are searched as typed.
+const MIN_STEM_CHARS: usize = 3;
 
-/// The words of a search query: runs of letters and digits, lowercased, at most 12, each at
-/// most 64 characters. Punctuation and operators are dropped, so the result can be put into
-/// an FTS5 or `tsquery` expression without escaping problems.
-pub fn terms(query: &str) -> Vec<String> {
-    query
+/// Words that say nothing about what is searched for, in Spanish and English (accents
+/// folded): "no puedo cambiar la contraseña" searches for "cambiar contraseña".
+const STOP_WORDS: &[&str] = &[
+    // Spanish
+    "a", "al", "algo", "ante", "como", "con", "cual", "cuando", "de", "del", "desde", "donde",
+    "durante", "e", "el", "ella", "ellas", "ellos", "en", "entre", "era", "es", "esa", "ese",
+    "eso", "esta", "estan", "estas", "este", "esto", "estos", "estoy", "fue", "ha", "han", "hasta",
+    "hay", "he", "hemos", "la", "las", "le", "les", "lo", "los", "me", "mi", "mis", "muy", "nada",
+    "ni", "no", "nos", "o", "os", "para", "pero", "poco", "por", "porque", "puedo", "puede", "que",
+    "quien", "se", "ser", "si", "sin", "sobre", "son", "su", "sus", "te", "tengo", "ti", "tiene",
+    "tu", "tus", "un", "una", "uno", "unos", "y", "ya", "yo", // English
+    "about", "am", "an", "and", "are", "as", "at", "be", "been", "but", "by", "can", "cannot",
+    "cant", "could", "did", "do", "does", "dont", "for", "from", "had", "has", "have", "her",
+    "his", "how", "i", "if", "in", "is", "it", "its", "my", "of", "on", "or", "our", "she", "so",
+    "that", "the", "their", "them", "there", "they", "this", "to", "was", "we", "were", "what",
+    "when", "where", "which", "who", "why", "will", "with", "would", "you", "your",
+];
+
+/// One word of a query as the databases look for it: accents folded, lowercase; with
+/// `prefix`, any word starting with it matches (a stem, or the word being typed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    /// Letters and digits only, so it needs no escaping in FTS5 or `tsquery`.
+    pub text: String,
+    /// Whether longer words starting with `text` match too.
+    pub prefix: bool,
+}
+
+/// The terms of a search query, for ranked search that any of them may match (more
+/// matched terms, and rarer ones, rank higher): words of letters and digits, accents folded
+/// and lowercased as the indexes store them, stop words dropped (unless nothing else is
+/// left), each cut to its stem and matched as a prefix ("cobraron" finds "cobro",
+/// "charged" finds "charge"), at most 12. Empty when nothing searchable was typed.
+pub fn terms(query: &str) -> Vec<Term> {
+    let words: Vec<String> = query
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| {
             w.chars()
                 .take(MAX_TERM_CHARS)
+                .flat_map(char::to_lowercase)
+                .map(fold_accent)
                 .collect::<String>()
-                .to_lowercase()
         })
-        .take(MAX_TERMS)
-        .collect()
+        .collect();
+    let meaningful: Vec<&String> = words
+        .iter()
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        .collect();
+    let chosen = if meaningful.is_empty() {
+        words.iter().collect()
+    } else {
+        meaningful
+    };
+    let mut terms: Vec<Term> = Vec::new();
+    for word in chosen {
+        let term = stem(word);
+        if !terms.contains(&term) {
+            terms.push(term);
+        }
+        if terms.len() == MAX_TERMS {
+            break;
+        }
+    }
+    terms
+}
+
+/// The shorter of the Spanish and English stems of `word`, as a prefix; the word itself
+/// (a prefix too: it may still be being typed) when the stem would be too short to tell
+/// words apart.
+fn stem(word: &str) -> Term {
+    let spanish = Stemmer::create(Algorithm::Spanish);
+    let english = Stemmer::create(Algorithm::English);
+    let (es, en) = (spanish.stem(word), english.stem(word));
+    let shorter = if es.chars().count() <= en.chars().count() {
+        es
+    } else {
+        en
+    };
+    let text: String = shorter.chars().filter(|c| c.is_alphanumeric()).collect();
+    if text.chars().count() >= MIN_STEM_CHARS && word.starts_with(&text) {
+        Term { text, prefix: true }
+    } else {
+        Term {
+            text: word.to_owned(),
+            prefix: true,
+        }
+    }
 }
 
 /// A URL name made from a title: accents folded, lowercase letters and digits joined by
@@ -98,11 +175,36 @@ mod tests {
         );
     }
 
+    fn texts(query: &str) -> Vec<String> {
+        terms(query).into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn terms_are_stems_of_the_words_that_matter() {
+        assert_eq!(
+            texts("no puedo cambiar la contraseña"),
+            ["cambi", "contrasen"]
+        );
+        assert_eq!(texts("me cobraron dos veces"), ["cobr", "dos", "vec"]);
+        assert_eq!(
+            texts("I was charged twice this month"),
+            ["charg", "twic", "month"]
+        );
+        assert!(terms("factura").iter().all(|t| t.prefix));
+    }
+
     #[test]
     fn terms_are_words_without_operators() {
-        assert_eq!(terms("  Factura DOBLE!! "), vec!["factura", "doble"]);
-        assert_eq!(terms("a\" OR 1=1 --"), vec!["a", "or", "1", "1"]);
-        assert_eq!(terms("¿contraseña?"), vec!["contraseña"]);
+        assert_eq!(texts("  Factura DOBLE!! "), ["factur", "dobl"]);
+        // Operators are dropped, like the stop words "a" and "or"; "1" twice counts once.
+        assert_eq!(texts("a\" OR 1=1 --"), ["1"]);
+        // Nothing but stop words: they are searched after all.
+        assert_eq!(texts("The Who"), ["the", "who"]);
+        assert_eq!(texts("¿Contraseña?"), ["contrasen"]);
         assert!(terms("*** ''").is_empty());
+        assert!(
+            terms(&"palabra ".repeat(40)).len() == 1,
+            "repeats count once"
+        );
     }
 }

@@ -357,6 +357,13 @@ const ARTICLES: &[Doc] = &[
         "A second charge is almost always a **retry by your bank** after a temporary decline. The duplicate is refunded automatically within 3–5 business days.\n\nIf it is not, open a ticket of type *Billing* with the date and amount of both charges.",
     ),
     (
+        "Facturación",
+        "lucia@demo.ayuda",
+        Locale::Es,
+        "¿Por qué me habéis cobrado dos veces?",
+        "Un segundo cargo casi siempre es un **reintento de tu banco** tras un rechazo temporal. El importe duplicado se devuelve solo en 3 a 5 días hábiles.\n\nSi no es así, abre un ticket de tipo *Facturación* con la fecha y el importe de los dos cargos.",
+    ),
+    (
         "Problemas técnicos",
         "lucia@demo.ayuda",
         Locale::Es,

@@ -416,8 +416,9 @@ pub fn AgentTicket(number: i64) -> impl IntoView {
                             <p class="muted">{t(T::Requester)} ": " {ticket.requester.name.clone()} " <" {ticket.requester.email.clone()} ">"</p>
                         }
                     })}
-                    <h2>{t(T::History)}</h2>
-                    <ol class="events">
+                    <h2 id="history-title">{t(T::History)}</h2>
+                    // It scrolls: focusable, so a keyboard can scroll it too.
+                    <ol class="events" tabindex="0" aria-labelledby="history-title">
                         {move || events.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|e| {
                             let at = e.created_at;
                             view! {
