@@ -168,6 +168,11 @@ pub async fn post_empty<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
     parse(&call(Method::POST, path, Body::None).await?)
 }
 
+/// `POST path` with a JSON body, for answers without a body (204).
+pub async fn post_no_content<B: Serialize + ?Sized>(path: &str, body: &B) -> ApiResult<()> {
+    send(Method::POST, path, json(body)).await.map(|_| ())
+}
+
 /// `PATCH path` with a JSON body, decoded as `T`.
 pub async fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(
     path: &str,

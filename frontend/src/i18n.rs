@@ -275,6 +275,9 @@ texts! {
     Name => "Nombre", "Name";
     NameEnglish => "Nombre en inglés", "Name in English";
     NameSpanish => "Nombre en español", "Name in Spanish";
+    ChangePassword => "Cambiar contraseña", "Change password";
+    CurrentPassword => "Contraseña actual", "Current password";
+    PasswordChanged => "Contraseña cambiada. Las demás sesiones se han cerrado.", "Password changed. Your other sessions were signed out.";
     DescriptionSpanish => "Descripción en español", "Description in Spanish";
     DescriptionEnglish => "Descripción en inglés", "Description in English";
     NewArticle => "Nuevo artículo", "New article";

@@ -660,3 +660,73 @@ async fn me_requires_a_valid_access_token() {
     )
     .await;
 }
+
+/// Issue 12, item 7: customers could not change their password at all.
+#[tokio::test]
+async fn users_change_their_password_and_their_other_sessions_end() {
+    let app = spawn_app().await;
+    let here = app.user(Role::Customer).await;
+    let there = app.login(&here.user.email, PASSWORD).await;
+    let path = "/api/v1/me/password";
+    let t = &here.access_token;
+
+    let problem = assert_problem(
+        app.post_as(
+            t,
+            path,
+            &json!({"current_password": "not it", "new_password": "una clave nueva"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["current_password"]);
+    let problem = assert_problem(
+        app.post_as(
+            t,
+            path,
+            &json!({"current_password": PASSWORD, "new_password": "corta"}),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    assert_eq!(error_fields(&problem), vec!["new_password"]);
+
+    let res = app
+        .post_as(
+            t,
+            path,
+            &json!({"current_password": PASSWORD, "new_password": "una clave nueva"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    // This session goes on; the other one ends at once, refresh token and all.
+    assert_eq!(app.get_as(t, "/api/v1/me").await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get_as(&there.access_token, "/api/v1/me").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let res = app
+        .post(
+            "/api/v1/auth/refresh",
+            &json!({"refresh_token": there.refresh_token}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let old = app
+        .post(
+            "/api/v1/auth/login",
+            &json!({"login": here.user.email, "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
+    app.login(&here.user.email, "una clave nueva").await;
+    // Without a login, nothing to change.
+    assert_problem(
+        app.post(path, &json!({"current_password": "x", "new_password": "y"}))
+            .await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+}

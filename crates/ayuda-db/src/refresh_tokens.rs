@@ -116,6 +116,23 @@ pub async fn revoke_session_of(
     Ok(())
 }
 
+/// Revokes every session of a user but `keep` (a password changed from that session).
+pub async fn revoke_user_except(
+    conn: &impl ConnectionTrait,
+    user_id: i64,
+    keep: &str,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    Entity::update_many()
+        .col_expr(Column::RevokedAt, Expr::value(now))
+        .filter(Column::UserId.eq(user_id))
+        .filter(Column::FamilyId.ne(keep))
+        .filter(Column::RevokedAt.is_null())
+        .exec(conn)
+        .await
+        .map(|_| ())
+}
+
 /// Revokes every session of a user (password reset, deactivation).
 pub async fn revoke_user(
     conn: &impl ConnectionTrait,

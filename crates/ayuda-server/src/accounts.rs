@@ -10,7 +10,8 @@ use ayuda_domain::{Email, LoginId, Password};
 use ayuda_mail::Template;
 use ayuda_types::validate::normalize_phone;
 use ayuda_types::{
-    CreateUser, LoginRequest, LoginResponse, RegisterRequest, Role, SetPasswordRequest, UpdateUser,
+    ChangePasswordRequest, CreateUser, LoginRequest, LoginResponse, RegisterRequest, Role,
+    SetPasswordRequest, UpdateUser,
 };
 use chrono::{Duration, Utc};
 
@@ -193,6 +194,41 @@ async fn set_password_with_token(
     let session = start_session(&txn, state, &user, None).await?;
     txn.commit().await?;
     Ok(session)
+}
+
+/// Changes the password of `user`, who gives the current one; every other session of theirs
+/// ends (a stolen session does not survive the change), this one goes on. Wrong current
+/// passwords count against the account's login limit, like failed logins.
+pub async fn change_password(
+    state: &AppState,
+    user: &UserRow,
+    session: &str,
+    client: &str,
+    req: ChangePasswordRequest,
+) -> ApiResult<()> {
+    let password = Password::parse(&req.new_password, state.settings.password_min_length)
+        .map_err(|e| ApiError::field("new_password", e.to_string()))?;
+    let account_key = LoginId::Email(user.email.clone()).rate_key();
+    state.limiters.reserve_login(&account_key, client)?;
+    if !state
+        .passwords
+        .verify(user.password_hash.clone(), &req.current_password)
+        .await?
+    {
+        return Err(ApiError::field(
+            "current_password",
+            "is not your current password",
+        ));
+    }
+    state.limiters.login_succeeded(&account_key, client);
+    let hash = state.passwords.hash(&password).await?;
+    let now = Utc::now();
+    let txn = ayuda_db::begin_write(&state.writer).await?;
+    users::set_password(&txn, user.id, hash, now).await?;
+    refresh_tokens::revoke_user_except(&txn, user.id, session, now).await?;
+    txn.commit().await?;
+    tracing::info!(user = user.id, "password changed; other sessions ended");
+    Ok(())
 }
 
 /// Checks credentials and starts a session. Every failure is the same 401.

@@ -51,6 +51,18 @@ pub struct SetPasswordRequest {
     pub password: String,
 }
 
+/// `POST /api/v1/me/password`: a new password for the logged-in user, who proves they are
+/// at the keyboard with the current one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangePasswordRequest {
+    /// The password in use now.
+    #[validate(length(min = 1, max = 1024, message = "must be your current password"))]
+    pub current_password: String,
+    /// The new password (minimum length is a server setting, 8 by default).
+    pub new_password: String,
+}
+
 /// `POST /api/v1/auth/login`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

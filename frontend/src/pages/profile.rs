@@ -1,7 +1,7 @@
 //! The user's own profile: display name, language, and for agents and admins the ticket
 //! types they are notified about (an admin edits anyone's from the users screen).
 
-use ayuda_types::{Subscriptions, TicketType, UpdateMe, User};
+use ayuda_types::{ChangePasswordRequest, Subscriptions, TicketType, UpdateMe, User};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -70,6 +70,8 @@ fn ProfilePage() -> impl IntoView {
             </dl>
             <h2>{t(T::Language)}</h2>
             <LanguageSwitch on_choose=choose />
+            <h2>{t(T::ChangePassword)}</h2>
+            <PasswordForm />
             {user.role.is_staff().then(|| view! {
                 <h2>{t(T::Notifications)}</h2>
                 <SubscriptionsEditor user_id=user.id />
@@ -77,6 +79,48 @@ fn ProfilePage() -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// Current password and a new one; other sessions end, this one goes on.
+#[component]
+fn PasswordForm() -> impl IntoView {
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let done = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        done.set(false);
+        busy.set(true);
+        let request = ChangePasswordRequest {
+            current_password: current.get_untracked(),
+            new_password: new.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            match api::post_no_content("/me/password", &request).await {
+                Ok(()) => {
+                    current.set(String::new());
+                    new.set(String::new());
+                    done.set(true);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <form class="stack" on:submit=submit novalidate=true>
+            {move || done.get().then(|| view! { <div class="alert success" role="status">{t(T::PasswordChanged)}</div> })}
+            <FormError error=error />
+            <TextField id="current_password" label=T::CurrentPassword value=current error=error kind="password" required=true autocomplete="current-password" />
+            <TextField id="new_password" label=T::NewPassword value=new error=error kind="password" required=true autocomplete="new-password" />
+            <div class="actions">
+                <button class="button primary" type="submit" disabled=move || busy.get()>{t(T::ChangePassword)}</button>
+            </div>
+        </form>
+    }
 }
 
 /// The ticket types a staff member is emailed about when a ticket is opened, as

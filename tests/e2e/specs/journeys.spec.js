@@ -359,6 +359,34 @@ test('signing out and in again returns to work; next never leaves the site or po
   expect(errors).toEqual([]);
 });
 
+test('a customer changes their password in the profile, and their other sessions end', async ({ page, browser }) => {
+  const errors = h.watchErrors(page);
+  const user = await h.registerAndActivate(page, 'Pilar Clave');
+  await page.getByRole('button', { name: 'Confirmar e iniciar sesión' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hola, Pilar Clave');
+  const elsewhere = await browser.newContext();
+  const other = await elsewhere.newPage();
+  await h.uiLogin(other, user.email, user.password);
+
+  await page.goto('/profile');
+  await page.locator('#current_password').fill('no es la mía');
+  await page.locator('#new_password').fill('otra frase secreta');
+  await page.getByRole('button', { name: 'Cambiar contraseña' }).click();
+  await expect(page.locator('#current_password')).toHaveAttribute('aria-invalid', 'true');
+  await page.locator('#current_password').fill(user.password);
+  await page.getByRole('button', { name: 'Cambiar contraseña' }).click();
+  await expect(page.getByRole('status')).toHaveText('Contraseña cambiada. Las demás sesiones se han cerrado.');
+  await h.expectAccessible(page, 'profile with password form');
+  // This session goes on; the other device is signed out at its next request.
+  await page.goto('/tickets');
+  await expect(page).toHaveURL(/\/tickets$/);
+  await other.goto('/tickets');
+  await expect(other).toHaveURL(/\/login/);
+  await h.uiLogin(other, user.email, 'otra frase secreta');
+  expect(errors).toEqual([]);
+  await elsewhere.close();
+});
+
 test('a session survives a reload and deep links work', async ({ page }) => {
   await h.registerAndActivate(page, 'Rosa Recarga');
   await page.getByRole('button', { name: 'Confirmar e iniciar sesión' }).click();

@@ -19,9 +19,14 @@ use crate::state::AppState;
 /// Its role is read strictly once, here: a user whose stored role Ayuda does not know is
 /// refused (500, logged), never served as some default role.
 #[derive(Debug, Clone)]
-pub struct AuthUser(pub UserRow, Role);
+pub struct AuthUser(pub UserRow, Role, String);
 
 impl AuthUser {
+    /// The session (refresh-token family) the request's access token belongs to.
+    pub fn session(&self) -> &str {
+        &self.2
+    }
+
     /// The user's role.
     pub fn role(&self) -> Role {
         self.1
@@ -65,7 +70,7 @@ impl FromRequest for AuthUser {
                 .await?
                 .ok_or(ApiError::Unauthorized("invalid or expired token"))?;
             let role = users::role_of(&user)?;
-            Ok(AuthUser(user, role))
+            Ok(AuthUser(user, role, session))
         })
     }
 }

@@ -1,18 +1,20 @@
 //! `/api/v1/me`: the logged-in user's own profile.
 
 use actix_web::web::{Data, Json};
-use actix_web::{get, patch};
+use actix_web::{HttpResponse, get, patch, post};
 use ayuda_db::users;
-use ayuda_types::{ProblemDetails, UpdateMe, User};
+use ayuda_types::{ChangePasswordRequest, ProblemDetails, UpdateMe, User};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::tags;
-use crate::auth::AuthUser;
+use crate::auth::{AuthUser, ClientAddr};
 use crate::error::{ApiResult, validated};
 use crate::state::AppState;
 
 pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
-    cfg.service(get_me).service(update_me);
+    cfg.service(get_me)
+        .service(update_me)
+        .service(change_password);
 }
 
 /// The logged-in user.
@@ -51,4 +53,29 @@ async fn update_me(
     let row =
         users::update_profile(&state.writer, user.0, name, req.locale, chrono::Utc::now()).await?;
     Ok(Json(users::to_wire(&row)?))
+}
+
+/// Change your password: give the current one and the new one. Every other session of
+/// yours ends (other devices must sign in again); this one goes on.
+#[utoipa::path(
+    tag = tags::ME,
+    security(("bearer" = [])),
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "Changed; other sessions ended"),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong current password, or a new one that breaks the policy", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong current passwords (the account's login limit)", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/password")]
+async fn change_password(
+    state: Data<AppState>,
+    user: AuthUser,
+    addr: ClientAddr,
+    body: Json<ChangePasswordRequest>,
+) -> ApiResult<HttpResponse> {
+    let req = validated(body.into_inner())?;
+    crate::accounts::change_password(&state, &user.0, user.session(), &addr.0, req).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
