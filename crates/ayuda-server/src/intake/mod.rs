@@ -82,7 +82,11 @@ pub async fn ingest(state: &AppState, raw: &[u8], source: Source) -> ApiResult<O
     let mut outcomes = match ingest_one(state, raw, source).await {
         Ok(outcomes) => outcomes,
         Err(SetAside(err)) => return set_aside(state, raw, &err).await,
-        Err(Retry(err)) => return Err(err),
+        Err(Retry(err)) => {
+            // The database is down: 503 tells the mail server to keep the message and retry.
+            tracing::error!(error = %err, "inbound email not stored: the database is unavailable");
+            return Err(ApiError::Unavailable);
+        }
     };
     outcomes
         .pop()

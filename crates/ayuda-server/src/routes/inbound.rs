@@ -32,6 +32,8 @@ pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
 /// Take in one raw email (`message/rfc822`), as the IMAP poller would: a new ticket, a reply
 /// to a ticket, or a recorded bounce. Answers only when the message is stored durably, so a
 /// caller that gets no `202` should retry; the same `Message-ID` twice creates nothing new.
+/// A message that cannot be stored, tried twice while the database answers, is set aside
+/// in the data directory and answered `202` with outcome `failed`.
 /// Needs `Authorization: Bearer <AYUDA_INBOUND_TOKEN>`; without that setting the endpoint
 /// does not exist (404).
 #[utoipa::path(
@@ -44,6 +46,7 @@ pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
         (status = 404, description = "No AYUDA_INBOUND_TOKEN is configured", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 413, description = "Far beyond AYUDA_INBOUND_MAX_BYTES (four times it); merely larger messages are kept and rejected with 202", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 415, description = "Not message/rfc822", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unavailable: keep the message and retry", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 #[post("/inbound/email")]
