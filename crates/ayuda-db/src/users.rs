@@ -64,6 +64,12 @@ pub fn role_of(row: &Model) -> Result<Role, DbErr> {
     stored::read("users.role", &row.role, Role::parse)
 }
 
+/// Whether a stored user works tickets (agent or admin). A role Ayuda does not know
+/// (logged by [`role_of`]) grants nothing.
+pub fn is_staff(row: &Model) -> bool {
+    role_of(row).is_ok_and(Role::is_staff)
+}
+
 /// Stores a new user. A duplicate email, username or phone fails with a unique violation.
 pub async fn insert(
     conn: &impl ConnectionTrait,

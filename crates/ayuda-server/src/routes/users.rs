@@ -5,8 +5,7 @@ use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpResponse, get, patch, post, put};
 use ayuda_db::{ticket_types, users};
 use ayuda_types::{
-    CreateUser, ListUsersParams, Page, ProblemDetails, Role, Subscriptions, UpdateUser, User,
-    UserRef,
+    CreateUser, ListUsersParams, Page, ProblemDetails, Subscriptions, UpdateUser, User, UserRef,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -41,7 +40,7 @@ async fn subscriber(
     }
     users::find_by_id(&state.db, id)
         .await?
-        .filter(|u| users::role_of(u).is_ok_and(Role::is_staff))
+        .filter(users::is_staff)
         .ok_or(ApiError::NotFound)
 }
 

@@ -5,7 +5,7 @@ use ayuda_db::tickets::{self, Changes, TicketRow, TicketView, status_of};
 use ayuda_db::users::{self, UserRow};
 use ayuda_db::{ConnectionTrait, ticket_types};
 use ayuda_domain::lifecycle::{self, IllegalMove};
-use ayuda_types::{Priority, Role, TicketStatus, UpdateTicket};
+use ayuda_types::{Priority, TicketStatus, UpdateTicket};
 use chrono::{DateTime, Utc};
 
 use super::{is_staff, notify, visible};
@@ -133,7 +133,7 @@ pub async fn update(
             None => true,
             Some(id) => users::find_by_id(&txn, id)
                 .await?
-                .is_some_and(|u| u.active && users::role_of(&u).is_ok_and(Role::is_staff)),
+                .is_some_and(|u| u.active && users::is_staff(&u)),
         };
         if ok {
             labels.assignee_from = user_name(&txn, ticket.assignee_id).await?;

@@ -13,11 +13,11 @@ pub use conversation::{Added, Writing, add_reply, create_reply, list_replies};
 
 use ayuda_db::events::{self, NewEvent};
 use ayuda_db::tickets::{self, AssigneeFilter, NewTicket, TicketFilter, TicketView};
-use ayuda_db::users::{self, UserRow};
+use ayuda_db::users::{UserRow, is_staff};
 use ayuda_db::{ConnectionTrait, attachments, messages, ticket_types};
 use ayuda_domain::{markdown, search};
 use ayuda_types::{
-    Channel, CreateTicket, ListTicketsParams, OldestFirstParams, Page, Role, Ticket, TicketCounts,
+    Channel, CreateTicket, ListTicketsParams, OldestFirstParams, Page, Ticket, TicketCounts,
     TicketEvent, TicketStatus, UserRef, WorkspaceView,
 };
 use chrono::{DateTime, Utc};
@@ -26,12 +26,6 @@ use crate::error::{ApiError, ApiResult};
 use crate::outbound::user_locale;
 use crate::pagination::{self, ListCursor};
 use crate::state::AppState;
-
-/// Whether `user` works tickets (agent or admin). A role Ayuda does not know (logged by
-/// [`users::role_of`]) grants nothing.
-fn is_staff(user: &UserRow) -> bool {
-    users::role_of(user).is_ok_and(Role::is_staff)
-}
 
 /// The ticket `number` if `user` may see it; 404 otherwise (never 403: a customer must not
 /// learn that someone else's ticket exists).
