@@ -13,6 +13,17 @@ pub fn datetime(at: &DateTime<Utc>, locale: Locale) -> String {
     date.to_locale_string(locale.as_str(), &options).into()
 }
 
+/// How long ago `at` was, short and the same in both languages ("5 min", "3 h", "2 d").
+pub fn elapsed(at: &DateTime<Utc>) -> String {
+    let now = js_sys::Date::now() as i64;
+    let minutes = ((now - at.timestamp_millis()) / 60_000).max(0);
+    match minutes {
+        0..60 => format!("{minutes} min"),
+        60..2880 => format!("{} h", minutes / 60),
+        _ => format!("{} d", minutes / 1440),
+    }
+}
+
 /// A machine-readable timestamp for `<time datetime=..>`.
 pub fn iso(at: &DateTime<Utc>) -> String {
     at.to_rfc3339()

@@ -71,9 +71,10 @@ impl<T: Clone + Send + Sync + 'static> Load<T> {
         self.value.track();
     }
 
-    /// Fetches again, keeping the current answer on screen until the new one arrives.
+    /// Fetches again, keeping the current answer on screen until the new one arrives. Does
+    /// nothing once the screen is gone (a fetch finishing after the user left calls it).
     pub fn refetch(&self) {
-        self.reruns.update(|n| *n = n.wrapping_add(1));
+        self.reruns.try_update(|n| *n = n.wrapping_add(1));
     }
 }
 

@@ -17,6 +17,7 @@ mod m20261122_000004_forum;
 mod m20261122_000005_inbound;
 mod m20261202_000006_hardening;
 mod m20261202_000007_files_and_moderation;
+mod m20261204_000008_support_desk_basics;
 
 /// Applies Ayuda's migrations.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_inbound::Migration),
             Box::new(m20261202_000006_hardening::Migration),
             Box::new(m20261202_000007_files_and_moderation::Migration),
+            Box::new(m20261204_000008_support_desk_basics::Migration),
         ]
     }
 }

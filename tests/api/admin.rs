@@ -18,14 +18,23 @@ async fn only_admins_reach_user_management() {
     let target = customer.user.id;
     let create = json!({"email": "new.agent@example.com", "name": "New", "role": "agent"});
 
+    // Customers read no one; agents read customers only (see `agent_desk`).
+    let t = &customer.access_token;
+    assert_problem(app.get_as(t, "/api/v1/users").await, StatusCode::FORBIDDEN).await;
+    assert_problem(
+        app.get_as(t, &format!("/api/v1/users/{target}")).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let staff: Page<User> = app
+        .get_as(&agent.access_token, "/api/v1/users?role=admin")
+        .await
+        .json()
+        .await
+        .expect("page");
+    assert!(staff.items.iter().all(|u| u.role == Role::Customer));
     for who in [&customer, &agent] {
         let t = &who.access_token;
-        assert_problem(app.get_as(t, "/api/v1/users").await, StatusCode::FORBIDDEN).await;
-        assert_problem(
-            app.get_as(t, &format!("/api/v1/users/{target}")).await,
-            StatusCode::FORBIDDEN,
-        )
-        .await;
         assert_problem(
             app.post_as(t, "/api/v1/users", &create).await,
             StatusCode::FORBIDDEN,
@@ -170,10 +179,10 @@ async fn the_last_admin_cannot_be_demoted_or_deactivated() {
         let res = app.patch_as(&admin.access_token, &path, &change).await;
         assert_problem(res, StatusCode::CONFLICT).await;
     }
-    // With a second admin it is allowed.
-    app.user(Role::Admin).await;
+    // With a second admin, that one may demote the first (nobody demotes themselves).
+    let second = app.user(Role::Admin).await;
     let res = app
-        .patch_as(&admin.access_token, &path, &json!({"role": "agent"}))
+        .patch_as(&second.access_token, &path, &json!({"role": "agent"}))
         .await;
     assert_eq!(res.status(), StatusCode::OK);
 }

@@ -249,8 +249,8 @@ async fn search_ranks_titles_first_and_highlights_safely() {
 }
 
 #[tokio::test]
-async fn comments_need_a_login_and_feedback_is_counted_and_limited() {
-    let app = spawn_app_with(|s| s.rate_feedback = "3/3600".into()).await;
+async fn comments_need_a_login_and_feedback_is_counted_once_per_reader_and_limited() {
+    let app = spawn_app_with(|s| s.rate_feedback = "5/3600".into()).await;
     let agent = app.user(Role::Agent).await;
     let customer = app.user(Role::Customer).await;
     let a = &agent.access_token;
@@ -303,20 +303,50 @@ async fn comments_need_a_login_and_feedback_is_counted_and_limited() {
     .await;
     assert_eq!(error_fields(&problem), vec!["body"]);
 
-    for (helpful, yes, no) in [(true, 1, 0), (true, 2, 0), (false, 2, 1)] {
-        let res = app
-            .post(&format!("{base}/feedback"), &json!({"helpful": helpful}))
-            .await;
-        assert_eq!(res.status(), StatusCode::OK);
-        let counts: Value = res.json().await.unwrap();
-        assert_eq!(
+    // One vote per reader, changeable: this browser (the client keeps the voter cookie)
+    // votes yes twice, then changes its mind. Before, each vote counted again.
+    let vote = |token: Option<String>, helpful: bool| {
+        let app = &app;
+        let base = base.clone();
+        async move {
+            let url = format!("{base}/feedback");
+            let res = match token {
+                Some(t) => app.post_as(&t, &url, &json!({"helpful": helpful})).await,
+                None => app.post(&url, &json!({"helpful": helpful})).await,
+            };
+            assert_eq!(res.status(), StatusCode::OK);
+            let counts: Value = res.json().await.unwrap();
             (
-                counts["helpful_yes"].as_i64(),
-                counts["helpful_no"].as_i64()
-            ),
-            (Some(yes), Some(no))
-        );
-    }
+                counts["helpful_yes"].as_i64().unwrap(),
+                counts["helpful_no"].as_i64().unwrap(),
+            )
+        }
+    };
+    assert_eq!(vote(None, true).await, (1, 0));
+    assert_eq!(vote(None, true).await, (1, 0));
+    assert_eq!(vote(None, false).await, (0, 1));
+    let seen: Article = app.get(&base).await.json().await.unwrap();
+    assert_eq!(seen.my_vote, Some(false));
+    assert_eq!((seen.summary.helpful_yes, seen.summary.helpful_no), (0, 1));
+    // A signed-in reader's vote is theirs, in any browser, and counted once.
+    let t = customer.access_token.clone();
+    assert_eq!(vote(Some(t.clone()), true).await, (1, 1));
+    assert_eq!(vote(Some(t.clone()), true).await, (1, 1));
+    let theirs: Article = app.get_as(&t, &base).await.json().await.unwrap();
+    assert_eq!(theirs.my_vote, Some(true));
+    // Another browser has not voted; a made-up cookie is just another browser.
+    let other = reqwest::Client::new();
+    let fresh: Article = other
+        .get(app.url(&base))
+        .header("Cookie", "ayuda_voter=<script>")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(fresh.my_vote, None);
+    // Votes are limited per address too (5 given): a sixth is refused.
     let res = app
         .post(&format!("{base}/feedback"), &json!({"helpful": true}))
         .await;

@@ -8,6 +8,7 @@ mod helpers;
 
 mod accounts;
 mod admin;
+mod agent_desk;
 mod attachments;
 mod crash;
 mod email_intake;

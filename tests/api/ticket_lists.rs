@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use ayuda_db::tickets::{AssigneeFilter, TicketFilter, list_statement};
 use ayuda_db::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
-use ayuda_types::{Page, Role, Ticket, TicketStatus};
+use ayuda_types::{Page, Role, Ticket, TicketSort, TicketStatus};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -67,6 +67,124 @@ async fn pages_never_skip_or_repeat_while_tickets_are_being_opened() {
         seen.windows(2).all(|w| w[0] > w[1]),
         "newest first: {seen:?}"
     );
+}
+
+/// Every page of `path` (which has a query already), in order.
+async fn all_pages(app: &crate::helpers::TestApp, token: &str, path: &str) -> Vec<Ticket> {
+    let mut all = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let url = match &cursor {
+            Some(c) => format!("{path}&limit=2&cursor={c}"),
+            None => format!("{path}&limit=2"),
+        };
+        let res = app.get_as(token, &url).await;
+        assert_eq!(res.status(), StatusCode::OK, "{url}");
+        let page: Page<Ticket> = res.json().await.unwrap();
+        all.extend(page.items);
+        match page.next_cursor {
+            Some(next) => cursor = Some(next),
+            None => return all,
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_queue_sorts_by_waiting_time_priority_or_update_and_shows_the_last_message() {
+    let app = spawn_app().await;
+    let customer = app.user(Role::Customer).await;
+    let agent = app.user(Role::Agent).await;
+    let (c, a) = (&customer.access_token, &agent.access_token);
+    let first = app
+        .open_ticket(c, "Primero", "Lleva **más** esperando")
+        .await;
+    let answered = app.open_ticket(c, "Contestado", "x").await;
+    let urgent = app.open_ticket(c, "Urgente", "y").await;
+    let last = app.open_ticket(c, "Último", "z").await;
+    // An agent answers one (the customer no longer waits); a note changes nothing for her.
+    app.reply(a, answered.number, "Hola, ya está", false).await;
+    app.reply(a, first.number, "nota interna", true).await;
+    let res = app
+        .patch_as(
+            a,
+            &format!("/api/v1/tickets/{}", urgent.number),
+            &json!({"priority": "urgent"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    let numbers = |list: &[Ticket]| list.iter().map(|t| t.number).collect::<Vec<_>>();
+    let waiting = all_pages(&app, a, "/api/v1/tickets?sort=oldest_waiting").await;
+    assert_eq!(
+        numbers(&waiting),
+        vec![first.number, urgent.number, last.number, answered.number]
+    );
+    let by_priority = all_pages(&app, a, "/api/v1/tickets?sort=priority").await;
+    assert_eq!(
+        numbers(&by_priority),
+        vec![urgent.number, first.number, last.number, answered.number]
+    );
+    let updated = all_pages(&app, a, "/api/v1/tickets?sort=updated").await;
+    assert_eq!(
+        numbers(&updated)[0],
+        urgent.number,
+        "the priority change is the newest update"
+    );
+
+    // What a row shows: since when the customer waits, and the last public message.
+    let row = |n: i64| waiting.iter().find(|t| t.number == n).unwrap().clone();
+    let first_row = row(first.number);
+    assert_eq!(first_row.waiting_since, Some(first.created_at));
+    let message = first_row.last_message.unwrap();
+    assert_eq!(message.excerpt, "Lleva más esperando");
+    assert!(!message.from_staff);
+    let answered_row = row(answered.number);
+    assert_eq!(answered_row.waiting_since, None);
+    let message = answered_row.last_message.unwrap();
+    assert_eq!(message.excerpt, "Hola, ya está");
+    assert!(message.from_staff);
+    // The customer sees the same marker: the agent replied.
+    let mine: Page<Ticket> = app.get_as(c, "/api/v1/tickets").await.json().await.unwrap();
+    let theirs = mine
+        .items
+        .iter()
+        .find(|t| t.number == answered.number)
+        .unwrap();
+    assert!(theirs.last_message.as_ref().unwrap().from_staff);
+    // The customer writes again: waiting from now; resolving ends the wait.
+    app.reply(c, answered.number, "No funciona", false).await;
+    let again = app.ticket(a, answered.number).await;
+    assert!(again.waiting_since.is_some());
+    assert!(!again.last_message.unwrap().from_staff);
+    let res = app
+        .post_as(
+            c,
+            &format!("/api/v1/tickets/{}/resolve", answered.number),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(app.ticket(a, answered.number).await.waiting_since, None);
+
+    // A cursor of one order is refused by another, and an unknown order is a 400.
+    let page: Page<Ticket> = app
+        .get_as(a, "/api/v1/tickets?sort=priority&limit=1")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cursor = page.next_cursor.unwrap();
+    assert_problem(
+        app.get_as(a, &format!("/api/v1/tickets?limit=1&cursor={cursor}"))
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert_problem(
+        app.get_as(a, "/api/v1/tickets?sort=random").await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -267,7 +385,7 @@ async fn every_list_query_uses_an_index_and_no_sort() {
     ];
     for filter in &filters {
         for before in [None, Some(5000)] {
-            let stmt = list_statement(backend, filter, before, 25);
+            let stmt = list_statement(backend, filter, TicketSort::Newest, before, 25);
             let plan = explain(&app.db, stmt).await;
             let what = format!("{filter:?} before {before:?}");
             if filter != &TicketFilter::default() {

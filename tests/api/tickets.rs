@@ -1,7 +1,8 @@
 //! Tickets by API: opening, the lifecycle, replies and notes, notifications, the audit
 //! trail, and one customer never reaching another's tickets.
 
-use ayuda_types::{Page, Role, Ticket, TicketEvent, TicketStatus};
+use ayuda_db::ConnectionTrait;
+use ayuda_types::{BulkOutcome, Page, Priority, Role, Ticket, TicketEvent, TicketStatus};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -827,3 +828,101 @@ pub const PNG: &[u8] = &[
     0x05, 0x00, 0x01, 0x0d, 0x0a, 0x2d, 0xb4, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae,
     0x42, 0x60, 0x82,
 ];
+
+#[tokio::test]
+async fn agents_change_many_tickets_at_once_and_each_refusal_is_reported() {
+    let app = spawn_app().await;
+    let customer = app.user(Role::Customer).await;
+    let agent = app.user(Role::Agent).await;
+    let (c, a) = (&customer.access_token, &agent.access_token);
+    let one = app.open_ticket(c, "Uno", "x").await;
+    let two = app.open_ticket(c, "Dos", "y").await;
+    let res = app
+        .post_as(
+            a,
+            "/api/v1/tickets/bulk",
+            &json!({
+                "numbers": [one.number, two.number, 999_999, one.number],
+                "changes": {"assignee_id": agent.user.id, "priority": "high"}
+            }),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let outcome: BulkOutcome = res.json().await.unwrap();
+    let changed: Vec<i64> = outcome.updated.iter().map(|t| t.number).collect();
+    assert_eq!(changed, vec![one.number, two.number], "each ticket once");
+    for ticket in &outcome.updated {
+        assert_eq!(ticket.assignee.as_ref().map(|u| u.id), Some(agent.user.id));
+        assert_eq!(ticket.priority, Priority::High);
+        assert_eq!(ticket.status, TicketStatus::Open, "picking up opens it");
+    }
+    assert_eq!(outcome.failed.len(), 1);
+    assert_eq!(outcome.failed[0].number, 999_999);
+    assert_eq!(outcome.failed[0].problem.status, 404);
+    // Each change is in that ticket's audit trail, as if made one by one.
+    let events: Page<TicketEvent> = app
+        .get_as(a, &format!("/api/v1/tickets/{}/events", two.number))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        events
+            .items
+            .iter()
+            .any(|e| e.field.as_deref() == Some("priority"))
+    );
+
+    // A change the lifecycle refuses (a closed ticket) is refused per ticket, with the reason.
+    // (Closed as the auto-close job would after the configured days.)
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE tickets SET status = 'closed' WHERE id = {}",
+            one.number
+        ))
+        .await
+        .unwrap();
+    let res = app
+        .post_as(
+            a,
+            "/api/v1/tickets/bulk",
+            &json!({"numbers": [one.number, two.number], "changes": {"status": "pending"}}),
+        )
+        .await;
+    let outcome: BulkOutcome = res.json().await.unwrap();
+    assert_eq!(outcome.updated.len(), 1);
+    assert_eq!(outcome.updated[0].status, TicketStatus::Pending);
+    assert_eq!(
+        outcome
+            .failed
+            .iter()
+            .map(|f| (f.number, f.problem.status))
+            .collect::<Vec<_>>(),
+        vec![(one.number, 409)]
+    );
+
+    // Customers may not; an empty or oversized list is a 422.
+    assert_problem(
+        app.post_as(
+            c,
+            "/api/v1/tickets/bulk",
+            &json!({"numbers": [one.number], "changes": {"priority": "low"}}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    for numbers in [json!([]), json!((1..=101).collect::<Vec<i64>>())] {
+        let problem = assert_problem(
+            app.post_as(
+                a,
+                "/api/v1/tickets/bulk",
+                &json!({"numbers": numbers, "changes": {"priority": "low"}}),
+            )
+            .await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+        assert_eq!(error_fields(&problem), vec!["numbers"]);
+    }
+}

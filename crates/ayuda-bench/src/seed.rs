@@ -144,6 +144,7 @@ pub async fn seed(db: &DatabaseConnection, tickets: i64) -> anyhow::Result<Seede
                 // Every fifth ticket is closed (see `open_ticket_number`).
                 let status = statuses[usize::try_from(id % 5).unwrap_or(0)];
                 let body = rng.words(40);
+                let active = matches!(status, "new" | "open");
                 ticket_rows.push(ticket::ActiveModel {
                     id: Set(id),
                     title: Set(rng.words(6)),
@@ -158,6 +159,10 @@ pub async fn seed(db: &DatabaseConnection, tickets: i64) -> anyhow::Result<Seede
                     updated_at: Set(at),
                     resolved_at: Set(None),
                     closed_at: Set(None),
+                    waiting_since: Set(active.then_some(at)),
+                    last_message_at: Set(Some(at)),
+                    last_message_excerpt: Set(Some(body.chars().take(200).collect())),
+                    last_message_staff: Set(Some(false)),
                 });
                 message_rows.push(ticket_message::ActiveModel {
                     ticket_id: Set(id),

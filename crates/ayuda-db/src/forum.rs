@@ -1,13 +1,13 @@
 //! The forum / knowledge base: categories, articles and their full-text search, comments.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, Set, Statement,
+    QueryFilter, QuerySelect, Set, Statement,
 };
 
-use crate::entity::{forum_article, forum_category, forum_comment};
+use crate::entity::{article_vote, forum_article, forum_category, forum_comment};
 use crate::sql::Sql;
 
 pub use crate::entity::forum_article::Model as ArticleRow;
@@ -468,23 +468,106 @@ pub async fn count_views(conn: &impl ConnectionTrait, id: i64, n: i64) -> Result
         .map(|_| ())
 }
 
-/// Counts one "was this helpful" vote.
-pub async fn count_feedback(
+/// A reader of articles who votes: a signed-in user, or an anonymous browser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Voter {
+    /// A signed-in user, one vote per article whatever the browser.
+    User(i64),
+    /// An anonymous browser, by the random id of its cookie.
+    Browser(String),
+}
+
+impl Voter {
+    fn key(&self) -> String {
+        match self {
+            Voter::User(id) => format!("u:{id}"),
+            Voter::Browser(id) => format!("b:{id}"),
+        }
+    }
+}
+
+/// Records `voter`'s "was this helpful" vote on an article, replacing an earlier one of
+/// theirs, and keeps the article's counts in step: a vote is counted once, and a changed
+/// vote moves from one count to the other. Returns the counts after it.
+pub async fn vote(
     conn: &impl ConnectionTrait,
-    id: i64,
+    article_id: i64,
+    voter: &Voter,
     helpful: bool,
-) -> Result<(), DbErr> {
-    let column = if helpful {
-        forum_article::Column::HelpfulYes
-    } else {
-        forum_article::Column::HelpfulNo
+    now: DateTime<Utc>,
+) -> Result<(i64, i64), DbErr> {
+    let key = voter.key();
+    let inserted = article_vote::Entity::insert(article_vote::ActiveModel {
+        article_id: Set(article_id),
+        voter: Set(key.clone()),
+        helpful: Set(helpful),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([article_vote::Column::ArticleId, article_vote::Column::Voter])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?;
+    let column = |helpful: bool| {
+        if helpful {
+            forum_article::Column::HelpfulYes
+        } else {
+            forum_article::Column::HelpfulNo
+        }
     };
-    forum_article::Entity::update_many()
-        .col_expr(column, Expr::col(column).add(1))
-        .filter(forum_article::Column::Id.eq(id))
+    let mut update = forum_article::Entity::update_many();
+    if inserted == 1 {
+        update = update.col_expr(column(helpful), Expr::col(column(helpful)).add(1));
+    } else {
+        // Voted before: change the vote only if it differs (the conditional update also
+        // keeps two racing changes from moving the count twice).
+        let changed = article_vote::Entity::update_many()
+            .col_expr(article_vote::Column::Helpful, Expr::value(helpful))
+            .col_expr(article_vote::Column::UpdatedAt, Expr::value(now))
+            .filter(article_vote::Column::ArticleId.eq(article_id))
+            .filter(article_vote::Column::Voter.eq(key))
+            .filter(article_vote::Column::Helpful.eq(!helpful))
+            .exec(conn)
+            .await?
+            .rows_affected;
+        if changed == 1 {
+            update = update
+                .col_expr(column(helpful), Expr::col(column(helpful)).add(1))
+                .col_expr(column(!helpful), Expr::col(column(!helpful)).sub(1));
+        }
+    }
+    update
+        .filter(forum_article::Column::Id.eq(article_id))
         .exec(conn)
+        .await?;
+    let counts: Option<(i64, i64)> = forum_article::Entity::find_by_id(article_id)
+        .select_only()
+        .column(forum_article::Column::HelpfulYes)
+        .column(forum_article::Column::HelpfulNo)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    counts.ok_or_else(|| DbErr::RecordNotFound(format!("article {article_id}")))
+}
+
+/// The vote `voter` gave the article, if any.
+pub async fn vote_of(
+    conn: &impl ConnectionTrait,
+    article_id: i64,
+    voter: &Voter,
+) -> Result<Option<bool>, DbErr> {
+    article_vote::Entity::find()
+        .select_only()
+        .column(article_vote::Column::Helpful)
+        .filter(article_vote::Column::ArticleId.eq(article_id))
+        .filter(article_vote::Column::Voter.eq(voter.key()))
+        .into_tuple()
+        .one(conn)
         .await
-        .map(|_| ())
 }
 
 /// A comment with its author.

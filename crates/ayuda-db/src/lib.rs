@@ -6,6 +6,7 @@
 //! SQLite/PostgreSQL differences stay in this crate.
 
 pub mod attachments;
+pub mod canned_replies;
 pub mod entity;
 pub mod events;
 pub mod forum;
@@ -19,6 +20,7 @@ pub mod ticket_types;
 pub mod tickets;
 pub mod tokens;
 pub mod users;
+pub mod viewers;
 
 mod connect;
 mod search;

@@ -4,8 +4,12 @@
 //! Lists are keyset-paginated on the id (= the number), newest first; every filter has an
 //! index ending in the id (see the tickets migration), so any page is a range seek.
 
-use ayuda_types::{Channel, Locale, Priority, Requester, Ticket, TicketStatus, TypeRef, UserRef};
+use ayuda_types::{
+    Channel, LastMessage, Locale, Priority, Requester, Ticket, TicketSort, TicketStatus, TypeRef,
+    UserRef,
+};
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, Func, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
@@ -34,6 +38,10 @@ pub struct TicketView {
     pub updated_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    pub waiting_since: Option<DateTime<Utc>>,
+    pub last_message_at: Option<DateTime<Utc>>,
+    pub last_message_excerpt: Option<String>,
+    pub last_message_staff: Option<bool>,
     pub type_name: String,
     pub type_name_es: Option<String>,
     pub type_name_en: Option<String>,
@@ -44,7 +52,8 @@ pub struct TicketView {
 
 const VIEW_SELECT: &str = "SELECT t.id, t.title, t.type_id, t.status, t.priority, t.channel, \
      t.requester_id, t.assignee_id, t.parent_id, t.created_at, t.updated_at, t.resolved_at, \
-     t.closed_at, ty.name AS type_name, ty.name_es AS type_name_es, ty.name_en AS type_name_en, \
+     t.closed_at, t.waiting_since, t.last_message_at, t.last_message_excerpt, \
+     t.last_message_staff, ty.name AS type_name, ty.name_es AS type_name_es, ty.name_en AS type_name_en, \
      r.name AS requester_name, r.email AS requester_email, a.name AS assignee_name \
      FROM tickets t \
      JOIN ticket_types ty ON ty.id = t.type_id \
@@ -90,6 +99,12 @@ pub fn to_wire(v: &TicketView, locale: Locale) -> Result<Ticket, DbErr> {
         updated_at: v.updated_at,
         resolved_at: v.resolved_at,
         closed_at: v.closed_at,
+        waiting_since: v.waiting_since,
+        last_message: v.last_message_at.map(|at| LastMessage {
+            at,
+            excerpt: v.last_message_excerpt.clone().unwrap_or_default(),
+            from_staff: v.last_message_staff.unwrap_or(false),
+        }),
     })
 }
 
@@ -127,6 +142,10 @@ pub async fn insert(
         updated_at: Set(now),
         resolved_at: Set(None),
         closed_at: Set(None),
+        waiting_since: Set(None),
+        last_message_at: Set(None),
+        last_message_excerpt: Set(None),
+        last_message_staff: Set(None),
         ..Default::default()
     }
     .insert(conn)
@@ -216,23 +235,84 @@ impl TicketFilter {
     }
 }
 
-/// The list query, exposed so tests can `EXPLAIN` it: tickets matching `filter` with ids
-/// below `before`, newest first, `limit + 1` rows.
+/// The list query, exposed so tests can `EXPLAIN` it: tickets matching `filter` in
+/// `sort` order after the ticket with id `after`, `limit + 1` rows.
+///
+/// Newest first pages on the id alone. The other orders compare their sort keys as a row
+/// value with the same keys read again from the `after` ticket, so a cursor carries only an
+/// id (a ticket that changed meanwhile moves, as it would on a reload).
 pub fn list_statement(
     backend: DbBackend,
     filter: &TicketFilter,
-    before: Option<i64>,
+    sort: TicketSort,
+    after: Option<i64>,
     limit: u64,
 ) -> Statement {
     let mut sql = Sql::new(backend, VIEW_SELECT);
     sql.push(" WHERE 1 = 1");
     filter.push_conditions(&mut sql);
-    if let Some(before) = before {
-        sql.push(" AND t.id < ").bind(before);
+    let keys = sort_keys(sort);
+    if let Some(after) = after {
+        let (ours, theirs) = (keys.of("t"), keys.of("c"));
+        let op = if keys.descending { "<" } else { ">" };
+        sql.push(&format!(
+            " AND ({ours}) {op} (SELECT {theirs} FROM tickets c WHERE c.id = "
+        ))
+        .bind(after)
+        .push(")");
     }
-    sql.push(" ORDER BY t.id DESC LIMIT ")
+    let direction = if keys.descending { " DESC" } else { "" };
+    let order: Vec<String> = keys
+        .exprs
+        .iter()
+        .map(|e| format!("{}{direction}", e.replace("{}", "t")))
+        .collect();
+    sql.push(&format!(" ORDER BY {} LIMIT ", order.join(", ")))
         .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX));
     sql.build()
+}
+
+/// The sort keys of an order, as SQL over a table alias written `{}`, the id last.
+struct SortKeys {
+    exprs: &'static [&'static str],
+    descending: bool,
+}
+
+impl SortKeys {
+    fn of(&self, alias: &str) -> String {
+        self.exprs.join(", ").replace("{}", alias)
+    }
+}
+
+fn sort_keys(sort: TicketSort) -> SortKeys {
+    const WAIT: &str = "COALESCE({}.waiting_since, {}.updated_at)";
+    match sort {
+        TicketSort::Newest => SortKeys {
+            exprs: &["{}.id"],
+            descending: true,
+        },
+        TicketSort::Updated => SortKeys {
+            exprs: &["{}.updated_at", "{}.id"],
+            descending: true,
+        },
+        TicketSort::OldestWaiting => SortKeys {
+            exprs: &[
+                "CASE WHEN {}.waiting_since IS NULL THEN 1 ELSE 0 END",
+                WAIT,
+                "{}.id",
+            ],
+            descending: false,
+        },
+        TicketSort::Priority => SortKeys {
+            exprs: &[
+                "CASE {}.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 \
+                 WHEN 'normal' THEN 2 ELSE 3 END",
+                WAIT,
+                "{}.id",
+            ],
+            descending: false,
+        },
+    }
 }
 
 /// How many tickets have one of `statuses`, optionally only those with `assignee` (the
@@ -252,14 +332,15 @@ pub async fn count(
     query.count(conn).await
 }
 
-/// One page of tickets matching `filter`, newest first (see [`list_statement`]).
+/// One page of tickets matching `filter` in `sort` order (see [`list_statement`]).
 pub async fn list(
     conn: &impl ConnectionTrait,
     filter: &TicketFilter,
-    before: Option<i64>,
+    sort: TicketSort,
+    after: Option<i64>,
     limit: u64,
 ) -> Result<Vec<TicketView>, DbErr> {
-    let stmt = list_statement(conn.get_database_backend(), filter, before, limit);
+    let stmt = list_statement(conn.get_database_backend(), filter, sort, after, limit);
     TicketView::find_by_statement(stmt).all(conn).await
 }
 
@@ -390,6 +471,10 @@ pub async fn update(
             TicketStatus::Closed => active.closed_at = Set(Some(now)),
             _ => active.resolved_at = Set(None),
         }
+        // A resolved or closed ticket keeps nobody waiting.
+        if matches!(status, TicketStatus::Resolved | TicketStatus::Closed) {
+            active.waiting_since = Set(None);
+        }
     }
     if let Some(priority) = changes.priority {
         active.priority = Set(priority.as_str().to_owned());
@@ -442,14 +527,35 @@ pub async fn close_if_resolved_before(
     Ok(result.rows_affected == 1)
 }
 
-/// Bumps `updated_at` (a new message arrived) without other changes.
-pub async fn touch(
+/// A public message just added to a ticket.
+#[derive(Debug, Clone)]
+pub struct PublicMessage {
+    /// When it was written.
+    pub at: DateTime<Utc>,
+    /// Its start as plain text (at most 200 characters).
+    pub excerpt: String,
+    /// Whether staff wrote it.
+    pub staff: bool,
+}
+
+/// Records a ticket's newest public message: lists show it, and it starts (customer) or
+/// ends (staff) the customer's wait for an answer.
+pub async fn record_public_message(
     conn: &impl ConnectionTrait,
     number: i64,
-    now: DateTime<Utc>,
+    message: PublicMessage,
 ) -> Result<(), DbErr> {
+    let waiting: SimpleExpr = if message.staff {
+        Expr::value(Option::<DateTime<Utc>>::None)
+    } else {
+        Func::coalesce([Expr::col(Column::WaitingSince), Expr::value(message.at)]).into()
+    };
     Entity::update_many()
-        .col_expr(Column::UpdatedAt, now.into())
+        .col_expr(Column::WaitingSince, waiting)
+        .col_expr(Column::LastMessageAt, Expr::value(message.at))
+        .col_expr(Column::LastMessageExcerpt, Expr::value(message.excerpt))
+        .col_expr(Column::LastMessageStaff, Expr::value(message.staff))
+        .col_expr(Column::UpdatedAt, Expr::value(message.at))
         .filter(Column::Id.eq(number))
         .exec(conn)
         .await

@@ -2,8 +2,9 @@
 
 use ayuda_types::{Locale, Role, User};
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
@@ -256,11 +257,13 @@ pub async fn any_admin(conn: &impl ConnectionTrait) -> Result<bool, DbErr> {
 /// Most staff members [`active_staff`] returns (an assignee dropdown, not a directory).
 pub const STAFF_LIMIT: u64 = 1000;
 
-/// Active agents and admins by name (over the (role, id) index), at most [`STAFF_LIMIT`].
+/// Active agents and admins who have accepted their invitation (chosen a password), by name
+/// (over the (role, id) index), at most [`STAFF_LIMIT`]: whom work can be given to.
 pub async fn active_staff(conn: &impl ConnectionTrait) -> Result<Vec<Model>, DbErr> {
     Entity::find()
         .filter(Column::Role.is_in([Role::Agent.as_str(), Role::Admin.as_str()]))
         .filter(Column::Active.eq(true))
+        .filter(Column::ActivatedAt.is_not_null())
         .order_by_asc(Column::Name)
         .limit(STAFF_LIMIT)
         .all(conn)
@@ -268,16 +271,32 @@ pub async fn active_staff(conn: &impl ConnectionTrait) -> Result<Vec<Model>, DbE
 }
 
 /// Users newest first, keyset-paginated on id: `before_id` is the last id of the previous
-/// page. Fetches `limit + 1` rows so the caller knows whether another page exists.
+/// page. Fetches `limit + 1` rows so the caller knows whether another page exists. With
+/// `search`, only users whose name, email or username contains it (any case); that walks
+/// the users newest first until the page is full, which a directory of people can afford.
 pub async fn list(
     conn: &impl ConnectionTrait,
     role: Option<Role>,
+    search: Option<&str>,
     before_id: Option<i64>,
     limit: u64,
 ) -> Result<Vec<Model>, DbErr> {
     let mut query = Entity::find();
     if let Some(role) = role {
         query = query.filter(Column::Role.eq(role.as_str()));
+    }
+    if let Some(text) = search.map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
+        let contains = |col: Column| {
+            Expr::expr(Func::lower(Expr::col(col)))
+                .like(LikeExpr::new(pattern.clone()).escape('\\'))
+        };
+        query = query.filter(
+            Condition::any()
+                .add(contains(Column::Name))
+                .add(contains(Column::Email))
+                .add(contains(Column::Username)),
+        );
     }
     if let Some(before) = before_id {
         query = query.filter(Column::Id.lt(before));
@@ -287,4 +306,16 @@ pub async fn list(
         .limit(limit + 1)
         .all(conn)
         .await
+}
+
+/// `text` with LIKE's wildcards escaped (by a backslash), so they match themselves.
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -134,6 +134,21 @@ pub fn plain_text(markdown: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The start of Markdown's plain text, for lists: at most `max_chars` characters, cut at
+/// a word where there is one, with "…" when something was left out.
+pub fn excerpt(markdown: &str, max_chars: usize) -> String {
+    let text = plain_text(markdown);
+    if text.chars().count() <= max_chars {
+        return text;
+    }
+    let cut: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+    let at_word = match cut.rfind(' ') {
+        Some(space) if space > cut.len() / 2 => &cut[..space],
+        _ => &cut,
+    };
+    format!("{}…", at_word.trim_end())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,6 +204,14 @@ mod tests {
             assert!(!html.contains("<iframe"), "{payload} -> {html}");
             assert!(!html.contains("style="), "{payload} -> {html}");
         }
+    }
+
+    #[test]
+    fn excerpts_are_short_plain_and_cut_at_a_word() {
+        assert_eq!(excerpt("**Hola**, ¿qué tal?", 50), "Hola, ¿qué tal?");
+        assert_eq!(excerpt("uno dos tres cuatro", 12), "uno dos…");
+        assert_eq!(excerpt(&"ñ".repeat(30), 10), format!("{}…", "ñ".repeat(9)));
+        assert!(excerpt(&"palabra ".repeat(100), 200).chars().count() <= 200);
     }
 
     #[test]

@@ -133,6 +133,49 @@ pub(crate) async fn send_activation(
     Ok(())
 }
 
+/// The account of `email` (already checked as an address), created as a customer when the
+/// address is new: named `name` or the address's local part, in the default language,
+/// without a password, with the welcome (activation) email when `welcome`. `true` with a
+/// new account. Used for mail from a new address and for tickets agents open on someone's
+/// behalf.
+pub(crate) async fn customer_by_email(
+    conn: &impl ConnectionTrait,
+    state: &AppState,
+    email: &str,
+    name: Option<&str>,
+    welcome: bool,
+    now: chrono::DateTime<Utc>,
+) -> ApiResult<(UserRow, bool)> {
+    if let Some(user) = users::find(conn, Lookup::Email(email)).await? {
+        return Ok((user, false));
+    }
+    let name = name
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| email.split('@').next().unwrap_or_default())
+        .chars()
+        .take(100)
+        .collect::<String>();
+    let user = users::insert(
+        conn,
+        NewUser {
+            email: email.to_owned(),
+            name,
+            username: None,
+            phone: None,
+            role: Role::Customer,
+            locale: state.settings.default_locale(),
+            password_hash: None,
+        },
+        now,
+    )
+    .await?;
+    if welcome {
+        send_activation(conn, state, &user, false).await?;
+    }
+    Ok((user, true))
+}
+
 fn hours_of(hours: u64) -> Duration {
     Duration::hours(i64::try_from(hours).unwrap_or(24 * 365))
 }
@@ -394,8 +437,19 @@ pub async fn create_user(state: &AppState, req: CreateUser) -> ApiResult<UserRow
 }
 
 /// Admin: changes a user's role or active flag. Refuses to leave Ayuda without an active
-/// admin; deactivation ends the user's sessions.
-pub async fn update_user(state: &AppState, id: i64, req: UpdateUser) -> ApiResult<UserRow> {
+/// admin, and an admin's change of their own role or access (one mis-click would lock
+/// them out); deactivation ends the user's sessions.
+pub async fn update_user(
+    state: &AppState,
+    admin: &UserRow,
+    id: i64,
+    req: UpdateUser,
+) -> ApiResult<UserRow> {
+    if admin.id == id && (req.role.is_some_and(|r| r != Role::Admin) || req.active == Some(false)) {
+        return Err(ApiError::Conflict(
+            "you cannot demote or deactivate yourself; another admin can".into(),
+        ));
+    }
     let now = Utc::now();
     let txn = ayuda_db::begin_write(&state.writer).await?;
     users::lock_admins(&txn).await?;

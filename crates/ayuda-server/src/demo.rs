@@ -242,6 +242,8 @@ async fn load_tickets(state: &AppState) -> anyhow::Result<()> {
                 type_id: type_id(state, story.kind).await?,
                 description: story.description.into(),
                 attachment_ids: Vec::new(),
+                requester_id: None,
+                requester: None,
             },
             Channel::Web,
         )
@@ -255,6 +257,7 @@ async fn load_tickets(state: &AppState) -> anyhow::Result<()> {
                         body: (*body).into(),
                         internal,
                         attachment_ids: Vec::new(),
+                        status: None,
                     };
                     tickets::create_reply(
                         state,

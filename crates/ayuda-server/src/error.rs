@@ -182,23 +182,45 @@ impl ResponseError for ApiError {
 
 impl From<validator::ValidationErrors> for ApiError {
     fn from(errors: validator::ValidationErrors) -> Self {
-        let mut fields: Vec<FieldError> = errors
-            .field_errors()
-            .into_iter()
-            .flat_map(|(field, errs)| {
-                errs.iter().map(move |e| {
-                    let message = e
-                        .message
-                        .as_ref()
-                        .map_or_else(|| e.code.to_string(), ToString::to_string);
-                    FieldError::new(field.to_string(), message)
-                })
-            })
-            .collect();
+        let mut fields = Vec::new();
+        collect_field_errors(&errors, "", &mut fields);
         // One message per field (the first rule it broke), in a stable order.
         fields.sort_by(|a, b| a.field.cmp(&b.field));
         fields.dedup_by(|later, earlier| later.field == earlier.field);
         ApiError::Validation(fields)
+    }
+}
+
+/// Every field error, nested ones named by their path (`requester.email`, `items[2].name`).
+fn collect_field_errors(
+    errors: &validator::ValidationErrors,
+    prefix: &str,
+    out: &mut Vec<FieldError>,
+) {
+    use validator::ValidationErrorsKind;
+    for (field, kind) in errors.errors() {
+        let path = if prefix.is_empty() {
+            field.to_string()
+        } else {
+            format!("{prefix}.{field}")
+        };
+        match kind {
+            ValidationErrorsKind::Field(errs) => {
+                out.extend(errs.iter().map(|e| {
+                    let message = e
+                        .message
+                        .as_ref()
+                        .map_or_else(|| e.code.to_string(), ToString::to_string);
+                    FieldError::new(path.clone(), message)
+                }));
+            }
+            ValidationErrorsKind::Struct(inner) => collect_field_errors(inner, &path, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    collect_field_errors(inner, &format!("{path}[{index}]"), out);
+                }
+            }
+        }
     }
 }
 
@@ -230,6 +252,37 @@ mod tests {
         let problem = err.problem();
         assert_eq!(problem.status, 500);
         assert!(!problem.detail.contains("hunter2"));
+    }
+
+    #[test]
+    fn nested_validation_errors_are_named_by_their_path() {
+        use validator::Validate;
+        #[derive(Validate)]
+        struct Inner {
+            #[validate(length(min = 1, message = "must not be empty"))]
+            name: String,
+        }
+        #[derive(Validate)]
+        struct Outer {
+            #[validate(nested)]
+            inner: Inner,
+        }
+        let outer = Outer {
+            inner: Inner {
+                name: String::new(),
+            },
+        };
+        let Err(errors) = outer.validate() else {
+            panic!("must fail");
+        };
+        let problem = ApiError::from(errors).problem();
+        let fields: Vec<String> = problem
+            .errors
+            .unwrap()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, vec!["inner.name"]);
     }
 
     #[test]

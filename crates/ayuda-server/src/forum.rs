@@ -2,7 +2,7 @@
 //!
 //! Drafts exist only for agents: to anyone else a draft's slug is "not found".
 
-use ayuda_db::forum::{self, ArticleChanges, ArticleFilter, ArticleView, NewArticle};
+use ayuda_db::forum::{self, ArticleChanges, ArticleFilter, ArticleView, NewArticle, Voter};
 use ayuda_db::users::{self, UserRow};
 use ayuda_db::{is_foreign_key_violation, is_unique_violation, stored};
 use ayuda_domain::{markdown, search};
@@ -26,11 +26,7 @@ fn is_staff(user: Option<&UserRow>) -> bool {
 const EXCERPT_CHARS: usize = 200;
 
 fn summary(a: &ArticleView, snippet: Option<&str>) -> ApiResult<ArticleSummary> {
-    let text = markdown::plain_text(&a.body);
-    let mut excerpt: String = text.chars().take(EXCERPT_CHARS).collect();
-    if text.chars().count() > EXCERPT_CHARS {
-        excerpt.push('…');
-    }
+    let excerpt = markdown::excerpt(&a.body, EXCERPT_CHARS);
     Ok(ArticleSummary {
         id: a.id,
         slug: a.slug.clone(),
@@ -56,11 +52,12 @@ fn summary(a: &ArticleView, snippet: Option<&str>) -> ApiResult<ArticleSummary> 
     })
 }
 
-fn article(a: &ArticleView) -> ApiResult<Article> {
+fn article(a: &ArticleView, my_vote: Option<bool>) -> ApiResult<Article> {
     Ok(Article {
         summary: summary(a, None)?,
         body: a.body.clone(),
         body_html: a.body_html.clone(),
+        my_vote,
     })
 }
 
@@ -240,6 +237,7 @@ async fn readable(state: &AppState, user: Option<&UserRow>, slug: &str) -> ApiRe
 pub async fn read(
     state: &AppState,
     user: Option<&UserRow>,
+    voter: Option<&Voter>,
     client: &str,
     slug: &str,
 ) -> ApiResult<Article> {
@@ -248,7 +246,11 @@ pub async fn read(
         let reader = user.map_or_else(|| client.to_owned(), |u| format!("user:{}", u.id));
         view.views += state.views.count(view.id, reader);
     }
-    article(&view)
+    let my_vote = match voter {
+        Some(voter) => forum::vote_of(&state.db, view.id, voter).await?,
+        None => None,
+    };
+    article(&view, my_vote)
 }
 
 /// A free slug: the one asked for (409 when taken), or one made from the title with a
@@ -320,7 +322,7 @@ pub async fn create(state: &AppState, user: &UserRow, input: CreateArticle) -> A
     )
     .await
     .map_err(slug_conflict)?;
-    article(&readable(state, Some(user), &row.slug).await?)
+    article(&readable(state, Some(user), &row.slug).await?, None)
 }
 
 /// Edits an article (agents).
@@ -358,7 +360,7 @@ pub async fn update(
     let row = forum::update_article(&state.writer, row, changes, Utc::now())
         .await
         .map_err(slug_conflict)?;
-    article(&readable(state, Some(user), &row.slug).await?)
+    article(&readable(state, Some(user), &row.slug).await?, None)
 }
 
 /// Deletes an article and its comments (agents).
@@ -434,15 +436,18 @@ pub async fn hide_comment(state: &AppState, user: &UserRow, slug: &str, id: i64)
     Ok(())
 }
 
-/// Counts a "was this helpful" vote and returns the new counts.
+/// Records `voter`'s "was this helpful" vote (one per reader, changeable) and returns the
+/// counts after it.
 pub async fn feedback(
     state: &AppState,
     user: Option<&UserRow>,
+    voter: &Voter,
     slug: &str,
     helpful: bool,
 ) -> ApiResult<(i64, i64)> {
     let article = readable(state, user, slug).await?;
-    forum::count_feedback(&state.writer, article.id, helpful).await?;
-    let after = readable(state, user, slug).await?;
-    Ok((after.helpful_yes, after.helpful_no))
+    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let counts = forum::vote(&txn, article.id, voter, helpful, Utc::now()).await?;
+    txn.commit().await?;
+    Ok(counts)
 }

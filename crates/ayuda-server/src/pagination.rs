@@ -43,6 +43,9 @@ pub enum ListCursor {
     /// After this row of a ranked search.
     #[serde(rename = "r")]
     Ranked(i64),
+    /// After this row of a list in another order (its sort keys are read again from it).
+    #[serde(rename = "s")]
+    Sorted(i64),
 }
 
 /// Signs and checks cursors.
@@ -92,21 +95,40 @@ impl Cursors {
             .map_err(|_| bad())
     }
 
-    /// The id a newest-first page continues after; a search cursor is a 400.
+    /// The id a newest-first page continues after; another kind of cursor is a 400.
     pub fn decode_id(&self, cursor: Option<&str>) -> ApiResult<Option<i64>> {
-        match self.decode(cursor)? {
-            None => Ok(None),
-            Some(ListCursor::Id(id)) => Ok(Some(id)),
-            Some(ListCursor::Ranked(_)) => Err(ApiError::BadRequest("invalid cursor".into())),
-        }
+        self.decode_kind(cursor, |c| match c {
+            ListCursor::Id(id) => Some(id),
+            _ => None,
+        })
     }
 
-    /// The row a ranked page continues after; a plain-list cursor is a 400.
+    /// The row a ranked page continues after; another kind of cursor is a 400.
     pub fn decode_ranked(&self, cursor: Option<&str>) -> ApiResult<Option<i64>> {
+        self.decode_kind(cursor, |c| match c {
+            ListCursor::Ranked(id) => Some(id),
+            _ => None,
+        })
+    }
+
+    /// The row a page in another order continues after; another kind of cursor is a 400.
+    pub fn decode_sorted(&self, cursor: Option<&str>) -> ApiResult<Option<i64>> {
+        self.decode_kind(cursor, |c| match c {
+            ListCursor::Sorted(id) => Some(id),
+            _ => None,
+        })
+    }
+
+    fn decode_kind(
+        &self,
+        cursor: Option<&str>,
+        of_kind: fn(ListCursor) -> Option<i64>,
+    ) -> ApiResult<Option<i64>> {
         match self.decode(cursor)? {
             None => Ok(None),
-            Some(ListCursor::Ranked(id)) => Ok(Some(id)),
-            Some(ListCursor::Id(_)) => Err(ApiError::BadRequest("invalid cursor".into())),
+            Some(c) => of_kind(c)
+                .map(Some)
+                .ok_or_else(|| ApiError::BadRequest("invalid cursor".into())),
         }
     }
 

@@ -149,6 +149,10 @@ pub struct Article {
     pub body: String,
     /// `body` rendered to sanitized HTML.
     pub body_html: String,
+    /// The reader's own "was this helpful" vote (signed in: theirs; anonymous: this
+    /// browser's), `null` before they vote.
+    #[serde(default)]
+    pub my_vote: Option<bool>,
 }
 
 /// `POST /api/v1/forum/articles` (agents).

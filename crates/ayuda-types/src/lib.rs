@@ -45,6 +45,7 @@ macro_rules! wire_enum {
 }
 
 pub mod auth;
+pub mod canned;
 pub mod forum;
 pub mod inbound;
 pub mod meta;
@@ -55,6 +56,7 @@ pub mod users;
 pub mod validate;
 
 pub use auth::*;
+pub use canned::{CannedReply, CreateCannedReply, UpdateCannedReply};
 pub use forum::*;
 pub use inbound::*;
 pub use meta::*;

@@ -236,6 +236,23 @@ pub struct Ticket {
     pub resolved_at: Option<DateTime<Utc>>,
     /// When it closed (null until then).
     pub closed_at: Option<DateTime<Utc>>,
+    /// Since when the customer has waited for an answer: their oldest message after the
+    /// last public staff reply; null once staff answered, or the ticket is resolved.
+    pub waiting_since: Option<DateTime<Utc>>,
+    /// The last public message (never an internal note), null for none.
+    pub last_message: Option<LastMessage>,
+}
+
+/// The last public message of a ticket, as lists show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LastMessage {
+    /// When it was written.
+    pub at: DateTime<Utc>,
+    /// Its start as plain text, at most 200 characters.
+    pub excerpt: String,
+    /// Whether staff wrote it (for the customer: "the agent replied").
+    pub from_staff: bool,
 }
 
 /// `POST /api/v1/tickets`.
@@ -261,6 +278,33 @@ pub struct CreateTicket {
     #[serde(default)]
     #[validate(length(max = 20, message = "at most 20 attachments"))]
     pub attachment_ids: Vec<i64>,
+    /// Agents only: the customer the ticket is for, by user id (a ticket opened on their
+    /// behalf, after a phone call say). Left out, the caller is the requester.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requester_id: Option<i64>,
+    /// Agents only: the customer the ticket is for, by email address. A new address gets a
+    /// customer account and the welcome email with its activation link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub requester: Option<NewRequester>,
+}
+
+/// The customer of a ticket an agent opens on their behalf, by address.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewRequester {
+    /// Their email address.
+    #[validate(
+        email(message = "must be a valid email address"),
+        length(max = 254, message = "must be at most 254 characters")
+    )]
+    pub email: String,
+    /// Their name, for a new account (the address's local part when left out).
+    #[validate(
+        length(min = 1, max = 200, message = "must be 1 to 200 characters"),
+        custom(function = "crate::validate::display_name")
+    )]
+    pub name: Option<String>,
 }
 
 wire_enum! {
@@ -277,6 +321,74 @@ wire_enum! {
         Pending = "pending",
         /// Resolved.
         Resolved = "resolved",
+    }
+}
+
+/// `POST /api/v1/tickets/bulk` (agents): one change to several tickets, each applied on
+/// its own (one ticket refusing it does not stop the others).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkUpdate {
+    /// The tickets, 1 to 100 numbers.
+    #[validate(length(min = 1, max = 100, message = "must name 1 to 100 tickets"))]
+    pub numbers: Vec<i64>,
+    /// The change, as for `PATCH /api/v1/tickets/{number}`.
+    pub changes: UpdateTicket,
+}
+
+/// What a bulk change did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkOutcome {
+    /// The tickets changed, as they are now.
+    pub updated: Vec<Ticket>,
+    /// The tickets that refused the change, and why.
+    pub failed: Vec<BulkFailure>,
+}
+
+/// A ticket a bulk change could not change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkFailure {
+    /// The ticket.
+    pub number: i64,
+    /// Why, as the single-ticket change would have answered.
+    pub problem: crate::ProblemDetails,
+}
+
+/// `PUT /api/v1/tickets/{number}/viewers/me`: "I have this ticket open".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Presence {
+    /// Whether the caller is writing a reply or note.
+    #[serde(default)]
+    pub replying: bool,
+}
+
+/// Another staff member with the same ticket open.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Viewer {
+    /// Who.
+    pub user: UserRef,
+    /// Whether they are writing a reply or note.
+    pub replying: bool,
+    /// When their browser last said so.
+    pub seen_at: DateTime<Utc>,
+}
+
+wire_enum! {
+    /// The order of a ticket list (`GET /api/v1/tickets?sort=`); a search (`q`) is ranked
+    /// by relevance instead.
+    TicketSort {
+        /// Newest first (the default).
+        Newest = "newest",
+        /// The customer waiting longest first; tickets nobody waits on after them.
+        OldestWaiting = "oldest_waiting",
+        /// Urgent first, then high, normal, low; the longest wait first within each.
+        Priority = "priority",
+        /// Most recently updated first.
+        Updated = "updated",
     }
 }
 
@@ -327,6 +439,8 @@ pub struct ListTicketsParams {
     pub requester_id: Option<i64>,
     /// Full-text search over titles and conversations; results ranked by relevance.
     pub q: Option<String>,
+    /// The order, newest first by default (ignored with `q`).
+    pub sort: Option<TicketSort>,
     /// Items per page, 1 to 100 (default 25).
     pub limit: Option<u64>,
     /// Opaque cursor from the previous page's `next_cursor`.
@@ -446,6 +560,10 @@ pub struct CreateReply {
     #[serde(default)]
     #[validate(length(max = 20, message = "at most 20 attachments"))]
     pub attachment_ids: Vec<i64>,
+    /// Agents only: the status the ticket takes with this reply ("submit as resolved"),
+    /// instead of the usual one (a public reply sets `pending`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<TicketStatus>,
 }
 
 /// One entry of a ticket's audit trail (`GET /api/v1/tickets/{number}/events`).

@@ -154,8 +154,10 @@ pub struct UpdateUser {
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
 #[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct ListUsersParams {
-    /// Only users with this role.
+    /// Only users with this role (agents always get customers).
     pub role: Option<Role>,
+    /// Only users whose name, email or username contains this text (any case).
+    pub q: Option<String>,
     /// Items per page, 1 to 100 (default 25).
     pub limit: Option<u64>,
     /// Opaque cursor from the previous page's `next_cursor`.

@@ -69,7 +69,7 @@ impl Uploads {
                     Ok(attachment) => UploadState::Done(attachment),
                     Err(e) => UploadState::Failed(error_text(&e)),
                 };
-                items.update(|items| {
+                items.try_update(|items| {
                     if let Some(item) = items.iter_mut().find(|i| i.key == key) {
                         item.state = state;
                     }
@@ -242,7 +242,9 @@ fn FileAttachment(attachment: Attachment) -> impl IntoView {
                     save_as(&url, &filename);
                     let _ = web_sys::Url::revoke_object_url(&url);
                 }
-                Err(_) => failed.set(true),
+                Err(_) => {
+                    failed.try_set(true);
+                }
             }
         });
     };

@@ -142,11 +142,21 @@ pub fn FieldMessage(id: String, #[prop(into)] message: Signal<Option<String>>) -
     }
 }
 
-/// A ticket status as a colored badge.
+/// A ticket status as a colored badge, in the reader's words (see [`status_label`]).
 #[component]
 pub fn StatusBadge(status: TicketStatus) -> impl IntoView {
     view! {
-        <span class=format!("badge status-{}", status.as_str())>{t(status_text(status))}</span>
+        <span class=format!("badge status-{}", status.as_str())>{t(status_label(status))}</span>
+    }
+}
+
+/// A status as the signed-in reader says it: to a customer, "pending" is "awaiting your
+/// reply" (the agents' word reads as "not handled yet").
+pub fn status_label(status: TicketStatus) -> T {
+    if status == TicketStatus::Pending && !crate::session::Session::get().is_staff() {
+        T::StatusAwaitingYou
+    } else {
+        status_text(status)
     }
 }
 

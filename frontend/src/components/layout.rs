@@ -38,9 +38,45 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <Sidebar />
             </nav>
             <main id="main" class="content" tabindex="-1">
+                <FlashLine />
                 {children()}
             </main>
         </div>
+    }
+}
+
+thread_local! {
+    static FLASH: std::cell::OnceCell<RwSignal<Option<(String, String)>>> = const { std::cell::OnceCell::new() };
+}
+
+fn flash_signal() -> RwSignal<Option<(String, String)>> {
+    FLASH.with(|f| *f.get_or_init(|| RwSignal::new(None)))
+}
+
+/// Says `text` on the page at `path` (the one about to be opened): "Ticket #1006 created".
+/// It stays until the reader goes elsewhere.
+pub fn flash(path: impl Into<String>, text: impl Into<String>) {
+    flash_signal().set(Some((path.into(), text.into())));
+}
+
+/// The confirmation of the last action, on the page it was meant for.
+#[component]
+fn FlashLine() -> impl IntoView {
+    let location = use_location();
+    let message = flash_signal();
+    // Leaving the page it belongs to drops it.
+    Effect::new(move |_| {
+        let path = location.pathname.get();
+        if message.with_untracked(|m| m.as_ref().is_some_and(|(p, _)| *p != path)) {
+            message.set(None);
+        }
+    });
+    move || {
+        let path = location.pathname.get();
+        message
+            .get()
+            .filter(|(p, _)| *p == path)
+            .map(|(_, text)| view! { <p class="alert success flash" role="status">{text}</p> })
     }
 }
 

@@ -39,11 +39,11 @@ pub fn MarkdownEditor(
         leptos::task::spawn_local(async move {
             let rendered: Result<RenderedMarkdown, _> =
                 api::post("/markdown/render", &RenderMarkdown { body }).await;
-            html.set(match rendered {
+            html.try_set(match rendered {
                 Ok(r) => Ok(r.html),
                 Err(e) => Err(crate::components::common::error_text(&e)),
             });
-            loading.set(false);
+            loading.try_set(false);
         });
     };
     let on_paste = move |ev: leptos::ev::ClipboardEvent| {

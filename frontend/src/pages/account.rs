@@ -54,8 +54,8 @@ pub fn Login() -> impl IntoView {
                 // Signed in: the effect above takes the user on.
                 Ok(response) => session.accept(response),
                 Err(e) => {
-                    error.set(Some(e));
-                    busy.set(false);
+                    error.try_set(Some(e));
+                    busy.try_set(false);
                 }
             }
         });
@@ -107,10 +107,14 @@ pub fn Register() -> impl IntoView {
         };
         leptos::task::spawn_local(async move {
             match api::post_anonymous::<_, Accepted>("/auth/register", &request).await {
-                Ok(_) => done.set(true),
-                Err(e) => error.set(Some(e)),
+                Ok(_) => {
+                    done.try_set(true);
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
             }
-            busy.set(false);
+            busy.try_set(false);
         });
     };
     let field_error = Signal::derive(move || error.get());
@@ -176,8 +180,8 @@ fn SetPassword(endpoint: &'static str, title: T, button: T) -> impl IntoView {
                     navigate("/", Default::default());
                 }
                 Err(e) => {
-                    error.set(Some(e));
-                    busy.set(false);
+                    error.try_set(Some(e));
+                    busy.try_set(false);
                 }
             }
         });
@@ -254,10 +258,14 @@ pub fn Forgot() -> impl IntoView {
         };
         leptos::task::spawn_local(async move {
             match api::post_anonymous::<_, Accepted>("/auth/password/forgot", &request).await {
-                Ok(_) => done.set(true),
-                Err(e) => error.set(Some(e)),
+                Ok(_) => {
+                    done.try_set(true);
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
             }
-            busy.set(false);
+            busy.try_set(false);
         });
     };
     view! {

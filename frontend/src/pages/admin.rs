@@ -9,13 +9,17 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{self, ApiError};
-use crate::components::common::{ErrorAlert, FormError, Loading, Pager, PagerButtons, TextField};
+use crate::components::common::{
+    ErrorAlert, FormError, Loading, Pager, PagerButtons, SearchBar, TextField,
+};
 use crate::components::guard::RequireStaff;
 use crate::components::markdown::MarkdownEditor;
 use crate::i18n::{T, t, tr};
 use crate::load::Load;
 use crate::pages::forum::categories;
 use crate::pages::profile::SubscriptionsEditor;
+use crate::session::Session;
+use wasm_bindgen::JsCast;
 
 #[component]
 pub fn Admin() -> impl IntoView {
@@ -107,11 +111,13 @@ fn TypesAdmin() -> impl IntoView {
                         name_en,
                         description_en,
                     ] {
-                        s.set(String::new());
+                        s.try_set(String::new());
                     }
-                    reload.update(|r| *r += 1);
+                    reload.try_update(|r| *r += 1);
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
             }
         });
     };
@@ -122,9 +128,9 @@ fn TypesAdmin() -> impl IntoView {
             if let Err(e) =
                 api::patch::<_, TicketType>(&format!("/ticket-types/{id}"), &change).await
             {
-                list_error.set(Some(e));
+                list_error.try_set(Some(e));
             }
-            reload.update(|r| *r += 1);
+            reload.try_update(|r| *r += 1);
         });
     };
     let editing = RwSignal::new(None::<TicketType>);
@@ -242,7 +248,9 @@ fn patch_then<B: serde::Serialize + 'static>(
         // The answer is not needed: the list refetches.
         match api::patch::<_, serde::de::IgnoredAny>(&path, &change).await {
             Ok(_) => on_done.run(()),
-            Err(e) => error.set(Some(e)),
+            Err(e) => {
+                error.try_set(Some(e));
+            }
         }
     });
 }
@@ -284,8 +292,12 @@ pub(crate) fn role_text(role: Role) -> T {
 
 #[component]
 fn UsersAdmin() -> impl IntoView {
+    let session = Session::get();
+    let me = session.user.with_untracked(|u| u.as_ref().map(|u| u.id));
     let reload = RwSignal::new(0u32);
     let role_filter = RwSignal::new(String::new());
+    let search = RwSignal::new(String::new());
+    let search_text = RwSignal::new(String::new());
     let pager = Pager::new();
     let users = Load::new(move || {
         reload.track();
@@ -293,6 +305,7 @@ fn UsersAdmin() -> impl IntoView {
             "/users{}",
             api::query(&[
                 ("role", Some(role_filter.get())),
+                ("q", Some(search.get()).filter(|q| !q.trim().is_empty())),
                 ("cursor", pager.cursor.get())
             ])
         );
@@ -301,13 +314,20 @@ fn UsersAdmin() -> impl IntoView {
     let list_error = RwSignal::new(None::<ApiError>);
     // The staff member whose notifications are open below their row.
     let editing = RwSignal::new(None::<i64>);
-    let update = move |id: i64, change: UpdateUser| {
+    let done = RwSignal::new(None::<String>);
+    let update = move |id: i64, change: UpdateUser, line: String| {
         list_error.set(None);
+        done.set(None);
         leptos::task::spawn_local(async move {
-            if let Err(e) = api::patch::<_, User>(&format!("/users/{id}"), &change).await {
-                list_error.set(Some(e));
+            match api::patch::<_, User>(&format!("/users/{id}"), &change).await {
+                Ok(_) => {
+                    done.try_set(Some(line));
+                }
+                Err(e) => {
+                    list_error.try_set(Some(e));
+                }
             }
-            reload.update(|r| *r += 1);
+            reload.try_update(|r| *r += 1);
         });
     };
     let email = RwSignal::new(String::new());
@@ -328,12 +348,14 @@ fn UsersAdmin() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::post::<_, User>("/users", &request).await {
                 Ok(user) => {
-                    invited.set(Some(user.email));
-                    email.set(String::new());
-                    name.set(String::new());
-                    reload.update(|r| *r += 1);
+                    invited.try_set(Some(user.email));
+                    email.try_set(String::new());
+                    name.try_set(String::new());
+                    reload.try_update(|r| *r += 1);
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
             }
         });
     };
@@ -347,7 +369,15 @@ fn UsersAdmin() -> impl IntoView {
                 {[Role::Customer, Role::Agent, Role::Admin].into_iter().map(|r| view! { <option value=r.as_str()>{t(role_text(r))}</option> }).collect_view()}
             </select>
         </div>
+        <SearchBar
+            id="user-search"
+            label=T::SearchUsers
+            placeholder=T::SearchUsers
+            value=search_text
+            on_search=Callback::new(move |text: String| { search.set(text); pager.reset(); })
+        />
         <ErrorAlert error=list_error />
+        <p class="confirmation" role="status">{move || done.get()}</p>
         {move || match users.get() {
             None => view! { <Loading /> }.into_any(),
             Some(Err(e)) => view! { <ErrorAlert error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
@@ -366,15 +396,36 @@ fn UsersAdmin() -> impl IntoView {
                             let active = u.active;
                             let current = u.role;
                             let select_id = format!("role-{id}");
+                            // Nobody demotes or deactivates themselves (the server refuses too).
+                            let myself = Some(id) == me;
+                            let who = u.name.clone();
+                            let state = if !active {
+                                T::StateDeactivated
+                            } else if u.activated_at.is_none() {
+                                T::Invited
+                            } else {
+                                T::StateActive
+                            };
                             view! {
                                 <tr class:inactive=!active>
-                                    <td>{u.name.clone()}</td>
+                                    <td>{u.name.clone()}{myself.then(|| view! { " " <span class="muted">{t(T::You)}</span> })}</td>
                                     <td>{u.email.clone()}</td>
                                     <td>
                                         <label class="visually-hidden" for=select_id.clone()>{format!("{} {}", tr(T::Role), u.name)}</label>
-                                        <select id=select_id on:change=move |ev| {
-                                            if let Some(r) = Role::parse(&event_target_value(&ev)) {
-                                                update(id, UpdateUser { role: Some(r), active: None });
+                                        <select id=select_id disabled=myself on:change={
+                                            let who = who.clone();
+                                            move |ev| {
+                                                let Some(r) = Role::parse(&event_target_value(&ev)) else { return };
+                                                let question = tr(T::ConfirmRoleChange)
+                                                    .replace("{name}", &who)
+                                                    .replace("{role}", tr(role_text(r)));
+                                                if ask(&question) {
+                                                    let line = tr(T::RoleChanged).replace("{name}", &who).replace("{role}", tr(role_text(r)));
+                                                    update(id, UpdateUser { role: Some(r), active: None }, line);
+                                                } else if let Some(select) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) {
+                                                    // Declined: the select shows the role the user still has.
+                                                    select.set_value(current.as_str());
+                                                }
                                             }
                                         }>
                                             {[Role::Customer, Role::Agent, Role::Admin].into_iter().map(|r| view! {
@@ -383,10 +434,21 @@ fn UsersAdmin() -> impl IntoView {
                                         </select>
                                     </td>
                                     <td>
-                                        {if u.activated_at.is_none() { view! { <span class="muted">{t(T::Invited)}" · "</span> }.into_any() } else { ().into_any() }}
-                                        <button class="button subtle small" on:click=move |_| update(id, UpdateUser { role: None, active: Some(!active) })>
-                                            {if active { t(T::Deactivate) } else { t(T::Activate) }}
-                                        </button>
+                                        <span class=if active { "badge state-active" } else { "badge state-inactive" }>{t(state)}</span>
+                                        {(!myself).then(|| {
+                                            let who = who.clone();
+                                            view! {
+                                                " "
+                                                <button class="button subtle small" aria-label=format!("{} {}", if active { tr(T::Deactivate) } else { tr(T::Activate) }, u.name) on:click=move |_| {
+                                                    let (question, line) = if active { (T::ConfirmDeactivate, T::UserDeactivated) } else { (T::ConfirmActivate, T::UserActivated) };
+                                                    if ask(&tr(question).replace("{name}", &who)) {
+                                                        update(id, UpdateUser { role: None, active: Some(!active) }, tr(line).replace("{name}", &who));
+                                                    }
+                                                }>
+                                                    {if active { t(T::Deactivate) } else { t(T::Activate) }}
+                                                </button>
+                                            }
+                                        })}
                                     </td>
                                     <td>
                                         {current.is_staff().then(|| view! {
@@ -470,11 +532,13 @@ fn ForumAdmin() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::post::<_, ForumCategory>("/forum/categories", &request).await {
                 Ok(_) => {
-                    cat_name.set(String::new());
-                    cat_description.set(String::new());
+                    cat_name.try_set(String::new());
+                    cat_description.try_set(String::new());
                     cats.refetch();
                 }
-                Err(e) => cat_error.set(Some(e)),
+                Err(e) => {
+                    cat_error.try_set(Some(e));
+                }
             }
         });
     };
@@ -488,7 +552,9 @@ fn ForumAdmin() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::delete(&format!("/forum/categories/{id}")).await {
                 Ok(()) => cats.refetch(),
-                Err(e) => cat_list_error.set(Some(e)),
+                Err(e) => {
+                    cat_list_error.try_set(Some(e));
+                }
             }
         });
     };
@@ -599,8 +665,13 @@ fn CategoryEditor(category: ForumCategory, on_done: Callback<()>) -> impl IntoVi
 
 /// Asks the browser's confirmation dialog; false when declined (or without a window).
 fn confirm(question: T) -> bool {
+    ask(tr(question))
+}
+
+/// [`confirm`] with a question already written out.
+fn ask(question: &str) -> bool {
     web_sys::window()
-        .and_then(|w| w.confirm_with_message(tr(question)).ok())
+        .and_then(|w| w.confirm_with_message(question).ok())
         .unwrap_or(false)
 }
 
@@ -618,11 +689,11 @@ fn ArticleEditor(slug: Option<String>, on_done: Callback<()>) -> impl IntoView {
     if let Some(slug) = slug.clone() {
         leptos::task::spawn_local(async move {
             if let Ok(a) = api::get::<Article>(&format!("/forum/articles/{slug}")).await {
-                title.set(a.summary.title);
-                body.set(a.body);
-                category.set(a.summary.category.id.to_string());
-                locale.set(a.summary.locale);
-                status.set(a.summary.status);
+                title.try_set(a.summary.title);
+                body.try_set(a.body);
+                category.try_set(a.summary.category.id.to_string());
+                locale.try_set(a.summary.locale);
+                status.try_set(a.summary.status);
             }
         });
     }
@@ -664,7 +735,9 @@ fn ArticleEditor(slug: Option<String>, on_done: Callback<()>) -> impl IntoView {
             };
             match result {
                 Ok(_) => on_done.run(()),
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
             }
         });
     };
@@ -678,7 +751,9 @@ fn ArticleEditor(slug: Option<String>, on_done: Callback<()>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::delete(&format!("/forum/articles/{slug}")).await {
                 Ok(()) => on_done.run(()),
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
             }
         });
     };

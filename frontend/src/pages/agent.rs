@@ -4,8 +4,8 @@
 //! on a ticket `r` replies, `n` writes a note, `a` assigns it to you.
 
 use ayuda_types::{
-    Page, Priority, Ticket, TicketCounts, TicketEvent, TicketStatus, UpdateTicket, UserRef,
-    WorkspaceView,
+    BulkOutcome, BulkUpdate, Page, Presence, Priority, Ticket, TicketCounts, TicketEvent,
+    TicketSort, TicketStatus, UpdateTicket, User, UserRef, Viewer, WorkspaceView,
 };
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -102,13 +102,23 @@ fn WorkspacePage() -> impl IntoView {
             .unwrap_or(WorkspaceView::Unassigned)
     });
     let q = Memo::new(move |_| query.with(|q| q.get("q")).filter(|v| !v.is_empty()));
+    let sort = Memo::new(move |_| {
+        query
+            .with(|q| q.get("sort"))
+            .and_then(|v| TicketSort::parse(&v))
+            .unwrap_or(TicketSort::Newest)
+    });
+    let selected = RwSignal::new(Vec::<i64>::new());
+    let done = RwSignal::new(None::<String>);
     let search_text = RwSignal::new(q.get_untracked().unwrap_or_default());
     let pager = Pager::new();
     Effect::new(move |previous: Option<()>| {
         current.track();
         q.track();
+        sort.track();
         if previous.is_some() {
             pager.reset();
+            selected.set(Vec::new());
         }
     });
     let tick = poll_tick(30);
@@ -123,25 +133,39 @@ fn WorkspacePage() -> impl IntoView {
             api::query(&[
                 ("view", Some(current.get().as_str().to_owned())),
                 ("q", q.get()),
+                (
+                    "sort",
+                    Some(sort.get())
+                        .filter(|s| *s != TicketSort::Newest)
+                        .map(|s| s.as_str().to_owned())
+                ),
                 ("cursor", pager.cursor.get()),
             ])
         );
         async move { api::get::<Page<Ticket>>(&path).await }
     });
-    let go = move |view: WorkspaceView, q: Option<String>| {
+    // Views and orders are places: each is a history entry (Back returns to the last one).
+    let go = move |view: WorkspaceView, q: Option<String>, order: TicketSort| {
         pager.reset();
         navigate(
             &format!(
                 "/agent{}",
-                api::query(&[("view", Some(view.as_str().to_owned())), ("q", q)])
+                api::query(&[
+                    ("view", Some(view.as_str().to_owned())),
+                    ("q", q),
+                    (
+                        "sort",
+                        Some(order)
+                            .filter(|s| *s != TicketSort::Newest)
+                            .map(|s| s.as_str().to_owned())
+                    ),
+                ])
             ),
-            NavigateOptions {
-                replace: true,
-                ..Default::default()
-            },
+            NavigateOptions::default(),
         );
     };
     let search = go.clone();
+    let order_go = go.clone();
     let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         if typing(&ev) {
             return;
@@ -164,11 +188,11 @@ fn WorkspacePage() -> impl IntoView {
     });
     on_cleanup(move || keys.remove());
     let next = Signal::derive(move || list.get().and_then(|r| r.ok()).and_then(|p| p.next_cursor));
-    let locale = i18n::locale();
     view! {
         <section class="page workspace">
             <div class="page-head">
                 <h1>{t(T::Workspace)}</h1>
+                <a class="button" href="/tickets/new">{t(T::NewTicketForCustomer)}</a>
                 <details class="shortcuts">
                     <summary>{t(T::KeyboardShortcuts)}</summary>
                     <dl>
@@ -188,7 +212,7 @@ fn WorkspacePage() -> impl IntoView {
                         <button
                             class="view-tab"
                             aria-current=move || (current.get() == view).then_some("page")
-                            on:click=move |_| go(view, None)
+                            on:click=move |_| go(view, None, sort.get_untracked())
                         >
                             <span>{t(view_text(view))}</span>
                             <span class="count" aria-label=move || format!("{} {}", counts.get().flatten().map(|c| count_of(&c, view)).unwrap_or(0), tr(T::TicketsWord))>
@@ -203,8 +227,25 @@ fn WorkspacePage() -> impl IntoView {
                 label=T::SearchTickets
                 placeholder=T::SearchTickets
                 value=search_text
-                on_search=Callback::new(move |text| search(current.get_untracked(), Some(text)))
+                on_search=Callback::new(move |text| search(current.get_untracked(), Some(text), sort.get_untracked()))
             />
+            <div class="queue-tools">
+                <label for="queue-sort">{t(T::SortBy)}</label>
+                <select id="queue-sort" on:change={
+                    let go = order_go.clone();
+                    move |ev| {
+                        if let Some(order) = TicketSort::parse(&event_target_value(&ev)) {
+                            go(current.get_untracked(), q.get_untracked(), order);
+                        }
+                    }
+                }>
+                    {TicketSort::ALL.iter().map(|order| view! {
+                        <option value=order.as_str() selected=move || sort.get() == *order>{t(sort_text(*order))}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <BulkBar selected=selected done=done on_done=Callback::new(move |()| { list.refetch(); counts.refetch(); }) />
+            <p class="confirmation" role="status">{move || done.get()}</p>
             {move || match list.get() {
                 None => view! { <Loading /> }.into_any(),
                 Some(Err(e)) => view! { <ErrorAlert error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
@@ -213,31 +254,166 @@ fn WorkspacePage() -> impl IntoView {
                 }.into_any(),
                 Some(Ok(page)) => view! {
                     <ul class="ticket-list">
-                        {page.items.into_iter().map(|ticket| {
-                            let updated = ticket.updated_at;
-                            let priority = ticket.priority;
-                            view! {
-                                <li class="ticket-row">
-                                    <a class="ticket-link" href=format!("/tickets/{}", ticket.number)>
-                                        <span class="ticket-number">{format!("#{}", ticket.number)}</span>
-                                        <span class="ticket-title">{ticket.title.clone()}</span>
-                                    </a>
-                                    <span class="ticket-meta">
-                                        <StatusBadge status=ticket.status />
-                                        <span class=format!("priority priority-{}", priority.as_str())>{t(priority_text(priority))}</span>
-                                        <span>{ticket.requester.name.clone()}</span>
-                                        <span>{ticket.ticket_type.name.clone()}</span>
-                                        <span>{ticket.assignee.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| tr(T::Unassigned).to_owned())}</span>
-                                        <time class="muted" datetime=format::iso(&updated)>{move || format::datetime(&updated, locale.get())}</time>
-                                    </span>
-                                </li>
-                            }
-                        }).collect_view()}
+                        {page.items.into_iter().map(|ticket| view! { <QueueRow ticket=ticket selected=selected /> }).collect_view()}
                     </ul>
                 }.into_any(),
             }}
             <PagerButtons pager=pager next=next />
         </section>
+    }
+}
+
+fn sort_text(order: TicketSort) -> T {
+    match order {
+        TicketSort::Newest => T::SortNewest,
+        TicketSort::OldestWaiting => T::SortOldestWaiting,
+        TicketSort::Priority => T::SortPriority,
+        TicketSort::Updated => T::SortUpdated,
+    }
+}
+
+/// One ticket of the queue: a box to select it, what it is, who waits and since when,
+/// and the start of the last message.
+#[component]
+fn QueueRow(ticket: Ticket, selected: RwSignal<Vec<i64>>) -> impl IntoView {
+    let locale = i18n::locale();
+    let number = ticket.number;
+    let updated = ticket.updated_at;
+    let priority = ticket.priority;
+    let checkbox_id = format!("select-{number}");
+    let toggle = move |ev: leptos::ev::Event| {
+        let on = event_target_checked(&ev);
+        selected.update(|list| {
+            list.retain(|n| *n != number);
+            if on {
+                list.push(number);
+            }
+        });
+    };
+    view! {
+        <li class="ticket-row" class:selected=move || selected.with(|l| l.contains(&number))>
+            <input type="checkbox" id=checkbox_id.clone() class="row-select"
+                prop:checked=move || selected.with(|l| l.contains(&number))
+                on:change=toggle />
+            <label for=checkbox_id class="visually-hidden">{move || tr(T::SelectTicket).replace("{n}", &number.to_string())}</label>
+            <div class="row-main">
+                <a class="ticket-link" href=format!("/tickets/{number}")>
+                    <span class="ticket-number">{format!("#{number}")}</span>
+                    <span class="ticket-title">{ticket.title.clone()}</span>
+                </a>
+                {ticket.last_message.as_ref().map(|m| {
+                    let who = if m.from_staff { T::LastFromStaff } else { T::LastFromCustomer };
+                    view! { <p class="last-message muted"><span class="who">{t(who)} ": "</span>{m.excerpt.clone()}</p> }
+                })}
+            </div>
+            <span class="ticket-meta">
+                <StatusBadge status=ticket.status />
+                <span class=format!("priority priority-{}", priority.as_str())>{t(priority_text(priority))}</span>
+                <span>{ticket.requester.name.clone()}</span>
+                <span>{ticket.ticket_type.name.clone()}</span>
+                <span>{ticket.assignee.as_ref().map(|a| a.name.clone()).unwrap_or_else(|| tr(T::Unassigned).to_owned())}</span>
+                {match ticket.waiting_since {
+                    Some(since) => view! {
+                        <span class="waiting" title=move || format::datetime(&since, locale.get())>
+                            {t(T::WaitingFor)} " " <time datetime=format::iso(&since)>{format::elapsed(&since)}</time>
+                        </span>
+                    }.into_any(),
+                    None => view! {
+                        <time class="muted" datetime=format::iso(&updated)>{move || format::datetime(&updated, locale.get())}</time>
+                    }.into_any(),
+                }}
+            </span>
+        </li>
+    }
+}
+
+/// Actions on the selected tickets: assign, change status, close. Each ticket takes the
+/// change or refuses it on its own; the line after says which.
+#[component]
+fn BulkBar(
+    selected: RwSignal<Vec<i64>>,
+    done: RwSignal<Option<String>>,
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let session = Session::get();
+    let agents = Load::new(|| async {
+        api::get::<Vec<UserRef>>("/agents")
+            .await
+            .unwrap_or_default()
+    });
+    let busy = RwSignal::new(false);
+    let apply = move |changes: UpdateTicket| {
+        let numbers = selected.get_untracked();
+        if numbers.is_empty() || busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let answer =
+                api::post::<_, BulkOutcome>("/tickets/bulk", &BulkUpdate { numbers, changes })
+                    .await;
+            let line = match answer {
+                Ok(outcome) => {
+                    let mut line =
+                        tr(T::BulkDone).replace("{n}", &outcome.updated.len().to_string());
+                    for failure in &outcome.failed {
+                        line.push_str(&format!(
+                            " #{}: {}.",
+                            failure.number, failure.problem.detail
+                        ));
+                    }
+                    line
+                }
+                Err(e) => crate::components::common::error_text(&e),
+            };
+            done.try_set(Some(line));
+            selected.try_set(Vec::new());
+            busy.try_set(false);
+            on_done.run(());
+        });
+    };
+    let me = move || session.user.with(|u| u.as_ref().map(|u| u.id));
+    view! {
+        <Show when=move || selected.with(|l| !l.is_empty())>
+            <div class="bulk-bar" role="region" aria-label=t(T::BulkActions)>
+                <strong>{move || tr(T::SelectedCount).replace("{n}", &selected.with(Vec::len).to_string())}</strong>
+                <button type="button" class="button subtle" disabled=move || busy.get() on:click=move |_| {
+                    if let Some(id) = me() {
+                        apply(UpdateTicket { assignee_id: Some(Some(id)), ..Default::default() });
+                    }
+                }>{t(T::AssignToMe)}</button>
+                <label for="bulk-assignee" class="visually-hidden">{t(T::AssignTo)}</label>
+                <select id="bulk-assignee" disabled=move || busy.get() on:change=move |ev| {
+                    let value = event_target_value(&ev);
+                    if value == "none" {
+                        apply(UpdateTicket { assignee_id: Some(None), ..Default::default() });
+                    } else if let Ok(id) = value.parse::<i64>() {
+                        apply(UpdateTicket { assignee_id: Some(Some(id)), ..Default::default() });
+                    }
+                }>
+                    <option value="" selected=true>{t(T::AssignTo)}</option>
+                    <option value="none">{t(T::Unassigned)}</option>
+                    {move || agents.get().unwrap_or_default().into_iter().map(|a| view! {
+                        <option value=a.id.to_string()>{a.name}</option>
+                    }).collect_view()}
+                </select>
+                <label for="bulk-status" class="visually-hidden">{t(T::SetStatus)}</label>
+                <select id="bulk-status" disabled=move || busy.get() on:change=move |ev| {
+                    if let Some(status) = TicketStatus::parse(&event_target_value(&ev)) {
+                        apply(UpdateTicket { status: Some(status), ..Default::default() });
+                    }
+                }>
+                    <option value="" selected=true>{t(T::SetStatus)}</option>
+                    {[TicketStatus::Open, TicketStatus::Pending, TicketStatus::Resolved, TicketStatus::Closed].into_iter().map(|s| view! {
+                        <option value=s.as_str()>{t(status_text(s))}</option>
+                    }).collect_view()}
+                </select>
+                <button type="button" class="button subtle" disabled=move || busy.get() on:click=move |_| {
+                    apply(UpdateTicket { status: Some(TicketStatus::Closed), ..Default::default() });
+                }>{t(T::CloseTickets)}</button>
+                <button type="button" class="link-button" on:click=move |_| selected.set(Vec::new())>{t(T::ClearSelection)}</button>
+            </div>
+        </Show>
     }
 }
 
@@ -268,14 +444,20 @@ pub fn AgentTicket(number: i64) -> impl IntoView {
         saved.set(false);
         leptos::task::spawn_local(async move {
             match api::patch::<_, Ticket>(&format!("/tickets/{number}"), &change).await {
-                Ok(_) => saved.set(true),
-                Err(e) => error.set(Some(e)),
+                Ok(_) => {
+                    saved.try_set(true);
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
             }
             data.refetch();
         });
     };
     let internal = RwSignal::new(false);
     let textarea = NodeRef::<leptos::html::Textarea>::new();
+    let body = RwSignal::new(String::new());
+    let others = presence(number, body);
     let focus_composer = move |note: bool| {
         internal.set(note);
         if let Some(area) = textarea.get() {
@@ -317,10 +499,11 @@ pub fn AgentTicket(number: i64) -> impl IntoView {
                 Some(Err(e)) => view! { <ErrorAlert error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
                 Some(Ok(ticket)) => view! { <TicketHeader ticket=ticket /> }.into_any(),
             }}
+            <Collision others=others />
             <div class="agent-grid">
                 <div class="agent-main">
                     <Conversation replies=data.replies_list />
-                    <Composer data=data staff=true internal=internal textarea=textarea />
+                    <Composer data=data staff=true internal=internal textarea=textarea body=body />
                 </div>
                 <aside class="agent-side" aria-label=t(T::TicketProperties)>
                     <h2>{t(T::TicketProperties)}</h2>
@@ -413,8 +596,10 @@ pub fn AgentTicket(number: i64) -> impl IntoView {
                                     }>{t(T::AssignToMe)}</button>
                                 })}
                             </div>
-                            <p class="muted">{t(T::Requester)} ": " {ticket.requester.name.clone()} " <" {ticket.requester.email.clone()} ">"</p>
                         }
+                    })}
+                    {move || data.ticket.get().and_then(Result::ok).map(|ticket| {
+                        view! { <RequesterPanel requester_id=ticket.requester.id number=ticket.number /> }
                     })}
                     <h2 id="history-title">{t(T::History)}</h2>
                     // It scrolls: focusable, so a keyboard can scroll it too.
@@ -431,6 +616,100 @@ pub fn AgentTicket(number: i64) -> impl IntoView {
                     </ol>
                 </aside>
             </div>
+        </section>
+    }
+}
+
+/// Tells the server every 10 s (and whenever the agent starts or stops writing) that this
+/// agent has the ticket open, and returns who else does; says goodbye when the page goes.
+fn presence(number: i64, body: RwSignal<String>) -> RwSignal<Vec<Viewer>> {
+    let others = RwSignal::new(Vec::new());
+    let path = format!("/tickets/{number}/viewers/me");
+    let replying = Memo::new(move |_| body.with(|b| !b.trim().is_empty()));
+    let tick = poll_tick(10);
+    let report = path.clone();
+    Effect::new(move |_| {
+        tick.track();
+        let presence = Presence {
+            replying: replying.get(),
+        };
+        let path = report.clone();
+        leptos::task::spawn_local(async move {
+            if let Ok(list) = api::put::<_, Vec<Viewer>>(&path, &presence).await {
+                others.try_set(list);
+            }
+        });
+    });
+    on_cleanup(move || {
+        leptos::task::spawn_local(async move {
+            let _ = api::delete(&path).await;
+        });
+    });
+    others
+}
+
+/// "Tom is viewing this ticket" / "Tom is replying": so two agents do not answer at once.
+#[component]
+fn Collision(others: RwSignal<Vec<Viewer>>) -> impl IntoView {
+    view! {
+        <div class="collision" role="status" aria-live="polite">
+            {move || others.get().into_iter().map(|v| {
+                let text = if v.replying { T::IsReplying } else { T::IsViewing };
+                view! {
+                    <p class="alert" class:warning=v.replying class:info=!v.replying>
+                        {move || tr(text).replace("{name}", &v.user.name)}
+                    </p>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
+/// Who asked: their details, and their other tickets (newest first, a link each).
+#[component]
+fn RequesterPanel(requester_id: i64, number: i64) -> impl IntoView {
+    let locale = i18n::locale();
+    let person = Load::new(move || async move {
+        api::get::<User>(&format!("/users/{requester_id}"))
+            .await
+            .ok()
+    });
+    let tickets = Load::new(move || async move {
+        api::get::<Page<Ticket>>(&format!("/tickets?requester_id={requester_id}&limit=6"))
+            .await
+            .map(|p| p.items)
+            .unwrap_or_default()
+    });
+    view! {
+        <section class="requester" aria-labelledby="requester-title">
+            <h2 id="requester-title">{t(T::Requester)}</h2>
+            {move || person.get().flatten().map(|u| {
+                let since = u.created_at;
+                view! {
+                    <p class="requester-name"><strong>{u.name.clone()}</strong></p>
+                    <p><a href=format!("mailto:{}", u.email)>{u.email.clone()}</a></p>
+                    {u.phone.clone().map(|p| view! { <p>{p}</p> })}
+                    <p class="muted">{t(T::CustomerSince)} " " <time datetime=format::iso(&since)>{move || format::datetime(&since, locale.get())}</time></p>
+                }
+            })}
+            <h3>{t(T::OtherTickets)}</h3>
+            {move || {
+                let list: Vec<Ticket> = tickets.get().unwrap_or_default().into_iter().filter(|t| t.number != number).collect();
+                if list.is_empty() {
+                    view! { <p class="muted">{t(T::NoOtherTickets)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="other-tickets">
+                            {list.into_iter().map(|t| view! {
+                                <li>
+                                    <a href=format!("/tickets/{}", t.number)>{format!("#{} {}", t.number, t.title)}</a>
+                                    " " <StatusBadge status=t.status />
+                                </li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
         </section>
     }
 }

@@ -174,7 +174,7 @@ pub fn ArticlePage() -> impl IntoView {
                             </p>
                             <div class="prose" inner_html=a.body_html.clone()></div>
                         </article>
-                        <Helpful slug=slug.clone() yes=a.summary.helpful_yes no=a.summary.helpful_no />
+                        <Helpful slug=slug.clone() yes=a.summary.helpful_yes no=a.summary.helpful_no mine=a.my_vote />
                         <Comments slug=slug />
                     }.into_any()
                 }
@@ -183,30 +183,39 @@ pub fn ArticlePage() -> impl IntoView {
     }
 }
 
+/// "Was this helpful?": one vote per reader, shown pressed and changeable.
 #[component]
-fn Helpful(slug: String, yes: i64, no: i64) -> impl IntoView {
+fn Helpful(slug: String, yes: i64, no: i64, mine: Option<bool>) -> impl IntoView {
     let counts = RwSignal::new(FeedbackCounts {
         helpful_yes: yes,
         helpful_no: no,
     });
-    let voted = RwSignal::new(false);
+    let mine = RwSignal::new(mine);
+    let thanked = RwSignal::new(false);
     let slug = StoredValue::new(slug);
     let vote = move |helpful: bool| {
+        if mine.get_untracked() == Some(helpful) {
+            return;
+        }
         let path = format!("/forum/articles/{}/feedback", slug.get_value());
         leptos::task::spawn_local(async move {
             if let Ok(c) = api::post::<_, FeedbackCounts>(&path, &Feedback { helpful }).await {
-                counts.set(c);
+                counts.try_set(c);
+                mine.try_set(Some(helpful));
+                thanked.try_set(true);
             }
-            voted.set(true);
         });
     };
+    let pressed = move |helpful: bool| move || (mine.get() == Some(helpful)).to_string();
     view! {
         <div class="helpful" role="group" aria-labelledby="helpful-q">
             <p id="helpful-q"><strong>{t(T::WasThisHelpful)}</strong></p>
-            <Show when=move || !voted.get() fallback=move || view! { <p role="status">{t(T::ThanksFeedback)}</p> }>
-                <button class="button subtle" on:click=move |_| vote(true)>{t(T::Yes)}</button>
-                <button class="button subtle" on:click=move |_| vote(false)>{t(T::No)}</button>
-            </Show>
+            <button class="button subtle" aria-pressed=pressed(true) on:click=move |_| vote(true)>{t(T::Yes)}</button>
+            <button class="button subtle" aria-pressed=pressed(false) on:click=move |_| vote(false)>{t(T::No)}</button>
+            <p role="status">
+                {move || thanked.get().then(|| t(T::ThanksFeedback))}
+                {move || (!thanked.get() && mine.get().is_some()).then(|| t(T::YouVoted))}
+            </p>
             <p class="muted">
                 {move || tr(T::HelpfulCounts)
                     .replace("{yes}", &counts.get().helpful_yes.to_string())
@@ -245,12 +254,14 @@ fn Comments(slug: String) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::post::<_, Comment>(&path, &request).await {
                 Ok(_) => {
-                    body.set(String::new());
-                    reload.update(|r| *r += 1);
+                    body.try_set(String::new());
+                    reload.try_update(|r| *r += 1);
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
             }
-            busy.set(false);
+            busy.try_set(false);
         });
     };
     let locale = i18n::locale();
@@ -270,7 +281,7 @@ fn Comments(slug: String) -> impl IntoView {
                         let path = format!("/forum/articles/{}/comments/{id}", slug.get_value());
                         leptos::task::spawn_local(async move {
                             if api::delete(&path).await.is_ok() {
-                                reload.update(|r| *r += 1);
+                                reload.try_update(|r| *r += 1);
                             }
                         });
                     };

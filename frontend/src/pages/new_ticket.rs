@@ -3,17 +3,19 @@
 
 use std::time::Duration;
 
-use ayuda_types::{ArticleSummary, CreateTicket, Page, Ticket};
+use ayuda_types::{ArticleSummary, CreateTicket, NewRequester, Page, Ticket, User};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiError};
 use crate::components::attachments::{AttachmentPicker, Uploads};
-use crate::components::common::{FieldMessage, FormError};
+use crate::components::common::{FieldMessage, FormError, SearchBar};
 use crate::components::guard::RequireLogin;
+use crate::components::layout::flash;
 use crate::components::markdown::MarkdownEditor;
 use crate::i18n::{T, t, tr};
 use crate::pages::tickets::ticket_types;
+use crate::session::Session;
 
 #[component]
 pub fn NewTicket() -> impl IntoView {
@@ -31,6 +33,8 @@ fn NewTicketForm() -> impl IntoView {
     let busy = RwSignal::new(false);
     let types = ticket_types();
     let suggestions = suggestions_for(title);
+    let staff = Session::get().is_staff();
+    let requester = RequesterChoice::new();
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -48,17 +52,24 @@ fn NewTicketForm() -> impl IntoView {
             type_id,
             description: description.get_untracked(),
             attachment_ids: uploads.ids(),
+            requester_id: requester.chosen.get_untracked().map(|u| u.id),
+            requester: requester.new_customer(),
         };
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             match api::post::<_, Ticket>("/tickets", &request).await {
                 Ok(ticket) => {
                     uploads.clear();
-                    navigate(&format!("/tickets/{}", ticket.number), Default::default());
+                    let path = format!("/tickets/{}", ticket.number);
+                    flash(
+                        path.clone(),
+                        tr(T::TicketCreated).replace("{n}", &ticket.number.to_string()),
+                    );
+                    navigate(&path, Default::default());
                 }
                 Err(e) => {
-                    error.set(Some(e));
-                    busy.set(false);
+                    error.try_set(Some(e));
+                    busy.try_set(false);
                 }
             }
         });
@@ -72,6 +83,7 @@ fn NewTicketForm() -> impl IntoView {
             <h1>{t(T::OpenTicketTitle)}</h1>
             <form on:submit=submit novalidate=true class="stack">
                 <FormError error=error />
+                {staff.then(|| view! { <RequesterPicker choice=requester error=error /> })}
                 <div class="field" class:invalid=move || message("title").get().is_some()>
                     <label for="title">{t(T::Title)}<span class="required" aria-hidden="true">" *"</span></label>
                     <input
@@ -147,6 +159,119 @@ fn NewTicketForm() -> impl IntoView {
     }
 }
 
+/// For whom an agent opens a ticket: an existing customer found by name or email, or a new
+/// one by address (who gets an account and the welcome email); nobody means the agent.
+#[derive(Clone, Copy)]
+struct RequesterChoice {
+    chosen: RwSignal<Option<User>>,
+    email: RwSignal<String>,
+    name: RwSignal<String>,
+}
+
+impl RequesterChoice {
+    fn new() -> Self {
+        Self {
+            chosen: RwSignal::new(None),
+            email: RwSignal::new(String::new()),
+            name: RwSignal::new(String::new()),
+        }
+    }
+
+    /// The new customer typed in, when no existing one was chosen.
+    fn new_customer(&self) -> Option<NewRequester> {
+        if self.chosen.get_untracked().is_some() {
+            return None;
+        }
+        let email = self.email.get_untracked().trim().to_owned();
+        let name = self.name.get_untracked().trim().to_owned();
+        (!email.is_empty()).then(|| NewRequester {
+            email,
+            name: (!name.is_empty()).then_some(name),
+        })
+    }
+}
+
+#[component]
+fn RequesterPicker(choice: RequesterChoice, error: RwSignal<Option<ApiError>>) -> impl IntoView {
+    let query = RwSignal::new(String::new());
+    let found = RwSignal::new(None::<Vec<User>>);
+    let search = move |text: String| {
+        if text.trim().is_empty() {
+            found.set(None);
+            return;
+        }
+        let path = format!(
+            "/users{}",
+            api::query(&[("q", Some(text)), ("limit", Some("8".into()))])
+        );
+        leptos::task::spawn_local(async move {
+            let users = api::get::<Page<User>>(&path)
+                .await
+                .map(|p| p.items)
+                .unwrap_or_default();
+            found.try_set(Some(users));
+        });
+    };
+    let message = move |field: &'static str| {
+        Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field(field))))
+    };
+    view! {
+        <fieldset class="field requester-picker">
+            <legend>{t(T::ForCustomer)}</legend>
+            <p class="muted">{t(T::ForCustomerHint)}</p>
+            {move || match choice.chosen.get() {
+                Some(user) => view! {
+                    <p class="chosen" role="status">
+                        <strong>{user.name.clone()}</strong> " <" {user.email.clone()} ">"
+                        " "
+                        <button type="button" class="link-button" on:click=move |_| choice.chosen.set(None)>{t(T::Change)}</button>
+                    </p>
+                }.into_any(),
+                None => view! {
+                    <SearchBar
+                        id="requester-search"
+                        label=T::FindCustomer
+                        placeholder=T::FindCustomer
+                        value=query
+                        on_search=Callback::new(search)
+                    />
+                    {move || found.get().map(|users| if users.is_empty() {
+                        view! { <p class="muted">{t(T::NoCustomerFound)}</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="customer-results">
+                                {users.into_iter().map(|u| {
+                                    let label = format!("{} <{}>", u.name, u.email);
+                                    view! {
+                                        <li><button type="button" class="link-button" on:click=move |_| { choice.chosen.set(Some(u.clone())); found.set(None); }>{label}</button></li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    })}
+                    <p class="muted">{t(T::OrNewCustomer)}</p>
+                    <div class="field">
+                        <label for="requester-email">{t(T::CustomerEmail)}</label>
+                        <input id="requester-email" type="email" autocomplete="off"
+                            aria-describedby="requester-email-error"
+                            aria-invalid=move || message("requester.email").get().is_some().then_some("true")
+                            prop:value=move || choice.email.get()
+                            on:input=move |ev| choice.email.set(event_target_value(&ev)) />
+                        <FieldMessage id="requester-email-error".into() message=message("requester.email") />
+                    </div>
+                    <div class="field">
+                        <label for="requester-name">{t(T::CustomerName)}</label>
+                        <input id="requester-name" autocomplete="off"
+                            prop:value=move || choice.name.get()
+                            on:input=move |ev| choice.name.set(event_target_value(&ev)) />
+                        <FieldMessage id="requester-name-error".into() message=message("requester.name") />
+                    </div>
+                }.into_any(),
+            }}
+        </fieldset>
+    }
+}
+
 fn field_error(field: &str, message: &str) -> ApiError {
     ApiError {
         status: 422,
@@ -174,7 +299,8 @@ fn suggestions_for(title: RwSignal<String>) -> RwSignal<Vec<ArticleSummary>> {
         }
         set_timeout(
             move || {
-                if generation.get_value() != mine {
+                // The page may be gone by now (its values disposed).
+                if generation.try_get_value() != Some(mine) {
                     return;
                 }
                 leptos::task::spawn_local(async move {
@@ -184,8 +310,8 @@ fn suggestions_for(title: RwSignal<String>) -> RwSignal<Vec<ArticleSummary>> {
                     );
                     let page = api::get::<Page<ArticleSummary>>(&path).await;
                     // A later keystroke wins over an older answer.
-                    if generation.get_value() == mine {
-                        found.set(page.map(|p| p.items).unwrap_or_default());
+                    if generation.try_get_value() == Some(mine) {
+                        found.try_set(page.map(|p| p.items).unwrap_or_default());
                     }
                 });
             },

@@ -40,11 +40,13 @@ fn ProfilePage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::patch::<_, User>("/me", &change).await {
                 Ok(updated) => {
-                    name.set(updated.name.clone());
+                    name.try_set(updated.name.clone());
                     session.user.set(Some(updated));
-                    saved.set(true);
+                    saved.try_set(true);
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
             }
         });
     };
@@ -101,13 +103,15 @@ fn PasswordForm() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match api::post_no_content("/me/password", &request).await {
                 Ok(()) => {
-                    current.set(String::new());
-                    new.set(String::new());
-                    done.set(true);
+                    current.try_set(String::new());
+                    new.try_set(String::new());
+                    done.try_set(true);
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
             }
-            busy.set(false);
+            busy.try_set(false);
         });
     };
     view! {
@@ -164,10 +168,12 @@ fn SubscriptionsForm(
             let path = format!("/users/{user_id}/subscriptions");
             match api::put::<_, Subscriptions>(&path, &request).await {
                 Ok(stored) => {
-                    chosen.set(stored.type_ids);
-                    saved.set(true);
+                    chosen.try_set(stored.type_ids);
+                    saved.try_set(true);
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
             }
         });
     };

@@ -10,8 +10,9 @@ use crate::api::{self, ApiError};
 use crate::app::NotFound;
 use crate::components::common::{ErrorAlert, Loading, StatusBadge};
 use crate::components::guard::RequireLogin;
+use crate::components::layout::flash;
 use crate::format;
-use crate::i18n::{self, T, t};
+use crate::i18n::{self, T, t, tr};
 use crate::load::Load;
 use crate::pages::agent::AgentTicket;
 use crate::pages::conversation::{Composer, Conversation, load_replies, poll_tick};
@@ -109,6 +110,7 @@ pub fn TicketHeader(ticket: Ticket) -> impl IntoView {
                     {t(T::OpenedBy)} " " {ticket.requester.name.clone()} " · "
                     <time datetime=format::iso(&created)>{move || format::datetime(&created, locale.get())}</time>
                 </span>
+                {ticket.assignee.clone().map(|a| view! { <span>{t(T::HandledBy)} " " {a.name}</span> })}
                 {ticket.parent_number.map(|p| view! {
                     <span>{t(T::FollowUpOf)} " " <a href=format!("/tickets/{p}")>{format!("#{p}")}</a></span>
                 })}
@@ -127,11 +129,21 @@ fn CustomerTicket(number: i64) -> impl IntoView {
         action_error.set(None);
         leptos::task::spawn_local(async move {
             let result = api::post_empty::<Ticket>(&format!("/tickets/{number}/{action}")).await;
-            if let Err(e) = result {
-                action_error.set(Some(e));
+            match result {
+                Ok(_) => {
+                    let line = if action == "resolve" {
+                        T::ResolvedNotice
+                    } else {
+                        T::ReopenedNotice
+                    };
+                    flash(format!("/tickets/{number}"), tr(line));
+                }
+                Err(e) => {
+                    action_error.try_set(Some(e));
+                }
             }
             data.refetch();
-            busy.set(false);
+            busy.try_set(false);
         });
     };
     view! {

@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api;
 use crate::components::common::{
-    ErrorAlert, Loading, Pager, PagerButtons, SearchBar, StatusBadge, status_text,
+    ErrorAlert, Loading, Pager, PagerButtons, SearchBar, StatusBadge, status_label,
 };
 use crate::components::guard::RequireLogin;
 use crate::format;
@@ -113,7 +113,7 @@ fn TicketListPage() -> impl IntoView {
                             let value = s.as_str();
                             view! {
                                 <option value=value selected=move || status.get().as_deref() == Some(value)>
-                                    {t(status_text(*s))}
+                                    {t(status_label(*s))}
                                 </option>
                             }
                         }).collect_view()}
@@ -167,7 +167,7 @@ pub fn TicketTable(tickets: Vec<Ticket>) -> impl IntoView {
                     <th scope="col">{t(T::Title)}</th>
                     <th scope="col">{t(T::Type)}</th>
                     <th scope="col">{t(T::CreatedAt)}</th>
-                    <th scope="col">{t(T::CreatedBy)}</th>
+                    <th scope="col">{t(T::LastActivity)}</th>
                     <th scope="col">{t(T::Status)}</th>
                 </tr>
             </thead>
@@ -175,15 +175,22 @@ pub fn TicketTable(tickets: Vec<Ticket>) -> impl IntoView {
                 {tickets.into_iter().map(|ticket| {
                     let href = format!("/tickets/{}", ticket.number);
                     let created = ticket.created_at;
+                    let activity = ticket.last_message.as_ref().map_or(ticket.updated_at, |m| m.at);
+                    // The support team answered and the ball is in the customer's court.
+                    let replied = ticket.last_message.as_ref().is_some_and(|m| m.from_staff)
+                        && !matches!(ticket.status, TicketStatus::Resolved | TicketStatus::Closed);
                     view! {
-                        <tr>
+                        <tr class:replied=replied>
                             <td data-label=move || tr(T::Number)>{format!("#{}", ticket.number)}</td>
                             <td data-label=move || tr(T::Title)><a href=href>{ticket.title.clone()}</a></td>
                             <td data-label=move || tr(T::Type)>{ticket.ticket_type.name.clone()}</td>
                             <td data-label=move || tr(T::CreatedAt)>
                                 <time datetime=format::iso(&created)>{move || format::datetime(&created, locale.get())}</time>
                             </td>
-                            <td data-label=move || tr(T::CreatedBy)>{ticket.requester.name.clone()}</td>
+                            <td data-label=move || tr(T::LastActivity)>
+                                <time datetime=format::iso(&activity)>{move || format::datetime(&activity, locale.get())}</time>
+                                {replied.then(|| view! { " " <span class="badge replied">{t(T::AgentReplied)}</span> })}
+                            </td>
                             <td data-label=move || tr(T::Status)><StatusBadge status=ticket.status /></td>
                         </tr>
                     }

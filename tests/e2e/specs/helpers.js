@@ -38,13 +38,6 @@ function linkIn(email, prefix) {
   return link;
 }
 
-/** Fails the test on any uncaught page error (a broken wasm shows up only this way). */
-function watchErrors(page) {
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
-
 /** axe-core on the current page: no serious or critical violations. */
 async function expectAccessible(page, what) {
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
@@ -92,6 +85,6 @@ async function registerAndActivate(page, name) {
 }
 
 module.exports = {
-  ADMIN_EMAIL, ADMIN_PASSWORD, emailTo, linkIn, watchErrors, expectAccessible, shot, apiLogin,
+  ADMIN_EMAIL, ADMIN_PASSWORD, emailTo, linkIn, expectAccessible, shot, apiLogin,
   uiLogin, registerAndActivate, unique,
 };

@@ -10,6 +10,10 @@ pub struct Model {
     pub description: String,
     pub position: i32,
     pub created_at: DateTimeUtc,
+    pub name_es: Option<String>,
+    pub name_en: Option<String>,
+    pub description_es: Option<String>,
+    pub description_en: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

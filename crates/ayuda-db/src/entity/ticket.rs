@@ -18,6 +18,12 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub resolved_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
+    /// Since when the customer has waited for an answer; `None` once staff answered.
+    pub waiting_since: Option<DateTimeUtc>,
+    /// The last public message: when, its first 200 characters, and whether staff wrote it.
+    pub last_message_at: Option<DateTimeUtc>,
+    pub last_message_excerpt: Option<String>,
+    pub last_message_staff: Option<bool>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,12 +22,12 @@ mod route;
 
 use ayuda_db::attachments::NewAttachment;
 use ayuda_db::inbound::{self, NewInbound};
-use ayuda_db::users::{self, Lookup, NewUser, UserRow};
+use ayuda_db::users::UserRow;
 use ayuda_db::{ConnectionTrait, DatabaseTransaction, TransactionTrait, attachments, outbox};
 use ayuda_domain::content;
 use ayuda_mail::inbound::{FileLimits, InboundEmail, Mailbox, Omitted, Origin};
 use ayuda_mail::replies;
-use ayuda_types::{Channel, IntakeOutcome, Locale, Role};
+use ayuda_types::{Channel, IntakeOutcome, Locale};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
@@ -393,9 +393,10 @@ async fn take(
                 body: Body::plain(&replies::new_part(&text)),
                 internal: false,
                 attachment_ids: store_files(conn, &sender, &message.files, now).await?,
+                status: None,
             };
             let added =
-                tickets::add_reply(conn, state, &sender, ticket, writing, Channel::Email, now)
+                tickets::add_reply(conn, state, &sender, *ticket, writing, Channel::Email, now)
                     .await?;
             record.new.ticket_id = Some(added.ticket_number);
             record.new.ticket_message_id = Some(added.message_id);
@@ -436,6 +437,7 @@ async fn take(
                     body: Body::plain(&text),
                     attachment_ids: store_files(conn, &sender, &message.files, now).await?,
                     tell_requester: may_answer,
+                    author_id: None,
                 },
                 now,
             )
@@ -588,40 +590,15 @@ async fn sender(
     may_answer: bool,
     now: DateTime<Utc>,
 ) -> ApiResult<(UserRow, bool)> {
-    if let Some(user) = users::find(conn, Lookup::Email(&from.address)).await? {
-        return Ok((user, false));
-    }
-    let name = from
-        .name
-        .clone()
-        .unwrap_or_else(|| {
-            from.address
-                .split('@')
-                .next()
-                .unwrap_or_default()
-                .to_owned()
-        })
-        .chars()
-        .take(100)
-        .collect::<String>();
-    let user = users::insert(
+    crate::accounts::customer_by_email(
         conn,
-        NewUser {
-            email: from.address.clone(),
-            name,
-            username: None,
-            phone: None,
-            role: Role::Customer,
-            locale: state.settings.default_locale(),
-            password_hash: None,
-        },
+        state,
+        &from.address,
+        from.name.as_deref(),
+        may_answer,
         now,
     )
-    .await?;
-    if may_answer {
-        crate::accounts::send_activation(conn, state, &user, false).await?;
-    }
-    Ok((user, true))
+    .await
 }
 
 /// Records the stored files as uploads of `sender`, ready to link to the message.

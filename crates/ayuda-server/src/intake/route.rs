@@ -25,8 +25,8 @@ use crate::state::AppState;
 pub(super) enum Route {
     /// Add to this ticket as the sender.
     Reply {
-        /// The ticket, locked for the change.
-        ticket: TicketRow,
+        /// The ticket, locked for the change (boxed: a row is large beside `New`).
+        ticket: Box<TicketRow>,
         /// Why.
         reason: String,
     },
@@ -53,7 +53,7 @@ pub(super) async fn decide(
         if to.user == sender.id {
             if let Some(ticket) = tickets::find_for_update(conn, to.ticket).await? {
                 return Ok(Route::Reply {
-                    ticket,
+                    ticket: Box::new(ticket),
                     reason: format!(
                         "reply to our email about #{} sent to {} ({how}, signature verified)",
                         to.ticket, sender.email
@@ -108,13 +108,13 @@ pub(super) async fn decide(
     let staff = users::role_of(sender)?.is_staff();
     if ticket.requester_id == sender.id {
         return Ok(Route::Reply {
-            ticket,
+            ticket: Box::new(ticket),
             reason: format!("{how}, from the ticket's requester"),
         });
     }
     if !staff && inbound::is_participant(conn, ticket.id, &sender.email).await? {
         return Ok(Route::Reply {
-            ticket,
+            ticket: Box::new(ticket),
             reason: format!("{how}, from {} who was copied on it", sender.email),
         });
     }

@@ -1,8 +1,10 @@
 //! `/api/v1/forum`: the public knowledge base. Reading is open to everyone; agents write.
 
+use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::http::header;
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpResponse, delete, get, patch, post};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
+use ayuda_db::forum::Voter;
 use ayuda_types::{
     Article, ArticleSummary, Comment, CreateArticle, CreateCategory, CreateComment, Feedback,
     FeedbackCounts, ForumCategory, ListArticlesParams, OldestFirstParams, Page, ProblemDetails,
@@ -11,6 +13,7 @@ use ayuda_types::{
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::tags;
+use crate::auth::secret::random_token;
 use crate::auth::{AuthUser, ClientAddr};
 use crate::error::{ApiResult, validated};
 use crate::forum;
@@ -179,13 +182,15 @@ async fn create_article(
 #[get("/forum/articles/{slug}")]
 async fn get_article(
     state: Data<AppState>,
+    req: HttpRequest,
     user: Option<AuthUser>,
     client: ClientAddr,
     slug: Path<String>,
 ) -> ApiResult<Json<Article>> {
+    let voter = voter_of(&req, user.as_ref());
     let user = user.map(|u| u.0);
     Ok(Json(
-        forum::read(&state, user.as_ref(), &client.0, &slug).await?,
+        forum::read(&state, user.as_ref(), voter.as_ref(), &client.0, &slug).await?,
     ))
 }
 
@@ -312,7 +317,10 @@ async fn hide_comment(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// "Was this helpful?" Anyone may vote; votes are rate-limited per client address.
+/// "Was this helpful?" Anyone may vote, once per article: a signed-in reader's vote is theirs
+/// in any browser; an anonymous reader's belongs to the browser (the `ayuda_voter` cookie,
+/// set with the first vote). Voting again changes the vote. Votes are also rate-limited per
+/// client address, so clearing cookies does not stuff the counts.
 #[utoipa::path(
     tag = tags::FORUM,
     params(("slug" = String, Path, description = "Article slug")),
@@ -326,17 +334,55 @@ async fn hide_comment(
 #[post("/forum/articles/{slug}/feedback")]
 async fn give_feedback(
     state: Data<AppState>,
+    req: HttpRequest,
     user: Option<AuthUser>,
     addr: ClientAddr,
     slug: Path<String>,
     body: Json<Feedback>,
-) -> ApiResult<Json<FeedbackCounts>> {
+) -> ApiResult<HttpResponse> {
     state.limiters.feedback(&addr.0)?;
+    let (voter, new_cookie) = match voter_of(&req, user.as_ref()) {
+        Some(voter) => (voter, None),
+        None => {
+            let id = random_token()?;
+            (Voter::Browser(id.clone()), Some(voter_cookie(&state, id)))
+        }
+    };
     let user = user.map(|u| u.0);
     let (helpful_yes, helpful_no) =
-        forum::feedback(&state, user.as_ref(), &slug, body.helpful).await?;
-    Ok(Json(FeedbackCounts {
+        forum::feedback(&state, user.as_ref(), &voter, &slug, body.helpful).await?;
+    let mut response = HttpResponse::Ok();
+    if let Some(cookie) = new_cookie {
+        response.cookie(cookie);
+    }
+    Ok(response.json(FeedbackCounts {
         helpful_yes,
         helpful_no,
     }))
+}
+
+/// The cookie that names an anonymous browser's votes: a random id, nothing else.
+const VOTER_COOKIE: &str = "ayuda_voter";
+
+/// Who is voting: the signed-in user, else the browser of a well-formed voter cookie.
+fn voter_of(req: &HttpRequest, user: Option<&AuthUser>) -> Option<Voter> {
+    if let Some(user) = user {
+        return Some(Voter::User(user.0.id));
+    }
+    let id = req.cookie(VOTER_COOKIE)?.value().to_owned();
+    let well_formed = (16..=62).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    well_formed.then_some(Voter::Browser(id))
+}
+
+fn voter_cookie(state: &AppState, id: String) -> Cookie<'static> {
+    Cookie::build(VOTER_COOKIE, id)
+        .path("/api/v1/forum")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.settings.public_url_is_https())
+        .max_age(time::Duration::days(365))
+        .finish()
 }

@@ -4,6 +4,7 @@
 
 pub mod attachments;
 pub mod auth;
+pub mod canned_replies;
 pub mod forum;
 pub mod health;
 pub mod inbound;
@@ -42,6 +43,7 @@ pub fn configure_v1(cfg: &mut ServiceConfig<'_>) {
     users::configure(cfg);
     ticket_types::configure(cfg);
     tickets::configure(cfg);
+    canned_replies::configure(cfg);
     attachments::configure(cfg);
     forum::configure(cfg);
     inbound::configure(cfg);

@@ -3,10 +3,11 @@
 
 use actix_web::http::header;
 use actix_web::web::{Data, Json, Path, Query};
-use actix_web::{HttpResponse, get, patch, post};
+use actix_web::{HttpResponse, delete, get, patch, post, put};
 use ayuda_types::{
-    Channel, CreateReply, CreateTicket, ListTicketsParams, OldestFirstParams, Page, ProblemDetails,
-    Reply, Ticket, TicketCounts, TicketEvent, UpdateTicket,
+    BulkFailure, BulkOutcome, BulkUpdate, Channel, CreateReply, CreateTicket, ListTicketsParams,
+    OldestFirstParams, Page, Presence, ProblemDetails, Reply, Ticket, TicketCounts, TicketEvent,
+    UpdateTicket, Viewer,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -21,13 +22,16 @@ pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(list_tickets)
         // Before `/tickets/{number}`, which would take "counts" for a number.
         .service(ticket_counts)
+        .service(bulk_update)
         .service(get_ticket)
         .service(update_ticket)
         .service(resolve_ticket)
         .service(reopen_ticket)
         .service(list_replies)
         .service(create_reply)
-        .service(list_events);
+        .service(list_events)
+        .service(viewing)
+        .service(stop_viewing);
 }
 
 /// Open a ticket. The requester gets a "received" email with the number; the agents of the
@@ -139,6 +143,43 @@ async fn update_ticket(
 ) -> ApiResult<Json<Ticket>> {
     let view = tickets::update(&state, &user.0, number.into_inner(), body.into_inner()).await?;
     Ok(Json(tickets::to_wire(&state, &user.0, &view)?))
+}
+
+/// One change (status, priority, type or assignee) to up to 100 tickets (agents). Each
+/// ticket takes it or refuses it on its own, as `PATCH /api/v1/tickets/{number}` would;
+/// the answer lists both.
+#[utoipa::path(
+    tag = tags::TICKETS,
+    security(("bearer" = [])),
+    request_body = BulkUpdate,
+    responses(
+        (status = 200, description = "What changed and what refused", body = BulkOutcome),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Customers may not", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "No tickets, or more than 100", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/tickets/bulk")]
+async fn bulk_update(
+    state: Data<AppState>,
+    user: AuthUser,
+    body: Json<BulkUpdate>,
+) -> ApiResult<Json<BulkOutcome>> {
+    let input = validated(body.into_inner())?;
+    let (updated, failed) = tickets::bulk_update(&state, &user.0, input).await?;
+    Ok(Json(BulkOutcome {
+        updated: updated
+            .iter()
+            .map(|view| tickets::to_wire(&state, &user.0, view))
+            .collect::<ApiResult<_>>()?,
+        failed: failed
+            .into_iter()
+            .map(|(number, err)| BulkFailure {
+                number,
+                problem: err.problem(),
+            })
+            .collect(),
+    }))
 }
 
 /// Mark the ticket resolved (its requester, or an agent). It closes by itself after the
@@ -268,4 +309,52 @@ async fn list_events(
     Ok(Json(
         tickets::list_events(&state, &user.0, number.into_inner(), query.into_inner()).await?,
     ))
+}
+
+/// "I have this ticket open" (agents; the web app says so every 10 s, and whether the
+/// agent is writing). Answers the other staff members who have it open, so two agents do
+/// not answer the same customer at once.
+#[utoipa::path(
+    tag = tags::TICKETS,
+    security(("bearer" = [])),
+    params(("number" = i64, Path, description = "Ticket number")),
+    request_body = Presence,
+    responses(
+        (status = 200, description = "The others on this ticket in the last 30 s", body = Vec<Viewer>),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Customers may not", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, description = "No such ticket", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[put("/tickets/{number}/viewers/me")]
+async fn viewing(
+    state: Data<AppState>,
+    user: AuthUser,
+    number: Path<i64>,
+    body: Json<Presence>,
+) -> ApiResult<Json<Vec<Viewer>>> {
+    Ok(Json(
+        tickets::here(&state, &user.0, number.into_inner(), body.replying).await?,
+    ))
+}
+
+/// "I closed this ticket" (agents): others stop seeing the caller on it at once.
+#[utoipa::path(
+    tag = tags::TICKETS,
+    security(("bearer" = [])),
+    params(("number" = i64, Path, description = "Ticket number")),
+    responses(
+        (status = 204, description = "Gone"),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Customers may not", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[delete("/tickets/{number}/viewers/me")]
+async fn stop_viewing(
+    state: Data<AppState>,
+    user: AuthUser,
+    number: Path<i64>,
+) -> ApiResult<HttpResponse> {
+    tickets::leave(&state, &user.0, number.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -1,11 +1,12 @@
-//! `/api/v1/users`: user administration (admins only).
+//! `/api/v1/users`: user administration (admins), customer look-up (agents).
 
 use actix_web::http::header;
 use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpResponse, get, patch, post, put};
 use ayuda_db::{ticket_types, users};
 use ayuda_types::{
-    CreateUser, ListUsersParams, Page, ProblemDetails, Subscriptions, UpdateUser, User, UserRef,
+    CreateUser, ListUsersParams, Page, ProblemDetails, Role, Subscriptions, UpdateUser, User,
+    UserRef,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -112,7 +113,8 @@ async fn put_subscriptions(
     }))
 }
 
-/// Users, newest first, optionally of one role.
+/// Users, newest first, optionally of one role or matching a search (admins; agents get
+/// only customers, to find whom a ticket is for).
 #[utoipa::path(
     tag = tags::USERS,
     security(("bearer" = [])),
@@ -121,7 +123,7 @@ async fn put_subscriptions(
         (status = 200, description = "One page of users", body = Page<User>),
         (status = 400, description = "Invalid cursor or parameters", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Customers may not", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Limit out of range", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -131,11 +133,17 @@ async fn list_users(
     user: AuthUser,
     query: Query<ListUsersParams>,
 ) -> ApiResult<Json<Page<User>>> {
-    user.require_admin()?;
+    user.require_staff()?;
     let params = query.into_inner();
+    // Agents look customers up (to open a ticket on someone's behalf); admins see everyone.
+    let role = if user.role() == Role::Admin {
+        params.role
+    } else {
+        Some(Role::Customer)
+    };
     let limit = pagination::limit(params.limit)?;
     let before: Option<i64> = state.cursors.decode(params.cursor.as_deref())?;
-    let rows = users::list(&state.db, params.role, before, limit).await?;
+    let rows = users::list(&state.db, role, params.q.as_deref(), before, limit).await?;
     Ok(Json(state.cursors.try_page(
         rows,
         limit,
@@ -195,7 +203,7 @@ async fn create_user(
         .json(users::to_wire(&created)?))
 }
 
-/// One user.
+/// One user (admins; agents may read customers, for the requester panel beside a ticket).
 #[utoipa::path(
     tag = tags::USERS,
     security(("bearer" = [])),
@@ -203,15 +211,17 @@ async fn create_user(
     responses(
         (status = 200, description = "The user", body = User),
         (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Customers may not", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 #[get("/users/{id}")]
 async fn get_user(state: Data<AppState>, user: AuthUser, id: Path<i64>) -> ApiResult<Json<User>> {
-    user.require_admin()?;
+    user.require_staff()?;
+    // Agents see customers (the requester panel beside a ticket); admins see everyone.
     let row = users::find_by_id(&state.db, id.into_inner())
         .await?
+        .filter(|u| user.role() == Role::Admin || !users::is_staff(u))
         .ok_or(ApiError::NotFound)?;
     Ok(Json(users::to_wire(&row)?))
 }
@@ -228,7 +238,7 @@ async fn get_user(state: Data<AppState>, user: AuthUser, id: Path<i64>) -> ApiRe
         (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No such user", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 409, description = "Would leave no active admin", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "Would leave no active admin, or an admin would demote or deactivate themselves", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
 #[patch("/users/{id}")]
@@ -239,6 +249,6 @@ async fn update_user(
     body: Json<UpdateUser>,
 ) -> ApiResult<Json<User>> {
     user.require_admin()?;
-    let row = accounts::update_user(&state, id.into_inner(), body.into_inner()).await?;
+    let row = accounts::update_user(&state, &user.0, id.into_inner(), body.into_inner()).await?;
     Ok(Json(users::to_wire(&row)?))
 }

@@ -5,7 +5,7 @@ use ayuda_db::tickets::{self, Changes, TicketRow, TicketView, status_of};
 use ayuda_db::users::{self, UserRow};
 use ayuda_db::{ConnectionTrait, ticket_types};
 use ayuda_domain::lifecycle::{self, IllegalMove};
-use ayuda_types::{Priority, TicketStatus, UpdateTicket};
+use ayuda_types::{BulkUpdate, Priority, TicketStatus, UpdateTicket};
 use chrono::{DateTime, Utc};
 
 use super::{is_staff, notify, visible};
@@ -176,6 +176,33 @@ pub async fn update(
     txn.commit().await?;
     state.outbox_wake.notify_one();
     visible(&state.db, agent, number).await
+}
+
+/// `POST /api/v1/tickets/bulk`: the same change to several tickets, each in its own
+/// transaction, so one that refuses it (closed, say) leaves the others changed. A failure
+/// of the server itself ends the request.
+pub async fn bulk_update(
+    state: &AppState,
+    agent: &UserRow,
+    input: BulkUpdate,
+) -> ApiResult<(Vec<TicketView>, Vec<(i64, ApiError)>)> {
+    if !is_staff(agent) {
+        return Err(ApiError::Forbidden);
+    }
+    let mut numbers = input.numbers;
+    let mut seen = std::collections::HashSet::new();
+    numbers.retain(|n| seen.insert(*n));
+    let (mut updated, mut failed) = (Vec::new(), Vec::new());
+    for number in numbers {
+        match update(state, agent, number, input.changes.clone()).await {
+            Ok(view) => updated.push(view),
+            Err(err @ (ApiError::Internal(_) | ApiError::Unavailable | ApiError::Busy { .. })) => {
+                return Err(err);
+            }
+            Err(err) => failed.push((number, err)),
+        }
+    }
+    Ok((updated, failed))
 }
 
 /// `POST /api/v1/tickets/{number}/resolve`: the requester or an agent marks it solved.

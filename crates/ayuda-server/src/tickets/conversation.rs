@@ -8,10 +8,13 @@ use ayuda_db::{ConnectionTrait, attachments, inbound, stored};
 use ayuda_domain::lifecycle::{self, Actor, AfterReply};
 use ayuda_types::{
     Attachment, Author, Channel, CreateReply, OldestFirstParams, Page, Reply, ReplyEmail, Role,
+    TicketStatus,
 };
 use chrono::{DateTime, Utc};
 
-use super::{Body, Opening, is_staff, link_attachments, notify, open_ticket, visible};
+use super::{
+    Body, Opening, is_staff, link_attachments, notify, open_ticket, public_message, visible,
+};
 use crate::error::{ApiError, ApiResult};
 use crate::pagination;
 use crate::state::AppState;
@@ -93,6 +96,8 @@ pub struct Writing {
     pub internal: bool,
     /// Uploads of the writer to attach.
     pub attachment_ids: Vec<i64>,
+    /// Agents only: the status to set with it, instead of the one the lifecycle gives.
+    pub status: Option<TicketStatus>,
 }
 
 /// Where a reply landed.
@@ -127,6 +132,7 @@ pub async fn create_reply(
         body: Body::markdown(&input.body),
         internal: input.internal,
         attachment_ids: input.attachment_ids,
+        status: input.status,
     };
     let added = add_reply(&txn, state, user, ticket, writing, channel, Utc::now()).await?;
     txn.commit().await?;
@@ -152,7 +158,7 @@ pub async fn add_reply(
     now: DateTime<Utc>,
 ) -> ApiResult<Added> {
     let staff = is_staff(user);
-    if writing.internal && !staff {
+    if (writing.internal || writing.status.is_some()) && !staff {
         return Err(ApiError::Forbidden);
     }
     // An agent who requested a ticket for themselves still writes as staff.
@@ -179,6 +185,7 @@ pub async fn add_reply(
                     body: writing.body,
                     attachment_ids: writing.attachment_ids,
                     tell_requester: true,
+                    author_id: None,
                 },
                 now,
             )
@@ -201,7 +208,11 @@ pub async fn add_reply(
                 followed_up: true,
             })
         }
-        AfterReply::Status(to) => {
+        AfterReply::Status(usual) => {
+            let to = match writing.status {
+                Some(asked) => lifecycle::set_status(current, asked)?.unwrap_or(current),
+                None => usual,
+            };
             let message = messages::insert(
                 conn,
                 NewMessage {
@@ -223,6 +234,10 @@ pub async fn add_reply(
                 message.id,
             )
             .await?;
+            if !writing.internal {
+                tickets::record_public_message(conn, ticket.id, public_message(&message, staff))
+                    .await?;
+            }
             events::record(
                 conn,
                 NewEvent {

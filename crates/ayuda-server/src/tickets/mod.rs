@@ -7,21 +7,24 @@
 mod changes;
 mod conversation;
 mod notify;
+mod presence;
 
-pub use changes::{reopen, resolve, update};
+pub use changes::{bulk_update, reopen, resolve, update};
 pub use conversation::{Added, Writing, add_reply, create_reply, list_replies};
+pub use presence::{here, leave};
 
 use ayuda_db::events::{self, NewEvent};
-use ayuda_db::tickets::{self, AssigneeFilter, NewTicket, TicketFilter, TicketView};
-use ayuda_db::users::{UserRow, is_staff};
+use ayuda_db::tickets::{self, AssigneeFilter, NewTicket, PublicMessage, TicketFilter, TicketView};
+use ayuda_db::users::{self, UserRow, is_staff};
 use ayuda_db::{ConnectionTrait, attachments, messages, ticket_types};
-use ayuda_domain::{markdown, search};
+use ayuda_domain::{Email, markdown, search};
 use ayuda_types::{
     Channel, CreateTicket, ListTicketsParams, OldestFirstParams, Page, Ticket, TicketCounts,
-    TicketEvent, TicketStatus, UserRef, WorkspaceView,
+    TicketEvent, TicketSort, TicketStatus, UserRef, WorkspaceView,
 };
 use chrono::{DateTime, Utc};
 
+use crate::accounts;
 use crate::error::{ApiError, ApiResult};
 use crate::outbound::user_locale;
 use crate::pagination::{self, ListCursor};
@@ -84,6 +87,10 @@ pub struct Opening {
     pub attachment_ids: Vec<i64>,
     /// Send the "ticket received" email.
     pub tell_requester: bool,
+    /// Who wrote it when not the requester: an agent opening it on their behalf (after a
+    /// phone call, say). The description and uploads are the agent's, and so is the
+    /// "created" entry of the audit trail.
+    pub author_id: Option<i64>,
 }
 
 /// A ticket just opened.
@@ -104,25 +111,64 @@ pub async fn create(
     channel: Channel,
 ) -> ApiResult<TicketView> {
     let now = Utc::now();
+    let on_behalf = input.requester_id.is_some() || input.requester.is_some();
+    if on_behalf && !is_staff(user) {
+        return Err(ApiError::Forbidden);
+    }
     let txn = ayuda_db::begin_write(&state.writer).await?;
     if !ticket_types::is_active(&txn, input.type_id).await? {
         return Err(ApiError::field("type_id", "is not an active ticket type"));
     }
+    let requester = match (input.requester_id, &input.requester) {
+        (None, None) => user.clone(),
+        (Some(_), Some(_)) => {
+            return Err(ApiError::field(
+                "requester",
+                "give either requester_id or requester, not both",
+            ));
+        }
+        (Some(id), None) => users::find_by_id(&txn, id)
+            .await?
+            .filter(|u| !is_staff(u))
+            .ok_or_else(|| ApiError::field("requester_id", "must be a customer's id"))?,
+        (None, Some(new)) => {
+            let email = Email::parse(&new.email).ok_or_else(|| {
+                ApiError::field("requester.email", "must be a valid email address")
+            })?;
+            let (customer, _) = accounts::customer_by_email(
+                &txn,
+                state,
+                email.as_str(),
+                new.name.as_deref(),
+                true,
+                now,
+            )
+            .await?;
+            if is_staff(&customer) {
+                return Err(ApiError::field(
+                    "requester.email",
+                    "belongs to staff, not a customer",
+                ));
+            }
+            customer
+        }
+    };
     let opened = open_ticket(
         &txn,
         state,
-        user,
+        &requester,
         Opening {
             ticket: NewTicket {
                 title: input.title.trim().to_owned(),
                 type_id: input.type_id,
-                requester_id: user.id,
+                requester_id: requester.id,
                 channel,
                 parent_id: None,
             },
             body: Body::markdown(&input.description),
             attachment_ids: input.attachment_ids,
             tell_requester: true,
+            author_id: on_behalf.then_some(user.id),
         },
         now,
     )
@@ -145,12 +191,13 @@ pub(crate) async fn open_ticket(
 ) -> ApiResult<Opened> {
     let channel = opening.ticket.channel;
     let parent = opening.ticket.parent_id;
+    let author_id = opening.author_id.unwrap_or(requester.id);
     let ticket = tickets::insert(conn, opening.ticket, now).await?;
     let message = messages::insert(
         conn,
         messages::NewMessage {
             ticket_id: ticket.id,
-            author_id: requester.id,
+            author_id,
             body: opening.body.text,
             body_html: opening.body.html,
             internal: false,
@@ -162,16 +209,18 @@ pub(crate) async fn open_ticket(
     link_attachments(
         conn,
         &opening.attachment_ids,
-        requester.id,
+        author_id,
         ticket.id,
         message.id,
     )
     .await?;
+    // The opening message is the request itself, whoever typed it: the customer waits.
+    tickets::record_public_message(conn, ticket.id, public_message(&message, false)).await?;
     events::record(
         conn,
         NewEvent {
             ticket_id: ticket.id,
-            actor_id: Some(requester.id),
+            actor_id: Some(author_id),
             kind: "created",
             from: parent.map(|p| p.to_string()),
             ..Default::default()
@@ -192,6 +241,15 @@ pub(crate) async fn open_ticket(
         number: ticket.id,
         message_id: message.id,
     })
+}
+
+/// How lists show a public message: its plain-text start, and who wrote it.
+pub(crate) fn public_message(message: &messages::MessageRow, staff: bool) -> PublicMessage {
+    PublicMessage {
+        at: message.created_at,
+        excerpt: markdown::excerpt(&message.body, 200),
+        staff,
+    }
 }
 
 /// Links the caller's uploads to a message, refusing the request when any id is not an
@@ -307,12 +365,22 @@ pub async fn list(
     let locale = user_locale(&state.settings, user);
     let query = params.q.as_deref().map(search::terms).unwrap_or_default();
     if query.is_empty() {
-        let before = state.cursors.decode_id(params.cursor.as_deref())?;
-        let rows = tickets::list(&state.db, &filter, before, limit).await?;
+        let sort = params.sort.unwrap_or(TicketSort::Newest);
+        let (after, position): (_, fn(i64) -> ListCursor) = match sort {
+            TicketSort::Newest => (
+                state.cursors.decode_id(params.cursor.as_deref())?,
+                ListCursor::Id,
+            ),
+            _ => (
+                state.cursors.decode_sorted(params.cursor.as_deref())?,
+                ListCursor::Sorted,
+            ),
+        };
+        let rows = tickets::list(&state.db, &filter, sort, after, limit).await?;
         Ok(state.cursors.try_page(
             rows,
             limit,
-            |t| ListCursor::Id(t.id),
+            |t| position(t.id),
             |t| tickets::to_wire(t, locale),
         )?)
     } else {
