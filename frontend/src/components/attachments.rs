@@ -108,11 +108,12 @@ impl Uploads {
             .with(|items| items.iter().any(|i| i.state == UploadState::Uploading))
     }
 
-    /// Forgets everything (after sending).
+    /// Forgets everything (after sending; nothing once the form is gone).
     pub fn clear(&self) {
         let keys: Vec<u32> = self
             .items
-            .with(|items| items.iter().map(|i| i.key).collect());
+            .try_with(|items| items.iter().map(|i| i.key).collect())
+            .unwrap_or_default();
         for key in keys {
             self.remove(key);
         }

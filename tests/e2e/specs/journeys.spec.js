@@ -386,6 +386,36 @@ test('signing out from a ticket page just resolved leaves the app working', asyn
   await expect(page.locator('table.tickets tr', { hasText: 'La factura no llega' }).locator('.badge')).toHaveText('Resuelto');
 });
 
+test('leaving a page while its work is in flight never breaks the app', async ({ page, request }) => {
+  // Before, each of these panicked ("Tried to access a reactive value that has already been
+  // disposed"): the wasm trapped and the app stopped answering until a reload. The fixture
+  // fails the test on any such panic.
+  await h.uiLogin(page, h.ADMIN_EMAIL, h.ADMIN_PASSWORD);
+  const nav = page.getByRole('navigation', { name: 'Navegación principal' });
+  // The article suggestions wait 300 ms after typing; leave before they run.
+  await page.goto('/tickets/new');
+  await page.locator('#title').fill('factura duplicada');
+  await nav.getByRole('link', { name: 'Soporte por correo' }).click();
+  await page.waitForTimeout(1000);
+  // A reply still on its way when the agent leaves the ticket.
+  const auth = { headers: { Authorization: `Bearer ${await h.apiLogin(request, h.ADMIN_EMAIL, h.ADMIN_PASSWORD)}` } };
+  const types = await (await request.get('/api/v1/ticket-types', auth)).json();
+  const created = await request.post('/api/v1/tickets', { ...auth, data: { title: 'Respuesta en vuelo', type_id: types[0].id, description: 'x' } });
+  const { number } = await created.json();
+  await page.goto(`/tickets/${number}`);
+  await page.route('**/api/v1/tickets/*/replies', async (route) => {
+    if (route.request().method() === 'POST') await new Promise((r) => setTimeout(r, 800));
+    await route.continue();
+  });
+  await page.locator('#body').fill('Hola, lo miro ahora.');
+  await page.getByRole('button', { name: 'Enviar respuesta' }).click();
+  await nav.getByRole('link', { name: 'Soporte por correo' }).click();
+  await page.waitForTimeout(1500);
+  // The app still answers, and the reply was stored.
+  await page.goto(`/tickets/${number}`);
+  await expect(page.locator('.message.staff', { hasText: 'lo miro ahora' })).toBeVisible();
+});
+
 test('a customer changes their password in the profile, and their other sessions end', async ({ page, browser }) => {
   const user = await h.registerAndActivate(page, 'Pilar Clave');
   await page.getByRole('button', { name: 'Confirmar e iniciar sesión' }).click();
