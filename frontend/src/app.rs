@@ -5,6 +5,7 @@ use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::path;
 
 use crate::components::layout::Shell;
+use crate::components::layout::page_title;
 use crate::i18n::{self, T, t};
 use crate::pages::{account, admin, agent, forum, home, new_ticket, profile, ticket, tickets};
 use crate::session::Session;
@@ -40,6 +41,7 @@ pub fn App() -> impl IntoView {
 /// Unknown paths (and, for customers, agents' paths: they learn nothing more).
 #[component]
 pub fn NotFound() -> impl IntoView {
+    page_title(|| crate::i18n::tr(T::NotFoundTitle).to_owned());
     view! {
         <section class="page narrow">
             <h1>{t(T::NotFoundTitle)}</h1>

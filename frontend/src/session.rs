@@ -38,10 +38,15 @@ impl Session {
         SESSION.with(|s| {
             let _ = s.set(session);
         });
-        spawn_local(async move {
-            session.refresh().await;
+        if signed_in_before() {
+            spawn_local(async move {
+                session.refresh().await;
+                session.ready.set(true);
+            });
+        } else {
+            // Nobody signed in on this browser: no refresh to try (it could only fail).
             session.ready.set(true);
-        });
+        }
         session
     }
 
@@ -128,6 +133,7 @@ impl Session {
                 // Only a refusal ends the session; a network hiccup keeps it.
                 if error.status != 0 {
                     self.clear();
+                    forget_signed_in();
                 }
                 false
             }
@@ -157,6 +163,30 @@ impl Session {
         // Whatever the server says, the session ends here.
         let _ = api::post_anonymous_empty("/auth/logout", &RefreshRequest::default()).await;
         self.clear();
+    }
+}
+
+/// The server's hint that this browser holds a refresh cookie (`ayuda_signed_in`, set with
+/// it at sign-in, removed at logout).
+const SIGNED_IN_COOKIE: &str = "ayuda_signed_in=";
+
+fn html_document() -> Option<web_sys::HtmlDocument> {
+    web_sys::window()?.document()?.dyn_into().ok()
+}
+
+fn signed_in_before() -> bool {
+    html_document()
+        .and_then(|d| d.cookie().ok())
+        .is_some_and(|cookies| cookies.split("; ").any(|c| c.starts_with(SIGNED_IN_COOKIE)))
+}
+
+/// Drops the hint once the server refused the refresh (an expired or revoked session), so
+/// the next visit does not try again.
+fn forget_signed_in() {
+    if let Some(document) = html_document() {
+        let _ = document.set_cookie(&format!(
+            "{SIGNED_IN_COOKIE}; Max-Age=0; Path=/; SameSite=Strict"
+        ));
     }
 }
 

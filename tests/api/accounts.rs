@@ -71,6 +71,21 @@ async fn a_new_customer_registers_activates_from_the_email_and_uses_the_session(
         !cookie.contains("Secure"),
         "plain-http public URL must not set Secure: {cookie}"
     );
+    // Beside it, a hint the web app can read (no secret in it): someone signed in here.
+    let hint = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("ayuda_signed_in="))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        hint.starts_with("ayuda_signed_in=1;")
+            && !hint.contains("HttpOnly")
+            && hint.contains("Path=/;"),
+        "{hint}"
+    );
     let session: LoginResponse = res.json().await.expect("session");
     assert_eq!(session.token_type, "Bearer");
     assert_eq!(session.expires_in, 900);
@@ -196,6 +211,18 @@ async fn the_spa_refreshes_and_logs_out_with_the_cookie_alone() {
     assert!(
         removal.contains("ayuda_refresh=;") || removal.contains("Max-Age=0"),
         "{removal}"
+    );
+    let removals: Vec<&str> = res
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    assert!(
+        removals
+            .iter()
+            .any(|c| c.starts_with("ayuda_signed_in=") && c.contains("Max-Age=0")),
+        "{removals:?}"
     );
     // The session is revoked server-side, not only forgotten by the browser.
     let res = app

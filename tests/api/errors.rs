@@ -226,7 +226,7 @@ async fn bad_path_and_query_values_are_clear_errors() {
 }
 
 #[tokio::test]
-async fn the_spa_is_served_for_client_side_routes_but_not_for_api_paths() {
+async fn the_spa_is_served_for_client_side_routes_but_not_for_api_paths_or_missing_files() {
     let app = spawn_app().await;
     for path in ["/", "/tickets/1042", "/activate?token=abc"] {
         let res = app.get(path).await;
@@ -234,6 +234,17 @@ async fn the_spa_is_served_for_client_side_routes_but_not_for_api_paths() {
         assert!(res.text().await.unwrap_or_default().contains("Ayuda SPA"));
     }
     assert_problem(app.get("/api/v1/tickets-typo").await, StatusCode::NOT_FOUND).await;
+    // A missing file is a 404, not the app's HTML (browsers asked for `/favicon.ico` and
+    // got a page).
+    for path in [
+        "/favicon.ico",
+        "/old-build-0123456789abcdef.js",
+        "/forum/x.png",
+    ] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path}");
+        assert!(!res.text().await.unwrap_or_default().contains("Ayuda SPA"));
+    }
 }
 
 fn allow_header(res: &reqwest::Response) -> String {

@@ -229,4 +229,78 @@ async fn demo_data_has_tickets_in_every_state_and_a_forum_and_loads_once() {
         .await
         .unwrap();
     assert_eq!(english.items.len(), 3);
+    // Every demo username signs in (jorge had none), and the stories are spread over days,
+    // each message after the one before (they all shared one instant).
+    for username in ["admin", "lucia", "tom", "maria", "jorge", "emma"] {
+        app.login(username, ayuda_server::demo::DEMO_PASSWORD).await;
+    }
+    let opened: std::collections::BTreeSet<_> =
+        page.items.iter().map(|t| t.created_at.date_naive()).collect();
+    assert!(opened.len() >= 5, "tickets opened on different days: {opened:?}");
+    for ticket in &page.items {
+        let replies = app.replies(&agent.access_token, ticket.number).await;
+        assert!(
+            replies.windows(2).all(|w| w[0].created_at < w[1].created_at),
+            "#{}: each message after the one before",
+            ticket.number
+        );
+        assert!(ticket.created_at < chrono::Utc::now() - chrono::Duration::hours(12));
+    }
+    // Shared canned replies in both languages, loaded once.
+    let canned: Vec<ayuda_types::CannedReply> = app
+        .get_as(&agent.access_token, "/api/v1/canned-replies")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(canned.len(), 6);
+    assert!(canned.iter().any(|c| c.locale == ayuda_types::Locale::En));
+}
+
+#[tokio::test]
+async fn logs_to_a_file_or_pipe_carry_no_colour_codes() {
+    let bin = std::env::var("AYUDA_BIN").expect("AYUDA_BIN is not set: run `cargo xtask test`");
+    let data = tempfile::tempdir().expect("temp dir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let log = data.path().join("ayuda.log");
+    let mut child = std::process::Command::new(bin)
+        .arg("serve")
+        .env("AYUDA_ADDR", format!("127.0.0.1:{port}"))
+        .env("AYUDA_DATA_DIR", data.path())
+        .env("AYUDA_DIST_DIR", data.path().join("no-spa"))
+        .env("RUST_LOG", "info")
+        .env_remove("DATABASE_URL")
+        .env_remove("AYUDA_CONFIG")
+        .env_remove("AYUDA_LOG_FORMAT")
+        .stdout(std::fs::File::create(&log).expect("log file"))
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start ayuda serve");
+    let client = reqwest::Client::new();
+    let mut up = false;
+    for _ in 0..300 {
+        if client
+            .get(format!("http://127.0.0.1:{port}/healthz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Stopped by its pid (only the process this test started).
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(up, "ayuda serve did not come up");
+    let text = std::fs::read_to_string(&log).expect("log");
+    assert!(text.contains("INFO"), "the log has lines: {text}");
+    assert!(
+        !text.contains('\u{1b}'),
+        "no ANSI escape codes in a log file: {text:?}"
+    );
 }

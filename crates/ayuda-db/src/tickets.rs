@@ -561,3 +561,45 @@ pub async fn record_public_message(
         .await
         .map(|_| ())
 }
+
+/// Moves every timestamp of ticket `number` (the ticket, its messages and its audit trail)
+/// through `to`: for demo data, which is written in one go but should read as weeks of
+/// work. `to` must keep the order of the times it is given.
+pub async fn retime(
+    conn: &impl ConnectionTrait,
+    number: i64,
+    to: impl Fn(DateTime<Utc>) -> DateTime<Utc>,
+) -> Result<(), DbErr> {
+    use crate::entity::{ticket_event, ticket_message};
+    for message in ticket_message::Entity::find()
+        .filter(ticket_message::Column::TicketId.eq(number))
+        .all(conn)
+        .await?
+    {
+        let at = to(message.created_at);
+        let mut active: ticket_message::ActiveModel = message.into();
+        active.created_at = Set(at);
+        active.update(conn).await?;
+    }
+    for event in ticket_event::Entity::find()
+        .filter(ticket_event::Column::TicketId.eq(number))
+        .all(conn)
+        .await?
+    {
+        let at = to(event.created_at);
+        let mut active: ticket_event::ActiveModel = event.into();
+        active.created_at = Set(at);
+        active.update(conn).await?;
+    }
+    if let Some(ticket) = find(conn, number).await? {
+        let mut active: ActiveModel = ticket.clone().into();
+        active.created_at = Set(to(ticket.created_at));
+        active.updated_at = Set(to(ticket.updated_at));
+        active.resolved_at = Set(ticket.resolved_at.map(&to));
+        active.closed_at = Set(ticket.closed_at.map(&to));
+        active.waiting_since = Set(ticket.waiting_since.map(&to));
+        active.last_message_at = Set(ticket.last_message_at.map(&to));
+        active.update(conn).await?;
+    }
+    Ok(())
+}

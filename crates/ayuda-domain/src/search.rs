@@ -136,22 +136,70 @@ fn fold_accent(c: char) -> char {
 }
 
 /// HTML for a search snippet whose matches the database wrapped in `\u{1}` ... `\u{2}`:
-/// the text escaped, the matches in `<mark>`.
+/// the text escaped, the matches in `<mark>`. The database cuts snippets from the Markdown
+/// as written, so its marks are dropped here: emphasis and code ticks, heading hashes,
+/// table bars and rules, and link targets (`[text](url)` reads as `text`).
 pub fn snippet_html(marked: &str) -> String {
     let mut out = String::with_capacity(marked.len() + 32);
-    for c in marked.chars() {
-        match c {
-            '\u{1}' => out.push_str("<mark>"),
-            '\u{2}' => out.push_str("</mark>"),
-            c => crate::markdown::push_escaped(&mut out, c),
+    let mut chars = marked.chars().peekable();
+    let mut last_space = true;
+    while let Some(c) = chars.next() {
+        let text = match c {
+            '\u{1}' => {
+                out.push_str("<mark>");
+                continue;
+            }
+            '\u{2}' => {
+                out.push_str("</mark>");
+                continue;
+            }
+            '*' | '`' | '#' | '[' | '~' => continue,
+            ']' if chars.peek() == Some(&'(') => {
+                // A link's target is not text: skip to its closing parenthesis.
+                for skipped in chars.by_ref() {
+                    if skipped == ')' {
+                        break;
+                    }
+                }
+                continue;
+            }
+            '-' if chars.peek() == Some(&'-') => {
+                while chars.peek() == Some(&'-') {
+                    chars.next();
+                }
+                ' '
+            }
+            '|' | '\n' | '\r' | '\t' => ' ',
+            c => c,
+        };
+        if text == ' ' {
+            if last_space {
+                continue;
+            }
+            last_space = true;
+        } else {
+            last_space = false;
         }
+        crate::markdown::push_escaped(&mut out, text);
     }
-    out
+    out.trim().to_owned()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn snippets_lose_their_markdown_and_keep_their_matches() {
+        assert_eq!(
+            snippet_html(
+                "un **\u{1}reintento\u{2}** de tu [banco](https://x.example/a?b=1) | Conexión |\n---"
+            ),
+            "un <mark>reintento</mark> de tu banco Conexión"
+        );
+        assert_eq!(snippet_html("## Título <b>"), "Título &lt;b&gt;");
+        assert_eq!(snippet_html("3 - 5 días"), "3 - 5 días");
+    }
 
     #[test]
     fn slugs_are_readable_ascii() {

@@ -8,8 +8,8 @@
 use ayuda_db::users::{self, Lookup, NewUser, UserRow};
 use ayuda_domain::Password;
 use ayuda_types::{
-    ArticleStatus, Channel, CreateArticle, CreateCategory, CreateReply, CreateTicket, Locale,
-    Priority, Role, TicketStatus, UpdateTicket,
+    ArticleStatus, Channel, CreateArticle, CreateCannedReply, CreateCategory, CreateReply,
+    CreateTicket, Locale, Priority, Role, TicketStatus, UpdateTicket,
 };
 
 use crate::state::AppState;
@@ -65,7 +65,7 @@ const PEOPLE: &[Person] = &[
     (
         "jorge@demo.ayuda",
         "Jorge Ramírez",
-        None,
+        Some("jorge"),
         Some("+5215512345678"),
         Role::Customer,
         Locale::Es,
@@ -108,6 +108,21 @@ pub async fn load(state: &AppState) -> anyhow::Result<String> {
     if ayuda_db::tickets::find(&state.db, 1000).await?.is_none() {
         load_tickets(state).await?;
         lines.push("Demo tickets: new, open, pending, resolved and closed ones.".into());
+    }
+    let admin = person(state, "admin@demo.ayuda").await?;
+    if crate::canned::list(state, &admin).await?.is_empty() {
+        for (title, locale, body) in CANNED {
+            let reply = CreateCannedReply {
+                title: (*title).into(),
+                body: (*body).into(),
+                locale: *locale,
+                shared: true,
+            };
+            crate::canned::create(state, &admin, reply).await?;
+        }
+        lines.push(
+            "Demo canned replies: greetings, follow-ups and closings in both languages.".into(),
+        );
     }
     if forum::categories(state).await?.is_empty() {
         load_forum(state).await?;
@@ -231,8 +246,47 @@ const STORIES: &[Story] = &[
     },
 ];
 
+/// Shared canned replies: (title, language, body with placeholders).
+const CANNED: &[(&str, Locale, &str)] = &[
+    (
+        "Saludo",
+        Locale::Es,
+        "Hola {{customer.first_name}}:\n\nGracias por escribirnos. Soy {{agent.name}} y me ocupo de tu solicitud #{{ticket.number}}.",
+    ),
+    (
+        "Greeting",
+        Locale::En,
+        "Hi {{customer.first_name}},\n\nThanks for reaching out. I'm {{agent.name}} and I'm looking after your request #{{ticket.number}}.",
+    ),
+    (
+        "Pedir captura de pantalla",
+        Locale::Es,
+        "¿Podrías enviarnos una captura de pantalla de lo que ves? Puedes adjuntarla respondiendo a este mensaje.",
+    ),
+    (
+        "Ask for a screenshot",
+        Locale::En,
+        "Could you send us a screenshot of what you see? You can attach it by replying to this message.",
+    ),
+    (
+        "Cierre",
+        Locale::Es,
+        "Damos por resuelta la solicitud «{{ticket.title}}». Si algo no funciona, responde a este mensaje y la reabrimos.\n\nUn saludo,\n{{agent.name}}",
+    ),
+    (
+        "Closing",
+        Locale::En,
+        "We are marking \"{{ticket.title}}\" as resolved. If anything is still wrong, reply to this message and we will reopen it.\n\nBest,\n{{agent.name}}",
+    ),
+];
+
+/// Where each demo ticket begins, in days before now (oldest first), and how far apart the
+/// steps of its story are.
+const STORY_DAYS_AGO: [i64; 6] = [13, 9, 6, 4, 12, 1];
+const STEP_MINUTES: i64 = 95;
+
 async fn load_tickets(state: &AppState) -> anyhow::Result<()> {
-    for story in STORIES {
+    for (story, days_ago) in STORIES.iter().zip(STORY_DAYS_AGO) {
         let requester = person(state, story.requester).await?;
         let ticket = tickets::create(
             state,
@@ -295,7 +349,39 @@ async fn load_tickets(state: &AppState) -> anyhow::Result<()> {
                 }
             }
         }
+        spread_in_time(state, n, days_ago).await?;
     }
+    Ok(())
+}
+
+/// Makes a story read as days of work instead of one instant: the ticket opens `days_ago`
+/// days ago, and each later step comes [`STEP_MINUTES`] after the one before (the order of
+/// the steps kept: each distinct moment of the story gets the next slot).
+async fn spread_in_time(state: &AppState, number: i64, days_ago: i64) -> anyhow::Result<()> {
+    let start = chrono::Utc::now() - chrono::Duration::days(days_ago);
+    let moments = std::sync::Mutex::new(Vec::<chrono::DateTime<chrono::Utc>>::new());
+    let slot = |at: chrono::DateTime<chrono::Utc>| {
+        let mut seen = moments
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let rank = match seen.binary_search(&at) {
+            Ok(i) => i,
+            Err(i) => {
+                seen.insert(i, at);
+                i
+            }
+        };
+        start + chrono::Duration::minutes(STEP_MINUTES * i64::try_from(rank).unwrap_or(0))
+    };
+    let txn = ayuda_db::begin_write(&state.writer).await?;
+    // A first pass learns every moment of the story, so ranks are final in the second.
+    ayuda_db::tickets::retime(&txn, number, |at| {
+        slot(at);
+        at
+    })
+    .await?;
+    ayuda_db::tickets::retime(&txn, number, slot).await?;
+    txn.commit().await?;
     Ok(())
 }
 

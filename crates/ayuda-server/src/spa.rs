@@ -187,6 +187,12 @@ fn files(dist: PathBuf) -> Files {
             let index = index.clone();
             async move {
                 let (req, _) = req.into_parts();
+                // A missing file (`/favicon.ico`, an old build's script) is a 404; only app
+                // routes, which never have a file extension, get the app.
+                let last = req.path().rsplit('/').next().unwrap_or_default();
+                if last.contains('.') {
+                    return Ok(ServiceResponse::new(req, HttpResponse::NotFound().finish()));
+                }
                 let response = match NamedFile::open(&index) {
                     Ok(file) => file.respond_to(&req).map_into_boxed_body(),
                     Err(_) => not_built(),

@@ -6,10 +6,12 @@ use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use tracing_subscriber::EnvFilter;
 
 /// Installs the log subscriber: `RUST_LOG` filter (default `info`), text or JSON lines.
+/// Text is coloured only on a terminal: a file or a pipe gets plain lines.
 pub fn init_logs(json: bool) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .with_target(false);
     let result = if json {
         builder.json().try_init()

@@ -6,8 +6,8 @@
 //!   and on PostgreSQL, with a real SMTP server (maildev) and a real IMAP server (Dovecot).
 //!
 //! Set-up installs only what is missing: the wasm32 target, Trunk, wasm-bindgen-cli (the
-//! version in Cargo.lock), Dovecot (Debian), and the npm tools in `tests/e2e` (maildev,
-//! binaryen's wasm-opt, Playwright).
+//! version in Cargo.lock) and the npm tools in `tests/e2e` (maildev, binaryen's wasm-opt,
+//! Playwright) for both; Dovecot and Chromium (Debian) only for the tests.
 
 use std::env;
 use std::net::TcpListener;
@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
-        Some("setup") => setup(),
+        Some("setup") => setup_tests(),
         _ => Err("usage: cargo xtask run [--demo] [--debug] | cargo xtask test [FILTER] | cargo xtask setup".into()),
     };
     match result {
@@ -113,7 +113,8 @@ fn locked_wasm_bindgen() -> Result<String> {
     Err("wasm-bindgen not found in Cargo.lock".into())
 }
 
-/// Installs whatever the builds and tests need and is missing.
+/// Installs whatever building and running Ayuda needs and is missing: the wasm target,
+/// Trunk, wasm-bindgen-cli, and the npm tools (binaryen's wasm-opt among them).
 fn setup() -> Result {
     let targets = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if !targets
@@ -142,7 +143,27 @@ fn setup() -> Result {
             cmd("cargo").args(["install", "wasm-bindgen-cli", "--version", &wanted]),
         )?;
     }
-    // Debian packages: the IMAP server of the email intake tests, the browser of the SPA tests.
+    // npm writes node_modules/.package-lock.json on every install: the tools are current
+    // while it is newer than the committed lockfile.
+    let installed = tools_dir().join("node_modules/.package-lock.json");
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let locked = modified(&tools_dir().join("package-lock.json"));
+    if modified(&installed).is_none_or(|i| locked.is_some_and(|l| l > i)) {
+        step(
+            "install npm tools (tests/e2e)",
+            cmd("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(tools_dir())
+                .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
+        )?;
+    }
+    Ok(())
+}
+
+/// Also installs what only the tests need: Debian's IMAP server (email intake tests) and
+/// Chromium (the SPA's browser tests).
+fn setup_tests() -> Result {
+    setup()?;
     let missing: Vec<&str> = [
         ("/usr/sbin/dovecot", "dovecot-imapd"),
         ("/usr/bin/chromium", "chromium"),
@@ -159,20 +180,6 @@ fn setup() -> Result {
                 .args(["install", "-y", "--no-install-recommends"])
                 .args(&missing)
                 .env("DEBIAN_FRONTEND", "noninteractive"),
-        )?;
-    }
-    // npm writes node_modules/.package-lock.json on every install: the tools are current
-    // while it is newer than the committed lockfile.
-    let installed = tools_dir().join("node_modules/.package-lock.json");
-    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-    let locked = modified(&tools_dir().join("package-lock.json"));
-    if modified(&installed).is_none_or(|i| locked.is_some_and(|l| l > i)) {
-        step(
-            "install npm tools (tests/e2e)",
-            cmd("npm")
-                .args(["ci", "--no-audit", "--no-fund"])
-                .current_dir(tools_dir())
-                .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1"),
         )?;
     }
     Ok(())
@@ -449,7 +456,7 @@ fn server_binary() -> PathBuf {
 
 fn test(args: &[String]) -> Result {
     let started = Instant::now();
-    setup()?;
+    setup_tests()?;
     let filter: Vec<&str> = args.iter().map(String::as_str).collect();
     step(
         "cargo fmt --check",

@@ -38,6 +38,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <Sidebar />
             </nav>
             <main id="main" class="content" tabindex="-1">
+                <p class="visually-hidden" aria-live="polite" aria-atomic="true">{move || announcer().get()}</p>
                 <FlashLine />
                 {children()}
             </main>
@@ -46,7 +47,29 @@ pub fn Shell(children: Children) -> impl IntoView {
 }
 
 thread_local! {
+    static ANNOUNCER: std::cell::OnceCell<RwSignal<String>> = const { std::cell::OnceCell::new() };
     static FLASH: std::cell::OnceCell<RwSignal<Option<(String, String)>>> = const { std::cell::OnceCell::new() };
+}
+
+fn announcer() -> RwSignal<String> {
+    ANNOUNCER.with(|a| *a.get_or_init(|| RwSignal::new(String::new())))
+}
+
+/// Names the screen: the browser tab says "`title` · Ayuda", and screen readers hear the
+/// title when a navigation lands on it (a single-page app otherwise changes silently).
+/// `title` may read signals (the language, data still loading).
+pub fn page_title(title: impl Fn() -> String + 'static) {
+    Effect::new(move |_| {
+        let text = title();
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            document.set_title(&if text.is_empty() {
+                "Ayuda".to_owned()
+            } else {
+                format!("{text} · Ayuda")
+            });
+        }
+        announcer().try_set(text);
+    });
 }
 
 fn flash_signal() -> RwSignal<Option<(String, String)>> {
@@ -80,23 +103,43 @@ fn FlashLine() -> impl IntoView {
     }
 }
 
-/// A link of the left navigation, marked current on its page.
+/// The section of the left navigation a path belongs to. An agent on a ticket (or opening
+/// one for a customer) is working in the workspace, not in the customers' section.
+fn section_of(path: &str, staff: bool) -> &str {
+    if staff && path.starts_with("/tickets/") {
+        return "/agent";
+    }
+    match path.find('/').and_then(|_| path[1..].find('/')) {
+        Some(end) => &path[..end + 1],
+        None => path,
+    }
+}
+
+/// A link of the left navigation, marked current in its section.
 #[component]
-fn NavLink(href: &'static str, label: T, #[prop(optional)] exact: bool) -> impl IntoView {
+fn NavLink(href: &'static str, label: T) -> impl IntoView {
     let location = use_location();
-    let current = move || {
-        let path = location.pathname.get();
-        if exact {
-            path == href
-        } else {
-            path == href || path.starts_with(&format!("{href}/"))
-        }
-    };
+    let session = Session::get();
+    let current = move || section_of(&location.pathname.get(), session.is_staff()) == href;
     view! {
         <a href=href class="nav-link" aria-current=move || current().then_some("page")>
             {t(label)}
         </a>
     }
+}
+
+thread_local! {
+    static LAST_QUEUE: std::cell::RefCell<String> = std::cell::RefCell::new("/agent".to_owned());
+}
+
+/// Remembers the workspace view an agent is on (its URL), for the way back from a ticket.
+pub fn remember_queue(url: String) {
+    LAST_QUEUE.with(|q| *q.borrow_mut() = url);
+}
+
+/// The workspace view the agent came from (`/agent` before any).
+pub fn queue_url() -> String {
+    LAST_QUEUE.with(|q| q.borrow().clone())
 }
 
 #[component]
@@ -106,7 +149,7 @@ fn Sidebar() -> impl IntoView {
     let admin = move || session.role() == Some(Role::Admin);
     view! {
         <ul class="nav-list">
-            <li><NavLink href="/" label=T::Home exact=true /></li>
+            <li><NavLink href="/" label=T::Home /></li>
             <li><NavLink href="/forum" label=T::Forum /></li>
             <li class="nav-group">
                 <span class="nav-heading" id="nav-support">{t(T::CustomerSupport)}</span>

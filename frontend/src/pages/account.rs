@@ -10,6 +10,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::api::{self, ApiError};
 use crate::components::common::{ErrorAlert, FormError, TextField};
 use crate::components::guard::is_return_path;
+use crate::components::layout::page_title;
 use crate::i18n::{self, T, t, tr};
 use crate::load::Load;
 use crate::session::Session;
@@ -25,6 +26,7 @@ fn next_page(next: Option<String>, role: Role) -> String {
 
 #[component]
 pub fn Login() -> impl IntoView {
+    page_title(|| tr(T::SignIn).to_owned());
     let session = Session::get();
     let query = use_query_map();
     let navigate = use_navigate();
@@ -83,6 +85,7 @@ pub fn Login() -> impl IntoView {
 
 #[component]
 pub fn Register() -> impl IntoView {
+    page_title(|| tr(T::CreateAccount).to_owned());
     let email = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let username = RwSignal::new(String::new());
@@ -148,6 +151,7 @@ pub fn Register() -> impl IntoView {
 /// the same screen: choose a password, then you are logged in.
 #[component]
 fn SetPassword(endpoint: &'static str, title: T, button: T) -> impl IntoView {
+    page_title(move || tr(title).to_owned());
     let session = Session::get();
     let navigate = use_navigate();
     let query = use_query_map();
@@ -245,6 +249,7 @@ pub fn Reset() -> impl IntoView {
 
 #[component]
 pub fn Forgot() -> impl IntoView {
+    page_title(|| tr(T::ForgotPassword).to_owned());
     let email = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);

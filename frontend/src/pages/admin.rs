@@ -13,6 +13,7 @@ use crate::components::common::{
     ErrorAlert, FormError, Loading, Pager, PagerButtons, SearchBar, TextField,
 };
 use crate::components::guard::RequireStaff;
+use crate::components::layout::page_title;
 use crate::components::markdown::MarkdownEditor;
 use crate::i18n::{T, t, tr};
 use crate::load::Load;
@@ -23,6 +24,7 @@ use wasm_bindgen::JsCast;
 
 #[component]
 pub fn Admin() -> impl IntoView {
+    page_title(|| tr(T::Admin).to_owned());
     view! { <RequireStaff admin=true><AdminPage /></RequireStaff> }
 }
 

@@ -9,7 +9,7 @@ use ayuda_types::{
 };
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
@@ -18,6 +18,7 @@ use crate::components::common::{
     ErrorAlert, Loading, Pager, PagerButtons, SearchBar, StatusBadge, priority_text, status_text,
 };
 use crate::components::guard::RequireStaff;
+use crate::components::layout::{page_title, remember_queue};
 use crate::format;
 use crate::i18n::{self, T, t, tr};
 use crate::load::Load;
@@ -28,6 +29,7 @@ use crate::session::Session;
 
 #[component]
 pub fn Workspace() -> impl IntoView {
+    page_title(|| tr(T::Workspace).to_owned());
     view! { <RequireStaff><WorkspacePage /></RequireStaff> }
 }
 
@@ -120,6 +122,15 @@ fn WorkspacePage() -> impl IntoView {
             pager.reset();
             selected.set(Vec::new());
         }
+    });
+    // The way back from a ticket leads here, to this view, order and search.
+    let location = use_location();
+    Effect::new(move |_| {
+        remember_queue(format!(
+            "{}{}",
+            location.pathname.get(),
+            location.search.get()
+        ));
     });
     let tick = poll_tick(30);
     let counts = Load::new(move || {
@@ -422,6 +433,7 @@ fn BulkBar(
 pub fn AgentTicket(number: i64) -> impl IntoView {
     let session = Session::get();
     let data = TicketData::load(number);
+    data.name_the_page();
     let agents = Load::new(|| async {
         api::get::<Vec<UserRef>>("/agents")
             .await

@@ -10,6 +10,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use crate::api::{self, ApiError};
 use crate::app::NotFound;
 use crate::components::common::{ErrorAlert, FormError, Loading, Pager, PagerButtons, SearchBar};
+use crate::components::layout::page_title;
 use crate::components::markdown::MarkdownEditor;
 use crate::format;
 use crate::i18n::{self, T, t, tr};
@@ -26,6 +27,7 @@ pub fn categories() -> Load<Vec<ForumCategory>> {
 
 #[component]
 pub fn ForumIndex() -> impl IntoView {
+    page_title(|| tr(T::Forum).to_owned());
     let query = use_query_map();
     let navigate = use_navigate();
     let q = Memo::new(move |_| query.with(|q| q.get("q")).filter(|v| !v.trim().is_empty()));
@@ -150,6 +152,12 @@ pub fn ArticlePage() -> impl IntoView {
             ))
             .await
         }
+    });
+    page_title(move || {
+        article
+            .get()
+            .and_then(Result::ok)
+            .map_or_else(|| tr(T::Forum).to_owned(), |a| a.summary.title)
     });
     let locale = i18n::locale();
     view! {

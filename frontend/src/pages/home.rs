@@ -4,11 +4,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::components::common::SearchBar;
-use crate::i18n::{T, t};
+use crate::components::layout::page_title;
+use crate::i18n::{T, t, tr};
 use crate::session::Session;
 
 #[component]
 pub fn Home() -> impl IntoView {
+    page_title(|| tr(T::CustomerSupport).to_owned());
     let session = Session::get();
     let navigate = use_navigate();
     let q = RwSignal::new(String::new());

@@ -12,6 +12,7 @@ use crate::components::attachments::{AttachmentPicker, Uploads};
 use crate::components::common::{FieldMessage, FormError, SearchBar};
 use crate::components::guard::RequireLogin;
 use crate::components::layout::flash;
+use crate::components::layout::page_title;
 use crate::components::markdown::MarkdownEditor;
 use crate::i18n::{T, t, tr};
 use crate::pages::tickets::ticket_types;
@@ -19,6 +20,7 @@ use crate::session::Session;
 
 #[component]
 pub fn NewTicket() -> impl IntoView {
+    page_title(|| tr(T::NewTicket).to_owned());
     view! { <RequireLogin><NewTicketForm /></RequireLogin> }
 }
 

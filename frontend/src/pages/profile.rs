@@ -8,7 +8,8 @@ use crate::api::{self, ApiError};
 use crate::components::common::{ErrorAlert, FormError, Loading, TextField};
 use crate::components::guard::RequireLogin;
 use crate::components::layout::LanguageSwitch;
-use crate::i18n::{self, T, t};
+use crate::components::layout::page_title;
+use crate::i18n::{self, T, t, tr};
 use crate::load::Load;
 use crate::pages::admin::role_text;
 use crate::pages::tickets::ticket_types;
@@ -16,6 +17,7 @@ use crate::session::Session;
 
 #[component]
 pub fn Profile() -> impl IntoView {
+    page_title(|| tr(T::MyProfile).to_owned());
     view! { <RequireLogin><ProfilePage /></RequireLogin> }
 }
 

@@ -10,7 +10,7 @@ use crate::api::{self, ApiError};
 use crate::app::NotFound;
 use crate::components::common::{ErrorAlert, Loading, StatusBadge};
 use crate::components::guard::RequireLogin;
-use crate::components::layout::flash;
+use crate::components::layout::{flash, page_title, queue_url};
 use crate::format;
 use crate::i18n::{self, T, t, tr};
 use crate::load::Load;
@@ -88,6 +88,17 @@ impl TicketData {
         self.ticket.refetch();
         self.replies.refetch();
     }
+
+    /// Names the screen after the ticket ("#1042 Cobro doble"), its number until it loads.
+    pub fn name_the_page(&self) {
+        let (ticket, number) = (self.ticket, self.number);
+        page_title(move || {
+            ticket.get().and_then(Result::ok).map_or_else(
+                || format!("#{number}"),
+                |t| format!("#{} {}", t.number, t.title),
+            )
+        });
+    }
 }
 
 /// Title, number, status and dates of a ticket.
@@ -97,7 +108,14 @@ pub fn TicketHeader(ticket: Ticket) -> impl IntoView {
     let created = ticket.created_at;
     view! {
         <div class="ticket-head">
-            <p class="breadcrumb"><a href="/tickets">{t(T::Tickets)}</a> " › " {format!("#{}", ticket.number)}</p>
+            <p class="breadcrumb">
+                {if Session::get().is_staff() {
+                    view! { <a href=queue_url()>{t(T::Workspace)}</a> }.into_any()
+                } else {
+                    view! { <a href="/tickets">{t(T::Tickets)}</a> }.into_any()
+                }}
+                " › " {format!("#{}", ticket.number)}
+            </p>
             <h1>
                 <span class="ticket-number">{format!("#{}", ticket.number)}</span>
                 " "
@@ -122,6 +140,7 @@ pub fn TicketHeader(ticket: Ticket) -> impl IntoView {
 #[component]
 fn CustomerTicket(number: i64) -> impl IntoView {
     let data = TicketData::load(number);
+    data.name_the_page();
     let action_error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
     let change = move |action: &'static str| {

@@ -11,6 +11,7 @@ use crate::components::common::{
     ErrorAlert, Loading, Pager, PagerButtons, SearchBar, StatusBadge, status_label,
 };
 use crate::components::guard::RequireLogin;
+use crate::components::layout::page_title;
 use crate::format;
 use crate::i18n::{self, T, t, tr};
 use crate::load::Load;
@@ -26,6 +27,7 @@ pub fn ticket_types() -> Load<Vec<TicketType>> {
 
 #[component]
 pub fn TicketList() -> impl IntoView {
+    page_title(|| tr(T::EmailSupport).to_owned());
     view! { <RequireLogin><TicketListPage /></RequireLogin> }
 }
 

@@ -11,6 +11,10 @@ const PNG = Buffer.from(
 );
 
 test('the app loads without errors and is accessible', async ({ page, request }) => {
+  // Not even a failed request: a visitor's page load asked for a session refresh that could
+  // only answer 401.
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   // The built files are compressed and cached for good; index.html is revalidated.
   const index = await request.get('/');
   expect(index.headers()['cache-control']).toBe('no-cache');
@@ -22,10 +26,16 @@ test('the app loads without errors and is accessible', async ({ page, request })
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Soporte al cliente');
   await expect(page.getByRole('navigation', { name: 'Navegación principal' })).toContainText('Soporte por correo');
   await h.expectAccessible(page, 'home (anonymous)');
+  // Each screen names itself in the browser tab (it used to say "Ayuda" everywhere).
+  await expect(page).toHaveTitle('Soporte al cliente · Ayuda');
   await page.goto('/login');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Iniciar sesión');
+  await expect(page).toHaveTitle('Iniciar sesión · Ayuda');
   await h.expectAccessible(page, 'login');
   await h.shot(page, 'login');
+  expect(consoleErrors).toEqual([]);
+  // No file means a 404, never the app in its place.
+  expect((await request.get('/favicon.ico')).status()).toBe(404);
 });
 
 test('the app runs under its Content-Security-Policy, which stops injected scripts', async ({ page }) => {
@@ -100,6 +110,7 @@ test('register, activate, open a ticket with a screenshot; an agent answers; the
   const number = page.url().split('/').pop();
   await expect(page.getByRole('heading', { level: 1 })).toContainText(title);
   await expect(page.getByRole('status').filter({ hasText: `Ticket #${number} creado` })).toBeVisible();
+  await expect(page).toHaveTitle(`#${number} ${title} · Ayuda`);
   await expect(page.locator('.ticket-head .badge')).toHaveText('Nuevo');
   const thumb = page.locator('.image-attachment img');
   await expect(thumb).toBeVisible();
@@ -135,6 +146,12 @@ test('register, activate, open a ticket with a screenshot; an agent answers; the
   await h.shot(agent, 'workspace');
   await agentRow.getByRole('link').click();
   await expect(agent.getByRole('heading', { level: 1 })).toContainText(title);
+  // On a ticket the agent is still in the workspace: the navigation says so, and the
+  // breadcrumb leads back to the view they came from (it used to lead to the customers' list).
+  const agentNav = agent.getByRole('navigation', { name: 'Navegación principal' });
+  await expect(agentNav.getByRole('link', { name: 'Espacio de trabajo' })).toHaveAttribute('aria-current', 'page');
+  await expect(agentNav.getByRole('link', { name: 'Soporte por correo' })).not.toHaveAttribute('aria-current', 'page');
+  await expect(agent.locator('.breadcrumb a')).toHaveAttribute('href', '/agent');
   await agent.getByRole('button', { name: 'Asignármelo' }).click();
   await expect(agent.locator('#ticket-assignee option:checked')).toHaveText('Administrator');
   await agent.locator('#body').fill('Hola María, ya lo hemos **corregido**. ¿Puedes probar otra vez?');

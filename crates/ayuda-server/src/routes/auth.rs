@@ -138,7 +138,12 @@ async fn logout(state: Data<AppState>, req: HttpRequest, body: Bytes) -> ApiResu
     accounts::logout(&state, token.as_deref()).await?;
     let mut gone = refresh_cookie(&state, String::new());
     gone.make_removal();
-    Ok(HttpResponse::NoContent().cookie(gone).finish())
+    let mut hint_gone = signed_in_cookie(&state);
+    hint_gone.make_removal();
+    Ok(HttpResponse::NoContent()
+        .cookie(gone)
+        .cookie(hint_gone)
+        .finish())
 }
 
 /// Ask for a password-reset link. Always 202, for known and unknown addresses alike.
@@ -195,8 +200,24 @@ fn with_session(state: &AppState, session: LoginResponse) -> HttpResponse {
     let cookie = refresh_cookie(state, session.refresh_token.clone());
     HttpResponse::Ok()
         .cookie(cookie)
+        .cookie(signed_in_cookie(state))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(session)
+}
+
+/// The cookie that tells the web app a refresh cookie may exist (that one is HttpOnly, so
+/// no script can see it): without it, a visitor's first page load does not ask for a
+/// refresh that can only fail. It holds no secret.
+pub const SIGNED_IN_COOKIE: &str = "ayuda_signed_in";
+
+fn signed_in_cookie(state: &AppState) -> Cookie<'static> {
+    let days = i64::try_from(state.settings.refresh_token_ttl_days).unwrap_or(30);
+    Cookie::build(SIGNED_IN_COOKIE, "1")
+        .path("/")
+        .same_site(SameSite::Strict)
+        .secure(state.settings.public_url_is_https())
+        .max_age(time::Duration::days(days))
+        .finish()
 }
 
 fn refresh_cookie(state: &AppState, value: String) -> Cookie<'static> {
