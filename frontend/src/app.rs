@@ -24,6 +24,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/activate") view=account::Activate />
                     <Route path=path!("/forgot-password") view=account::Forgot />
                     <Route path=path!("/reset-password") view=account::Reset />
+                    <Route path=path!("/confirm-email") view=account::ConfirmEmail />
                     <Route path=path!("/profile") view=profile::Profile />
                     <Route path=path!("/tickets") view=tickets::TicketList />
                     <Route path=path!("/tickets/new") view=new_ticket::NewTicket />

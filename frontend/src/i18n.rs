@@ -201,6 +201,7 @@ texts! {
     Categories => "Categorías", "Categories";
     Category => "Categoría", "Category";
     Change => "Cambiar", "Change";
+    ChangeEmail => "Cambiar el correo", "Change email";
     ChangePassword => "Cambiar contraseña", "Change password";
     CheckCard => "Consulta el estado de tus tickets, lee las respuestas y contesta.", "See the status of your tickets, read the answers and reply.";
     CheckRequests => "Consultar solicitudes existentes", "Check existing requests";
@@ -216,6 +217,7 @@ texts! {
     ConfirmDeactivate => "¿Desactivar a {name}? Sus sesiones se cerrarán ahora mismo.", "Deactivate {name}? Their sessions end right away.";
     ConfirmDelete => "¿Borrar este artículo? No se puede deshacer.", "Delete this article? This cannot be undone.";
     ConfirmDeleteCategory => "¿Borrar esta categoría? No se puede deshacer.", "Delete this category? This cannot be undone.";
+    ConfirmEmailTitle => "Confirmar tu nuevo correo", "Confirm your new email";
     ConfirmPassword => "Repite la contraseña", "Repeat the password";
     ConfirmRoleChange => "¿Cambiar el rol de {name} a «{role}»?", "Change {name}'s role to “{role}”?";
     Conversation => "Conversación", "Conversation";
@@ -240,6 +242,8 @@ texts! {
     EditArticle => "Editar artículo", "Edit article";
     EditorMode => "Modo del editor", "Editor mode";
     Email => "Correo electrónico", "Email";
+    EmailChangeSent => "Te hemos enviado un enlace a {email}. Ábrelo para confirmar el cambio; hasta entonces sigue valiendo tu correo actual.", "We sent a link to {email}. Open it to confirm the change; until then your current address stays.";
+    EmailChanged => "Hecho: tu cuenta usa ahora {email}.", "Done: your account now uses {email}.";
     EmailSupport => "Soporte por correo", "Email Support";
     ErrorForbidden => "No tienes permiso para hacer esto.", "You are not allowed to do this.";
     ErrorNetwork => "No hay conexión con el servidor. Inténtalo de nuevo.", "The server cannot be reached. Please try again.";
@@ -305,6 +309,7 @@ texts! {
     NameSpanish => "Nombre en español", "Name in Spanish";
     NewArticle => "Nuevo artículo", "New article";
     NewCategory => "Nueva categoría", "New category";
+    NewEmail => "Correo nuevo", "New email";
     NewPassword => "Contraseña nueva", "New password";
     NewTicket => "Nuevo ticket", "New ticket";
     NewTicketForCustomer => "Nuevo ticket para un cliente", "New ticket for a customer";

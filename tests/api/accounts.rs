@@ -757,3 +757,97 @@ async fn users_change_their_password_and_their_other_sessions_end() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_customer_moves_to_a_new_address_once_the_link_sent_there_is_opened() {
+    let app = spawn_app().await;
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    let (old, new) = (
+        format!("vieja-{id}@example.com"),
+        format!("nueva-{id}@example.com"),
+    );
+    let me = app.register_and_activate(&old, "Inés Mudanza").await;
+    let t = &me.access_token;
+    let change = |body: Value| {
+        let app = &app;
+        async move { app.post_as(t, "/api/v1/me/email", &body).await }
+    };
+    for (body, field) in [
+        (
+            json!({"new_email": new, "current_password": "not it"}),
+            "current_password",
+        ),
+        (
+            json!({"new_email": "no es correo", "current_password": PASSWORD}),
+            "new_email",
+        ),
+        (
+            json!({"new_email": old, "current_password": PASSWORD}),
+            "new_email",
+        ),
+    ] {
+        let problem = assert_problem(change(body).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(error_fields(&problem), vec![field]);
+    }
+    assert_eq!(
+        change(json!({"new_email": new.to_uppercase(), "current_password": PASSWORD}))
+            .await
+            .status(),
+        StatusCode::ACCEPTED
+    );
+    // The old address is told; the new one gets the link. Nothing changed yet.
+    let notice = app.wait_for_email(&old, |m| m.text.contains(&new)).await;
+    assert!(
+        !notice.text.contains("/confirm-email"),
+        "no link to the old address"
+    );
+    let confirm = app
+        .wait_for_email(&new, |m| m.text.contains("/confirm-email?token="))
+        .await;
+    let token = confirm.link_token("/confirm-email?token=");
+    let res = app
+        .post(
+            "/api/v1/auth/login",
+            &json!({"login": new, "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+
+    let res = app
+        .post("/api/v1/auth/email/confirm", &json!({"token": token}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.json::<User>().await.unwrap().email, new);
+    app.login(&new, PASSWORD).await;
+    let res = app
+        .post(
+            "/api/v1/auth/login",
+            &json!({"login": old, "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    // The link works once.
+    assert_problem(
+        app.post("/api/v1/auth/email/confirm", &json!({"token": token}))
+            .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+
+    // An address with an account of its own: the same answer, but no link goes there and
+    // nothing changes.
+    let other = app.user(Role::Customer).await;
+    assert_eq!(
+        change(json!({"new_email": other.user.email, "current_password": PASSWORD}))
+            .await
+            .status(),
+        StatusCode::ACCEPTED
+    );
+    let theirs = app.settled_emails(&other.user.email).await;
+    assert!(
+        theirs.iter().all(|m| !m.text.contains("/confirm-email")),
+        "no confirmation link to an address in use"
+    );
+    let now: User = app.get_as(t, "/api/v1/me").await.json().await.unwrap();
+    assert_eq!(now.email, new);
+}

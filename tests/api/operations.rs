@@ -234,13 +234,21 @@ async fn demo_data_has_tickets_in_every_state_and_a_forum_and_loads_once() {
     for username in ["admin", "lucia", "tom", "maria", "jorge", "emma"] {
         app.login(username, ayuda_server::demo::DEMO_PASSWORD).await;
     }
-    let opened: std::collections::BTreeSet<_> =
-        page.items.iter().map(|t| t.created_at.date_naive()).collect();
-    assert!(opened.len() >= 5, "tickets opened on different days: {opened:?}");
+    let opened: std::collections::BTreeSet<_> = page
+        .items
+        .iter()
+        .map(|t| t.created_at.date_naive())
+        .collect();
+    assert!(
+        opened.len() >= 5,
+        "tickets opened on different days: {opened:?}"
+    );
     for ticket in &page.items {
         let replies = app.replies(&agent.access_token, ticket.number).await;
         assert!(
-            replies.windows(2).all(|w| w[0].created_at < w[1].created_at),
+            replies
+                .windows(2)
+                .all(|w| w[0].created_at < w[1].created_at),
             "#{}: each message after the one before",
             ticket.number
         );

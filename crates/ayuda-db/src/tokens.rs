@@ -16,6 +16,8 @@ pub enum Purpose {
     Activation,
     /// Choose a new password (forgot-password email).
     Reset,
+    /// Confirm a new email address (sent to that address).
+    EmailChange,
 }
 
 impl Purpose {
@@ -23,6 +25,7 @@ impl Purpose {
         match self {
             Purpose::Activation => "activation",
             Purpose::Reset => "reset",
+            Purpose::EmailChange => "email_change",
         }
     }
 }
@@ -36,6 +39,7 @@ pub async fn issue(
     token_hash: String,
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
+    new_email: Option<String>,
 ) -> Result<(), DbErr> {
     Entity::update_many()
         .col_expr(Column::UsedAt, Expr::value(now))
@@ -51,6 +55,7 @@ pub async fn issue(
         expires_at: Set(expires_at),
         used_at: Set(None),
         created_at: Set(now),
+        new_email: Set(new_email),
         ..Default::default()
     }
     .insert(conn)
@@ -83,6 +88,19 @@ pub async fn consume(
         .one(conn)
         .await?
         .map(|t| t.user_id))
+}
+
+/// The address an email-change token confirms (after [`consume`] spent it).
+pub async fn new_email_of(
+    conn: &impl ConnectionTrait,
+    token_hash: &str,
+) -> Result<Option<String>, DbErr> {
+    Ok(Entity::find()
+        .filter(Column::TokenHash.eq(token_hash))
+        .filter(Column::Purpose.eq(Purpose::EmailChange.as_str()))
+        .one(conn)
+        .await?
+        .and_then(|t| t.new_email))
 }
 
 /// Makes a token spent by [`consume`] usable again (the work it was spent for could not be

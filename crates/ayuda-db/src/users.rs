@@ -176,6 +176,20 @@ pub async fn set_password(
     active.update(conn).await
 }
 
+/// Moves the account to another (lowercased, checked) address; a taken one fails with a
+/// unique violation.
+pub async fn set_email(
+    conn: &impl ConnectionTrait,
+    row: Model,
+    email: String,
+    now: DateTime<Utc>,
+) -> Result<Model, DbErr> {
+    let mut active: ActiveModel = row.into();
+    active.email = Set(email);
+    active.updated_at = Set(now);
+    active.update(conn).await
+}
+
 /// Changes the name and/or language of a user.
 pub async fn update_profile(
     conn: &impl ConnectionTrait,

@@ -56,6 +56,25 @@ pub enum Template<'a> {
         /// Hours the link stays valid.
         valid_hours: u64,
     },
+    /// To the new address of an email change: confirm it.
+    EmailChangeConfirm {
+        /// Recipient's name.
+        name: &'a str,
+        /// Confirmation link.
+        link: &'a str,
+        /// Hours the link stays valid.
+        valid_hours: u64,
+    },
+    /// To the old address of an email change: it was asked for (a warning if it was not
+    /// the owner).
+    EmailChangeRequested {
+        /// Recipient's name.
+        name: &'a str,
+        /// The address asked for.
+        new_email: &'a str,
+        /// The profile page, to change the password.
+        profile_link: &'a str,
+    },
     /// To the requester: their ticket was opened, with its number.
     TicketReceived {
         /// Recipient's name.
@@ -133,6 +152,8 @@ impl Template<'_> {
             Template::Invitation { .. } => "invitation",
             Template::AlreadyRegistered { .. } => "already_registered",
             Template::PasswordReset { .. } => "password_reset",
+            Template::EmailChangeConfirm { .. } => "email_change_confirm",
+            Template::EmailChangeRequested { .. } => "email_change_requested",
             Template::TicketReceived { .. } => "ticket_received",
             Template::NewTicket { .. } => "new_ticket",
             Template::AgentReplied { .. } => "agent_replied",
@@ -269,6 +290,57 @@ impl Template<'_> {
                     action,
                     link,
                     validity(es, valid_hours),
+                )
+            }
+            Template::EmailChangeConfirm {
+                name,
+                link,
+                valid_hours,
+            } => {
+                let subject = pick(
+                    "Confirma tu nueva dirección de correo en Ayuda",
+                    "Confirm your new email address for Ayuda",
+                );
+                let intro = pick(
+                    "Has pedido usar esta dirección para tu cuenta de soporte. Confírmalo con el enlace; hasta entonces sigue valiendo la anterior.",
+                    "You asked to use this address for your support account. Confirm it with the link; until then the old one stays.",
+                );
+                let action = pick("Confirmar esta dirección", "Confirm this address");
+                build(
+                    subject,
+                    greeting(es, name),
+                    intro,
+                    action,
+                    link,
+                    validity(es, valid_hours),
+                )
+            }
+            Template::EmailChangeRequested {
+                name,
+                new_email,
+                profile_link,
+            } => {
+                let subject = pick(
+                    "Se ha pedido cambiar el correo de tu cuenta de Ayuda",
+                    "A change of your Ayuda account's email was requested",
+                );
+                let intro = if es {
+                    format!(
+                        "Se ha pedido usar {new_email} en lugar de esta dirección. Cambiará solo cuando se confirme desde esa dirección. Si no fuiste tú, cambia tu contraseña ahora."
+                    )
+                } else {
+                    format!(
+                        "Someone asked to use {new_email} instead of this address. It changes only once confirmed from that address. If it was not you, change your password now."
+                    )
+                };
+                let action = pick("Revisar mi cuenta", "Review my account");
+                build(
+                    subject,
+                    greeting(es, name),
+                    intro,
+                    action,
+                    profile_link,
+                    String::new(),
                 )
             }
             Template::TicketReceived { name, ticket } => {

@@ -10,8 +10,8 @@ use ayuda_domain::{Email, LoginId, Password};
 use ayuda_mail::Template;
 use ayuda_types::validate::normalize_phone;
 use ayuda_types::{
-    ChangePasswordRequest, CreateUser, LoginRequest, LoginResponse, RegisterRequest, Role,
-    SetPasswordRequest, UpdateUser,
+    ChangeEmailRequest, ChangePasswordRequest, CreateUser, LoginRequest, LoginResponse,
+    RegisterRequest, Role, SetPasswordRequest, UpdateUser, User,
 };
 use chrono::{Duration, Utc};
 
@@ -112,6 +112,7 @@ pub(crate) async fn send_activation(
         token_hash(&token),
         now + hours_of(hours),
         now,
+        None,
     )
     .await?;
     let url = link(settings, &format!("/activate?token={token}"));
@@ -239,6 +240,31 @@ async fn set_password_with_token(
     Ok(session)
 }
 
+/// Checks the current password someone at `user`'s keyboard typed (a 422 on
+/// `current_password` when wrong); wrong ones count against the account's login limit,
+/// like failed logins.
+async fn confirm_current_password(
+    state: &AppState,
+    user: &UserRow,
+    client: &str,
+    given: &str,
+) -> ApiResult<()> {
+    let account_key = LoginId::Email(user.email.clone()).rate_key();
+    state.limiters.reserve_login(&account_key, client)?;
+    if !state
+        .passwords
+        .verify(user.password_hash.clone(), given)
+        .await?
+    {
+        return Err(ApiError::field(
+            "current_password",
+            "is not your current password",
+        ));
+    }
+    state.limiters.login_succeeded(&account_key, client);
+    Ok(())
+}
+
 /// Changes the password of `user`, who gives the current one; every other session of theirs
 /// ends (a stolen session does not survive the change), this one goes on. Wrong current
 /// passwords count against the account's login limit, like failed logins.
@@ -251,19 +277,7 @@ pub async fn change_password(
 ) -> ApiResult<()> {
     let password = Password::parse(&req.new_password, state.settings.password_min_length)
         .map_err(|e| ApiError::field("new_password", e.to_string()))?;
-    let account_key = LoginId::Email(user.email.clone()).rate_key();
-    state.limiters.reserve_login(&account_key, client)?;
-    if !state
-        .passwords
-        .verify(user.password_hash.clone(), &req.current_password)
-        .await?
-    {
-        return Err(ApiError::field(
-            "current_password",
-            "is not your current password",
-        ));
-    }
-    state.limiters.login_succeeded(&account_key, client);
+    confirm_current_password(state, user, client, &req.current_password).await?;
     let hash = state.passwords.hash(&password).await?;
     let now = Utc::now();
     let txn = ayuda_db::begin_write(&state.writer).await?;
@@ -272,6 +286,97 @@ pub async fn change_password(
     txn.commit().await?;
     tracing::info!(user = user.id, "password changed; other sessions ended");
     Ok(())
+}
+
+/// Asks to move `user`'s account to another address, confirming the current password. The
+/// new address gets a link that makes the change; the old one is told (a warning, if it was
+/// not its owner). The answer is the same whether the new address is free or not, so the
+/// form tells nobody which addresses have accounts; an address in use gets no link and the
+/// change cannot happen.
+pub async fn request_email_change(
+    state: &AppState,
+    user: &UserRow,
+    client: &str,
+    req: ChangeEmailRequest,
+) -> ApiResult<()> {
+    let new_email = Email::parse(&req.new_email)
+        .ok_or_else(|| ApiError::field("new_email", "must be a valid email address"))?;
+    if new_email.as_str() == user.email {
+        return Err(ApiError::field("new_email", "is already your address"));
+    }
+    confirm_current_password(state, user, client, &req.current_password).await?;
+    let settings = &state.settings;
+    let now = Utc::now();
+    let txn = ayuda_db::begin_write(&state.writer).await?;
+    if users::find(&txn, Lookup::Email(new_email.as_str()))
+        .await?
+        .is_none()
+    {
+        let token = random_token()?;
+        let hours = settings.activation_ttl_hours;
+        tokens::issue(
+            &txn,
+            user.id,
+            Purpose::EmailChange,
+            token_hash(&token),
+            now + hours_of(hours),
+            now,
+            Some(new_email.as_str().to_owned()),
+        )
+        .await?;
+        let mut to_new = user.clone();
+        to_new.email = new_email.as_str().to_owned();
+        let url = link(settings, &format!("/confirm-email?token={token}"));
+        let confirm = Template::EmailChangeConfirm {
+            name: &user.name,
+            link: &url,
+            valid_hours: hours,
+        };
+        queue_for_user(&txn, settings, &to_new, &confirm).await?;
+    }
+    let profile = link(settings, "/profile");
+    let notice = Template::EmailChangeRequested {
+        name: &user.name,
+        new_email: new_email.as_str(),
+        profile_link: &profile,
+    };
+    queue_for_user(&txn, settings, user, &notice).await?;
+    txn.commit().await?;
+    state.outbox_wake.notify_one();
+    Ok(())
+}
+
+/// Makes the change an email-change link confirms: the account now signs in (and gets
+/// mail) at the new address. 400 for a made-up, spent or expired link; 409 when the
+/// address got an account of its own meanwhile.
+pub async fn confirm_email_change(state: &AppState, client: &str, token: &str) -> ApiResult<User> {
+    state.limiters.reserve_token(client)?;
+    let hash = token_hash(token.trim());
+    let now = Utc::now();
+    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let user_id = tokens::consume(&txn, &hash, Purpose::EmailChange, now)
+        .await?
+        .ok_or(ApiError::InvalidToken)?;
+    state.limiters.token_succeeded(client);
+    let new_email = tokens::new_email_of(&txn, &hash)
+        .await?
+        .ok_or(ApiError::InvalidToken)?;
+    let user = users::find_by_id(&txn, user_id)
+        .await?
+        .filter(|u| u.active)
+        .ok_or(ApiError::InvalidToken)?;
+    let user = users::set_email(&txn, user, new_email, now)
+        .await
+        .map_err(|e| {
+            if ayuda_db::is_unique_violation(&e) {
+                ApiError::Conflict("this address has an account of its own now".into())
+            } else {
+                e.into()
+            }
+        })?;
+    txn.commit().await?;
+    tracing::info!(user = user.id, "email address changed");
+    Ok(users::to_wire(&user)?)
 }
 
 /// Checks credentials and starts a session. Every failure is the same 401.
@@ -392,6 +497,7 @@ pub async fn forgot_password(state: &AppState, raw_email: &str) -> ApiResult<()>
                 token_hash(&token),
                 now + hours_of(hours),
                 now,
+                None,
             )
             .await?;
             let url = link(settings, &format!("/reset-password?token={token}"));

@@ -63,6 +63,31 @@ pub struct ChangePasswordRequest {
     pub new_password: String,
 }
 
+/// `POST /api/v1/me/email`: move the account to another address, confirmed by a link
+/// sent there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangeEmailRequest {
+    /// The address to move to.
+    #[validate(
+        email(message = "must be a valid email address"),
+        length(max = 254, message = "must be at most 254 characters")
+    )]
+    pub new_email: String,
+    /// The password in use now.
+    #[validate(length(min = 1, max = 1024, message = "must be your current password"))]
+    pub current_password: String,
+}
+
+/// `POST /api/v1/auth/email/confirm`: the token from the confirmation link.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConfirmEmailRequest {
+    /// The token of the link.
+    #[validate(length(min = 1, max = 200, message = "must be the token of the link"))]
+    pub token: String,
+}
+
 /// `POST /api/v1/auth/login`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

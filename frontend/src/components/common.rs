@@ -95,7 +95,18 @@ pub fn TextField(
     #[prop(optional)] maxlength: Option<u32>,
 ) -> impl IntoView {
     let field = field.unwrap_or(id);
-    let message = move || error.with(|e| e.as_ref().and_then(|e| e.field(field)));
+    // An error stops showing once the field is edited: it was about the old value.
+    let edited = RwSignal::new(false);
+    Effect::new(move |_| {
+        error.track();
+        edited.set(false);
+    });
+    let message = move || {
+        if edited.get() {
+            return None;
+        }
+        error.with(|e| e.as_ref().and_then(|e| e.field(field)))
+    };
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let described = {
@@ -125,7 +136,10 @@ pub fn TextField(
                 aria-invalid=move || message().is_some().then_some("true")
                 aria-describedby=described
                 prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    value.set(event_target_value(&ev));
+                    edited.set(true);
+                }
             />
             <FieldMessage id=error_id message=Signal::derive(message) />
         </div>

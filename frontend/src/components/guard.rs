@@ -12,7 +12,8 @@ use crate::components::common::Loading;
 use crate::session::Session;
 
 /// The pages of signing in and out: never a place to return to after signing in.
-const AUTH_PAGES: [&str; 5] = [
+const AUTH_PAGES: [&str; 6] = [
+    "/confirm-email",
     "/login",
     "/register",
     "/activate",

@@ -6,9 +6,14 @@ use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::i18n::{self, T, t};
 use crate::session::Session;
+use wasm_bindgen::JsCast;
 
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
+    // Made here, by the frame that lives as long as the app: a signal belongs to the
+    // component that creates it, and would go with a page that happened to make it first.
+    let spoken = announcer();
+    flash_signal();
     let nav_open = RwSignal::new(false);
     // Closing the mobile menu on navigation keeps it from covering the new page.
     let location = use_location();
@@ -16,6 +21,8 @@ pub fn Shell(children: Children) -> impl IntoView {
         location.pathname.track();
         nav_open.set(false);
     });
+    // The drawer closes on Escape and on a tap outside it, like any menu.
+    close_on_escape_or_outside(nav_open, ".sidebar, .nav-toggle");
     view! {
         <a class="skip-link" href="#main">{t(T::SkipToContent)}</a>
         <header class="topbar">
@@ -38,7 +45,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <Sidebar />
             </nav>
             <main id="main" class="content" tabindex="-1">
-                <p class="visually-hidden" aria-live="polite" aria-atomic="true">{move || announcer().get()}</p>
+                <p class="visually-hidden" aria-live="polite" aria-atomic="true">{move || spoken.get()}</p>
                 <FlashLine />
                 {children()}
             </main>
@@ -172,6 +179,33 @@ fn Sidebar() -> impl IntoView {
     }
 }
 
+/// Closes an open menu (`open`) on Escape anywhere, and on a press outside the elements
+/// matching `inside` (a CSS selector).
+fn close_on_escape_or_outside(open: RwSignal<bool>, inside: &'static str) {
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && open.get_untracked() {
+            open.set(false);
+        }
+    });
+    let presses = window_event_listener(leptos::ev::pointerdown, move |ev| {
+        if !open.get_untracked() {
+            return;
+        }
+        let within = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest(inside).ok().flatten())
+            .is_some();
+        if !within {
+            open.set(false);
+        }
+    });
+    on_cleanup(move || {
+        keys.remove();
+        presses.remove();
+    });
+}
+
 /// Top right: the user's name opening a menu (language, logout), or sign-in links.
 #[component]
 fn ProfileMenu() -> impl IntoView {
@@ -189,6 +223,7 @@ fn ProfileMenu() -> impl IntoView {
     let choose = move |locale: Locale| {
         leptos::task::spawn_local(async move { i18n::choose_locale(locale).await });
     };
+    close_on_escape_or_outside(open, ".profile");
     // Escape closes the menu and gives focus back to its button.
     let button = NodeRef::<leptos::html::Button>::new();
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
@@ -241,15 +276,19 @@ fn ProfileMenu() -> impl IntoView {
 #[component]
 pub fn LanguageSwitch(on_choose: Callback<Locale>) -> impl IntoView {
     let current = i18n::locale();
+    // On a phone's header the language shows as its code ("ES"); its name stays the
+    // button's accessible name.
     let option = move |locale: Locale, label: &'static str| {
         view! {
             <button
                 class="lang-option"
                 lang=locale.as_str()
+                aria-label=label
                 aria-pressed=move || (current.get() == locale).to_string()
                 on:click=move |_| on_choose.run(locale)
             >
-                {label}
+                <span class="lang-long">{label}</span>
+                <span class="lang-short" aria-hidden="true">{locale.as_str().to_uppercase()}</span>
             </button>
         }
     };

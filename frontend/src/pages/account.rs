@@ -1,14 +1,14 @@
 //! Sign in, register, activate (the welcome link), forgot and reset password.
 
 use ayuda_types::{
-    Accepted, ForgotPasswordRequest, LoginRequest, LoginResponse, PublicConfig, RegisterRequest,
-    Role, SetPasswordRequest,
+    Accepted, ConfirmEmailRequest, ForgotPasswordRequest, LoginRequest, LoginResponse,
+    PublicConfig, RegisterRequest, Role, SetPasswordRequest, User,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::{self, ApiError};
-use crate::components::common::{ErrorAlert, FormError, TextField};
+use crate::components::common::{ErrorAlert, FormError, Loading, TextField};
 use crate::components::guard::is_return_path;
 use crate::components::layout::page_title;
 use crate::i18n::{self, T, t, tr};
@@ -293,6 +293,40 @@ pub fn Forgot() -> impl IntoView {
                 </div>
             </Show>
             <p class="auth-links"><a href="/login">{t(T::BackToSignIn)}</a></p>
+        </section>
+    }
+}
+
+/// The page of the link sent to a new email address: confirms it once, and says so.
+#[component]
+pub fn ConfirmEmail() -> impl IntoView {
+    page_title(|| tr(T::ConfirmEmailTitle).to_owned());
+    let session = Session::get();
+    let query = use_query_map();
+    let token = query.with_untracked(|q| q.get("token")).unwrap_or_default();
+    let outcome = RwSignal::new(None::<Result<User, ApiError>>);
+    leptos::task::spawn_local(async move {
+        let answer =
+            api::post_anonymous::<_, User>("/auth/email/confirm", &ConfirmEmailRequest { token })
+                .await;
+        if let Ok(user) = &answer
+            && session.user.with_untracked(|u| u.as_ref().map(|u| u.id)) == Some(user.id)
+        {
+            session.user.set(Some(user.clone()));
+        }
+        outcome.try_set(Some(answer));
+    });
+    view! {
+        <section class="page narrow">
+            <h1>{t(T::ConfirmEmailTitle)}</h1>
+            {move || match outcome.get() {
+                None => view! { <Loading /> }.into_any(),
+                Some(Ok(user)) => view! {
+                    <div class="alert success" role="status">{tr(T::EmailChanged).replace("{email}", &user.email)}</div>
+                    <p><a class="button primary" href="/profile">{t(T::MyProfile)}</a></p>
+                }.into_any(),
+                Some(Err(e)) => view! { <ErrorAlert error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+            }}
         </section>
     }
 }

@@ -126,11 +126,11 @@ fn WorkspacePage() -> impl IntoView {
     // The way back from a ticket leads here, to this view, order and search.
     let location = use_location();
     Effect::new(move |_| {
-        remember_queue(format!(
-            "{}{}",
-            location.pathname.get(),
-            location.search.get()
-        ));
+        let path = location.pathname.get();
+        // The location moves on to the ticket before this page goes: only queue URLs count.
+        if path == "/agent" {
+            remember_queue(format!("{path}{}", location.search.get()));
+        }
     });
     let tick = poll_tick(30);
     let counts = Load::new(move || {

@@ -1,7 +1,9 @@
 //! The user's own profile: display name, language, and for agents and admins the ticket
 //! types they are notified about (an admin edits anyone's from the users screen).
 
-use ayuda_types::{ChangePasswordRequest, Subscriptions, TicketType, UpdateMe, User};
+use ayuda_types::{
+    Accepted, ChangeEmailRequest, ChangePasswordRequest, Subscriptions, TicketType, UpdateMe, User,
+};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -76,6 +78,8 @@ fn ProfilePage() -> impl IntoView {
             <LanguageSwitch on_choose=choose />
             <h2>{t(T::ChangePassword)}</h2>
             <PasswordForm />
+            <h2>{t(T::ChangeEmail)}</h2>
+            <EmailForm />
             {user.role.is_staff().then(|| view! {
                 <h2>{t(T::Notifications)}</h2>
                 <SubscriptionsEditor user_id=user.id />
@@ -124,6 +128,50 @@ fn PasswordForm() -> impl IntoView {
             <TextField id="new_password" label=T::NewPassword value=new error=error kind="password" required=true autocomplete="new-password" />
             <div class="actions">
                 <button class="button primary" type="submit" disabled=move || busy.get()>{t(T::ChangePassword)}</button>
+            </div>
+        </form>
+    }
+}
+
+/// A new address and the current password; the change waits for the link sent there.
+#[component]
+fn EmailForm() -> impl IntoView {
+    let new_email = RwSignal::new(String::new());
+    let current = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let sent_to = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        error.set(None);
+        sent_to.set(None);
+        busy.set(true);
+        let request = ChangeEmailRequest {
+            new_email: new_email.get_untracked().trim().to_owned(),
+            current_password: current.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            let address = request.new_email.clone();
+            match api::post::<_, Accepted>("/me/email", &request).await {
+                Ok(_) => {
+                    current.try_set(String::new());
+                    sent_to.try_set(Some(address));
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+    view! {
+        <form class="stack" on:submit=submit novalidate=true>
+            {move || sent_to.get().map(|a| view! { <div class="alert success" role="status">{tr(T::EmailChangeSent).replace("{email}", &a)}</div> })}
+            <FormError error=error />
+            <TextField id="new_email" label=T::NewEmail value=new_email error=error kind="email" required=true autocomplete="email" />
+            <TextField id="email_current_password" field="current_password" label=T::CurrentPassword value=current error=error kind="password" required=true autocomplete="current-password" />
+            <div class="actions">
+                <button class="button primary" type="submit" disabled=move || busy.get()>{t(T::ChangeEmail)}</button>
             </div>
         </form>
     }

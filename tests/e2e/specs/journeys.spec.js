@@ -459,6 +459,31 @@ test('a customer changes their password in the profile, and their other sessions
   await elsewhere.close();
 });
 
+test('a customer moves their account to a new address by the link sent there', async ({ page }) => {
+  const user = await h.registerAndActivate(page, 'Inés Mudanza');
+  await page.getByRole('button', { name: 'Confirmar e iniciar sesión' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hola, Inés Mudanza');
+  const fresh = `${h.unique()}@nuevo.test`;
+  await page.goto('/profile');
+  // A wrong password is said at its field, and the message goes once the field is edited.
+  await page.locator('#new_email').fill(fresh);
+  await page.locator('#email_current_password').fill('no es la contraseña');
+  await page.getByRole('button', { name: 'Cambiar el correo' }).click();
+  await expect(page.locator('#email_current_password')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#email_current_password-error')).toBeVisible();
+  await page.locator('#email_current_password').fill(user.password);
+  await expect(page.locator('#email_current_password')).not.toHaveAttribute('aria-invalid', 'true');
+  await page.getByRole('button', { name: 'Cambiar el correo' }).click();
+  await expect(page.getByText(`Te hemos enviado un enlace a ${fresh}.`)).toBeVisible();
+  await h.expectAccessible(page, 'profile with email change');
+  const mail = await h.emailTo(fresh, /Confirma/);
+  await page.goto(h.linkIn(mail, '/confirm-email'));
+  await expect(page.getByText(`Hecho: tu cuenta usa ahora ${fresh}.`)).toBeVisible();
+  await h.expectAccessible(page, 'email confirmed');
+  await page.getByRole('link', { name: 'Mi perfil' }).last().click();
+  await expect(page.locator('.details')).toContainText(fresh);
+});
+
 test('a session survives a reload and deep links work', async ({ page }) => {
   await h.registerAndActivate(page, 'Rosa Recarga');
   await page.getByRole('button', { name: 'Confirmar e iniciar sesión' }).click();
@@ -685,25 +710,66 @@ test('keyboard only: skip link, sign-in form, profile menu', async ({ page }) =>
   await expect(page.locator('.profile-button')).toBeFocused();
 });
 
-test('usable at 375 px: no sideways scrolling, navigation in a drawer', async ({ browser }) => {
-  const context = await browser.newContext({ viewport: { width: 375, height: 800 } });
+test('usable on a 390 px phone: nothing clipped, menus close on Escape and outside taps', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const page = await context.newPage();
+  const noSideways = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  /** The element lies wholly within the screen's width (it used to be clipped). */
+  const onScreen = async (locator) => {
+    const box = await locator.boundingBox();
+    expect(box, 'visible').not.toBeNull();
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+  };
+  // Anonymous: the language switch and the sign-in button fit in the header.
+  await page.goto('/');
+  await onScreen(page.locator('.topbar .lang-switch'));
+  await onScreen(page.locator('.topbar').getByRole('link', { name: 'Iniciar sesión' }));
+  await h.shot(page, 'phone-anonymous');
+  // The drawer closes on Escape, and on a tap outside it.
+  const menu = page.getByRole('button', { name: 'Menú' });
+  await menu.click();
+  await expect(menu).toHaveAttribute('aria-expanded', 'true');
+  await page.keyboard.press('Escape');
+  await expect(menu).toHaveAttribute('aria-expanded', 'false');
+  await menu.click();
+  await page.mouse.click(380, 600);
+  await expect(menu).toHaveAttribute('aria-expanded', 'false');
+
   await h.registerAndActivate(page, 'Móvil Ruiz');
   await page.getByRole('button', { name: 'Confirmar e iniciar sesión' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hola, Móvil Ruiz');
-  const noSideways = () => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
   expect(await noSideways()).toBe(true);
-  await h.shot(page, 'mobile-home');
-  await page.getByRole('button', { name: 'Menú' }).click();
+  await h.shot(page, 'phone-home');
+  // The profile menu closes on a tap outside it.
+  const profile = page.getByRole('button', { name: /Móvil Ruiz/ });
+  await profile.click();
+  await expect(profile).toHaveAttribute('aria-expanded', 'true');
+  await page.mouse.click(100, 700);
+  await expect(profile).toHaveAttribute('aria-expanded', 'false');
+  await menu.click();
   await page.getByRole('link', { name: 'Soporte por correo' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tickets');
   expect(await noSideways()).toBe(true);
   await page.goto('/tickets/new');
   await expect(page.locator('#title')).toBeVisible();
   expect(await noSideways()).toBe(true);
-  await h.expectAccessible(page, 'new ticket at 375 px');
-  await h.shot(page, 'mobile-new-ticket');
+  await h.expectAccessible(page, 'new ticket at 390 px');
+  await h.shot(page, 'phone-new-ticket');
   await context.close();
+
+  // An admin on a phone reaches every user's actions.
+  const adminContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const admin = await adminContext.newPage();
+  await h.uiLogin(admin, h.ADMIN_EMAIL, h.ADMIN_PASSWORD);
+  await admin.goto('/admin');
+  await admin.getByRole('button', { name: 'Usuarios' }).click();
+  const firstRow = admin.locator('.admin-table tbody tr').filter({ has: admin.getByRole('button', { name: /Desactivar/ }) }).first();
+  await onScreen(firstRow.getByRole('combobox'));
+  await onScreen(firstRow.getByRole('button', { name: /Desactivar/ }));
+  expect(await admin.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+  await h.shot(admin, 'phone-admin-users');
+  await adminContext.close();
 });
 
 test('time from navigation to the ticket list (measured, reported)', async ({ page, request }) => {

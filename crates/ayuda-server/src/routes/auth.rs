@@ -5,8 +5,8 @@ use actix_web::http::header::{self, ContentType};
 use actix_web::web::{Bytes, Data, Json};
 use actix_web::{HttpMessage, HttpRequest, HttpResponse, mime, post};
 use ayuda_types::{
-    Accepted, ForgotPasswordRequest, LoginRequest, LoginResponse, ProblemDetails, RefreshRequest,
-    RegisterRequest, SetPasswordRequest,
+    Accepted, ConfirmEmailRequest, ForgotPasswordRequest, LoginRequest, LoginResponse,
+    ProblemDetails, RefreshRequest, RegisterRequest, SetPasswordRequest, User,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -28,7 +28,8 @@ pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(refresh)
         .service(logout)
         .service(forgot_password)
-        .service(reset_password);
+        .service(reset_password)
+        .service(confirm_email);
 }
 
 /// Ask for an account.
@@ -193,6 +194,30 @@ async fn reset_password(
     let session =
         accounts::reset_password(&state, &client.0, validated(body.into_inner())?).await?;
     Ok(with_session(&state, session))
+}
+
+/// Confirm a new email address with the token of the link sent to it: the account signs in
+/// and gets mail there from now on. Needs no session (the link may be opened anywhere).
+#[utoipa::path(
+    tag = tags::AUTH,
+    request_body = ConfirmEmailRequest,
+    responses(
+        (status = 200, description = "The account, at its new address", body = User),
+        (status = 400, description = "Invalid, spent or expired link", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "The address got an account of its own meanwhile", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Too many invalid links from this address", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/email/confirm")]
+async fn confirm_email(
+    state: Data<AppState>,
+    client: ClientAddr,
+    body: Json<ConfirmEmailRequest>,
+) -> ApiResult<Json<User>> {
+    let req = validated(body.into_inner())?;
+    Ok(Json(
+        accounts::confirm_email_change(&state, &client.0, &req.token).await?,
+    ))
 }
 
 /// 200 with the login response, setting the refresh cookie.

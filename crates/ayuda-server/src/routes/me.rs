@@ -3,7 +3,9 @@
 use actix_web::web::{Data, Json};
 use actix_web::{HttpResponse, get, patch, post};
 use ayuda_db::users;
-use ayuda_types::{ChangePasswordRequest, ProblemDetails, UpdateMe, User};
+use ayuda_types::{
+    Accepted, ChangeEmailRequest, ChangePasswordRequest, ProblemDetails, UpdateMe, User,
+};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::tags;
@@ -14,7 +16,8 @@ use crate::state::AppState;
 pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(get_me)
         .service(update_me)
-        .service(change_password);
+        .service(change_password)
+        .service(change_email);
 }
 
 /// The logged-in user.
@@ -78,4 +81,33 @@ async fn change_password(
     let req = validated(body.into_inner())?;
     crate::accounts::change_password(&state, &user.0, user.session(), &addr.0, req).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Move your account to another email address: give the new one and your current password.
+/// A link goes to the new address and the change happens when it is opened; the current
+/// address is told. The answer does not say whether the new address has an account (if it
+/// does, no link is sent and nothing changes).
+#[utoipa::path(
+    tag = tags::ME,
+    security(("bearer" = [])),
+    request_body = ChangeEmailRequest,
+    responses(
+        (status = 202, description = "A confirmation link is on its way to the new address", body = Accepted),
+        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Not an address, the current one, or a wrong current password", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong current passwords (the account's login limit)", body = ProblemDetails, content_type = "application/problem+json"),
+    )
+)]
+#[post("/me/email")]
+async fn change_email(
+    state: Data<AppState>,
+    user: AuthUser,
+    addr: ClientAddr,
+    body: Json<ChangeEmailRequest>,
+) -> ApiResult<HttpResponse> {
+    let req = validated(body.into_inner())?;
+    crate::accounts::request_email_change(&state, &user.0, &addr.0, req).await?;
+    Ok(HttpResponse::Accepted().json(Accepted {
+        message: "Open the link we sent to the new address to confirm it.".into(),
+    }))
 }
