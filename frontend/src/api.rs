@@ -49,6 +49,35 @@ impl ApiError {
             .map(|e| e.message.clone())
     }
 
+    /// Field errors found before sending: the same rules the server checks (the request
+    /// types' `validator` rules), so a form says at once what the server would say.
+    pub fn fields(errors: Vec<(String, String)>) -> Self {
+        let mut error = Self::local(422, "validation");
+        error.problem.errors = Some(
+            errors
+                .into_iter()
+                .map(|(field, message)| ayuda_types::FieldError::new(field, message))
+                .collect(),
+        );
+        error
+    }
+
+    /// The field errors of a request type's own rules, first broken rule per field.
+    pub fn of_rules(errors: &validator::ValidationErrors) -> Vec<(String, String)> {
+        errors
+            .field_errors()
+            .into_iter()
+            .filter_map(|(field, errs)| {
+                let first = errs.first()?;
+                let message = first
+                    .message
+                    .as_ref()
+                    .map_or_else(|| first.code.to_string(), ToString::to_string);
+                Some((field.to_string(), message))
+            })
+            .collect()
+    }
+
     /// True for errors that name fields (shown at the fields, not in a banner).
     pub fn has_fields(&self) -> bool {
         self.problem.errors.as_ref().is_some_and(|e| !e.is_empty())

@@ -91,61 +91,127 @@ pub fn tr(key: T) -> &'static str {
 /// or a problem's detail, both written in English) in the reader's language; unknown ones
 /// stay as they are.
 pub fn server_message(message: &str) -> String {
-    if locale().get() == Locale::En {
-        return message.to_owned();
-    }
+    let es = locale().get() == Locale::Es;
+    let pick = |spanish: &str, english: &str| if es { spanish } else { english }.to_owned();
     let fixed = match message {
-        "must be a valid email address" => Some("debe ser una dirección de correo válida"),
-        "must not be blank" | "must not be empty" => Some("no puede quedar vacío"),
-        "must not contain control characters" => Some("no puede contener caracteres de control"),
-        "must not contain NUL characters" => Some("no puede contener caracteres NUL"),
-        "must contain at least one letter" => Some("debe contener al menos una letra"),
-        "must be your email, username or phone" => Some("escribe tu correo, usuario o teléfono"),
-        "must be the token from the email" => Some("debe ser el código del enlace del correo"),
+        "must be a valid email address" => Some(pick(
+            "Escribe una dirección de correo válida, como nombre@ejemplo.com.",
+            "Enter a valid email address, like name@example.com.",
+        )),
+        "must not be blank" | "must not be empty" => Some(pick(
+            "Este campo no puede quedar vacío.",
+            "This field cannot be empty.",
+        )),
+        "must not contain control characters" => Some(pick(
+            "Quita los caracteres invisibles (tabuladores, saltos de línea).",
+            "Remove the invisible characters (tabs, line breaks).",
+        )),
+        "must not contain NUL characters" => Some(pick(
+            "El texto contiene caracteres no válidos.",
+            "The text contains characters that are not allowed.",
+        )),
+        "must contain at least one letter" => {
+            Some(pick("Usa al menos una letra.", "Use at least one letter."))
+        }
+        "must be your email, username or phone" => Some(pick(
+            "Escribe tu correo, tu usuario o tu teléfono.",
+            "Enter your email, username or phone.",
+        )),
+        "must be your current password" | "is not your current password" => Some(pick(
+            "Esa no es tu contraseña actual.",
+            "That is not your current password.",
+        )),
+        "is already your address" => Some(pick(
+            "Ya es tu dirección de correo.",
+            "That is already your address.",
+        )),
+        "must be the token from the email" | "invalid or expired link" => Some(pick(
+            "El enlace no es válido o ha caducado. Pide uno nuevo.",
+            "The link is not valid or has expired. Ask for a new one.",
+        )),
         "must be 3 to 40 letters, digits, '.', '_' or '-', starting with a letter or digit" => {
-            Some(
-                "debe tener de 3 a 40 letras, dígitos, «.», «_» o «-», y empezar por letra o dígito",
-            )
+            Some(pick(
+                "Usa de 3 a 40 letras, dígitos, «.», «_» o «-», empezando por letra o dígito.",
+                "Use 3 to 40 letters, digits, '.', '_' or '-', starting with a letter or digit.",
+            ))
         }
-        "must be an international number like +34 600 123 456" => {
-            Some("debe ser un número internacional, como +34 600 123 456")
+        "must be an international number like +34 600 123 456" => Some(pick(
+            "Escribe el número con prefijo internacional, como +34 600 123 456.",
+            "Enter the number with its country code, like +34 600 123 456.",
+        )),
+        "must be 1 to 100 lowercase letters, digits and dashes, not at either end" => Some(pick(
+            "Usa de 1 a 100 minúsculas, dígitos y guiones, sin guion al principio ni al final.",
+            "Use 1 to 100 lowercase letters, digits and dashes, no dash at either end.",
+        )),
+        "is not an active ticket type" => Some(pick(
+            "Elige un tipo de la lista.",
+            "Choose a type from the list.",
+        )),
+        "is not a forum category" => Some(pick(
+            "Elige una categoría de la lista.",
+            "Choose a category from the list.",
+        )),
+        "at most 20 attachments" => Some(pick(
+            "Adjunta como máximo 20 archivos.",
+            "Attach at most 20 files.",
+        )),
+        "a user with this email already exists" => Some(pick(
+            "Ya hay una cuenta con este correo.",
+            "An account with this email already exists.",
+        )),
+        "uses an unknown placeholder; known ones are {{customer.name}}, {{customer.first_name}}, {{ticket.number}}, {{ticket.title}} and {{agent.name}}" => {
+            Some(pick(
+                "Hay un marcador desconocido. Los válidos son {{customer.name}}, {{customer.first_name}}, {{ticket.number}}, {{ticket.title}} y {{agent.name}}.",
+                "There is an unknown placeholder. Valid ones are {{customer.name}}, {{customer.first_name}}, {{ticket.number}}, {{ticket.title}} and {{agent.name}}.",
+            ))
         }
-        "must be 1 to 100 lowercase letters, digits and dashes, not at either end" => Some(
-            "debe tener de 1 a 100 minúsculas, dígitos y guiones, sin guion al principio ni al final",
-        ),
-        "is not an active ticket type" => Some("no es un tipo de ticket activo"),
-        "is not a forum category" => Some("no es una categoría del foro"),
-        "at most 20 attachments" => Some("como máximo 20 archivos"),
-        "the category still holds article(s), drafts included; move or delete them first" => Some(
-            "la categoría aún tiene artículos, borradores incluidos: muévelos o bórralos antes",
-        ),
         _ => None,
     };
     if let Some(text) = fixed {
-        return text.to_owned();
+        return text;
     }
-    // "must be 1 to 200 characters", "must be at most 1000 characters", "must be at least 8 characters"
+    // "must be 1 to 200 characters", "must be at most 1000 characters", "attachments may
+    // be at most 10485760 bytes", ...
     let numbers: Vec<&str> = message
         .split(|c: char| !c.is_ascii_digit())
         .filter(|n| !n.is_empty())
         .collect();
     match (message, numbers.as_slice()) {
-        (m, [a, b]) if m == format!("must be {a} to {b} characters") => {
-            format!("debe tener de {a} a {b} caracteres")
-        }
-        (m, [n]) if m == format!("must be at most {n} characters") => {
-            format!("debe tener como máximo {n} caracteres")
-        }
-        (m, [n]) if m == format!("must be at least {n} characters") => {
-            format!("debe tener al menos {n} caracteres")
+        (m, ["1", b]) if m == format!("must be 1 to {b} characters") => pick(
+            &format!("No puede quedar vacío ni pasar de {b} caracteres."),
+            &format!("Cannot be empty or longer than {b} characters."),
+        ),
+        (m, [a, b]) if m == format!("must be {a} to {b} characters") => pick(
+            &format!("Escribe entre {a} y {b} caracteres."),
+            &format!("Write {a} to {b} characters."),
+        ),
+        (m, [n]) if m == format!("must be at most {n} characters") => pick(
+            &format!("Como máximo {n} caracteres."),
+            &format!("At most {n} characters."),
+        ),
+        (m, [n]) if m == format!("must be at least {n} characters") => pick(
+            &format!("Usa al menos {n} caracteres."),
+            &format!("Use at least {n} characters."),
+        ),
+        (m, [n]) if m == format!("attachments may be at most {n} bytes") => {
+            let size = crate::format::size(n.parse().unwrap_or(0));
+            pick(
+                &format!("Cada archivo puede ocupar como máximo {size}."),
+                &format!("Each file may be at most {size}."),
+            )
         }
         (m, [n])
             if m == format!(
                 "the category still holds {n} article(s), drafts included; move or delete them first"
             ) =>
         {
-            format!(
-                "la categoría aún tiene {n} artículo(s), borradores incluidos: muévelos o bórralos antes"
+            pick(
+                &format!(
+                    "La categoría aún tiene {n} artículo(s), borradores incluidos: muévelos o bórralos antes."
+                ),
+                &format!(
+                    "The category still holds {n} article(s), drafts included: move or delete them first."
+                ),
             )
         }
         _ => message.to_owned(),
@@ -258,6 +324,8 @@ texts! {
     EventReopened => "reabrió el ticket", "reopened the ticket";
     EventReplied => "respondió", "replied";
     EventResolved => "marcó el ticket como resuelto", "resolved the ticket";
+    FileLimit => "Hasta {size} por archivo.", "Up to {size} per file.";
+    FileTooBig => "Demasiado grande: como máximo {size} por archivo. No se ha enviado.", "Too large: at most {size} per file. Not sent.";
     FindCustomer => "Buscar cliente por nombre o correo", "Find a customer by name or email";
     FollowUpOf => "Seguimiento de", "Follow-up of";
     ForCustomer => "Para el cliente", "For the customer";

@@ -2,7 +2,7 @@
 //! message (image thumbnails, downloads). Downloads need the bearer token, so they go
 //! through `fetch` into object URLs.
 
-use ayuda_types::Attachment;
+use ayuda_types::{Attachment, PublicConfig};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -34,6 +34,9 @@ struct Upload {
 pub struct Uploads {
     items: RwSignal<Vec<Upload>>,
     next_key: StoredValue<u32>,
+    /// The server's size limit per file, once known: larger files are refused here, before
+    /// megabytes go over the network only to be turned away.
+    max_bytes: RwSignal<Option<u64>>,
 }
 
 impl Uploads {
@@ -41,6 +44,7 @@ impl Uploads {
         Self {
             items: RwSignal::new(Vec::new()),
             next_key: StoredValue::new(0),
+            max_bytes: RwSignal::new(None),
         }
     }
 
@@ -54,15 +58,29 @@ impl Uploads {
                 .starts_with("image/")
                 .then(|| web_sys::Url::create_object_url_with_blob(&file).ok())
                 .flatten();
+            let too_big = self
+                .max_bytes
+                .get_untracked()
+                .filter(|max| file.size() > *max as f64);
+            let state = match too_big {
+                Some(max) => UploadState::Failed(
+                    tr(T::FileTooBig).replace("{size}", &format::size(max as i64)),
+                ),
+                None => UploadState::Uploading,
+            };
+            let refused = too_big.is_some();
             self.items.update(|items| {
                 items.push(Upload {
                     key,
                     name: file.name(),
                     size: file.size() as i64,
                     thumbnail,
-                    state: UploadState::Uploading,
+                    state,
                 })
             });
+            if refused {
+                continue;
+            }
             let items = self.items;
             leptos::task::spawn_local(async move {
                 let state = match api::upload(&file).await {
@@ -124,6 +142,12 @@ impl Uploads {
 #[component]
 pub fn AttachmentPicker(uploads: Uploads, id: &'static str) -> impl IntoView {
     let over = RwSignal::new(false);
+    let limit = uploads.max_bytes;
+    leptos::task::spawn_local(async move {
+        if let Ok(config) = api::get::<PublicConfig>("/config").await {
+            limit.try_set(Some(config.attachment_max_bytes));
+        }
+    });
     view! {
         <div
             class="dropzone"
@@ -148,6 +172,9 @@ pub fn AttachmentPicker(uploads: Uploads, id: &'static str) -> impl IntoView {
             />
             <label for=id class="button subtle">{t(T::AddFiles)}</label>
             <span class="muted">{t(T::DropOrPaste)}</span>
+            <span class="muted file-limit">
+                {move || limit.get().map(|max| tr(T::FileLimit).replace("{size}", &format::size(max as i64)))}
+            </span>
         </div>
         <ul class="uploads" aria-live="polite">
             <For

@@ -2,6 +2,7 @@
 
 use ayuda_types::{Priority, TicketStatus};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
 use crate::i18n::{T, t, tr};
@@ -44,10 +45,36 @@ pub fn ErrorAlert(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoVie
     }
 }
 
+/// When `error` names fields, the first invalid field of the page gets the focus (once it
+/// has rendered), so a keyboard or screen-reader user lands where the problem is.
+pub fn focus_first_invalid(error: RwSignal<Option<ApiError>>) {
+    Effect::new(move |_| {
+        if error.with(|e| e.as_ref().is_some_and(ApiError::has_fields)) {
+            set_timeout(
+                || {
+                    if let Some(field) = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| {
+                            d.query_selector("main [aria-invalid=\"true\"]")
+                                .ok()
+                                .flatten()
+                        })
+                        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                    {
+                        let _ = field.focus();
+                    }
+                },
+                std::time::Duration::ZERO,
+            );
+        }
+    });
+}
+
 /// The banner of a form: the errors its fields do not show themselves (field errors are
 /// shown at their fields).
 #[component]
 pub fn FormError(error: RwSignal<Option<ApiError>>) -> impl IntoView {
+    focus_first_invalid(error);
     view! { <ErrorAlert error=Signal::derive(move || error.get().filter(|e| !e.has_fields())) /> }
 }
 

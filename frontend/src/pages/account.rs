@@ -6,9 +6,10 @@ use ayuda_types::{
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
+use validator::Validate;
 
 use crate::api::{self, ApiError};
-use crate::components::common::{ErrorAlert, FormError, Loading, TextField};
+use crate::components::common::{ErrorAlert, FormError, Loading, TextField, focus_first_invalid};
 use crate::components::guard::is_return_path;
 use crate::components::layout::page_title;
 use crate::i18n::{self, T, t, tr};
@@ -43,14 +44,20 @@ pub fn Login() -> impl IntoView {
             navigate(&next_page(next, role), Default::default());
         }
     });
+    focus_first_invalid(error);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        busy.set(true);
         error.set(None);
         let request = LoginRequest {
             login: login.get_untracked().trim().to_owned(),
             password: password.get_untracked(),
         };
+        // An empty field is said at that field (it used to read "wrong password").
+        if let Err(errors) = request.validate() {
+            error.set(Some(ApiError::fields(ApiError::of_rules(&errors))));
+            return;
+        }
+        busy.set(true);
         leptos::task::spawn_local(async move {
             match api::post_anonymous::<_, LoginResponse>("/auth/login", &request).await {
                 // Signed in: the effect above takes the user on.
@@ -66,12 +73,12 @@ pub fn Login() -> impl IntoView {
         <section class="page narrow auth">
             <h1>{t(T::SignIn)}</h1>
             <form on:submit=submit novalidate=true>
-                {move || error.get().map(|e| {
+                {move || error.get().filter(|e| !e.has_fields()).map(|e| {
                     let text = if e.status == 401 || e.status == 422 { tr(T::LoginFailed).to_owned() } else { crate::components::common::error_text(&e) };
                     view! { <div class="alert error" role="alert">{text}</div> }
                 })}
-                <TextField id="login" label=T::LoginField value=login error=Signal::derive(|| None) required=true autocomplete="username" />
-                <TextField id="password" label=T::Password value=password error=Signal::derive(|| None) kind="password" required=true autocomplete="current-password" />
+                <TextField id="login" label=T::LoginField value=login error=error required=true autocomplete="username" />
+                <TextField id="password" label=T::Password value=password error=error kind="password" required=true autocomplete="current-password" />
                 <button class="button primary" type="submit" disabled=move || busy.get()>{t(T::SignIn)}</button>
             </form>
             <p class="auth-links">

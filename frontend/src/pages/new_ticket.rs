@@ -6,6 +6,7 @@ use std::time::Duration;
 use ayuda_types::{ArticleSummary, CreateTicket, NewRequester, Page, Ticket, User};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
+use validator::Validate;
 
 use crate::api::{self, ApiError};
 use crate::components::attachments::{AttachmentPicker, Uploads};
@@ -17,6 +18,9 @@ use crate::components::markdown::MarkdownEditor;
 use crate::i18n::{T, t, tr};
 use crate::pages::tickets::ticket_types;
 use crate::session::Session;
+
+/// The longest title (the server's rule): counted as it is typed, never cut mid-word.
+const TITLE_MAX: usize = 200;
 
 #[component]
 pub fn NewTicket() -> impl IntoView {
@@ -44,19 +48,29 @@ fn NewTicketForm() -> impl IntoView {
             return;
         }
         error.set(None);
-        let Ok(type_id) = type_id.get_untracked().parse::<i64>() else {
-            error.set(Some(field_error("type_id", tr(T::ChooseType))));
-            return;
-        };
-        busy.set(true);
+        let chosen_type = type_id.get_untracked().parse::<i64>().ok();
         let request = CreateTicket {
             title: title.get_untracked().trim().to_owned(),
-            type_id,
+            type_id: chosen_type.unwrap_or_default(),
             description: description.get_untracked(),
             attachment_ids: uploads.ids(),
             requester_id: requester.chosen.get_untracked().map(|u| u.id),
             requester: requester.new_customer(),
         };
+        // Every problem at once, in the form's order, before anything is sent.
+        let mut problems = request
+            .validate()
+            .err()
+            .map(|e| ApiError::of_rules(&e))
+            .unwrap_or_default();
+        if chosen_type.is_none() {
+            problems.push(("type_id".into(), tr(T::ChooseType).to_owned()));
+        }
+        if !problems.is_empty() {
+            error.set(Some(ApiError::fields(problems)));
+            return;
+        }
+        busy.set(true);
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             match api::post::<_, Ticket>("/tickets", &request).await {
@@ -91,13 +105,15 @@ fn NewTicketForm() -> impl IntoView {
                     <input
                         id="title"
                         required=true
-                        maxlength="200"
                         autocomplete="off"
-                        aria-describedby="title-error suggestions"
+                        aria-describedby="title-count title-error suggestions"
                         aria-invalid=move || message("title").get().is_some().then_some("true")
                         prop:value=move || title.get()
                         on:input=move |ev| title.set(event_target_value(&ev))
                     />
+                    <p id="title-count" class="counter muted" class:over=move || title.with(|t| t.trim().chars().count() > TITLE_MAX)>
+                        {move || format!("{}/{TITLE_MAX}", title.with(|t| t.trim().chars().count()))}
+                    </p>
                     <FieldMessage id="title-error".into() message=message("title") />
                     <div id="suggestions" aria-live="polite">
                         {move || {
@@ -271,19 +287,6 @@ fn RequesterPicker(choice: RequesterChoice, error: RwSignal<Option<ApiError>>) -
                 }.into_any(),
             }}
         </fieldset>
-    }
-}
-
-fn field_error(field: &str, message: &str) -> ApiError {
-    ApiError {
-        status: 422,
-        problem: ayuda_types::ProblemDetails {
-            r#type: "urn:ayuda:problem:validation".into(),
-            title: message.into(),
-            status: 422,
-            detail: message.into(),
-            errors: Some(vec![ayuda_types::FieldError::new(field, message)]),
-        },
     }
 }
 

@@ -83,13 +83,30 @@ test('register, activate, open a ticket with a screenshot; an agent answers; the
   // Submit a request → the Open Ticket form, with a screenshot and a Markdown preview.
   await page.getByRole('link', { name: 'Enviar una solicitud' }).click();
   await expect(page).toHaveURL(/\/tickets\/new$/);
-  // The API's field errors show at their fields, in the reader's language.
-  await page.locator('#type_id').selectOption({ label: 'Facturación' });
+  // Every problem is said at once, at its field, in words people use, and the first
+  // invalid field gets the focus (before, the title's error came only after a type was
+  // chosen, and read "debe tener de 1 a 200 caracteres").
   await page.getByRole('button', { name: 'Abrir ticket' }).click();
-  await expect(page.locator('#title-error')).toHaveText('debe tener de 1 a 200 caracteres');
+  await expect(page.locator('#title-error')).toHaveText('No puede quedar vacío ni pasar de 200 caracteres.');
   await expect(page.locator('#title')).toHaveAttribute('aria-invalid', 'true');
-  await expect(page.locator('#description-error')).toHaveText('debe tener de 1 a 100000 caracteres');
+  await expect(page.locator('#title')).toHaveAttribute('aria-describedby', /title-error/);
+  await expect(page.locator('#type_id-error')).toHaveText('Elige un tipo');
+  await expect(page.locator('#description-error')).toBeVisible();
+  await expect(page.locator('#title')).toBeFocused();
   await expect(page).toHaveURL(/\/tickets\/new$/);
+  // A long title is counted, not cut mid-word.
+  await page.locator('#title').fill('a'.repeat(205));
+  await expect(page.locator('#title-count')).toHaveText('205/200');
+  await expect(page.locator('#title')).toHaveValue('a'.repeat(205));
+  // A file over the limit is refused before it is sent; the limit is said beforehand.
+  await expect(page.locator('.file-limit')).toHaveText('Hasta 10.0 MB por archivo.');
+  let uploadsSent = 0;
+  page.on('request', (r) => { if (r.url().endsWith('/api/v1/attachments') && r.method() === 'POST') uploadsSent += 1; });
+  await page.locator('#ticket-files').setInputFiles([{ name: 'enorme.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(11 * 1024 * 1024) }]);
+  await expect(page.locator('.upload.failed')).toContainText('Demasiado grande: como máximo 10.0 MB por archivo.');
+  expect(uploadsSent).toBe(0);
+  await page.locator('.upload.failed').getByRole('button').click();
+  await page.locator('#type_id').selectOption({ label: 'Facturación' });
   await page.locator('#title').fill(title);
   await page.locator('#description').fill('Al pagar con **tarjeta** sale un error.');
   // 2,516,582 bytes: shown as "2.4 MB".
@@ -338,6 +355,12 @@ test('logout from the profile menu ends the session', async ({ page }) => {
   await expect(page).toHaveURL(/\/login\?next=%2Ftickets$/);
   await page.reload();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Iniciar sesión');
+  // An empty form is not "a wrong password": each empty field says what it needs.
+  await page.locator('form button[type=submit]').click();
+  await expect(page.locator('#login-error')).toHaveText('Escribe tu correo, tu usuario o tu teléfono.');
+  await expect(page.locator('#password-error')).toHaveText('Este campo no puede quedar vacío.');
+  await expect(page.locator('#login')).toBeFocused();
+  await expect(page.getByRole('alert')).toHaveCount(0);
 });
 
 test('signing out and in again returns to work; next never leaves the site or points at sign-in', async ({ page }) => {
@@ -676,7 +699,7 @@ test('admins manage ticket types and invite an agent', async ({ page, request })
   page.once('dialog', (dialog) => dialog.accept());
   await page.getByRole('button', { name: `Borrar Envíos y entregas ${word}` }).click();
   await expect(page.getByRole('alert')).toHaveText(
-    'la categoría aún tiene 1 artículo(s), borradores incluidos: muévelos o bórralos antes',
+    'La categoría aún tiene 1 artículo(s), borradores incluidos: muévelos o bórralos antes.',
   );
   await expect(row()).toHaveCount(1);
   const { slug } = await draft.json();
