@@ -13,5 +13,12 @@ mod session;
 
 fn main() {
     console_error_panic_hook::set_once();
+    // The static shell of index.html stood in while the app loaded.
+    if let Some(shell) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app-shell"))
+    {
+        shell.remove();
+    }
     leptos::mount::mount_to_body(app::App);
 }

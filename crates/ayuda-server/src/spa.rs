@@ -58,30 +58,45 @@ impl Dist {
     }
 }
 
-/// Answers a hashed asset with its `.gz` sibling when the client takes gzip and one exists.
+/// Answers a hashed asset with its `.br` or `.gz` sibling (Brotli first) when the client
+/// takes that encoding and one was made at build time.
 async fn precompressed(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> actix_web::Result<ServiceResponse<EitherBody<impl MessageBody + 'static>>> {
-    let accepts_gzip = req
+    let accepted = req
         .headers()
         .get(ACCEPT_ENCODING)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|e| e.trim().starts_with("gzip")));
+        .unwrap_or_default()
+        .to_owned();
+    let accepts = |name: &str| {
+        accepted
+            .split(',')
+            .any(|e| e.trim().split(';').next() == Some(name))
+    };
     let file = req.path().trim_start_matches('/').to_owned();
-    let gz = req
+    let sibling = req
         .app_data::<Data<Dist>>()
-        .filter(|_| accepts_gzip && is_hashed_asset(&file) && !file.contains('/'))
-        .map(|dist| dist.dir.join(format!("{file}.gz")))
-        .filter(|gz| gz.is_file());
-    if let Some(gz) = gz
-        && let Ok(named) = NamedFile::open(&gz)
+        .filter(|_| is_hashed_asset(&file) && !file.contains('/'))
+        .and_then(|dist| {
+            [
+                ("br", ContentEncoding::Brotli),
+                ("gz", ContentEncoding::Gzip),
+            ]
+            .into_iter()
+            .filter(|(ext, _)| accepts(if *ext == "br" { "br" } else { "gzip" }))
+            .map(|(ext, encoding)| (dist.dir.join(format!("{file}.{ext}")), encoding))
+            .find(|(path, _)| path.is_file())
+        });
+    if let Some((path, encoding)) = sibling
+        && let Ok(named) = NamedFile::open(&path)
     {
         let ext = file.rsplit('.').next().unwrap_or_default();
         let (req, _) = req.into_parts();
         let res = named
             .set_content_type(actix_files::file_extension_to_mime(ext))
-            .set_content_encoding(ContentEncoding::Gzip)
+            .set_content_encoding(encoding)
             .disable_content_disposition()
             .respond_to(&req)
             .map_into_boxed_body();

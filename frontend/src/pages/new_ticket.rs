@@ -6,7 +6,6 @@ use std::time::Duration;
 use ayuda_types::{ArticleSummary, CreateTicket, NewRequester, Page, Ticket, User};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use validator::Validate;
 
 use crate::api::{self, ApiError};
 use crate::components::attachments::{AttachmentPicker, Uploads};
@@ -57,12 +56,28 @@ fn NewTicketForm() -> impl IntoView {
             requester_id: requester.chosen.get_untracked().map(|u| u.id),
             requester: requester.new_customer(),
         };
-        // Every problem at once, in the form's order, before anything is sent.
-        let mut problems = request
-            .validate()
-            .err()
-            .map(|e| ApiError::of_rules(&e))
-            .unwrap_or_default();
+        // Every problem at once, in the form's order, before anything is sent: the server's
+        // rules for these fields (not `CreateTicket::validate`, whose email rule for the
+        // requester would bring a regex engine into the wasm).
+        let mut problems = Vec::new();
+        let title_chars = request.title.chars().count();
+        if title_chars == 0 || title_chars > TITLE_MAX {
+            problems.push((
+                "title".into(),
+                format!("must be 1 to {TITLE_MAX} characters"),
+            ));
+        } else if let Err(e) = ayuda_types::validate::single_line(&request.title) {
+            problems.push((
+                "title".into(),
+                e.message.map(|m| m.to_string()).unwrap_or_default(),
+            ));
+        }
+        if let Err(e) = ayuda_types::validate::not_blank(&request.description) {
+            problems.push((
+                "description".into(),
+                e.message.map(|m| m.to_string()).unwrap_or_default(),
+            ));
+        }
         if chosen_type.is_none() {
             problems.push(("type_id".into(), tr(T::ChooseType).to_owned()));
         }
