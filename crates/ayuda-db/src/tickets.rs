@@ -252,14 +252,21 @@ pub fn list_statement(
     sql.push(" WHERE 1 = 1");
     filter.push_conditions(&mut sql);
     let keys = sort_keys(sort);
-    if let Some(after) = after {
-        let (ours, theirs) = (keys.of("t"), keys.of("c"));
-        let op = if keys.descending { "<" } else { ">" };
-        sql.push(&format!(
-            " AND ({ours}) {op} (SELECT {theirs} FROM tickets c WHERE c.id = "
-        ))
-        .bind(after)
-        .push(")");
+    match after {
+        // Newest first: the id is the whole key, a plain range on the primary key.
+        Some(after) if sort == TicketSort::Newest => {
+            sql.push(" AND t.id < ").bind(after);
+        }
+        Some(after) => {
+            let (ours, theirs) = (keys.of("t"), keys.of("c"));
+            let op = if keys.descending { "<" } else { ">" };
+            sql.push(&format!(
+                " AND ({ours}) {op} (SELECT {theirs} FROM tickets c WHERE c.id = "
+            ))
+            .bind(after)
+            .push(")");
+        }
+        None => {}
     }
     let direction = if keys.descending { " DESC" } else { "" };
     let order: Vec<String> = keys
@@ -453,6 +460,8 @@ pub struct Changes {
     pub type_id: Option<i64>,
     /// New assignee (`Some(None)` unassigns).
     pub assignee_id: Option<Option<i64>>,
+    /// A public message just added (see [`record_public_message`]).
+    pub message: Option<PublicMessage>,
 }
 
 /// Applies `changes` and bumps `updated_at`; entering `resolved` or `closed` stamps the time,
@@ -463,7 +472,18 @@ pub async fn update(
     changes: &Changes,
     now: DateTime<Utc>,
 ) -> Result<Model, DbErr> {
+    let waiting_since = row.waiting_since;
     let mut active: ActiveModel = row.into();
+    if let Some(message) = &changes.message {
+        active.waiting_since = Set(if message.staff {
+            None
+        } else {
+            Some(waiting_since.unwrap_or(message.at))
+        });
+        active.last_message_at = Set(Some(message.at));
+        active.last_message_excerpt = Set(Some(message.excerpt.clone()));
+        active.last_message_staff = Set(Some(message.staff));
+    }
     if let Some(status) = changes.status {
         active.status = Set(status.as_str().to_owned());
         match status {
@@ -539,7 +559,8 @@ pub struct PublicMessage {
 }
 
 /// Records a ticket's newest public message: lists show it, and it starts (customer) or
-/// ends (staff) the customer's wait for an answer.
+/// ends (staff) the customer's wait for an answer. (A reply records it with the rest of its
+/// change, through [`Changes::message`]; this is for a ticket just opened.)
 pub async fn record_public_message(
     conn: &impl ConnectionTrait,
     number: i64,
@@ -563,43 +584,57 @@ pub async fn record_public_message(
 }
 
 /// Moves every timestamp of ticket `number` (the ticket, its messages and its audit trail)
-/// through `to`: for demo data, which is written in one go but should read as weeks of
-/// work. `to` must keep the order of the times it is given.
+/// to `at(rank)`, where `rank` numbers the distinct moments of the ticket in time order: for
+/// demo data, which is written in one go but should read as weeks of work, each step of a
+/// story after the one before.
 pub async fn retime(
     conn: &impl ConnectionTrait,
     number: i64,
-    to: impl Fn(DateTime<Utc>) -> DateTime<Utc>,
+    at: impl Fn(usize) -> DateTime<Utc>,
 ) -> Result<(), DbErr> {
     use crate::entity::{ticket_event, ticket_message};
-    for message in ticket_message::Entity::find()
+    let messages = ticket_message::Entity::find()
         .filter(ticket_message::Column::TicketId.eq(number))
         .all(conn)
-        .await?
-    {
-        let at = to(message.created_at);
-        let mut active: ticket_message::ActiveModel = message.into();
-        active.created_at = Set(at);
-        active.update(conn).await?;
-    }
-    for event in ticket_event::Entity::find()
+        .await?;
+    let events = ticket_event::Entity::find()
         .filter(ticket_event::Column::TicketId.eq(number))
         .all(conn)
-        .await?
-    {
-        let at = to(event.created_at);
+        .await?;
+    let Some(ticket) = find(conn, number).await? else {
+        return Ok(());
+    };
+    let mut moments: Vec<DateTime<Utc>> = messages
+        .iter()
+        .map(|m| m.created_at)
+        .chain(events.iter().map(|e| e.created_at))
+        .chain([ticket.created_at, ticket.updated_at])
+        .chain(ticket.resolved_at)
+        .chain(ticket.closed_at)
+        .collect();
+    moments.sort_unstable();
+    moments.dedup();
+    // Every time passed here is one of `moments`.
+    let to = |t: DateTime<Utc>| at(moments.binary_search(&t).unwrap_or_else(|i| i));
+    for message in messages {
+        let when = to(message.created_at);
+        let mut active: ticket_message::ActiveModel = message.into();
+        active.created_at = Set(when);
+        active.update(conn).await?;
+    }
+    for event in events {
+        let when = to(event.created_at);
         let mut active: ticket_event::ActiveModel = event.into();
-        active.created_at = Set(at);
+        active.created_at = Set(when);
         active.update(conn).await?;
     }
-    if let Some(ticket) = find(conn, number).await? {
-        let mut active: ActiveModel = ticket.clone().into();
-        active.created_at = Set(to(ticket.created_at));
-        active.updated_at = Set(to(ticket.updated_at));
-        active.resolved_at = Set(ticket.resolved_at.map(&to));
-        active.closed_at = Set(ticket.closed_at.map(&to));
-        active.waiting_since = Set(ticket.waiting_since.map(&to));
-        active.last_message_at = Set(ticket.last_message_at.map(&to));
-        active.update(conn).await?;
-    }
+    let mut active: ActiveModel = ticket.clone().into();
+    active.created_at = Set(to(ticket.created_at));
+    active.updated_at = Set(to(ticket.updated_at));
+    active.resolved_at = Set(ticket.resolved_at.map(to));
+    active.closed_at = Set(ticket.closed_at.map(to));
+    active.waiting_since = Set(ticket.waiting_since.map(to));
+    active.last_message_at = Set(ticket.last_message_at.map(to));
+    active.update(conn).await?;
     Ok(())
 }

@@ -355,32 +355,14 @@ async fn load_tickets(state: &AppState) -> anyhow::Result<()> {
 }
 
 /// Makes a story read as days of work instead of one instant: the ticket opens `days_ago`
-/// days ago, and each later step comes [`STEP_MINUTES`] after the one before (the order of
-/// the steps kept: each distinct moment of the story gets the next slot).
+/// days ago, and each later step comes [`STEP_MINUTES`] after the one before.
 async fn spread_in_time(state: &AppState, number: i64, days_ago: i64) -> anyhow::Result<()> {
     let start = chrono::Utc::now() - chrono::Duration::days(days_ago);
-    let moments = std::sync::Mutex::new(Vec::<chrono::DateTime<chrono::Utc>>::new());
-    let slot = |at: chrono::DateTime<chrono::Utc>| {
-        let mut seen = moments
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let rank = match seen.binary_search(&at) {
-            Ok(i) => i,
-            Err(i) => {
-                seen.insert(i, at);
-                i
-            }
-        };
-        start + chrono::Duration::minutes(STEP_MINUTES * i64::try_from(rank).unwrap_or(0))
-    };
     let txn = ayuda_db::begin_write(&state.writer).await?;
-    // A first pass learns every moment of the story, so ranks are final in the second.
-    ayuda_db::tickets::retime(&txn, number, |at| {
-        slot(at);
-        at
+    ayuda_db::tickets::retime(&txn, number, |step| {
+        start + chrono::Duration::minutes(STEP_MINUTES * i64::try_from(step).unwrap_or(0))
     })
     .await?;
-    ayuda_db::tickets::retime(&txn, number, slot).await?;
     txn.commit().await?;
     Ok(())
 }

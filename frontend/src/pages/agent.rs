@@ -469,7 +469,7 @@ pub fn AgentTicket(number: i64) -> impl IntoView {
     let internal = RwSignal::new(false);
     let textarea = NodeRef::<leptos::html::Textarea>::new();
     let body = RwSignal::new(String::new());
-    let others = presence(number, body);
+    let others = presence(number, body, data.tick);
     let focus_composer = move |note: bool| {
         internal.set(note);
         if let Some(area) = textarea.get() {
@@ -632,13 +632,12 @@ pub fn AgentTicket(number: i64) -> impl IntoView {
     }
 }
 
-/// Tells the server every 10 s (and whenever the agent starts or stops writing) that this
+/// Tells the server on every poll of the ticket (and whenever the agent starts or stops writing) that this
 /// agent has the ticket open, and returns who else does; says goodbye when the page goes.
-fn presence(number: i64, body: RwSignal<String>) -> RwSignal<Vec<Viewer>> {
+fn presence(number: i64, body: RwSignal<String>, tick: RwSignal<u32>) -> RwSignal<Vec<Viewer>> {
     let others = RwSignal::new(Vec::new());
     let path = format!("/tickets/{number}/viewers/me");
     let replying = Memo::new(move |_| body.with(|b| !b.trim().is_empty()));
-    let tick = poll_tick(10);
     let report = path.clone();
     Effect::new(move |_| {
         tick.track();

@@ -42,6 +42,8 @@ pub fn TicketPage() -> impl IntoView {
 #[derive(Clone, Copy)]
 pub struct TicketData {
     pub number: i64,
+    /// Goes up every 10 s while the page is visible (the ticket's poll).
+    pub tick: RwSignal<u32>,
     pub ticket: Load<Result<Ticket, ApiError>>,
     replies: Load<Result<Vec<Reply>, ApiError>>,
     /// The last conversation that loaded (kept while a poll is in flight or fails).
@@ -77,6 +79,7 @@ impl TicketData {
         });
         Self {
             number,
+            tick,
             ticket,
             replies,
             replies_list: last.into(),

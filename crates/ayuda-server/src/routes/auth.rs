@@ -236,23 +236,26 @@ fn with_session(state: &AppState, session: LoginResponse) -> HttpResponse {
 pub const SIGNED_IN_COOKIE: &str = "ayuda_signed_in";
 
 fn signed_in_cookie(state: &AppState) -> Cookie<'static> {
-    let days = i64::try_from(state.settings.refresh_token_ttl_days).unwrap_or(30);
     Cookie::build(SIGNED_IN_COOKIE, "1")
         .path("/")
         .same_site(SameSite::Strict)
         .secure(state.settings.public_url_is_https())
-        .max_age(time::Duration::days(days))
+        .max_age(session_lifetime(state))
         .finish()
 }
 
+/// How long a session lasts unused: the refresh token's lifetime.
+fn session_lifetime(state: &AppState) -> time::Duration {
+    time::Duration::days(i64::try_from(state.settings.refresh_token_ttl_days).unwrap_or(30))
+}
+
 fn refresh_cookie(state: &AppState, value: String) -> Cookie<'static> {
-    let days = i64::try_from(state.settings.refresh_token_ttl_days).unwrap_or(30);
     Cookie::build(REFRESH_COOKIE, value)
         .path(REFRESH_COOKIE_PATH)
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(state.settings.public_url_is_https())
-        .max_age(time::Duration::days(days))
+        .max_age(session_lifetime(state))
         .finish()
 }
 

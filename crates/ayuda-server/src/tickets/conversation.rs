@@ -234,10 +234,6 @@ pub async fn add_reply(
                 message.id,
             )
             .await?;
-            if !writing.internal {
-                tickets::record_public_message(conn, ticket.id, public_message(&message, staff))
-                    .await?;
-            }
             events::record(
                 conn,
                 NewEvent {
@@ -251,6 +247,7 @@ pub async fn add_reply(
             .await?;
             let changes = Changes {
                 status: Some(to).filter(|s| *s != current),
+                message: (!writing.internal).then(|| public_message(&message, staff)),
                 ..Default::default()
             };
             if let Some(to) = changes.status {

@@ -243,11 +243,14 @@ pub(crate) async fn open_ticket(
     })
 }
 
+/// Characters of a ticket's last message that lists show (the column holds as many).
+const LAST_MESSAGE_CHARS: usize = 200;
+
 /// How lists show a public message: its plain-text start, and who wrote it.
 pub(crate) fn public_message(message: &messages::MessageRow, staff: bool) -> PublicMessage {
     PublicMessage {
         at: message.created_at,
-        excerpt: markdown::excerpt(&message.body, 200),
+        excerpt: markdown::excerpt(&message.body, LAST_MESSAGE_CHARS),
         staff,
     }
 }
