@@ -157,6 +157,19 @@ async fn problem_of(response: Response) -> ApiError {
     }
 }
 
+/// The answer, decoded as `T`, of a request the page sent before the app started (a
+/// promise of a `fetch` Response, see `index.html`).
+pub async fn answer_of<T: DeserializeOwned>(request: js_sys::Promise) -> ApiResult<T> {
+    let response = wasm_bindgen_futures::JsFuture::from(request)
+        .await
+        .map_err(|_| ApiError::network())?;
+    let response = Response::from(web_sys::Response::from(response));
+    if !response.ok() {
+        return Err(problem_of(response).await);
+    }
+    parse(&text(response).await?)
+}
+
 /// Sends and reads the whole answer. Not generic: per answer type only [`parse`] is
 /// compiled, not another copy of the request's async state machine.
 async fn call(method: Method, path: &str, body: Body) -> ApiResult<String> {

@@ -254,6 +254,7 @@ texts! {
     AllRoles => "Todos los roles", "All roles";
     AllStatuses => "Todos los estados", "All statuses";
     AllTypes => "Todos los tipos", "All types";
+    AlsoIn => "También en", "Also in";
     Articles => "Artículos", "Articles";
     AssignTo => "Asignar a…", "Assign to…";
     AssignToMe => "Asignármelo", "Assign to me";
@@ -348,6 +349,8 @@ texts! {
     HomeLead => "¿En qué podemos ayudarte?", "How can we help you?";
     HomeTitle => "Soporte al cliente", "Customer support";
     ImageUnavailable => "Imagen no disponible", "Image unavailable";
+    InEnglish => "En inglés", "In English";
+    InSpanish => "En español", "In Spanish";
     Inactive => "Inactivo", "Inactive";
     InsertCanned => "Insertar respuesta guardada…", "Insert a canned reply…";
     InternalNote => "Nota interna", "Internal note";
@@ -390,6 +393,7 @@ texts! {
     NoOtherTickets => "Ningún otro ticket.", "No other tickets.";
     NoTicketsInvite => "Cuando nos escribas, tus solicitudes aparecerán aquí.", "When you write to us, your requests show up here.";
     NoTicketsYet => "Aún no tienes tickets", "You have no tickets yet";
+    NotATranslation => "Ninguno: es un original", "None: it is an original";
     NotFoundText => "La página no existe o no tienes acceso a ella.", "The page does not exist or you have no access to it.";
     NotFoundTitle => "No encontrado", "Not found";
     NoteSaved => "Nota interna guardada.", "Internal note saved.";
@@ -495,6 +499,7 @@ texts! {
     Tickets => "Tickets", "Tickets";
     TicketsWord => "tickets", "tickets";
     Title => "Título", "Title";
+    TranslationOf => "Traducción de", "Translation of";
     Type => "Tipo", "Type";
     Unassigned => "Sin asignar", "Unassigned";
     Uploading => "Subiendo…", "Uploading…";

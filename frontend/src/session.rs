@@ -118,11 +118,16 @@ impl Session {
         // Tabs share the cookie: while another tab refreshes, wait for its new cookie
         // instead of presenting the same token (which would end the session everywhere,
         // e.g. when a browser restores several tabs at once).
-        let result: api::ApiResult<LoginResponse> = with_tab_lock(api::post_anonymous(
-            "/auth/refresh",
-            &RefreshRequest::default(),
-        ))
-        .await;
+        let result: api::ApiResult<LoginResponse> = match take_early_refresh() {
+            Some(request) => api::answer_of(request).await,
+            None => {
+                with_tab_lock(api::post_anonymous(
+                    "/auth/refresh",
+                    &RefreshRequest::default(),
+                ))
+                .await
+            }
+        };
         self.refreshing.set_value(false);
         match result {
             Ok(login) => {
@@ -178,6 +183,16 @@ fn signed_in_before() -> bool {
     html_document()
         .and_then(|d| d.cookie().ok())
         .is_some_and(|cookies| cookies.split("; ").any(|c| c.starts_with(SIGNED_IN_COOKIE)))
+}
+
+/// The refresh `index.html` started before the app loaded, once (a later refresh needs a
+/// new request: the cookie it would present is spent).
+fn take_early_refresh() -> Option<js_sys::Promise> {
+    let window = web_sys::window()?;
+    let key = wasm_bindgen::JsValue::from_str("ayudaEarlyRefresh");
+    let request = js_sys::Reflect::get(&window, &key).ok()?;
+    let _ = js_sys::Reflect::delete_property(&window, &key);
+    request.dyn_into().ok()
 }
 
 /// Drops the hint once the server refused the refresh (an expired or revoked session), so

@@ -1,7 +1,7 @@
 //! The forum: agents write, everyone reads and searches, logged-in users comment.
 
 use ayuda_db::forum::{ArticleFilter, list_statement};
-use ayuda_types::{Article, ArticleSummary, Comment, ForumCategory, Page, Role};
+use ayuda_types::{Article, ArticleSummary, Comment, ForumCategory, Locale, Page, Role};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -377,16 +377,25 @@ async fn article_lists_use_an_index_and_no_sort() {
             status: "published",
             category_id: None,
             locale: None,
+            shown_in: None,
         },
         ArticleFilter {
             status: "draft",
             category_id: Some(1),
             locale: None,
+            shown_in: None,
         },
         ArticleFilter {
             status: "published",
             category_id: Some(1),
             locale: Some("es"),
+            shown_in: None,
+        },
+        ArticleFilter {
+            status: "published",
+            category_id: None,
+            locale: None,
+            shown_in: Some("en"),
         },
     ] {
         for before in [None, Some(100)] {
@@ -534,4 +543,227 @@ async fn search_finds_what_customers_type_in_either_language() {
 
 fn urlencoding(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+/// Issue 12, item 6: readers get the knowledge base in their language, and where an
+/// article has no version in it, the other language's, marked by its `locale`.
+#[tokio::test]
+async fn the_knowledge_base_speaks_the_readers_language_with_a_marked_fallback() {
+    let app = spawn_app().await;
+    ayuda_server::demo::load(&app.state)
+        .await
+        .expect("demo data");
+    let titles = |page: &Page<ArticleSummary>| -> Vec<(String, Locale)> {
+        page.items
+            .iter()
+            .map(|a| (a.title.clone(), a.locale))
+            .collect()
+    };
+    let english = titles(&public_list(&app, "?lang=en&limit=100").await);
+    let spanish = titles(&public_list(&app, "?lang=es&limit=100").await);
+    let all = public_list(&app, "?limit=100").await;
+    assert_eq!(
+        all.items.len(),
+        10,
+        "every published article without `lang`"
+    );
+    // English readers: the English versions, and the one article that exists only in
+    // Spanish, marked as Spanish; none of the Spanish versions of translated articles.
+    assert!(english.contains(&("Why was I charged twice?".into(), Locale::En)));
+    assert!(english.contains(&("La aplicación va lenta: qué revisar".into(), Locale::Es)));
+    assert!(
+        !english
+            .iter()
+            .any(|(t, _)| t == "¿Por qué me habéis cobrado dos veces?")
+    );
+    assert!(!english.iter().any(|(t, _)| t == "Descargar tus facturas"));
+    assert_eq!(english.len(), 6, "{english:?}");
+    assert_eq!(
+        english.iter().filter(|(_, l)| *l == Locale::Es).count(),
+        1,
+        "{english:?}"
+    );
+    // And the reverse.
+    assert!(spanish.contains(&(
+        "Troubleshooting login problems on mobile".into(),
+        Locale::En
+    )));
+    assert!(
+        !spanish
+            .iter()
+            .any(|(t, _)| t == "How do I change my password?")
+    );
+    assert_eq!(spanish.len(), 6, "{spanish:?}");
+
+    // Search in the reader's language: the English question finds the English article,
+    // and the Spanish twin is not offered beside it.
+    let found = public_list(&app, "?lang=en&q=charged+twice").await;
+    assert_eq!(found.items[0].title, "Why was I charged twice?");
+    assert!(found.items.iter().all(|a| a.locale == Locale::En));
+    // Each list's category names are in the reader's language.
+    assert_eq!(found.items[0].category.name, "Billing");
+
+    // Categories: names and descriptions per language, and counts of what that reader
+    // is shown.
+    let res = app.get("/api/v1/forum/categories?lang=en").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let cats: Vec<ForumCategory> = res.json().await.unwrap();
+    let names: Vec<(&str, &str, Option<Locale>)> = cats
+        .iter()
+        .map(|c| (c.name.as_str(), c.description.as_str(), c.locale))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (
+                "Account and access",
+                "Passwords, signing in and your account details",
+                Some(Locale::En)
+            ),
+            (
+                "Billing",
+                "Invoices, payments and subscriptions",
+                Some(Locale::En)
+            ),
+            (
+                "Technical problems",
+                "Errors, slowness and compatibility",
+                Some(Locale::En)
+            ),
+        ]
+    );
+    let counts: i64 = cats.iter().map(|c| c.article_count).sum();
+    assert_eq!(counts, 6);
+    let res = app.get("/api/v1/forum/categories?lang=es").await;
+    let cats: Vec<ForumCategory> = res.json().await.unwrap();
+    assert_eq!(cats[1].name, "Facturación");
+    assert_eq!(cats[1].description, "Facturas, pagos y suscripciones");
+    // Without `lang`, an anonymous reader gets the site's language (Spanish here) and a
+    // signed-in one their own.
+    let res = app.get("/api/v1/forum/categories").await;
+    let cats: Vec<ForumCategory> = res.json().await.unwrap();
+    assert_eq!(cats[1].name, "Facturación");
+    let reader = app.user(Role::Customer).await;
+    let res = app
+        .patch_as(&reader.access_token, "/api/v1/me", &json!({"locale": "en"}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = app
+        .get_as(&reader.access_token, "/api/v1/forum/categories")
+        .await;
+    let cats: Vec<ForumCategory> = res.json().await.unwrap();
+    assert_eq!(cats[1].name, "Billing");
+
+    // An article names its other-language versions, so the page can link to them.
+    let res = app
+        .get("/api/v1/forum/articles/why-was-i-charged-twice")
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let article: Article = res.json().await.unwrap();
+    assert_eq!(article.translations.len(), 1);
+    assert_eq!(article.translations[0].locale, Locale::Es);
+    assert_eq!(
+        article.translations[0].title,
+        "¿Por qué me habéis cobrado dos veces?"
+    );
+    let twin: Article = app
+        .get(&format!(
+            "/api/v1/forum/articles/{}",
+            article.translations[0].slug
+        ))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(twin.summary.translation_of, Some(article.summary.id));
+    assert_eq!(twin.translations[0].slug, article.summary.slug);
+    assert_eq!(twin.summary.category.name, "Facturación");
+}
+
+/// A group of translations holds one article per language; links are checked.
+#[tokio::test]
+async fn translations_are_linked_one_per_language() {
+    let app = spawn_app().await;
+    let agent = app.user(Role::Agent).await;
+    let a = &agent.access_token;
+    let cat = category(&app, a, "Cuenta").await;
+    let write = |title: &str, locale: &str, translation_of: Option<i64>| {
+        json!({"title": title, "body": "Texto.", "category_id": cat.id, "locale": locale,
+               "status": "published", "translation_of": translation_of})
+    };
+    let res = app
+        .post_as(a, "/api/v1/forum/articles", &write("Original", "es", None))
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let original: Article = res.json().await.unwrap();
+    let id = original.summary.id;
+    let res = app
+        .post_as(
+            a,
+            "/api/v1/forum/articles",
+            &write("English", "en", Some(id)),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let english: Article = res.json().await.unwrap();
+    assert_eq!(english.summary.translation_of, Some(id));
+    // A second English version of the same article is a conflict, whichever member of the
+    // group it names.
+    for target in [id, english.summary.id] {
+        let res = app
+            .post_as(
+                a,
+                "/api/v1/forum/articles",
+                &write("Again", "en", Some(target)),
+            )
+            .await;
+        assert_problem(res, StatusCode::CONFLICT).await;
+    }
+    // So is moving the translation into the original's language.
+    let path = format!("/api/v1/forum/articles/{}", english.summary.slug);
+    assert_problem(
+        app.patch_as(a, &path, &json!({"locale": "es"})).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    // An unknown article is a field error.
+    let res = app
+        .post_as(
+            a,
+            "/api/v1/forum/articles",
+            &write("Lost", "en", Some(999_999)),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert!(problem.to_string().contains("translation_of"), "{problem}");
+    // `null` unlinks; the original no longer lists it.
+    let res = app
+        .patch_as(a, &path, &json!({"translation_of": null}))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let unlinked: Article = res.json().await.unwrap();
+    assert_eq!(unlinked.summary.translation_of, None);
+    let path_original = format!("/api/v1/forum/articles/{}", original.summary.slug);
+    let read: Article = app.get(&path_original).await.json().await.unwrap();
+    assert!(read.translations.is_empty());
+    // Relinked, then the original deleted: the translation stands on its own.
+    let res = app.patch_as(a, &path, &json!({"translation_of": id})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = app.delete_as(a, &path_original).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let read: Article = app.get(&path).await.json().await.unwrap();
+    assert_eq!(read.summary.translation_of, None);
+    assert!(read.translations.is_empty());
+    // Customers cannot link anything.
+    let customer = app.user(Role::Customer).await;
+    assert_problem(
+        app.patch_as(
+            &customer.access_token,
+            &path,
+            &json!({"translation_of": null}),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
 }

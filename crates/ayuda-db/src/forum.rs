@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
-    QueryFilter, QuerySelect, Set, Statement,
+    QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
 
 use crate::entity::{article_vote, forum_article, forum_category, forum_comment};
@@ -20,31 +20,62 @@ pub struct CategoryView {
     pub slug: String,
     pub name: String,
     pub description: String,
+    pub name_es: Option<String>,
+    pub name_en: Option<String>,
+    pub description_es: Option<String>,
+    pub description_en: Option<String>,
     pub article_count: i64,
 }
 
-/// Categories with their published-article counts, up to the end of the FROM clause.
-fn category_select(backend: DbBackend) -> Sql {
+/// Categories with their published-article counts (those a reader of `lang` is shown,
+/// when given), up to the end of the FROM clause.
+fn category_select(backend: DbBackend, lang: Option<&str>) -> Sql {
     let mut sql = Sql::new(
         backend,
-        "SELECT c.id, c.slug, c.name, c.description, \
+        "SELECT c.id, c.slug, c.name, c.description, c.name_es, c.name_en, \
+         c.description_es, c.description_en, \
          (SELECT COUNT(*) FROM forum_articles a WHERE a.category_id = c.id AND a.status = ",
     );
-    sql.bind("published")
-        .push(") AS article_count FROM forum_categories c");
+    sql.bind("published");
+    if let Some(lang) = lang {
+        push_shown_in(&mut sql, lang);
+    }
+    sql.push(") AS article_count FROM forum_categories c");
     sql
 }
 
+/// Keeps articles (alias `a`) that a reader of `lang` is shown: those written in it, and
+/// those of a group of translations that has no published article in it.
+fn push_shown_in(sql: &mut Sql, lang: &str) {
+    sql.push(" AND (a.locale = ")
+        .bind(lang.to_owned())
+        .push(" OR NOT EXISTS (SELECT 1 FROM forum_articles t WHERE t.locale = ")
+        .bind(lang.to_owned())
+        .push(" AND t.status = ")
+        .bind("published")
+        .push(
+            " AND (t.id = COALESCE(a.translation_of, a.id) \
+             OR t.translation_of = COALESCE(a.translation_of, a.id))))",
+        );
+}
+
 /// Categories in display order, with counts, in one query.
-pub async fn categories(conn: &impl ConnectionTrait) -> Result<Vec<CategoryView>, DbErr> {
-    let mut sql = category_select(conn.get_database_backend());
+pub async fn categories(
+    conn: &impl ConnectionTrait,
+    lang: Option<&str>,
+) -> Result<Vec<CategoryView>, DbErr> {
+    let mut sql = category_select(conn.get_database_backend(), lang);
     sql.push(" ORDER BY c.position, c.id");
     CategoryView::find_by_statement(sql.build()).all(conn).await
 }
 
 /// One category with its count.
-pub async fn category(conn: &impl ConnectionTrait, id: i64) -> Result<Option<CategoryView>, DbErr> {
-    let mut sql = category_select(conn.get_database_backend());
+pub async fn category(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    lang: Option<&str>,
+) -> Result<Option<CategoryView>, DbErr> {
+    let mut sql = category_select(conn.get_database_backend(), lang);
     sql.push(" WHERE c.id = ").bind(id);
     CategoryView::find_by_statement(sql.build()).one(conn).await
 }
@@ -68,19 +99,35 @@ pub async fn category_exists(conn: &impl ConnectionTrait, id: i64) -> Result<boo
         .is_some())
 }
 
+/// A name and description in one language.
+pub type CategoryText = (String, String);
+
+/// A category's texts: the base ones and those per language.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CategoryTexts {
+    pub es: Option<CategoryText>,
+    pub en: Option<CategoryText>,
+}
+
 /// Stores a category; a taken slug fails with a unique violation.
 pub async fn insert_category(
     conn: &impl ConnectionTrait,
     slug: String,
-    name: String,
-    description: String,
+    (name, description): CategoryText,
+    texts: CategoryTexts,
     position: i32,
     now: DateTime<Utc>,
 ) -> Result<CategoryRow, DbErr> {
+    let (name_es, description_es) = texts.es.unzip();
+    let (name_en, description_en) = texts.en.unzip();
     forum_category::ActiveModel {
         slug: Set(slug),
         name: Set(name),
         description: Set(description),
+        name_es: Set(name_es),
+        description_es: Set(description_es),
+        name_en: Set(name_en),
+        description_en: Set(description_en),
         position: Set(position),
         created_at: Set(now),
         ..Default::default()
@@ -89,25 +136,41 @@ pub async fn insert_category(
     .await
 }
 
-/// Changes a category's name, description or order; `None` when there is no such category.
+/// Changes to a category; `None` leaves a field alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CategoryChanges {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Replaces the texts per language.
+    pub texts: Option<CategoryTexts>,
+    pub position: Option<i32>,
+}
+
+/// Changes a category's names, descriptions or order; `None` when there is no such category.
 pub async fn update_category(
     conn: &impl ConnectionTrait,
     id: i64,
-    name: Option<String>,
-    description: Option<String>,
-    position: Option<i32>,
+    changes: CategoryChanges,
 ) -> Result<Option<CategoryRow>, DbErr> {
     let Some(row) = forum_category::Entity::find_by_id(id).one(conn).await? else {
         return Ok(None);
     };
     let mut active: forum_category::ActiveModel = row.into();
-    if let Some(v) = name {
+    if let Some(v) = changes.name {
         active.name = Set(v);
     }
-    if let Some(v) = description {
+    if let Some(v) = changes.description {
         active.description = Set(v);
     }
-    if let Some(v) = position {
+    if let Some(texts) = changes.texts {
+        let (name_es, description_es) = texts.es.unzip();
+        let (name_en, description_en) = texts.en.unzip();
+        active.name_es = Set(name_es);
+        active.description_es = Set(description_es);
+        active.name_en = Set(name_en);
+        active.description_en = Set(description_en);
+    }
+    if let Some(v) = changes.position {
         active.position = Set(v);
     }
     active.update(conn).await.map(Some)
@@ -146,15 +209,19 @@ pub struct ArticleView {
     pub published_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    pub translation_of: Option<i64>,
     pub category_slug: String,
     pub category_name: String,
+    pub category_name_es: Option<String>,
+    pub category_name_en: Option<String>,
     pub author_name: String,
 }
 
 const VIEW_COLUMNS: &str = "SELECT a.id, a.category_id, a.slug, a.title, a.body, \
      a.body_html, a.locale, a.status, a.author_id, a.views, a.helpful_yes, a.helpful_no, \
-     a.published_at, a.created_at, a.updated_at, c.slug AS category_slug, \
-     c.name AS category_name, u.name AS author_name";
+     a.published_at, a.created_at, a.updated_at, a.translation_of, \
+     c.slug AS category_slug, c.name AS category_name, c.name_es AS category_name_es, \
+     c.name_en AS category_name_en, u.name AS author_name";
 
 const VIEW_FROM: &str = " FROM forum_articles a \
      JOIN forum_categories c ON c.id = a.category_id \
@@ -183,6 +250,9 @@ pub struct ArticleFilter {
     pub category_id: Option<i64>,
     /// Only this language.
     pub locale: Option<&'static str>,
+    /// What a reader of this language is shown: its articles, and the others' that have no
+    /// translation into it.
+    pub shown_in: Option<&'static str>,
 }
 
 impl ArticleFilter {
@@ -193,6 +263,9 @@ impl ArticleFilter {
         }
         if let Some(locale) = self.locale {
             sql.push(" AND a.locale = ").bind(locale);
+        }
+        if let Some(lang) = self.shown_in {
+            push_shown_in(sql, lang);
         }
     }
 }
@@ -349,6 +422,7 @@ pub struct NewArticle {
     pub locale: String,
     pub status: String,
     pub author_id: i64,
+    pub translation_of: Option<i64>,
 }
 
 /// Whether a slug is taken.
@@ -382,6 +456,7 @@ pub async fn insert_article(
         published_at: Set(published),
         created_at: Set(now),
         updated_at: Set(now),
+        translation_of: Set(new.translation_of),
         ..Default::default()
     }
     .insert(conn)
@@ -406,6 +481,8 @@ pub struct ArticleChanges {
     pub slug: Option<String>,
     pub locale: Option<String>,
     pub status: Option<String>,
+    /// `Some(None)` makes it an original.
+    pub translation_of: Option<Option<i64>>,
 }
 
 /// Applies `changes`; publishing for the first time stamps `published_at`.
@@ -433,6 +510,9 @@ pub async fn update_article(
     if let Some(v) = changes.locale {
         active.locale = Set(v);
     }
+    if let Some(v) = changes.translation_of {
+        active.translation_of = Set(v);
+    }
     if let Some(v) = changes.status {
         if v == "published" && first_publish {
             active.published_at = Set(Some(now));
@@ -443,16 +523,74 @@ pub async fn update_article(
     active.update(conn).await
 }
 
-/// Deletes an article and its comments.
+/// Deletes an article and its comments. When it was the original of translations, the
+/// oldest of them becomes their original.
 pub async fn delete_article(conn: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
     forum_comment::Entity::delete_many()
         .filter(forum_comment::Column::ArticleId.eq(id))
         .exec(conn)
         .await?;
-    forum_article::Entity::delete_by_id(id)
-        .exec(conn)
+    forum_article::Entity::delete_by_id(id).exec(conn).await?;
+    let heir: Option<i64> = forum_article::Entity::find()
+        .select_only()
+        .column(forum_article::Column::Id)
+        .filter(forum_article::Column::TranslationOf.eq(id))
+        .order_by_asc(forum_article::Column::Id)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    if let Some(heir) = heir {
+        forum_article::Entity::update_many()
+            .col_expr(
+                forum_article::Column::TranslationOf,
+                Expr::value(Option::<i64>::None),
+            )
+            .filter(forum_article::Column::Id.eq(heir))
+            .exec(conn)
+            .await?;
+        forum_article::Entity::update_many()
+            .col_expr(forum_article::Column::TranslationOf, Expr::value(heir))
+            .filter(forum_article::Column::TranslationOf.eq(id))
+            .exec(conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// An article of a group of translations.
+#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+pub struct Translation {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub locale: String,
+    pub status: String,
+}
+
+/// The articles of the group of translations whose original is `original` (itself
+/// included), oldest first.
+pub async fn translations(
+    conn: &impl ConnectionTrait,
+    original: i64,
+) -> Result<Vec<Translation>, DbErr> {
+    forum_article::Entity::find()
+        .select_only()
+        .columns([
+            forum_article::Column::Id,
+            forum_article::Column::Slug,
+            forum_article::Column::Title,
+            forum_article::Column::Locale,
+            forum_article::Column::Status,
+        ])
+        .filter(
+            forum_article::Column::Id
+                .eq(original)
+                .or(forum_article::Column::TranslationOf.eq(original)),
+        )
+        .order_by_asc(forum_article::Column::Id)
+        .into_model()
+        .all(conn)
         .await
-        .map(|_| ())
 }
 
 /// Adds `n` reads to an article (a single atomic increment, no read-modify-write).

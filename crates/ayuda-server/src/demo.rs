@@ -8,8 +8,8 @@
 use ayuda_db::users::{self, Lookup, NewUser, UserRow};
 use ayuda_domain::Password;
 use ayuda_types::{
-    ArticleStatus, Channel, CreateArticle, CreateCannedReply, CreateCategory, CreateReply,
-    CreateTicket, Locale, Priority, Role, TicketStatus, UpdateTicket,
+    ArticleStatus, CategoryText, CategoryTranslations, Channel, CreateArticle, CreateCannedReply,
+    CreateCategory, CreateReply, CreateTicket, Locale, Priority, Role, TicketStatus, UpdateTicket,
 };
 
 use crate::state::AppState;
@@ -124,9 +124,14 @@ pub async fn load(state: &AppState) -> anyhow::Result<String> {
             "Demo canned replies: greetings, follow-ups and closings in both languages.".into(),
         );
     }
-    if forum::categories(state).await?.is_empty() {
+    if forum::categories(state, None, Default::default())
+        .await?
+        .is_empty()
+    {
         load_forum(state).await?;
-        lines.push("Demo forum: three categories, articles in Spanish and English.".into());
+        lines.push(
+            "Demo forum: three categories, articles in Spanish and English (most in both).".into(),
+        );
     }
     ayuda_db::outbox::discard_queued_to(&state.writer, "@demo.ayuda").await?;
     Ok(lines.join("\n"))
@@ -367,118 +372,176 @@ async fn spread_in_time(state: &AppState, number: i64, days_ago: i64) -> anyhow:
     Ok(())
 }
 
-/// (category, author, locale, title, body) of the demo articles.
-type Doc = (
-    &'static str,
-    &'static str,
-    Locale,
-    &'static str,
-    &'static str,
-);
+/// A demo article: category (base name), author, language, title, body, and the title of
+/// the article it translates.
+struct Doc {
+    category: &'static str,
+    author: &'static str,
+    locale: Locale,
+    title: &'static str,
+    body: &'static str,
+    translates: Option<&'static str>,
+}
 
-const CATEGORIES: &[(&str, &str)] = &[
+/// A name and its description.
+type Named = (&'static str, &'static str);
+
+/// (Spanish, English) names and descriptions of the demo categories; the Spanish name is
+/// the base one.
+const CATEGORIES: &[(Named, Named)] = &[
     (
-        "Cuenta y acceso",
-        "Contraseñas, inicio de sesión y datos de tu cuenta · Passwords, login and your account details",
+        (
+            "Cuenta y acceso",
+            "Contraseñas, inicio de sesión y datos de tu cuenta",
+        ),
+        (
+            "Account and access",
+            "Passwords, signing in and your account details",
+        ),
     ),
     (
-        "Facturación",
-        "Facturas, pagos y suscripciones · Invoices, payments and subscriptions",
+        ("Facturación", "Facturas, pagos y suscripciones"),
+        ("Billing", "Invoices, payments and subscriptions"),
     ),
     (
-        "Problemas técnicos",
-        "Errores, lentitud y compatibilidad · Errors, slowness and compatibility",
+        ("Problemas técnicos", "Errores, lentitud y compatibilidad"),
+        ("Technical problems", "Errors, slowness and compatibility"),
     ),
 ];
 
 const ARTICLES: &[Doc] = &[
-    (
-        "Cuenta y acceso",
-        "lucia@demo.ayuda",
-        Locale::Es,
-        "¿Cómo cambio mi contraseña?",
-        "1. Entra en el portal y abre tu **perfil** (arriba a la derecha).\n2. Pulsa **Cambiar contraseña**.\n3. Escribe la nueva contraseña dos veces y guarda.\n\nSi no recuerdas la actual, usa **¿Olvidaste tu contraseña?** en la pantalla de inicio: te enviaremos un enlace que caduca en 2 horas.",
-    ),
-    (
-        "Cuenta y acceso",
-        "tom@demo.ayuda",
-        Locale::En,
-        "How do I reset a forgotten password?",
-        "On the sign-in page choose **Forgot your password?** and enter your email. You will get a link that works once and expires after two hours.\n\nNo email after a few minutes? Check your spam folder, then write to support.",
-    ),
-    (
-        "Cuenta y acceso",
-        "tom@demo.ayuda",
-        Locale::En,
-        "Troubleshooting login problems on mobile",
-        "If the page stays blank after you sign in on your phone:\n\n- update your browser to the latest version;\n- turn off *data saver* / *lite mode* for our site;\n- clear the site's cookies and try again.\n\nStill stuck? Open a ticket and tell us your phone model and browser.",
-    ),
-    (
-        "Facturación",
-        "lucia@demo.ayuda",
-        Locale::Es,
-        "Descargar tus facturas",
-        "Todas tus facturas están en **Facturación → Facturas**. Filtra por año y pulsa *Descargar todas* para obtener un ZIP con los PDF.\n\nLas facturas se emiten el día del cobro y llevan tus datos fiscales si los has rellenado en tu perfil.",
-    ),
-    (
-        "Facturación",
-        "tom@demo.ayuda",
-        Locale::En,
-        "Why was I charged twice?",
-        "A second charge is almost always a **retry by your bank** after a temporary decline. The duplicate is refunded automatically within 3–5 business days.\n\nIf it is not, open a ticket of type *Billing* with the date and amount of both charges.",
-    ),
-    (
-        "Facturación",
-        "lucia@demo.ayuda",
-        Locale::Es,
-        "¿Por qué me habéis cobrado dos veces?",
-        "Un segundo cargo casi siempre es un **reintento de tu banco** tras un rechazo temporal. El importe duplicado se devuelve solo en 3 a 5 días hábiles.\n\nSi no es así, abre un ticket de tipo *Facturación* con la fecha y el importe de los dos cargos.",
-    ),
-    (
-        "Problemas técnicos",
-        "lucia@demo.ayuda",
-        Locale::Es,
-        "La aplicación va lenta: qué revisar",
-        "Antes de abrir una solicitud, comprueba:\n\n| Qué | Cómo |\n| --- | --- |\n| Conexión | Abre otra web y mira si también tarda |\n| Navegador | Actualízalo y desactiva extensiones |\n| Caché | Borra los datos del sitio |\n\nSi sigue lento, dinos a qué hora pasa y desde qué país te conectas.",
-    ),
+    Doc {
+        category: "Cuenta y acceso",
+        author: "lucia@demo.ayuda",
+        locale: Locale::Es,
+        title: "¿Cómo cambio mi contraseña?",
+        body: "1. Entra en el portal y abre tu **perfil** (arriba a la derecha).\n2. En **Cambiar contraseña**, escribe la actual y la nueva.\n3. Pulsa **Cambiar contraseña**: las demás sesiones abiertas se cierran.\n\nSi no recuerdas la actual, usa **¿Olvidaste tu contraseña?** en la pantalla de inicio: te enviaremos un enlace que caduca en 2 horas.",
+        translates: None,
+    },
+    Doc {
+        category: "Cuenta y acceso",
+        author: "tom@demo.ayuda",
+        locale: Locale::En,
+        title: "How do I change my password?",
+        body: "1. Sign in to the portal and open your **profile** (top right).\n2. Under **Change password**, type the current one and the new one.\n3. Press **Change password**: your other open sessions are signed out.\n\nIf you do not remember the current one, use **Forgot your password?** on the sign-in page: we will send you a link that expires after 2 hours.",
+        translates: Some("¿Cómo cambio mi contraseña?"),
+    },
+    Doc {
+        category: "Cuenta y acceso",
+        author: "tom@demo.ayuda",
+        locale: Locale::En,
+        title: "How do I reset a forgotten password?",
+        body: "On the sign-in page choose **Forgot your password?** and enter your email. You will get a link that works once and expires after two hours.\n\nNo email after a few minutes? Check your spam folder, then write to support.",
+        translates: None,
+    },
+    Doc {
+        category: "Cuenta y acceso",
+        author: "lucia@demo.ayuda",
+        locale: Locale::Es,
+        title: "¿Cómo recupero una contraseña olvidada?",
+        body: "En la pantalla de inicio elige **¿Olvidaste tu contraseña?** y escribe tu correo. Recibirás un enlace que sirve una sola vez y caduca a las dos horas.\n\n¿No llega el correo en unos minutos? Mira en la carpeta de spam y después escribe a soporte.",
+        translates: Some("How do I reset a forgotten password?"),
+    },
+    Doc {
+        category: "Cuenta y acceso",
+        author: "tom@demo.ayuda",
+        locale: Locale::En,
+        title: "Troubleshooting login problems on mobile",
+        body: "If the page stays blank after you sign in on your phone:\n\n- update your browser to the latest version;\n- turn off *data saver* / *lite mode* for our site;\n- clear the site's cookies and try again.\n\nStill stuck? Open a ticket and tell us your phone model and browser.",
+        translates: None,
+    },
+    Doc {
+        category: "Facturación",
+        author: "lucia@demo.ayuda",
+        locale: Locale::Es,
+        title: "Descargar tus facturas",
+        body: "Todas tus facturas están en **Facturación → Facturas**. Filtra por año y pulsa *Descargar todas* para obtener un ZIP con los PDF.\n\nLas facturas se emiten el día del cobro y llevan tus datos fiscales si los has rellenado en tu perfil.",
+        translates: None,
+    },
+    Doc {
+        category: "Facturación",
+        author: "tom@demo.ayuda",
+        locale: Locale::En,
+        title: "Downloading your invoices",
+        body: "All your invoices are under **Billing → Invoices**. Filter by year and press *Download all* to get a ZIP of the PDFs.\n\nInvoices are issued on the day of payment and carry your tax details if you filled them in on your profile.",
+        translates: Some("Descargar tus facturas"),
+    },
+    Doc {
+        category: "Facturación",
+        author: "tom@demo.ayuda",
+        locale: Locale::En,
+        title: "Why was I charged twice?",
+        body: "A second charge is almost always a **retry by your bank** after a temporary decline. The duplicate is refunded automatically within 3–5 business days.\n\nIf it is not, open a ticket of type *Billing* with the date and amount of both charges.",
+        translates: None,
+    },
+    Doc {
+        category: "Facturación",
+        author: "lucia@demo.ayuda",
+        locale: Locale::Es,
+        title: "¿Por qué me habéis cobrado dos veces?",
+        body: "Un segundo cargo casi siempre es un **reintento de tu banco** tras un rechazo temporal. El importe duplicado se devuelve solo en 3 a 5 días hábiles.\n\nSi no es así, abre un ticket de tipo *Facturación* con la fecha y el importe de los dos cargos.",
+        translates: Some("Why was I charged twice?"),
+    },
+    Doc {
+        category: "Problemas técnicos",
+        author: "lucia@demo.ayuda",
+        locale: Locale::Es,
+        title: "La aplicación va lenta: qué revisar",
+        body: "Antes de abrir una solicitud, comprueba:\n\n| Qué | Cómo |\n| --- | --- |\n| Conexión | Abre otra web y mira si también tarda |\n| Navegador | Actualízalo y desactiva extensiones |\n| Caché | Borra los datos del sitio |\n\nSi sigue lento, dinos a qué hora pasa y desde qué país te conectas.",
+        translates: None,
+    },
 ];
 
 async fn load_forum(state: &AppState) -> anyhow::Result<()> {
     let admin = person(state, "admin@demo.ayuda").await?;
     let mut ids = Vec::new();
-    for (position, (name, description)) in (0i32..).zip(CATEGORIES) {
+    for (position, ((es, es_text), (en, en_text))) in (0i32..).zip(CATEGORIES) {
+        let text = |name: &str, description: &str| CategoryText {
+            name: name.into(),
+            description: description.into(),
+        };
         let category = forum::create_category(
             state,
             &admin,
             CreateCategory {
-                name: (*name).into(),
+                name: (*es).into(),
                 slug: None,
-                description: (*description).into(),
+                description: (*es_text).into(),
+                translations: CategoryTranslations {
+                    es: Some(text(es, es_text)),
+                    en: Some(text(en, en_text)),
+                },
                 position,
             },
         )
         .await?;
-        ids.push((*name, category.id));
+        ids.push((*es, category.id));
     }
-    for (category, author, locale, title, body) in ARTICLES {
+    let mut written: Vec<(&str, i64)> = Vec::new();
+    for doc in ARTICLES {
         let category_id = ids
             .iter()
-            .find(|(name, _)| name == category)
+            .find(|(name, _)| *name == doc.category)
             .map(|(_, id)| *id)
-            .ok_or_else(|| anyhow::anyhow!("category {category} missing"))?;
-        forum::create(
+            .ok_or_else(|| anyhow::anyhow!("category {} missing", doc.category))?;
+        let translation_of = doc
+            .translates
+            .and_then(|title| written.iter().find(|(t, _)| *t == title).map(|(_, id)| *id));
+        let article = forum::create(
             state,
-            &person(state, author).await?,
+            &person(state, doc.author).await?,
             CreateArticle {
-                title: (*title).into(),
-                body: (*body).into(),
+                title: doc.title.into(),
+                body: doc.body.into(),
                 category_id,
                 slug: None,
-                locale: Some(*locale),
+                locale: Some(doc.locale),
                 status: Some(ArticleStatus::Published),
+                translation_of,
             },
         )
         .await?;
+        written.push((doc.title, article.summary.id));
     }
     let draft = CreateArticle {
         title: "Novedades de la próxima versión".into(),
@@ -488,6 +551,7 @@ async fn load_forum(state: &AppState) -> anyhow::Result<()> {
         slug: None,
         locale: Some(Locale::Es),
         status: None,
+        translation_of: None,
     };
     forum::create(state, &admin, draft).await?;
     Ok(())

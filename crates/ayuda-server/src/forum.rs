@@ -7,9 +7,10 @@ use ayuda_db::users::{self, UserRow};
 use ayuda_db::{is_foreign_key_violation, is_unique_violation, stored};
 use ayuda_domain::{markdown, search};
 use ayuda_types::{
-    Article, ArticleStatus, ArticleSummary, Author, CategoryRef, Comment, CreateArticle,
-    CreateCategory, ForumCategory, ListArticlesParams, Locale, OldestFirstParams, Page, Role,
-    UpdateArticle, UpdateCategory, UserRef,
+    Article, ArticleStatus, ArticleSummary, ArticleTranslation, Author, CategoryRef, CategoryText,
+    CategoryTranslations, Comment, CreateArticle, CreateCategory, ForumCategory,
+    ListArticlesParams, ListCategoriesParams, Locale, OldestFirstParams, Page, Role, UpdateArticle,
+    UpdateCategory, UserRef,
 };
 use chrono::Utc;
 
@@ -25,8 +26,22 @@ fn is_staff(user: Option<&UserRow>) -> bool {
 /// Characters of the excerpt shown in lists.
 const EXCERPT_CHARS: usize = 200;
 
-fn summary(a: &ArticleView, snippet: Option<&str>) -> ApiResult<ArticleSummary> {
+/// The language a reader of the forum is shown: the one asked for, else the signed-in
+/// user's, else the site's.
+fn reader_locale(state: &AppState, user: Option<&UserRow>, lang: Option<Locale>) -> Locale {
+    lang.unwrap_or_else(|| match user {
+        Some(user) => user_locale(&state.settings, user),
+        None => state.settings.default_locale(),
+    })
+}
+
+fn summary(a: &ArticleView, snippet: Option<&str>, lang: Locale) -> ApiResult<ArticleSummary> {
     let excerpt = markdown::excerpt(&a.body, EXCERPT_CHARS);
+    let translated = match lang {
+        Locale::Es => a.category_name_es.as_deref(),
+        Locale::En => a.category_name_en.as_deref(),
+    };
+    let category_name = translated.unwrap_or(&a.category_name);
     Ok(ArticleSummary {
         id: a.id,
         slug: a.slug.clone(),
@@ -36,7 +51,7 @@ fn summary(a: &ArticleView, snippet: Option<&str>) -> ApiResult<ArticleSummary> 
         category: CategoryRef {
             id: a.category_id,
             slug: a.category_slug.clone(),
-            name: a.category_name.clone(),
+            name: category_name.to_owned(),
         },
         locale: stored::read("forum_articles.locale", &a.locale, Locale::parse)?,
         status: stored::read("forum_articles.status", &a.status, ArticleStatus::parse)?,
@@ -49,35 +64,87 @@ fn summary(a: &ArticleView, snippet: Option<&str>) -> ApiResult<ArticleSummary> 
         helpful_no: a.helpful_no,
         published_at: a.published_at,
         updated_at: a.updated_at,
+        translation_of: a.translation_of,
     })
 }
 
-fn article(a: &ArticleView, my_vote: Option<bool>) -> ApiResult<Article> {
+/// The whole article; its category is named in the article's own language.
+async fn article(
+    state: &AppState,
+    user: Option<&UserRow>,
+    view: &ArticleView,
+    my_vote: Option<bool>,
+) -> ApiResult<Article> {
+    let summary = summary(view, None, Locale::parse(&view.locale).unwrap_or_default())?;
+    let original = view.translation_of.unwrap_or(view.id);
+    let mut translations = Vec::new();
+    for t in forum::translations(&state.db, original).await? {
+        if t.id != view.id && (t.status == ArticleStatus::Published.as_str() || is_staff(user)) {
+            translations.push(ArticleTranslation {
+                id: t.id,
+                slug: t.slug,
+                title: t.title,
+                locale: stored::read("forum_articles.locale", &t.locale, Locale::parse)?,
+            });
+        }
+    }
     Ok(Article {
-        summary: summary(a, None)?,
-        body: a.body.clone(),
-        body_html: a.body_html.clone(),
+        summary,
+        body: view.body.clone(),
+        body_html: view.body_html.clone(),
         my_vote,
+        translations,
     })
 }
 
-fn category(c: forum::CategoryView) -> ForumCategory {
+fn category(c: forum::CategoryView, lang: Locale) -> ForumCategory {
+    let text = |name: Option<String>, description: Option<String>| {
+        name.map(|name| CategoryText {
+            name,
+            description: description.unwrap_or_default(),
+        })
+    };
+    let translations = CategoryTranslations {
+        es: text(c.name_es, c.description_es),
+        en: text(c.name_en, c.description_en),
+    };
+    let (name, description, locale) = match translations.get(lang) {
+        Some(text) => (text.name.clone(), text.description.clone(), Some(lang)),
+        None => (c.name.clone(), c.description.clone(), None),
+    };
     ForumCategory {
         id: c.id,
         slug: c.slug,
-        name: c.name,
-        description: c.description,
+        name,
+        description,
+        locale,
+        base_name: c.name,
+        base_description: c.description,
+        translations,
         article_count: c.article_count,
     }
 }
 
-/// Categories with their published-article counts.
-pub async fn categories(state: &AppState) -> ApiResult<Vec<ForumCategory>> {
-    Ok(forum::categories(&state.db)
+/// Categories with their published-article counts, texts in the reader's language.
+pub async fn categories(
+    state: &AppState,
+    user: Option<&UserRow>,
+    params: ListCategoriesParams,
+) -> ApiResult<Vec<ForumCategory>> {
+    let lang = reader_locale(state, user, params.lang);
+    Ok(forum::categories(&state.db, Some(lang.as_str()))
         .await?
         .into_iter()
-        .map(category)
+        .map(|c| category(c, lang))
         .collect())
+}
+
+fn category_texts(translations: CategoryTranslations) -> forum::CategoryTexts {
+    let text = |t: CategoryText| (t.name.trim().to_owned(), t.description.trim().to_owned());
+    forum::CategoryTexts {
+        es: translations.es.map(text),
+        en: translations.en.map(text),
+    }
 }
 
 /// Creates a category (agents).
@@ -91,11 +158,12 @@ pub async fn create_category(
     }
     let name = input.name.trim().to_owned();
     let slug = input.slug.unwrap_or_else(|| search::slugify(&name));
+    let txn = ayuda_db::begin_write(&state.writer).await?;
     let row = forum::insert_category(
-        &state.db,
+        &txn,
         slug,
-        name,
-        input.description.trim().to_owned(),
+        (name, input.description.trim().to_owned()),
+        category_texts(input.translations),
         input.position,
         Utc::now(),
     )
@@ -107,16 +175,15 @@ pub async fn create_category(
             e.into()
         }
     })?;
-    Ok(ForumCategory {
-        id: row.id,
-        slug: row.slug,
-        name: row.name,
-        description: row.description,
-        article_count: 0,
-    })
+    let lang = user_locale(&state.settings, user);
+    let view = forum::category(&txn, row.id, Some(lang.as_str()))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    txn.commit().await?;
+    Ok(category(view, lang))
 }
 
-/// Renames a category, or changes its description or order (agents).
+/// Renames or translates a category, or changes its description or order (agents).
 pub async fn update_category(
     state: &AppState,
     user: &UserRow,
@@ -126,22 +193,23 @@ pub async fn update_category(
     if !is_staff(Some(user)) {
         return Err(ApiError::Forbidden);
     }
+    let changes = forum::CategoryChanges {
+        name: input.name.map(|n| n.trim().to_owned()),
+        description: input.description.map(|d| d.trim().to_owned()),
+        texts: input.translations.map(category_texts),
+        position: input.position,
+    };
     let txn = ayuda_db::begin_write(&state.writer).await?;
-    let updated = forum::update_category(
-        &txn,
-        id,
-        input.name.map(|n| n.trim().to_owned()),
-        input.description.map(|d| d.trim().to_owned()),
-        input.position,
-    )
-    .await?;
-    if updated.is_none() {
+    if forum::update_category(&txn, id, changes).await?.is_none() {
         return Err(ApiError::NotFound);
     }
     // Read back in the same transaction, with its article count.
-    let view = forum::category(&txn, id).await?.ok_or(ApiError::NotFound)?;
+    let lang = user_locale(&state.settings, user);
+    let view = forum::category(&txn, id, Some(lang.as_str()))
+        .await?
+        .ok_or(ApiError::NotFound)?;
     txn.commit().await?;
-    Ok(category(view))
+    Ok(category(view, lang))
 }
 
 /// Deletes an empty category (agents); one that still holds articles, drafts included,
@@ -204,14 +272,19 @@ pub async fn list(
         status: status.as_str(),
         category_id,
         locale: params.locale.map(Locale::as_str),
+        shown_in: params.lang.map(Locale::as_str),
     };
+    let lang = reader_locale(state, user, params.lang);
     let terms = params.q.as_deref().map(search::terms).unwrap_or_default();
     if terms.is_empty() {
         let before = state.cursors.decode_id(params.cursor.as_deref())?;
         let rows = forum::list(&state.db, &filter, before, limit).await?;
-        state
-            .cursors
-            .try_page(rows, limit, |a| ListCursor::Id(a.id), |a| summary(a, None))
+        state.cursors.try_page(
+            rows,
+            limit,
+            |a| ListCursor::Id(a.id),
+            |a| summary(a, None, lang),
+        )
     } else {
         let after = state.cursors.decode_ranked(params.cursor.as_deref())?;
         let rows = forum::search(&state.db, &filter, &terms, after, limit).await?;
@@ -219,7 +292,7 @@ pub async fn list(
             rows,
             limit,
             |(a, _, _)| ListCursor::Ranked(a.id),
-            |(a, _, snippet)| summary(a, Some(snippet)),
+            |(a, _, snippet)| summary(a, Some(snippet), lang),
         )
     }
 }
@@ -250,7 +323,7 @@ pub async fn read(
         Some(voter) => forum::vote_of(&state.db, view.id, voter).await?,
         None => None,
     };
-    article(&view, my_vote)
+    article(state, user, &view, my_vote).await
 }
 
 /// A free slug: the one asked for (409 when taken), or one made from the title with a
@@ -283,6 +356,59 @@ fn slug_conflict(err: ayuda_db::DbErr) -> ApiError {
     }
 }
 
+/// The original of the group of translations that article `id` (`None`: a new one) in
+/// `locale` joins by translating article `target`. A group holds one article per language,
+/// and an original with translations of its own cannot join another group.
+async fn join_translations(
+    state: &AppState,
+    id: Option<i64>,
+    locale: Locale,
+    target: i64,
+) -> ApiResult<i64> {
+    let not_article = || ApiError::field("translation_of", "is not a forum article");
+    let target = forum::find_article(&state.db, target)
+        .await?
+        .ok_or_else(not_article)?;
+    let original = target.translation_of.unwrap_or(target.id);
+    if let Some(id) = id {
+        if id == original || id == target.id {
+            return Err(ApiError::field(
+                "translation_of",
+                "is this article or one of its translations",
+            ));
+        }
+        if forum::translations(&state.db, id).await?.len() > 1 {
+            return Err(ApiError::Conflict(
+                "this article has translations of its own; link them to the other article instead"
+                    .into(),
+            ));
+        }
+    }
+    one_per_language(state, id, locale, original).await?;
+    Ok(original)
+}
+
+/// 409 when the group of translations of `original` already has an article other than
+/// `id` in `locale`.
+async fn one_per_language(
+    state: &AppState,
+    id: Option<i64>,
+    locale: Locale,
+    original: i64,
+) -> ApiResult<()> {
+    let group = forum::translations(&state.db, original).await?;
+    match group
+        .iter()
+        .find(|t| Some(t.id) != id && t.locale == locale.as_str())
+    {
+        Some(taken) => Err(ApiError::Conflict(format!(
+            "the article already has a version in this language: {}",
+            taken.slug
+        ))),
+        None => Ok(()),
+    }
+}
+
 async fn require_category(state: &AppState, id: i64) -> ApiResult<()> {
     if forum::category_exists(&state.db, id).await? {
         Ok(())
@@ -302,6 +428,10 @@ pub async fn create(state: &AppState, user: &UserRow, input: CreateArticle) -> A
     let locale = input
         .locale
         .unwrap_or_else(|| user_locale(&state.settings, user));
+    let translation_of = match input.translation_of {
+        Some(target) => Some(join_translations(state, None, locale, target).await?),
+        None => None,
+    };
     let row = forum::insert_article(
         &state.db,
         NewArticle {
@@ -317,12 +447,14 @@ pub async fn create(state: &AppState, user: &UserRow, input: CreateArticle) -> A
                 .as_str()
                 .to_owned(),
             author_id: user.id,
+            translation_of,
         },
         Utc::now(),
     )
     .await
     .map_err(slug_conflict)?;
-    article(&readable(state, Some(user), &row.slug).await?, None)
+    let view = readable(state, Some(user), &row.slug).await?;
+    article(state, Some(user), &view, None).await
 }
 
 /// Edits an article (agents).
@@ -346,6 +478,23 @@ pub async fn update(
     let row = forum::find_article(&state.db, current.id)
         .await?
         .ok_or(ApiError::NotFound)?;
+    let locale = input
+        .locale
+        .or_else(|| Locale::parse(&row.locale))
+        .unwrap_or_default();
+    let translation_of = match input.translation_of {
+        Some(Some(target)) => Some(Some(
+            join_translations(state, Some(row.id), locale, target).await?,
+        )),
+        other => other,
+    };
+    if input.locale.is_some() && !matches!(translation_of, Some(Some(_))) {
+        // A new language must still be the only one of its group.
+        let original = translation_of
+            .unwrap_or(row.translation_of)
+            .unwrap_or(row.id);
+        one_per_language(state, Some(row.id), locale, original).await?;
+    }
     let changes = ArticleChanges {
         title: input.title.map(|t| t.trim().to_owned()),
         body: input.body.map(|b| {
@@ -356,11 +505,13 @@ pub async fn update(
         slug: new_slug,
         locale: input.locale.map(|l| l.as_str().to_owned()),
         status: input.status.map(|s| s.as_str().to_owned()),
+        translation_of,
     };
     let row = forum::update_article(&state.writer, row, changes, Utc::now())
         .await
         .map_err(slug_conflict)?;
-    article(&readable(state, Some(user), &row.slug).await?, None)
+    let view = readable(state, Some(user), &row.slug).await?;
+    article(state, Some(user), &view, None).await
 }
 
 /// Deletes an article and its comments (agents).

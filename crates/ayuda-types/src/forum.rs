@@ -36,7 +36,46 @@ impl ArticleStatus {
     }
 }
 
-/// A forum category (`GET /api/v1/forum/categories`).
+/// A category's name and description in one language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CategoryText {
+    /// Name.
+    #[validate(
+        length(min = 1, max = 80, message = "must be 1 to 80 characters"),
+        custom(function = "crate::validate::single_line")
+    )]
+    pub name: String,
+    /// What it holds.
+    #[serde(default)]
+    #[validate(length(max = 500, message = "must be at most 500 characters"))]
+    pub description: String,
+}
+
+/// A category's texts per language; readers of a language without them see the base texts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CategoryTranslations {
+    /// Spanish.
+    #[validate(nested)]
+    pub es: Option<CategoryText>,
+    /// English.
+    #[validate(nested)]
+    pub en: Option<CategoryText>,
+}
+
+impl CategoryTranslations {
+    /// The text in `locale`, if written.
+    pub fn get(&self, locale: Locale) -> Option<&CategoryText> {
+        match locale {
+            Locale::Es => self.es.as_ref(),
+            Locale::En => self.en.as_ref(),
+        }
+    }
+}
+
+/// A forum category (`GET /api/v1/forum/categories`). `name` and `description` are in the
+/// reader's language where the category has them (`locale` says so), else the base texts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ForumCategory {
@@ -44,19 +83,39 @@ pub struct ForumCategory {
     pub id: i64,
     /// URL name.
     pub slug: String,
-    /// Name.
+    /// Name, in the reader's language where it has one.
     pub name: String,
-    /// What it holds.
+    /// What it holds, in the same language as `name`.
     pub description: String,
-    /// Published articles in it.
+    /// The language of `name` and `description`; `null` for the base texts.
+    pub locale: Option<Locale>,
+    /// The stored base name (shown where no translation exists), for editing.
+    pub base_name: String,
+    /// The stored base description, for editing.
+    pub base_description: String,
+    /// The stored texts per language, for editing.
+    pub translations: CategoryTranslations,
+    /// Published articles in it (in the reader's language when the list is asked with
+    /// `lang`).
     pub article_count: i64,
+}
+
+/// `GET /api/v1/forum/categories` query.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ListCategoriesParams {
+    /// The reader's language: names and descriptions in it, and article counts of what a
+    /// reader of it is shown (see `lang` of the article list). Default: the signed-in
+    /// user's language, else the site's.
+    pub lang: Option<Locale>,
 }
 
 /// `POST /api/v1/forum/categories` (agents).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateCategory {
-    /// Name.
+    /// Base name, shown where no translation exists; the slug is made from it.
     #[validate(
         length(min = 1, max = 80, message = "must be 1 to 80 characters"),
         custom(function = "crate::validate::single_line")
@@ -65,10 +124,14 @@ pub struct CreateCategory {
     /// URL name; made from the name when left out.
     #[validate(custom(function = "crate::validate::slug"))]
     pub slug: Option<String>,
-    /// What it holds.
+    /// Base description.
     #[serde(default)]
     #[validate(length(max = 1000, message = "must be at most 1000 characters"))]
     pub description: String,
+    /// Names and descriptions per language.
+    #[serde(default)]
+    #[validate(nested)]
+    pub translations: CategoryTranslations,
     /// Order among categories (smaller first).
     #[serde(default)]
     pub position: i32,
@@ -79,15 +142,18 @@ pub struct CreateCategory {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateCategory {
-    /// New name.
+    /// New base name.
     #[validate(
         length(min = 1, max = 80, message = "must be 1 to 80 characters"),
         custom(function = "crate::validate::single_line")
     )]
     pub name: Option<String>,
-    /// New description.
+    /// New base description.
     #[validate(length(max = 1000, message = "must be at most 1000 characters"))]
     pub description: Option<String>,
+    /// Replaces the texts per language (a language left out has none after).
+    #[validate(nested)]
+    pub translations: Option<CategoryTranslations>,
     /// New order among categories (smaller first).
     pub position: Option<i32>,
 }
@@ -136,6 +202,23 @@ pub struct ArticleSummary {
     pub published_at: Option<DateTime<Utc>>,
     /// Last edit.
     pub updated_at: DateTime<Utc>,
+    /// The article this one translates (the first of its group of translations); `null`
+    /// for an original.
+    pub translation_of: Option<i64>,
+}
+
+/// Another language's version of an article.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ArticleTranslation {
+    /// Stable id.
+    pub id: i64,
+    /// URL name.
+    pub slug: String,
+    /// Title.
+    pub title: String,
+    /// Its language.
+    pub locale: Locale,
 }
 
 /// A whole article (`GET /api/v1/forum/articles/{slug}`).
@@ -153,6 +236,9 @@ pub struct Article {
     /// browser's), `null` before they vote.
     #[serde(default)]
     pub my_vote: Option<bool>,
+    /// The same article in other languages (published ones; drafts too for agents).
+    #[serde(default)]
+    pub translations: Vec<ArticleTranslation>,
 }
 
 /// `POST /api/v1/forum/articles` (agents).
@@ -180,6 +266,9 @@ pub struct CreateArticle {
     pub locale: Option<Locale>,
     /// `draft` (default) or `published`.
     pub status: Option<ArticleStatus>,
+    /// Id of the article this one translates (in another language).
+    #[serde(default)]
+    pub translation_of: Option<i64>,
 }
 
 /// `PATCH /api/v1/forum/articles/{slug}` (agents).
@@ -207,6 +296,14 @@ pub struct UpdateArticle {
     pub locale: Option<Locale>,
     /// Publish or unpublish.
     pub status: Option<ArticleStatus>,
+    /// Id of the article this one translates; `null` makes it an original again.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::double_option"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub translation_of: Option<Option<i64>>,
 }
 
 /// `GET /api/v1/forum/articles` query.
@@ -220,6 +317,9 @@ pub struct ListArticlesParams {
     pub category: Option<String>,
     /// Only articles in this language.
     pub locale: Option<Locale>,
+    /// The reader's language: articles in it, and those in another language that have no
+    /// translation into it (their `locale` tells them apart).
+    pub lang: Option<Locale>,
     /// `draft` lists drafts (agents only); published articles otherwise.
     pub status: Option<ArticleStatus>,
     /// Items per page, 1 to 100 (default 25).

@@ -481,7 +481,7 @@ pub struct UpdateTicket {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "double_option"
+        with = "crate::double_option"
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub assignee_id: Option<Option<i64>>,
@@ -595,28 +595,6 @@ pub struct OldestFirstParams {
     pub limit: Option<u64>,
     /// Opaque cursor from the previous page's `next_cursor`.
     pub cursor: Option<String>,
-}
-
-/// `Option<Option<T>>` that tells a missing field (`None`) from an explicit `null`
-/// (`Some(None)`).
-mod double_option {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<S: Serializer, T: Serialize>(
-        value: &Option<Option<T>>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(inner) => inner.serialize(serializer),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::deserialize(deserializer).map(Some)
-    }
 }
 
 #[cfg(test)]

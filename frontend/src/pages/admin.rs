@@ -1,9 +1,9 @@
 //! Admin: ticket types, users and roles (invite an agent), forum categories and articles.
 
 use ayuda_types::{
-    Article, ArticleStatus, ArticleSummary, CreateArticle, CreateCategory, CreateTicketType,
-    CreateUser, ForumCategory, Locale, Page, Role, TicketType, TypeText, TypeTranslations,
-    UpdateArticle, UpdateCategory, UpdateTicketType, UpdateUser, User,
+    Article, ArticleStatus, ArticleSummary, CategoryText, CategoryTranslations, CreateArticle,
+    CreateCategory, CreateTicketType, CreateUser, ForumCategory, Locale, Page, Role, TicketType,
+    TypeText, TypeTranslations, UpdateArticle, UpdateCategory, UpdateTicketType, UpdateUser, User,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -68,13 +68,113 @@ fn AdminPage() -> impl IntoView {
     }
 }
 
-/// A translation from its form fields; none without a name.
-fn text_of(name: RwSignal<String>, description: RwSignal<String>) -> Option<TypeText> {
-    let name = name.get_untracked().trim().to_owned();
-    (!name.is_empty()).then(|| TypeText {
+/// A base name and description with their Spanish and English versions, as form state
+/// (ticket types and forum categories are named alike).
+#[derive(Clone, Copy)]
+struct Texts {
+    name: RwSignal<String>,
+    description: RwSignal<String>,
+    name_es: RwSignal<String>,
+    description_es: RwSignal<String>,
+    name_en: RwSignal<String>,
+    description_en: RwSignal<String>,
+}
+
+impl Texts {
+    /// The form filled in with what is stored: base texts and (name, description) per
+    /// language.
+    fn new(base: (&str, &str), es: Option<(&str, &str)>, en: Option<(&str, &str)>) -> Self {
+        let signal = |text: &str| RwSignal::new(text.to_owned());
+        let (es, en) = (es.unwrap_or_default(), en.unwrap_or_default());
+        Texts {
+            name: signal(base.0),
+            description: signal(base.1),
+            name_es: signal(es.0),
+            description_es: signal(es.1),
+            name_en: signal(en.0),
+            description_en: signal(en.1),
+        }
+    }
+
+    fn empty() -> Self {
+        Self::new(("", ""), None, None)
+    }
+
+    fn all(self) -> [RwSignal<String>; 6] {
+        [
+            self.name,
+            self.description,
+            self.name_es,
+            self.description_es,
+            self.name_en,
+            self.description_en,
+        ]
+    }
+
+    fn clear(self) {
+        for s in self.all() {
+            s.try_set(String::new());
+        }
+    }
+
+    fn base_name(self) -> String {
+        self.name.get_untracked().trim().to_owned()
+    }
+
+    fn base_description(self) -> String {
+        self.description.get_untracked().trim().to_owned()
+    }
+
+    /// One language's (name, description); none without a name.
+    fn translation<T>(
+        name: RwSignal<String>,
+        description: RwSignal<String>,
+        make: fn(String, String) -> T,
+    ) -> Option<T> {
+        let name = name.get_untracked().trim().to_owned();
+        (!name.is_empty()).then(|| make(name, description.get_untracked().trim().to_owned()))
+    }
+
+    fn es<T>(self, make: fn(String, String) -> T) -> Option<T> {
+        Self::translation(self.name_es, self.description_es, make)
+    }
+
+    fn en<T>(self, make: fn(String, String) -> T) -> Option<T> {
+        Self::translation(self.name_en, self.description_en, make)
+    }
+}
+
+fn type_text(name: String, description: String) -> TypeText {
+    TypeText { name, description }
+}
+
+fn category_text(name: String, description: String) -> CategoryText {
+    CategoryText { name, description }
+}
+
+/// The six fields of [`Texts`]; `ids` are the inputs' ids in the order of [`Texts::all`].
+#[component]
+fn TextsFields(
+    texts: Texts,
+    ids: [&'static str; 6],
+    error: RwSignal<Option<ApiError>>,
+) -> impl IntoView {
+    let [
         name,
-        description: description.get_untracked().trim().to_owned(),
-    })
+        description,
+        name_es,
+        description_es,
+        name_en,
+        description_en,
+    ] = ids;
+    view! {
+        <TextField id=name field="name" label=T::Name value=texts.name error=error required=true />
+        <TextField id=description field="description" label=T::Description value=texts.description error=error />
+        <TextField id=name_es field="translations.es.name" label=T::NameSpanish value=texts.name_es error=error />
+        <TextField id=description_es field="translations.es.description" label=T::DescriptionSpanish value=texts.description_es error=error />
+        <TextField id=name_en field="translations.en.name" label=T::NameEnglish value=texts.name_en error=error />
+        <TextField id=description_en field="translations.en.description" label=T::DescriptionEnglish value=texts.description_en error=error />
+    }
 }
 
 #[component]
@@ -84,37 +184,23 @@ fn TypesAdmin() -> impl IntoView {
         reload.track();
         async { api::get::<Vec<TicketType>>("/ticket-types?include_inactive=true").await }
     });
-    let name = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let name_es = RwSignal::new(String::new());
-    let description_es = RwSignal::new(String::new());
-    let name_en = RwSignal::new(String::new());
-    let description_en = RwSignal::new(String::new());
+    let texts = Texts::empty();
     let error = RwSignal::new(None::<ApiError>);
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         error.set(None);
         let request = CreateTicketType {
-            name: name.get_untracked().trim().to_owned(),
-            description: description.get_untracked().trim().to_owned(),
+            name: texts.base_name(),
+            description: texts.base_description(),
             translations: TypeTranslations {
-                es: text_of(name_es, description_es),
-                en: text_of(name_en, description_en),
+                es: texts.es(type_text),
+                en: texts.en(type_text),
             },
         };
         leptos::task::spawn_local(async move {
             match api::post::<_, TicketType>("/ticket-types", &request).await {
                 Ok(_) => {
-                    for s in [
-                        name,
-                        description,
-                        name_es,
-                        description_es,
-                        name_en,
-                        description_en,
-                    ] {
-                        s.try_set(String::new());
-                    }
+                    texts.clear();
                     reload.try_update(|r| *r += 1);
                 }
                 Err(e) => {
@@ -187,12 +273,8 @@ fn TypesAdmin() -> impl IntoView {
         <h3>{t(T::NewTicketType)}</h3>
         <form class="stack inline-form" on:submit=create novalidate=true>
             <FormError error=error />
-            <TextField id="name" label=T::Name value=name error=error required=true />
-            <TextField id="description" label=T::Description value=description error=error />
-            <TextField id="translations.es.name" label=T::NameSpanish value=name_es error=error />
-            <TextField id="translations.es.description" label=T::DescriptionSpanish value=description_es error=error />
-            <TextField id="translations.en.name" label=T::NameEnglish value=name_en error=error />
-            <TextField id="translations.en.description" label=T::DescriptionEnglish value=description_en error=error />
+            <TextsFields texts=texts error=error ids=["name", "description", "translations.es.name",
+                "translations.es.description", "translations.en.name", "translations.en.description"] />
             <div class="actions"><button class="button primary" type="submit">{t(T::Create)}</button></div>
         </form>
     }
@@ -203,25 +285,24 @@ fn TypesAdmin() -> impl IntoView {
 #[component]
 fn TypeEditor(ticket_type: TicketType, on_done: Callback<()>) -> impl IntoView {
     let id = ticket_type.id;
-    let field = |t: &Option<TypeText>, pick: fn(&TypeText) -> &String| {
-        RwSignal::new(t.as_ref().map(pick).cloned().unwrap_or_default())
-    };
-    let (es, en) = (&ticket_type.translations.es, &ticket_type.translations.en);
-    let name = RwSignal::new(ticket_type.base_name.clone());
-    let description = RwSignal::new(ticket_type.base_description.clone());
-    let name_es = field(es, |t| &t.name);
-    let description_es = field(es, |t| &t.description);
-    let name_en = field(en, |t| &t.name);
-    let description_en = field(en, |t| &t.description);
+    fn pair(t: &TypeText) -> (&str, &str) {
+        (&t.name, &t.description)
+    }
+    let translations = &ticket_type.translations;
+    let texts = Texts::new(
+        (&ticket_type.base_name, &ticket_type.base_description),
+        translations.es.as_ref().map(pair),
+        translations.en.as_ref().map(pair),
+    );
     let error = RwSignal::new(None::<ApiError>);
     let save = move |_| {
         error.set(None);
         let change = UpdateTicketType {
-            name: Some(name.get_untracked().trim().to_owned()),
-            description: Some(description.get_untracked().trim().to_owned()),
+            name: Some(texts.base_name()),
+            description: Some(texts.base_description()),
             translations: Some(TypeTranslations {
-                es: text_of(name_es, description_es),
-                en: text_of(name_en, description_en),
+                es: texts.es(type_text),
+                en: texts.en(type_text),
             }),
             ..Default::default()
         };
@@ -229,12 +310,8 @@ fn TypeEditor(ticket_type: TicketType, on_done: Callback<()>) -> impl IntoView {
     };
     view! {
         <RenameForm title=ticket_type.name.clone() error=error on_save=Callback::new(save) on_cancel=on_done>
-            <TextField id="edit-name" field="name" label=T::Name value=name error=error required=true />
-            <TextField id="edit-description" field="description" label=T::Description value=description error=error />
-            <TextField id="edit-name-es" field="translations.es.name" label=T::NameSpanish value=name_es error=error />
-            <TextField id="edit-description-es" field="translations.es.description" label=T::DescriptionSpanish value=description_es error=error />
-            <TextField id="edit-name-en" field="translations.en.name" label=T::NameEnglish value=name_en error=error />
-            <TextField id="edit-description-en" field="translations.en.description" label=T::DescriptionEnglish value=description_en error=error />
+            <TextsFields texts=texts error=error ids=["edit-name", "edit-description", "edit-name-es",
+                "edit-description-es", "edit-name-en", "edit-description-en"] />
         </RenameForm>
     }
 }
@@ -519,23 +596,25 @@ fn ForumAdmin() -> impl IntoView {
         }
     });
     let editing = RwSignal::new(None::<Option<String>>);
-    let cat_name = RwSignal::new(String::new());
-    let cat_description = RwSignal::new(String::new());
+    let cat_texts = Texts::empty();
     let cat_error = RwSignal::new(None::<ApiError>);
     let create_category = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         cat_error.set(None);
         let request = CreateCategory {
-            name: cat_name.get_untracked().trim().to_owned(),
+            name: cat_texts.base_name(),
             slug: None,
-            description: cat_description.get_untracked(),
+            description: cat_texts.base_description(),
+            translations: CategoryTranslations {
+                es: cat_texts.es(category_text),
+                en: cat_texts.en(category_text),
+            },
             position: 0,
         };
         leptos::task::spawn_local(async move {
             match api::post::<_, ForumCategory>("/forum/categories", &request).await {
                 Ok(_) => {
-                    cat_name.try_set(String::new());
-                    cat_description.try_set(String::new());
+                    cat_texts.clear();
                     cats.refetch();
                 }
                 Err(e) => {
@@ -566,7 +645,7 @@ fn ForumAdmin() -> impl IntoView {
             <button class="button primary" on:click=move |_| editing.set(Some(None))>{t(T::NewArticle)}</button>
         </div>
         {move || editing.get().map(|slug| view! {
-            <ArticleEditor slug=slug on_done=Callback::new(move |_| { editing.set(None); reload.update(|r| *r += 1); cats.refetch(); }) />
+            <ArticleEditor slug=slug articles=Signal::derive(move || articles.get().unwrap_or_default()) on_done=Callback::new(move |_| { editing.set(None); reload.update(|r| *r += 1); cats.refetch(); }) />
         })}
         {move || match articles.get() {
             None => view! { <Loading /> }.into_any(),
@@ -634,33 +713,45 @@ fn ForumAdmin() -> impl IntoView {
         <h3>{t(T::NewCategory)}</h3>
         <form class="stack inline-form" on:submit=create_category novalidate=true>
             <FormError error=cat_error />
-            <TextField id="category-name" field="name" label=T::Name value=cat_name error=cat_error required=true />
-            <TextField id="category-description" field="description" label=T::Description value=cat_description error=cat_error />
+            <TextsFields texts=cat_texts error=cat_error ids=["category-name", "category-description",
+                "category-name-es", "category-description-es", "category-name-en", "category-description-en"] />
             <div class="actions"><button class="button primary" type="submit">{t(T::Create)}</button></div>
         </form>
     }
 }
 
-/// Renames a forum category or changes its description.
+/// Renames or translates a forum category; every text is sent as it stands in the form.
 #[component]
 fn CategoryEditor(category: ForumCategory, on_done: Callback<()>) -> impl IntoView {
     let id = category.id;
-    let name = RwSignal::new(category.name.clone());
-    let description = RwSignal::new(category.description.clone());
+    fn pair(t: &CategoryText) -> (&str, &str) {
+        (&t.name, &t.description)
+    }
+    let translations = &category.translations;
+    let texts = Texts::new(
+        (&category.base_name, &category.base_description),
+        translations.es.as_ref().map(pair),
+        translations.en.as_ref().map(pair),
+    );
     let error = RwSignal::new(None::<ApiError>);
     let save = move |_| {
         error.set(None);
         let change = UpdateCategory {
-            name: Some(name.get_untracked().trim().to_owned()),
-            description: Some(description.get_untracked()),
+            name: Some(texts.base_name()),
+            description: Some(texts.base_description()),
+            translations: Some(CategoryTranslations {
+                es: texts.es(category_text),
+                en: texts.en(category_text),
+            }),
             position: None,
         };
         patch_then(format!("/forum/categories/{id}"), change, error, on_done);
     };
     view! {
         <RenameForm title=category.name.clone() error=error on_save=Callback::new(save) on_cancel=on_done>
-            <TextField id="edit-category-name" field="name" label=T::Name value=name error=error required=true />
-            <TextField id="edit-category-description" field="description" label=T::Description value=description error=error />
+            <TextsFields texts=texts error=error ids=["edit-category-name", "edit-category-description",
+                "edit-category-name-es", "edit-category-description-es", "edit-category-name-en",
+                "edit-category-description-en"] />
         </RenameForm>
     }
 }
@@ -677,10 +768,15 @@ fn ask(question: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Writes a new article (`slug` None) or edits one.
+/// Writes a new article (`slug` None) or edits one; `articles` are those it may translate.
 #[component]
-fn ArticleEditor(slug: Option<String>, on_done: Callback<()>) -> impl IntoView {
+fn ArticleEditor(
+    slug: Option<String>,
+    articles: Signal<Vec<ArticleSummary>>,
+    on_done: Callback<()>,
+) -> impl IntoView {
     let title = RwSignal::new(String::new());
+    let translation_of = RwSignal::new(None::<i64>);
     let body = RwSignal::new(String::new());
     let category = RwSignal::new(String::new());
     let locale = RwSignal::new(Locale::Es);
@@ -696,6 +792,7 @@ fn ArticleEditor(slug: Option<String>, on_done: Callback<()>) -> impl IntoView {
                 category.try_set(a.summary.category.id.to_string());
                 locale.try_set(a.summary.locale);
                 status.try_set(a.summary.status);
+                translation_of.try_set(a.summary.translation_of);
             }
         });
     }
@@ -716,6 +813,7 @@ fn ArticleEditor(slug: Option<String>, on_done: Callback<()>) -> impl IntoView {
                             slug: None,
                             locale: Some(locale.get_untracked()),
                             status: Some(status.get_untracked()),
+                            translation_of: translation_of.get_untracked(),
                         },
                     )
                     .await
@@ -730,6 +828,7 @@ fn ArticleEditor(slug: Option<String>, on_done: Callback<()>) -> impl IntoView {
                             slug: None,
                             locale: Some(locale.get_untracked()),
                             status: Some(status.get_untracked()),
+                            translation_of: Some(translation_of.get_untracked()),
                         },
                     )
                     .await
@@ -791,6 +890,28 @@ fn ArticleEditor(slug: Option<String>, on_done: Callback<()>) -> impl IntoView {
                         <option value="published" selected=move || status.get() == ArticleStatus::Published>{t(T::Published)}</option>
                     </select>
                 </div>
+            </div>
+            <div class="field">
+                <label for="article-translation-of">{t(T::TranslationOf)}</label>
+                <select id="article-translation-of" aria-describedby="article-translation-of-error"
+                    on:change=move |ev| translation_of.set(event_target_value(&ev).parse().ok())>
+                    <option value="" selected=move || translation_of.get().is_none()>{t(T::NotATranslation)}</option>
+                    {
+                        let own = existing.get_value();
+                        move || articles.get().into_iter()
+                            .filter(|a| a.locale != locale.get() && Some(&a.slug) != own.as_ref())
+                            .map(|a| {
+                                let id = a.id;
+                                view! {
+                                    <option value=id.to_string() selected=move || translation_of.get() == Some(id)>
+                                        {format!("{} ({})", a.title, a.locale.as_str())}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }
+                </select>
+                <p class="field-error" id="article-translation-of-error" aria-live="polite">{move || error.with(|e| e.as_ref().and_then(|e| e.field("translation_of")))}</p>
             </div>
             <MarkdownEditor id="body" label=T::Body value=body error=Signal::derive(move || error.get()) rows=12 required=true />
             <div class="actions">

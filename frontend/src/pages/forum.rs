@@ -2,7 +2,8 @@
 //! article page with "was this helpful" and comments.
 
 use ayuda_types::{
-    Article, ArticleSummary, Comment, CreateComment, Feedback, FeedbackCounts, ForumCategory, Page,
+    Article, ArticleSummary, Comment, CreateComment, Feedback, FeedbackCounts, ForumCategory,
+    Locale, Page,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -17,12 +18,27 @@ use crate::i18n::{self, T, t, tr};
 use crate::load::Load;
 use crate::session::Session;
 
+/// The forum's categories, named in the UI's language (fetched again when it changes).
 pub fn categories() -> Load<Vec<ForumCategory>> {
-    Load::new(|| async {
-        api::get::<Vec<ForumCategory>>("/forum/categories")
-            .await
-            .unwrap_or_default()
+    let locale = i18n::locale();
+    Load::new(move || {
+        let path = format!("/forum/categories?lang={}", locale.get().as_str());
+        async move {
+            api::get::<Vec<ForumCategory>>(&path)
+                .await
+                .unwrap_or_default()
+        }
     })
+}
+
+/// "In English" for an article written in `locale`, when the UI is in another language.
+fn other_language(locale: Locale) -> impl Fn() -> Option<&'static str> {
+    move || {
+        (locale != i18n::locale().get()).then(|| match locale {
+            Locale::Es => tr(T::InSpanish),
+            Locale::En => tr(T::InEnglish),
+        })
+    }
 }
 
 #[component]
@@ -42,12 +58,15 @@ pub fn ForumIndex() -> impl IntoView {
         }
     });
     let cats = categories();
+    let locale = i18n::locale();
     let articles = Load::new(move || {
+        // In the reader's language, and what exists only in the other one.
         let path = format!(
             "/forum/articles{}",
             api::query(&[
                 ("q", q.get()),
                 ("category", category.get()),
+                ("lang", Some(locale.get().as_str().to_owned())),
                 ("cursor", pager.cursor.get())
             ])
         );
@@ -122,13 +141,17 @@ pub fn ForumIndex() -> impl IntoView {
 #[component]
 fn ArticleItem(article: ArticleSummary) -> impl IntoView {
     let href = format!("/forum/{}", article.slug);
+    let language = article.locale;
     view! {
         <li class="article-item">
-            <h2><a href=href>{article.title.clone()}</a></h2>
+            <h2>
+                <a href=href lang=language.as_str()>{article.title.clone()}</a>
+                {move || other_language(language)().map(|l| view! { " " <span class="badge language">{l}</span> })}
+            </h2>
             {match article.snippet_html.clone() {
                 // Highlighted by the server (terms in <mark>, everything else escaped).
-                Some(snippet) => view! { <p class="snippet" inner_html=snippet></p> }.into_any(),
-                None => view! { <p class="excerpt">{article.excerpt.clone()}</p> }.into_any(),
+                Some(snippet) => view! { <p class="snippet" lang=language.as_str() inner_html=snippet></p> }.into_any(),
+                None => view! { <p class="excerpt" lang=language.as_str()>{article.excerpt.clone()}</p> }.into_any(),
             }}
             <p class="meta muted">
                 <span>{article.category.name.clone()}</span>
@@ -136,6 +159,14 @@ fn ArticleItem(article: ArticleSummary) -> impl IntoView {
                 <span>{move || tr(T::ReadCount).replace("{n}", &article.views.to_string())}</span>
             </p>
         </li>
+    }
+}
+
+/// A language's name in itself.
+fn language_name(locale: Locale) -> &'static str {
+    match locale {
+        Locale::Es => "Español",
+        Locale::En => "English",
     }
 }
 
@@ -169,17 +200,32 @@ pub fn ArticlePage() -> impl IntoView {
                 Some(Ok(a)) => {
                     let updated = a.summary.updated_at;
                     let slug = a.summary.slug.clone();
+                    let language = a.summary.locale;
+                    let translations = a.translations.clone();
                     view! {
                         <p class="breadcrumb">
                             <a href="/forum">{t(T::Forum)}</a> " › "
                             <a href=format!("/forum?category={}", a.summary.category.slug)>{a.summary.category.name.clone()}</a>
                         </p>
-                        <article>
-                            <h1>{a.summary.title.clone()}</h1>
+                        <article lang=language.as_str()>
+                            <h1>
+                                {a.summary.title.clone()}
+                                {move || other_language(language)().map(|l| view! { " " <span class="badge language">{l}</span> })}
+                            </h1>
                             <p class="meta muted">
                                 {a.summary.author.name.clone()} " · "
                                 <time datetime=format::iso(&updated)>{move || format::datetime(&updated, locale.get())}</time>
                             </p>
+                            {(!translations.is_empty()).then(|| view! {
+                                <p class="translations" lang=move || locale.get().as_str()>
+                                    {t(T::AlsoIn)} " "
+                                    {translations.into_iter().map(|tr| view! {
+                                        <a href=format!("/forum/{}", tr.slug) hreflang=tr.locale.as_str() lang=tr.locale.as_str()>
+                                            {language_name(tr.locale)} ": " {tr.title}
+                                        </a>
+                                    }).collect_view()}
+                                </p>
+                            })}
                             <div class="prose" inner_html=a.body_html.clone()></div>
                         </article>
                         <Helpful slug=slug.clone() yes=a.summary.helpful_yes no=a.summary.helpful_no mine=a.my_vote />

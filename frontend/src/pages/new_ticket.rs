@@ -311,6 +311,7 @@ fn suggestions_for(title: RwSignal<String>) -> RwSignal<Vec<ArticleSummary>> {
     let generation = StoredValue::new(0u32);
     Effect::new(move |_| {
         let text = title.get().trim().to_owned();
+        let lang = crate::i18n::locale().get_untracked();
         let mine = generation.get_value().wrapping_add(1);
         generation.set_value(mine);
         if text.chars().count() < 3 {
@@ -326,7 +327,11 @@ fn suggestions_for(title: RwSignal<String>) -> RwSignal<Vec<ArticleSummary>> {
                 leptos::task::spawn_local(async move {
                     let path = format!(
                         "/forum/articles{}",
-                        api::query(&[("q", Some(text)), ("limit", Some("3".into()))])
+                        api::query(&[
+                            ("q", Some(text)),
+                            ("lang", Some(lang.as_str().to_owned())),
+                            ("limit", Some("3".into()))
+                        ])
                     );
                     let page = api::get::<Page<ArticleSummary>>(&path).await;
                     // A later keystroke wins over an older answer.

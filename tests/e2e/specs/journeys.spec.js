@@ -607,6 +607,63 @@ test('forum search highlights matches; an article takes feedback and comments', 
   await expect(suggestion.getByRole('link', { name: `Error ${word} al pagar` })).toHaveAttribute('href', `/forum/${article.slug}`);
 });
 
+test('the knowledge base speaks the reader\'s language, marks the other one and links translations', async ({ page, request }) => {
+  const token = await h.apiLogin(request, h.ADMIN_EMAIL, h.ADMIN_PASSWORD);
+  const auth = { headers: { Authorization: `Bearer ${token}` } };
+  const word = `idioma${h.unique()}`;
+  const cat = await request.post('/api/v1/forum/categories', {
+    ...auth,
+    data: {
+      name: `Envíos ${word}`,
+      translations: { es: { name: `Envíos ${word}`, description: 'Plazos y seguimiento' }, en: { name: `Shipping ${word}`, description: 'Times and tracking' } },
+    },
+  });
+  expect(cat.status()).toBe(201);
+  const category = await cat.json();
+  const write = async (title, locale, translationOf) => {
+    const res = await request.post('/api/v1/forum/articles', {
+      ...auth,
+      data: { title, body: `${title}: ${word}.`, category_id: category.id, status: 'published', locale, translation_of: translationOf },
+    });
+    expect(res.status()).toBe(201);
+    return res.json();
+  };
+  const spanish = await write(`¿Dónde está mi pedido? ${word}`, 'es');
+  const english = await write(`Where is my order? ${word}`, 'en', spanish.id);
+  await write(`Cambiar la dirección de entrega ${word}`, 'es');
+
+  // Spanish: the Spanish articles only, the category in Spanish.
+  await page.goto(`/forum?category=${category.slug}`);
+  await expect(page.getByRole('button', { name: new RegExp(`Envíos ${word}`) })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('.article-item')).toHaveCount(2);
+  await expect(page.locator('.article-item', { hasText: 'Where is my order?' })).toHaveCount(0);
+  await expect(page.locator('.badge.language')).toHaveCount(0);
+
+  // English: the English version instead of its Spanish original, and the article that
+  // exists only in Spanish, marked as such.
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('button', { name: new RegExp(`Shipping ${word}`) })).toBeVisible();
+  await expect(page.locator('.article-item')).toHaveCount(2);
+  await expect(page.locator('.article-item', { hasText: `Where is my order? ${word}` })).toBeVisible();
+  const fallback = page.locator('.article-item', { hasText: `Cambiar la dirección de entrega ${word}` });
+  await expect(fallback.locator('.badge.language')).toHaveText('In Spanish');
+  await expect(fallback.getByRole('link')).toHaveAttribute('lang', 'es');
+  await h.expectAccessible(page, 'forum in English with a Spanish article');
+  await h.shot(page, 'forum-language-fallback');
+
+  // The article links to its other-language version, and back.
+  await page.getByRole('link', { name: `Where is my order? ${word}` }).click();
+  await expect(page).toHaveURL(new RegExp(`/forum/${english.slug}$`));
+  await expect(page.locator('.breadcrumb')).toContainText('Shipping');
+  const other = page.locator('.translations').getByRole('link');
+  await expect(other).toHaveText(`Español: ¿Dónde está mi pedido? ${word}`);
+  await other.click();
+  await expect(page).toHaveURL(new RegExp(`/forum/${spanish.slug}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('In Spanish');
+  await expect(page.locator('.translations').getByRole('link')).toHaveAttribute('href', `/forum/${english.slug}`);
+  await h.expectAccessible(page, 'article with a translation');
+});
+
 test('admins manage ticket types and invite an agent', async ({ page, request }) => {
   await h.uiLogin(page, h.ADMIN_EMAIL, h.ADMIN_PASSWORD);
   await page.getByRole('link', { name: 'Administración' }).click();
@@ -687,9 +744,17 @@ test('admins manage ticket types and invite an agent', async ({ page, request })
   await page.getByRole('button', { name: `Renombrar Envíos ${word}` }).click();
   await page.locator('#edit-category-name').fill(`Envíos y entregas ${word}`);
   await page.locator('#edit-category-description').fill('Plazos y seguimiento');
+  await page.locator('#edit-category-name-en').fill(`Shipping ${word}`);
+  await page.locator('#edit-category-description-en').fill('Times and tracking');
   await page.getByRole('button', { name: 'Guardar', exact: true }).click();
   await expect(row()).toContainText(`Envíos y entregas ${word}`);
   await expect(row()).toContainText('Plazos y seguimiento');
+  {
+    // English readers get the English texts.
+    const english = await (await request.get('/api/v1/forum/categories?lang=en')).json();
+    const mine = english.find((c) => c.slug === `envios-${word}`);
+    expect([mine.name, mine.description, mine.locale]).toEqual([`Shipping ${word}`, 'Times and tracking', 'en']);
+  }
   await expect(row().getByRole('link')).toHaveAttribute('href', `/forum?category=envios-${word}`);
   await h.expectAccessible(page, 'admin forum');
   await h.shot(page, 'admin-forum');

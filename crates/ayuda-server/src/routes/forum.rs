@@ -7,8 +7,8 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
 use ayuda_db::forum::Voter;
 use ayuda_types::{
     Article, ArticleSummary, Comment, CreateArticle, CreateCategory, CreateComment, Feedback,
-    FeedbackCounts, ForumCategory, ListArticlesParams, OldestFirstParams, Page, ProblemDetails,
-    UpdateArticle, UpdateCategory,
+    FeedbackCounts, ForumCategory, ListArticlesParams, ListCategoriesParams, OldestFirstParams,
+    Page, ProblemDetails, UpdateArticle, UpdateCategory,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -35,14 +35,23 @@ pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(give_feedback);
 }
 
-/// Forum categories in display order, with their published-article counts. Public.
+/// Forum categories in display order, with their published-article counts, named in the
+/// reader's language. Public.
 #[utoipa::path(
     tag = tags::FORUM,
+    params(ListCategoriesParams),
     responses((status = 200, description = "The categories", body = Vec<ForumCategory>))
 )]
 #[get("/forum/categories")]
-async fn list_categories(state: Data<AppState>) -> ApiResult<Json<Vec<ForumCategory>>> {
-    Ok(Json(forum::categories(&state).await?))
+async fn list_categories(
+    state: Data<AppState>,
+    user: Option<AuthUser>,
+    query: Query<ListCategoriesParams>,
+) -> ApiResult<Json<Vec<ForumCategory>>> {
+    let user = user.map(|u| u.0);
+    Ok(Json(
+        forum::categories(&state, user.as_ref(), query.into_inner()).await?,
+    ))
 }
 
 /// Create a category (agents).
