@@ -228,7 +228,16 @@ async fn demo_data_has_tickets_in_every_state_and_a_forum_and_loads_once() {
         .json()
         .await
         .unwrap();
-    assert_eq!(english.items.len(), 3);
+    // Five in English, two of them translations of Spanish originals.
+    assert_eq!(english.items.len(), 5);
+    assert_eq!(
+        english
+            .items
+            .iter()
+            .filter(|a| a.translation_of.is_some())
+            .count(),
+        2
+    );
     // Every demo username signs in (jorge had none), and the stories are spread over days,
     // each message after the one before (they all shared one instant).
     for username in ["admin", "lucia", "tom", "maria", "jorge", "emma"] {

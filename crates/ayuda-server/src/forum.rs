@@ -75,7 +75,8 @@ async fn article(
     view: &ArticleView,
     my_vote: Option<bool>,
 ) -> ApiResult<Article> {
-    let summary = summary(view, None, Locale::parse(&view.locale).unwrap_or_default())?;
+    let locale = stored::read("forum_articles.locale", &view.locale, Locale::parse)?;
+    let summary = summary(view, None, locale)?;
     let original = view.translation_of.unwrap_or(view.id);
     let mut translations = Vec::new();
     for t in forum::translations(&state.db, original).await? {
@@ -478,10 +479,10 @@ pub async fn update(
     let row = forum::find_article(&state.db, current.id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let locale = input
-        .locale
-        .or_else(|| Locale::parse(&row.locale))
-        .unwrap_or_default();
+    let locale = match input.locale {
+        Some(locale) => locale,
+        None => stored::read("forum_articles.locale", &row.locale, Locale::parse)?,
+    };
     let translation_of = match input.translation_of {
         Some(Some(target)) => Some(Some(
             join_translations(state, Some(row.id), locale, target).await?,
