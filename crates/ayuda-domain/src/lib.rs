@@ -3,6 +3,7 @@
 //! Values here are parsed once at the boundary ("parse, don't validate"): a function that takes
 //! an [`Email`] or a [`Password`] never has to check it again.
 
+pub mod access;
 pub mod content;
 pub mod identity;
 pub mod lifecycle;

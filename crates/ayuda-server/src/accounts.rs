@@ -11,10 +11,11 @@ use ayuda_mail::Template;
 use ayuda_types::validate::normalize_phone;
 use ayuda_types::{
     ChangeEmailRequest, ChangePasswordRequest, CreateUser, LoginRequest, LoginResponse,
-    RegisterRequest, Role, SetPasswordRequest, UpdateUser, User,
+    RegisterRequest, Role, SetPasswordRequest, UpdateMe, UpdateUser, User,
 };
 use chrono::{Duration, Utc};
 
+use crate::auth::require_admin;
 use crate::auth::secret::{random_token, token_hash};
 use crate::error::{ApiError, ApiResult};
 use crate::outbound::{link, queue_for_user};
@@ -514,8 +515,21 @@ pub async fn forgot_password(state: &AppState, raw_email: &str) -> ApiResult<()>
     Ok(())
 }
 
+/// The signed-in user's own profile.
+pub fn profile(user: &UserRow) -> ApiResult<User> {
+    Ok(users::to_wire(user)?)
+}
+
+/// Changes the signed-in user's display name or language.
+pub async fn update_profile(state: &AppState, user: UserRow, req: UpdateMe) -> ApiResult<User> {
+    let name = req.name.map(|n| n.trim().to_owned());
+    let row = users::update_profile(&state.writer, user, name, req.locale, Utc::now()).await?;
+    Ok(users::to_wire(&row)?)
+}
+
 /// Admin: creates a user and emails an invitation. 409 when the email is taken.
-pub async fn create_user(state: &AppState, req: CreateUser) -> ApiResult<UserRow> {
+pub async fn create_user(state: &AppState, admin: &UserRow, req: CreateUser) -> ApiResult<User> {
+    require_admin(admin)?;
     let email = email_of(&req.email)?;
     let new = NewUser {
         email: email.as_str().to_owned(),
@@ -539,7 +553,7 @@ pub async fn create_user(state: &AppState, req: CreateUser) -> ApiResult<UserRow
     send_activation(&txn, state, &user, true).await?;
     txn.commit().await?;
     state.outbox_wake.notify_one();
-    Ok(user)
+    Ok(users::to_wire(&user)?)
 }
 
 /// Admin: changes a user's role or active flag. Refuses to leave Ayuda without an active
@@ -550,7 +564,8 @@ pub async fn update_user(
     admin: &UserRow,
     id: i64,
     req: UpdateUser,
-) -> ApiResult<UserRow> {
+) -> ApiResult<User> {
+    require_admin(admin)?;
     if admin.id == id && (req.role.is_some_and(|r| r != Role::Admin) || req.active == Some(false)) {
         return Err(ApiError::Conflict(
             "you cannot demote or deactivate yourself; another admin can".into(),
@@ -573,7 +588,7 @@ pub async fn update_user(
     }
     let user = users::update_access(&txn, user, req.role, req.active, now).await?;
     txn.commit().await?;
-    Ok(user)
+    Ok(users::to_wire(&user)?)
 }
 
 /// Creates an activated admin with this password, or makes an existing user one (and sets

@@ -6,16 +6,9 @@ use ayuda_db::users::{self, UserRow};
 use ayuda_types::{CannedReply, CreateCannedReply, Role, UpdateCannedReply};
 use chrono::Utc;
 
+use crate::auth::require_staff;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-
-fn require_staff(user: &UserRow) -> ApiResult<()> {
-    if users::is_staff(user) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
-    }
-}
 
 fn is_admin(user: &UserRow) -> bool {
     users::role_of(user).is_ok_and(|r| r == Role::Admin)

@@ -2,7 +2,8 @@
 //!
 //! Drafts exist only for agents: to anyone else a draft's slug is "not found".
 
-use ayuda_db::forum::{self, ArticleChanges, ArticleFilter, ArticleView, NewArticle, Voter};
+pub use ayuda_db::forum::Voter;
+use ayuda_db::forum::{self, ArticleChanges, ArticleFilter, ArticleView, NewArticle};
 use ayuda_db::users::{self, UserRow};
 use ayuda_db::{is_foreign_key_violation, is_unique_violation, stored};
 use ayuda_domain::{markdown, search};
@@ -15,8 +16,8 @@ use ayuda_types::{
 use chrono::Utc;
 
 use crate::error::{ApiError, ApiResult};
-use crate::outbound::user_locale;
 use crate::pagination::{self, ListCursor};
+use crate::people::user_locale;
 use crate::state::AppState;
 
 fn is_staff(user: Option<&UserRow>) -> bool {

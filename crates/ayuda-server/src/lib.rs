@@ -2,6 +2,7 @@
 //! workers, in one process. See `startup` for how the pieces are put together.
 
 pub mod accounts;
+pub mod attachments;
 pub mod auth;
 pub mod canned;
 pub mod config;
@@ -13,12 +14,14 @@ pub mod middleware;
 pub mod openapi;
 pub mod outbound;
 pub mod pagination;
+pub mod people;
 pub mod routes;
 pub mod spa;
 pub mod startup;
 pub mod state;
 pub mod storage;
 pub mod telemetry;
+pub mod ticket_types;
 pub mod tickets;
 pub mod view_counts;
 pub mod workers;

@@ -1,11 +1,11 @@
 //! Putting templated email into the outbox.
 
+use crate::people::user_locale;
 use ayuda_db::ConnectionTrait;
 use ayuda_db::outbox::{self, NewEmail};
 use ayuda_db::users::UserRow;
 use ayuda_mail::Template;
 use ayuda_mail::signing::{self, Addressee};
-use ayuda_types::Locale;
 
 use crate::config::Settings;
 use crate::state::AppState;
@@ -115,14 +115,6 @@ fn compose(
         reply_to: None,
         automatic: false,
     }
-}
-
-/// The language to write to `user` in; the default one if the stored language is one Ayuda
-/// does not know (logged by [`ayuda_db::stored::read`]: a language is no privilege, and mail
-/// must still go out).
-pub fn user_locale(settings: &Settings, user: &UserRow) -> Locale {
-    ayuda_db::stored::read("users.locale", &user.locale, Locale::parse)
-        .unwrap_or_else(|_| settings.default_locale())
 }
 
 /// Links in emails point at the SPA's pages.

@@ -42,6 +42,26 @@ pub fn init_metrics() {
     });
 }
 
+/// Whether the database answers (readiness).
+pub async fn database_ready(state: &crate::state::AppState) -> bool {
+    match ayuda_db::ping(&state.db).await {
+        Ok(()) => true,
+        Err(err) => {
+            tracing::warn!(error = %err, "readiness check failed");
+            false
+        }
+    }
+}
+
+/// The metrics in Prometheus text format, with the outbox's length read now (on scrape,
+/// rather than tracked on every change).
+pub async fn scrape(state: &crate::state::AppState) -> String {
+    if let Ok(queued) = ayuda_db::outbox::queued_count(&state.db).await {
+        ::metrics::gauge!("ayuda_outbox_queued").set(queued as f64);
+    }
+    render_metrics()
+}
+
 /// The metrics in Prometheus text format.
 pub fn render_metrics() -> String {
     METRICS

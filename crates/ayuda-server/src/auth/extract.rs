@@ -7,7 +7,7 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use ayuda_db::users::{self, UserRow};
 use ayuda_types::Role;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The logged-in user of a request with a valid `Authorization: Bearer` access token.
@@ -19,36 +19,15 @@ use crate::state::AppState;
 /// Its role is read strictly once, here: a user whose stored role Ayuda does not know is
 /// refused (500, logged), never served as some default role.
 #[derive(Debug, Clone)]
-pub struct AuthUser(pub UserRow, Role, String);
-
-impl AuthUser {
+pub struct AuthUser {
+    /// The user's id.
+    pub id: i64,
+    /// Their role, read strictly.
+    pub role: Role,
     /// The session (refresh-token family) the request's access token belongs to.
-    pub fn session(&self) -> &str {
-        &self.2
-    }
-
-    /// The user's role.
-    pub fn role(&self) -> Role {
-        self.1
-    }
-
-    /// 403 unless the user is an agent or an admin.
-    pub fn require_staff(&self) -> ApiResult<()> {
-        if self.role().is_staff() {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden)
-        }
-    }
-
-    /// 403 unless the user is an admin.
-    pub fn require_admin(&self) -> ApiResult<()> {
-        if self.role() == Role::Admin {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden)
-        }
-    }
+    pub session: String,
+    /// The stored account (name, email, language...), as the use cases take it.
+    pub account: UserRow,
 }
 
 impl FromRequest for AuthUser {
@@ -69,8 +48,12 @@ impl FromRequest for AuthUser {
             let user = users::find_in_session(&state.db, user_id, &session)
                 .await?
                 .ok_or(ApiError::Unauthorized("invalid or expired token"))?;
-            let role = users::role_of(&user)?;
-            Ok(AuthUser(user, role, session))
+            Ok(AuthUser {
+                id: user.id,
+                role: users::role_of(&user)?,
+                session,
+                account: user,
+            })
         })
     }
 }

@@ -18,6 +18,7 @@
 //! that nothing came to refer to.
 
 pub mod imap;
+pub mod records;
 mod route;
 
 use ayuda_db::attachments::NewAttachment;

@@ -6,24 +6,20 @@ use actix_web::http::header::{
 };
 use actix_web::web::{Data, Path, Payload};
 use actix_web::{HttpRequest, HttpResponse, get, post};
-use ayuda_db::attachments::{self, NewAttachment};
 use ayuda_domain::content;
 use ayuda_types::{Attachment, ProblemDetails};
 use futures_util::StreamExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::tags;
+use crate::attachments;
 use crate::auth::AuthUser;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::storage::PutError;
 
 pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(upload).service(download);
 }
-
-/// Room for the multipart framing around the file itself.
-const MULTIPART_OVERHEAD: u64 = 64 * 1024;
 
 /// The multipart/form-data body of an upload, for the OpenAPI document.
 #[derive(utoipa::ToSchema)]
@@ -57,7 +53,6 @@ async fn upload(
     req: HttpRequest,
     payload: Payload,
 ) -> ApiResult<HttpResponse> {
-    let max = state.settings.attachment_max_bytes;
     let is_multipart = req
         .headers()
         .get(CONTENT_TYPE)
@@ -73,24 +68,7 @@ async fn upload(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > max + MULTIPART_OVERHEAD) {
-        return Err(too_large(max));
-    }
-    state.limiters.upload(&user.0.id.to_string())?;
-    // What is left of the user's daily quota bounds this upload too.
-    let quota = state.settings.upload_quota_bytes;
-    let used = attachments::uploaded_since(
-        &state.db,
-        user.0.id,
-        chrono::Utc::now() - chrono::Duration::days(1),
-    )
-    .await?;
-    let left = quota.saturating_sub(used);
-    if left == 0 || declared.is_some_and(|len| len > left + MULTIPART_OVERHEAD) {
-        return Err(ApiError::RateLimited { retry_after: 3600 });
-    }
-    let bound_by_quota = left < max;
-    let max = max.min(left);
+    let allowance = attachments::allowance(&state, &user.account, declared).await?;
 
     let mut form = actix_multipart::Multipart::new(req.headers(), payload);
     let mut stored = None;
@@ -110,46 +88,20 @@ async fn upload(
             .map_or_else(|| "file".to_owned(), content::clean_filename);
         let blob = state
             .blobs
-            .put(&mut field, max)
+            .put(&mut field, allowance.max)
             .await
-            .map_err(|e| match e {
-                PutError::TooLarge(_) if bound_by_quota => {
-                    ApiError::RateLimited { retry_after: 3600 }
-                }
-                PutError::TooLarge(max) => too_large(max),
-                PutError::Stream(msg) => {
-                    ApiError::BadRequest(format!("invalid multipart body: {msg}"))
-                }
-                PutError::Io(io) => ApiError::Internal(io.into()),
-            })?;
+            .map_err(|e| allowance.refusal(e))?;
         stored = Some((filename, blob));
     }
     let (filename, blob) =
         stored.ok_or_else(|| ApiError::field("file", "send the file in a field named file"))?;
-    if blob.size == 0 {
-        return Err(ApiError::field("file", "must not be empty"));
-    }
-    let row = attachments::insert(
-        &state.db,
-        NewAttachment {
-            uploader_id: user.0.id,
-            filename,
-            content_type: content::sniff(&blob.head),
-            size: i64::try_from(blob.size).unwrap_or(i64::MAX),
-            sha256: blob.sha256,
-        },
-        chrono::Utc::now(),
-    )
-    .await?;
+    let created = attachments::record(&state, &user.account, filename, blob).await?;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/attachments/{}", row.id)))
-        .json(Attachment {
-            id: row.id,
-            filename: row.filename,
-            content_type: row.content_type,
-            size: row.size,
-            sha256: row.sha256,
-        }))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/attachments/{}", created.id),
+        ))
+        .json(created))
 }
 
 /// `filename=` (ASCII fallback) and, for other names, `filename*=UTF-8''...` (RFC 6266).
@@ -169,10 +121,6 @@ fn filename_params(name: &str) -> Vec<DispositionParam> {
             value: name.as_bytes().to_vec(),
         }),
     ]
-}
-
-fn too_large(max: u64) -> ApiError {
-    ApiError::PayloadTooLarge(format!("attachments may be at most {max} bytes"))
 }
 
 /// Download a file: its uploader, the requester of its ticket (unless it came with an
@@ -195,16 +143,7 @@ async fn download(
     req: HttpRequest,
     id: Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    let file = attachments::find_access(&state.db, id.into_inner())
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let linked = file.requester_id.is_some();
-    let may_see = file.uploader_id == user.0.id
-        || (linked && user.role().is_staff())
-        || (file.requester_id == Some(user.0.id) && file.internal != Some(true));
-    if !may_see {
-        return Err(ApiError::NotFound);
-    }
+    let file = attachments::readable(&state, &user.account, id.into_inner()).await?;
     let path = state.blobs.path(&file.sha256);
     let named = NamedFile::open(&path)
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("attachment {} missing: {e}", file.id)))?;

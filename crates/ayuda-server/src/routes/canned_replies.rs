@@ -32,7 +32,7 @@ pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
 )]
 #[get("/canned-replies")]
 async fn list_canned(state: Data<AppState>, user: AuthUser) -> ApiResult<Json<Vec<CannedReply>>> {
-    Ok(Json(canned::list(&state, &user.0).await?))
+    Ok(Json(canned::list(&state, &user.account).await?))
 }
 
 /// Add a canned reply: the caller's own, or `shared` with every agent (admins). The body
@@ -56,7 +56,7 @@ async fn create_canned(
     body: Json<CreateCannedReply>,
 ) -> ApiResult<HttpResponse> {
     let input = validated(body.into_inner())?;
-    let reply = canned::create(&state, &user.0, input).await?;
+    let reply = canned::create(&state, &user.account, input).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -88,7 +88,7 @@ async fn update_canned(
 ) -> ApiResult<Json<CannedReply>> {
     let input = validated(body.into_inner())?;
     Ok(Json(
-        canned::update(&state, &user.0, id.into_inner(), input).await?,
+        canned::update(&state, &user.account, id.into_inner(), input).await?,
     ))
 }
 
@@ -110,6 +110,6 @@ async fn delete_canned(
     user: AuthUser,
     id: Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    canned::delete(&state, &user.0, id.into_inner()).await?;
+    canned::delete(&state, &user.account, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -4,7 +4,6 @@ use actix_web::cookie::{Cookie, SameSite, time};
 use actix_web::http::header;
 use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post};
-use ayuda_db::forum::Voter;
 use ayuda_types::{
     Article, ArticleSummary, Comment, CreateArticle, CreateCategory, CreateComment, Feedback,
     FeedbackCounts, ForumCategory, ListArticlesParams, ListCategoriesParams, OldestFirstParams,
@@ -16,7 +15,7 @@ use super::tags;
 use crate::auth::secret::random_token;
 use crate::auth::{AuthUser, ClientAddr};
 use crate::error::{ApiResult, validated};
-use crate::forum;
+use crate::forum::{self, Voter};
 use crate::state::AppState;
 
 pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
@@ -48,7 +47,7 @@ async fn list_categories(
     user: Option<AuthUser>,
     query: Query<ListCategoriesParams>,
 ) -> ApiResult<Json<Vec<ForumCategory>>> {
-    let user = user.map(|u| u.0);
+    let user = user.map(|u| u.account);
     Ok(Json(
         forum::categories(&state, user.as_ref(), query.into_inner()).await?,
     ))
@@ -73,7 +72,7 @@ async fn create_category(
     user: AuthUser,
     body: Json<CreateCategory>,
 ) -> ApiResult<HttpResponse> {
-    let category = forum::create_category(&state, &user.0, validated(body.into_inner())?).await?;
+    let category = forum::create_category(&state, &user.account, validated(body.into_inner())?).await?;
     Ok(HttpResponse::Created().json(category))
 }
 
@@ -100,7 +99,7 @@ async fn update_category(
 ) -> ApiResult<Json<ForumCategory>> {
     let input = validated(body.into_inner())?;
     Ok(Json(
-        forum::update_category(&state, &user.0, id.into_inner(), input).await?,
+        forum::update_category(&state, &user.account, id.into_inner(), input).await?,
     ))
 }
 
@@ -123,7 +122,7 @@ async fn delete_category(
     user: AuthUser,
     id: Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    forum::delete_category(&state, &user.0, id.into_inner()).await?;
+    forum::delete_category(&state, &user.account, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -145,7 +144,7 @@ async fn list_articles(
     user: Option<AuthUser>,
     query: Query<ListArticlesParams>,
 ) -> ApiResult<Json<Page<ArticleSummary>>> {
-    let user = user.map(|u| u.0);
+    let user = user.map(|u| u.account);
     Ok(Json(
         forum::list(&state, user.as_ref(), query.into_inner()).await?,
     ))
@@ -170,7 +169,7 @@ async fn create_article(
     user: AuthUser,
     body: Json<CreateArticle>,
 ) -> ApiResult<HttpResponse> {
-    let article = forum::create(&state, &user.0, validated(body.into_inner())?).await?;
+    let article = forum::create(&state, &user.account, validated(body.into_inner())?).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -197,7 +196,7 @@ async fn get_article(
     slug: Path<String>,
 ) -> ApiResult<Json<Article>> {
     let voter = voter_of(&req, user.as_ref());
-    let user = user.map(|u| u.0);
+    let user = user.map(|u| u.account);
     Ok(Json(
         forum::read(&state, user.as_ref(), voter.as_ref(), &client.0, &slug).await?,
     ))
@@ -226,7 +225,7 @@ async fn update_article(
     body: Json<UpdateArticle>,
 ) -> ApiResult<Json<Article>> {
     let input = validated(body.into_inner())?;
-    Ok(Json(forum::update(&state, &user.0, &slug, input).await?))
+    Ok(Json(forum::update(&state, &user.account, &slug, input).await?))
 }
 
 /// Delete an article and its comments (agents).
@@ -247,7 +246,7 @@ async fn delete_article(
     user: AuthUser,
     slug: Path<String>,
 ) -> ApiResult<HttpResponse> {
-    forum::delete(&state, &user.0, &slug).await?;
+    forum::delete(&state, &user.account, &slug).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -267,7 +266,7 @@ async fn list_comments(
     slug: Path<String>,
     query: Query<OldestFirstParams>,
 ) -> ApiResult<Json<Page<Comment>>> {
-    let user = user.map(|u| u.0);
+    let user = user.map(|u| u.account);
     Ok(Json(
         forum::comments(&state, user.as_ref(), &slug, query.into_inner()).await?,
     ))
@@ -295,7 +294,7 @@ async fn create_comment(
     body: Json<CreateComment>,
 ) -> ApiResult<HttpResponse> {
     let input = validated(body.into_inner())?;
-    let comment = forum::add_comment(&state, &user.0, &slug, input.body).await?;
+    let comment = forum::add_comment(&state, &user.account, &slug, input.body).await?;
     Ok(HttpResponse::Created().json(comment))
 }
 
@@ -322,7 +321,7 @@ async fn hide_comment(
     path: Path<(String, i64)>,
 ) -> ApiResult<HttpResponse> {
     let (slug, id) = path.into_inner();
-    forum::hide_comment(&state, &user.0, &slug, id).await?;
+    forum::hide_comment(&state, &user.account, &slug, id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -357,7 +356,7 @@ async fn give_feedback(
             (Voter::Browser(id.clone()), Some(voter_cookie(&state, id)))
         }
     };
-    let user = user.map(|u| u.0);
+    let user = user.map(|u| u.account);
     let (helpful_yes, helpful_no) =
         forum::feedback(&state, user.as_ref(), &voter, &slug, body.helpful).await?;
     let mut response = HttpResponse::Ok();
@@ -376,7 +375,7 @@ const VOTER_COOKIE: &str = "ayuda_voter";
 /// Who is voting: the signed-in user, else the browser of a well-formed voter cookie.
 fn voter_of(req: &HttpRequest, user: Option<&AuthUser>) -> Option<Voter> {
     if let Some(user) = user {
-        return Some(Voter::User(user.0.id));
+        return Some(Voter::User(user.id));
     }
     let id = req.cookie(VOTER_COOKIE)?.value().to_owned();
     let well_formed = (16..=62).contains(&id.len())

@@ -40,12 +40,10 @@ async fn healthz() -> Json<Health> {
 )]
 #[get("/readyz")]
 async fn readyz(state: Data<AppState>) -> ApiResult<Json<Health>> {
-    match ayuda_db::ping(&state.db).await {
-        Ok(()) => Ok(Json(Health { status: "ok" })),
-        Err(err) => {
-            tracing::warn!(error = %err, "readiness check failed");
-            Err(ApiError::Unavailable)
-        }
+    if crate::telemetry::database_ready(&state).await {
+        Ok(Json(Health { status: "ok" }))
+    } else {
+        Err(ApiError::Unavailable)
     }
 }
 
@@ -68,11 +66,7 @@ async fn metrics(state: Data<AppState>, req: HttpRequest) -> ApiResult<HttpRespo
             return Err(ApiError::Unauthorized("a metrics token is required"));
         }
     }
-    // The queue length is read on scrape rather than tracked on every change.
-    if let Ok(queued) = ayuda_db::outbox::queued_count(&state.db).await {
-        ::metrics::gauge!("ayuda_outbox_queued").set(queued as f64);
-    }
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(crate::telemetry::render_metrics()))
+        .body(crate::telemetry::scrape(&state).await))
 }

@@ -4,8 +4,6 @@
 use actix_web::http::header::{self, CONTENT_TYPE};
 use actix_web::web::{Data, Path, Payload, Query};
 use actix_web::{HttpRequest, HttpResponse, get, post};
-use ayuda_db::inbound::{self, InboundRow};
-use ayuda_db::stored;
 use ayuda_types::{
     InboundEmail, InboundEmailDetail, InboundReceipt, IntakeOutcome, ListInboundParams, Page,
     ProblemDetails,
@@ -18,8 +16,7 @@ use crate::auth::AuthUser;
 use crate::auth::extract::bearer_token;
 use crate::auth::secret::token_hash;
 use crate::error::{ApiError, ApiResult};
-use crate::intake::{self, Source};
-use crate::pagination;
+use crate::intake::{self, Source, records};
 use crate::state::AppState;
 
 pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
@@ -131,18 +128,7 @@ async fn list(
     user: AuthUser,
     query: Query<ListInboundParams>,
 ) -> ApiResult<HttpResponse> {
-    user.require_staff()?;
-    let query = query.into_inner();
-    let limit = pagination::limit(query.limit)?;
-    let before: Option<i64> = state.cursors.decode(query.cursor.as_deref())?;
-    let rows = inbound::list(
-        &state.db,
-        query.outcome.map(IntakeOutcome::as_str),
-        before,
-        limit,
-    )
-    .await?;
-    let page = state.cursors.try_page(rows, limit, |r| r.id, summary)?;
+    let page = records::list(&state, &user.account, query.into_inner()).await?;
     Ok(HttpResponse::Ok().json(page))
 }
 
@@ -160,14 +146,7 @@ async fn list(
 )]
 #[get("/inbound/emails/{id}")]
 async fn detail(state: Data<AppState>, user: AuthUser, id: Path<i64>) -> ApiResult<HttpResponse> {
-    user.require_staff()?;
-    let row = inbound::find(&state.db, id.into_inner())
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    Ok(HttpResponse::Ok().json(InboundEmailDetail {
-        email: summary(&row)?,
-        headers: row.headers,
-    }))
+    Ok(HttpResponse::Ok().json(records::detail(&state, &user.account, id.into_inner()).await?))
 }
 
 /// The original message, byte for byte, as an `.eml` download (agents).
@@ -184,11 +163,8 @@ async fn detail(state: Data<AppState>, user: AuthUser, id: Path<i64>) -> ApiResu
 )]
 #[get("/inbound/emails/{id}/raw")]
 async fn original(state: Data<AppState>, user: AuthUser, id: Path<i64>) -> ApiResult<HttpResponse> {
-    user.require_staff()?;
     let id = id.into_inner();
-    let bytes = inbound::raw(&state.db, id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let bytes = records::original(&state, &user.account, id).await?;
     Ok(HttpResponse::Ok()
         .content_type("message/rfc822")
         .insert_header(("X-Content-Type-Options", "nosniff"))
@@ -197,21 +173,4 @@ async fn original(state: Data<AppState>, user: AuthUser, id: Path<i64>) -> ApiRe
             format!("attachment; filename=\"email-{id}.eml\""),
         ))
         .body(bytes))
-}
-
-fn summary(row: &InboundRow) -> ApiResult<InboundEmail> {
-    Ok(InboundEmail {
-        id: row.id,
-        source: row.source.clone(),
-        message_id: row.message_id.clone(),
-        from_address: row.from_address.clone(),
-        from_name: row.from_name.clone(),
-        subject: row.subject.clone(),
-        outcome: stored::read("inbound_emails.outcome", &row.outcome, IntakeOutcome::parse)?,
-        reason: row.reason.clone(),
-        ticket_number: row.ticket_id,
-        answered: row.answered,
-        size: row.raw_size,
-        received_at: row.created_at,
-    })
 }

@@ -2,13 +2,13 @@
 
 use actix_web::web::{Data, Json};
 use actix_web::{HttpResponse, get, patch, post};
-use ayuda_db::users;
 use ayuda_types::{
     Accepted, ChangeEmailRequest, ChangePasswordRequest, ProblemDetails, UpdateMe, User,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::tags;
+use crate::accounts;
 use crate::auth::{AuthUser, ClientAddr};
 use crate::error::{ApiResult, validated};
 use crate::state::AppState;
@@ -31,7 +31,7 @@ pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
 )]
 #[get("/me")]
 async fn get_me(user: AuthUser) -> ApiResult<Json<User>> {
-    Ok(Json(users::to_wire(&user.0)?))
+    Ok(Json(accounts::profile(&user.account)?))
 }
 
 /// Change your display name or language.
@@ -52,10 +52,7 @@ async fn update_me(
     body: Json<UpdateMe>,
 ) -> ApiResult<Json<User>> {
     let req = validated(body.into_inner())?;
-    let name = req.name.map(|n| n.trim().to_owned());
-    let row =
-        users::update_profile(&state.writer, user.0, name, req.locale, chrono::Utc::now()).await?;
-    Ok(Json(users::to_wire(&row)?))
+    Ok(Json(accounts::update_profile(&state, user.account, req).await?))
 }
 
 /// Change your password: give the current one and the new one. Every other session of
@@ -79,7 +76,7 @@ async fn change_password(
     body: Json<ChangePasswordRequest>,
 ) -> ApiResult<HttpResponse> {
     let req = validated(body.into_inner())?;
-    crate::accounts::change_password(&state, &user.0, user.session(), &addr.0, req).await?;
+    accounts::change_password(&state, &user.account, &user.session, &addr.0, req).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -106,7 +103,7 @@ async fn change_email(
     body: Json<ChangeEmailRequest>,
 ) -> ApiResult<HttpResponse> {
     let req = validated(body.into_inner())?;
-    crate::accounts::request_email_change(&state, &user.0, &addr.0, req).await?;
+    accounts::request_email_change(&state, &user.account, &addr.0, req).await?;
     Ok(HttpResponse::Accepted().json(Accepted {
         message: "Open the link we sent to the new address to confirm it.".into(),
     }))

@@ -3,31 +3,21 @@
 use actix_web::http::header;
 use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpResponse, get, patch, post};
-use ayuda_db::{is_unique_violation, ticket_types};
 use ayuda_types::{
     CreateTicketType, ListTicketTypesParams, ProblemDetails, TicketType, UpdateTicketType,
 };
-use chrono::Utc;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::tags;
 use crate::auth::AuthUser;
-use crate::error::{ApiError, ApiResult, validated};
-use crate::outbound::user_locale;
+use crate::error::{ApiResult, validated};
 use crate::state::AppState;
+use crate::ticket_types;
 
 pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(list_types)
         .service(create_type)
         .service(update_type);
-}
-
-fn taken(err: ayuda_db::DbErr) -> ApiError {
-    if is_unique_violation(&err) {
-        ApiError::Conflict("a ticket type with this name exists".into())
-    } else {
-        err.into()
-    }
 }
 
 /// Active ticket types, names in the caller's language. Agents and admins may ask for the
@@ -47,13 +37,8 @@ async fn list_types(
     user: AuthUser,
     query: Query<ListTicketTypesParams>,
 ) -> ApiResult<Json<Vec<TicketType>>> {
-    let include_inactive = query.include_inactive && user.role().is_staff();
-    let locale = user_locale(&state.settings, &user.0);
-    let rows = ticket_types::list(&state.db, include_inactive).await?;
     Ok(Json(
-        rows.iter()
-            .map(|t| ticket_types::to_wire(t, locale))
-            .collect(),
+        ticket_types::list(&state, &user.account, query.include_inactive).await?,
     ))
 }
 
@@ -76,23 +61,13 @@ async fn create_type(
     user: AuthUser,
     body: Json<CreateTicketType>,
 ) -> ApiResult<HttpResponse> {
-    user.require_admin()?;
-    let input = validated(body.into_inner())?;
-    let row = ticket_types::insert(
-        &state.db,
-        input.name.trim().to_owned(),
-        input.description.trim().to_owned(),
-        &input.translations,
-        Utc::now(),
-    )
-    .await
-    .map_err(taken)?;
+    let created = ticket_types::create(&state, &user.account, validated(body.into_inner())?).await?;
     Ok(HttpResponse::Created()
-        .insert_header((header::LOCATION, format!("/api/v1/ticket-types/{}", row.id)))
-        .json(ticket_types::to_wire(
-            &row,
-            user_locale(&state.settings, &user.0),
-        )))
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/ticket-types/{}", created.id),
+        ))
+        .json(created))
 }
 
 /// Rename, translate, deactivate or reactivate a type (admins). Types are never deleted:
@@ -118,24 +93,8 @@ async fn update_type(
     id: Path<i64>,
     body: Json<UpdateTicketType>,
 ) -> ApiResult<Json<TicketType>> {
-    user.require_admin()?;
     let input = validated(body.into_inner())?;
-    let row = ticket_types::find(&state.db, id.into_inner())
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let row = ticket_types::update(
-        &state.db,
-        row,
-        input.name.map(|n| n.trim().to_owned()),
-        input.description.map(|d| d.trim().to_owned()),
-        input.translations.as_ref(),
-        input.active,
-        Utc::now(),
-    )
-    .await
-    .map_err(taken)?;
-    Ok(Json(ticket_types::to_wire(
-        &row,
-        user_locale(&state.settings, &user.0),
-    )))
+    Ok(Json(
+        ticket_types::update(&state, &user.account, id.into_inner(), input).await?,
+    ))
 }

@@ -53,10 +53,10 @@ async fn create_ticket(
     body: Json<CreateTicket>,
 ) -> ApiResult<HttpResponse> {
     let input = validated(body.into_inner())?;
-    let view = tickets::create(&state, &user.0, input, Channel::Web).await?;
+    let view = tickets::create(&state, &user.account, input, Channel::Web).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/tickets/{}", view.id)))
-        .json(tickets::to_wire(&state, &user.0, &view)?))
+        .json(tickets::to_wire(&state, &user.account, &view)?))
 }
 
 /// Tickets, newest first; with `q`, ranked by relevance. Customers see only their own.
@@ -78,7 +78,7 @@ async fn list_tickets(
     query: Query<ListTicketsParams>,
 ) -> ApiResult<Json<Page<Ticket>>> {
     Ok(Json(
-        tickets::list(&state, &user.0, query.into_inner()).await?,
+        tickets::list(&state, &user.account, query.into_inner()).await?,
     ))
 }
 
@@ -95,7 +95,7 @@ async fn list_tickets(
 )]
 #[get("/tickets/counts")]
 async fn ticket_counts(state: Data<AppState>, user: AuthUser) -> ApiResult<Json<TicketCounts>> {
-    Ok(Json(tickets::counts(&state, &user.0).await?))
+    Ok(Json(tickets::counts(&state, &user.account).await?))
 }
 
 /// One ticket (its requester, or an agent).
@@ -115,8 +115,8 @@ async fn get_ticket(
     user: AuthUser,
     number: Path<i64>,
 ) -> ApiResult<Json<Ticket>> {
-    let view = tickets::visible(&state.db, &user.0, number.into_inner()).await?;
-    Ok(Json(tickets::to_wire(&state, &user.0, &view)?))
+    let view = tickets::visible(&state.db, &user.account, number.into_inner()).await?;
+    Ok(Json(tickets::to_wire(&state, &user.account, &view)?))
 }
 
 /// Change status, priority, type or assignee (agents). Every change is in the audit trail.
@@ -141,8 +141,8 @@ async fn update_ticket(
     number: Path<i64>,
     body: Json<UpdateTicket>,
 ) -> ApiResult<Json<Ticket>> {
-    let view = tickets::update(&state, &user.0, number.into_inner(), body.into_inner()).await?;
-    Ok(Json(tickets::to_wire(&state, &user.0, &view)?))
+    let view = tickets::update(&state, &user.account, number.into_inner(), body.into_inner()).await?;
+    Ok(Json(tickets::to_wire(&state, &user.account, &view)?))
 }
 
 /// One change (status, priority, type or assignee) to up to 100 tickets (agents). Each
@@ -166,11 +166,11 @@ async fn bulk_update(
     body: Json<BulkUpdate>,
 ) -> ApiResult<Json<BulkOutcome>> {
     let input = validated(body.into_inner())?;
-    let (updated, failed) = tickets::bulk_update(&state, &user.0, input).await?;
+    let (updated, failed) = tickets::bulk_update(&state, &user.account, input).await?;
     Ok(Json(BulkOutcome {
         updated: updated
             .iter()
-            .map(|view| tickets::to_wire(&state, &user.0, view))
+            .map(|view| tickets::to_wire(&state, &user.account, view))
             .collect::<ApiResult<_>>()?,
         failed: failed
             .into_iter()
@@ -201,8 +201,8 @@ async fn resolve_ticket(
     user: AuthUser,
     number: Path<i64>,
 ) -> ApiResult<Json<Ticket>> {
-    let view = tickets::resolve(&state, &user.0, number.into_inner()).await?;
-    Ok(Json(tickets::to_wire(&state, &user.0, &view)?))
+    let view = tickets::resolve(&state, &user.account, number.into_inner()).await?;
+    Ok(Json(tickets::to_wire(&state, &user.account, &view)?))
 }
 
 /// Reopen a resolved ticket (its requester, or an agent).
@@ -223,8 +223,8 @@ async fn reopen_ticket(
     user: AuthUser,
     number: Path<i64>,
 ) -> ApiResult<Json<Ticket>> {
-    let view = tickets::reopen(&state, &user.0, number.into_inner()).await?;
-    Ok(Json(tickets::to_wire(&state, &user.0, &view)?))
+    let view = tickets::reopen(&state, &user.account, number.into_inner()).await?;
+    Ok(Json(tickets::to_wire(&state, &user.account, &view)?))
 }
 
 /// The conversation, oldest first: the description, replies, and (for agents) internal notes.
@@ -247,7 +247,7 @@ async fn list_replies(
     query: Query<OldestFirstParams>,
 ) -> ApiResult<Json<Page<Reply>>> {
     Ok(Json(
-        tickets::list_replies(&state, &user.0, number.into_inner(), query.into_inner()).await?,
+        tickets::list_replies(&state, &user.account, number.into_inner(), query.into_inner()).await?,
     ))
 }
 
@@ -277,7 +277,7 @@ async fn create_reply(
 ) -> ApiResult<HttpResponse> {
     let input = validated(body.into_inner())?;
     let reply =
-        tickets::create_reply(&state, &user.0, number.into_inner(), input, Channel::Web).await?;
+        tickets::create_reply(&state, &user.account, number.into_inner(), input, Channel::Web).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -307,7 +307,7 @@ async fn list_events(
     query: Query<OldestFirstParams>,
 ) -> ApiResult<Json<Page<TicketEvent>>> {
     Ok(Json(
-        tickets::list_events(&state, &user.0, number.into_inner(), query.into_inner()).await?,
+        tickets::list_events(&state, &user.account, number.into_inner(), query.into_inner()).await?,
     ))
 }
 
@@ -334,7 +334,7 @@ async fn viewing(
     body: Json<Presence>,
 ) -> ApiResult<Json<Vec<Viewer>>> {
     Ok(Json(
-        tickets::here(&state, &user.0, number.into_inner(), body.replying).await?,
+        tickets::here(&state, &user.account, number.into_inner(), body.replying).await?,
     ))
 }
 
@@ -355,6 +355,6 @@ async fn stop_viewing(
     user: AuthUser,
     number: Path<i64>,
 ) -> ApiResult<HttpResponse> {
-    tickets::leave(&state, &user.0, number.into_inner()).await?;
+    tickets::leave(&state, &user.account, number.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

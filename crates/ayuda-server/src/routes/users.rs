@@ -3,19 +3,16 @@
 use actix_web::http::header;
 use actix_web::web::{Data, Json, Path, Query};
 use actix_web::{HttpResponse, get, patch, post, put};
-use ayuda_db::{ticket_types, users};
 use ayuda_types::{
-    CreateUser, ListUsersParams, Page, ProblemDetails, Role, Subscriptions, UpdateUser, User,
-    UserRef,
+    CreateUser, ListUsersParams, Page, ProblemDetails, Subscriptions, UpdateUser, User, UserRef,
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::tags;
-use crate::accounts;
 use crate::auth::AuthUser;
-use crate::error::{ApiError, ApiResult, validated};
-use crate::pagination;
+use crate::error::{ApiResult, validated};
 use crate::state::AppState;
+use crate::{accounts, people, ticket_types};
 
 pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
     cfg.service(list_agents)
@@ -25,24 +22,6 @@ pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(update_user)
         .service(get_subscriptions)
         .service(put_subscriptions);
-}
-
-/// The staff member `id`, if `user` may manage their subscriptions (admins, or agents for
-/// themselves); customers have none.
-async fn subscriber(
-    state: &AppState,
-    user: &AuthUser,
-    id: i64,
-) -> ApiResult<ayuda_db::users::UserRow> {
-    if user.0.id != id {
-        user.require_admin()?;
-    } else if !user.role().is_staff() {
-        return Err(ApiError::Forbidden);
-    }
-    users::find_by_id(&state.db, id)
-        .await?
-        .filter(users::is_staff)
-        .ok_or(ApiError::NotFound)
 }
 
 /// The ticket types an agent is notified about (admins, or the agent themself). An agent
@@ -64,10 +43,9 @@ async fn get_subscriptions(
     user: AuthUser,
     id: Path<i64>,
 ) -> ApiResult<Json<Subscriptions>> {
-    let agent = subscriber(&state, &user, id.into_inner()).await?;
-    Ok(Json(Subscriptions {
-        type_ids: ticket_types::subscriptions_of(&state.db, agent.id).await?,
-    }))
+    Ok(Json(
+        ticket_types::subscriptions(&state, &user.account, id.into_inner()).await?,
+    ))
 }
 
 /// Replace the ticket types an agent is notified about.
@@ -91,26 +69,10 @@ async fn put_subscriptions(
     id: Path<i64>,
     body: Json<Subscriptions>,
 ) -> ApiResult<Json<Subscriptions>> {
-    let agent = subscriber(&state, &user, id.into_inner()).await?;
     let input = validated(body.into_inner())?;
-    let known: Vec<i64> = ticket_types::list(&state.db, true)
-        .await?
-        .into_iter()
-        .map(|t| t.id)
-        .collect();
-    if input.type_ids.iter().any(|id| !known.contains(id)) {
-        return Err(ApiError::field(
-            "type_ids",
-            "must name existing ticket types",
-        ));
-    }
-    let txn = ayuda_db::begin_write(&state.writer).await?;
-    ticket_types::replace_subscriptions(&txn, agent.id, &input.type_ids, chrono::Utc::now())
-        .await?;
-    txn.commit().await?;
-    Ok(Json(Subscriptions {
-        type_ids: ticket_types::subscriptions_of(&state.db, agent.id).await?,
-    }))
+    Ok(Json(
+        ticket_types::subscribe(&state, &user.account, id.into_inner(), input).await?,
+    ))
 }
 
 /// Users, newest first, optionally of one role or matching a search (admins; agents get
@@ -133,23 +95,9 @@ async fn list_users(
     user: AuthUser,
     query: Query<ListUsersParams>,
 ) -> ApiResult<Json<Page<User>>> {
-    user.require_staff()?;
-    let params = query.into_inner();
-    // Agents look customers up (to open a ticket on someone's behalf); admins see everyone.
-    let role = if user.role() == Role::Admin {
-        params.role
-    } else {
-        Some(Role::Customer)
-    };
-    let limit = pagination::limit(params.limit)?;
-    let before: Option<i64> = state.cursors.decode(params.cursor.as_deref())?;
-    let rows = users::list(&state.db, role, params.q.as_deref(), before, limit).await?;
-    Ok(Json(state.cursors.try_page(
-        rows,
-        limit,
-        |r| r.id,
-        users::to_wire,
-    )?))
+    Ok(Json(
+        people::list(&state, &user.account, query.into_inner()).await?,
+    ))
 }
 
 /// The active agents and admins, by name: whom a ticket can be assigned to (agents and
@@ -165,16 +113,7 @@ async fn list_users(
 )]
 #[get("/agents")]
 async fn list_agents(state: Data<AppState>, user: AuthUser) -> ApiResult<Json<Vec<UserRef>>> {
-    user.require_staff()?;
-    let rows = users::active_staff(&state.db).await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|u| UserRef {
-                id: u.id,
-                name: u.name,
-            })
-            .collect(),
-    ))
+    Ok(Json(people::assignable(&state, &user.account).await?))
 }
 
 /// Create a user with a role; they get an invitation email to choose a password.
@@ -196,11 +135,10 @@ async fn create_user(
     user: AuthUser,
     body: Json<CreateUser>,
 ) -> ApiResult<HttpResponse> {
-    user.require_admin()?;
-    let created = accounts::create_user(&state, validated(body.into_inner())?).await?;
+    let created = accounts::create_user(&state, &user.account, validated(body.into_inner())?).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/users/{}", created.id)))
-        .json(users::to_wire(&created)?))
+        .json(created))
 }
 
 /// One user (admins; agents may read customers, for the requester panel beside a ticket).
@@ -217,13 +155,7 @@ async fn create_user(
 )]
 #[get("/users/{id}")]
 async fn get_user(state: Data<AppState>, user: AuthUser, id: Path<i64>) -> ApiResult<Json<User>> {
-    user.require_staff()?;
-    // Agents see customers (the requester panel beside a ticket); admins see everyone.
-    let row = users::find_by_id(&state.db, id.into_inner())
-        .await?
-        .filter(|u| user.role() == Role::Admin || !users::is_staff(u))
-        .ok_or(ApiError::NotFound)?;
-    Ok(Json(users::to_wire(&row)?))
+    Ok(Json(people::one(&state, &user.account, id.into_inner()).await?))
 }
 
 /// Change a user's role, or deactivate/reactivate them. Deactivation ends their sessions
@@ -248,7 +180,7 @@ async fn update_user(
     id: Path<i64>,
     body: Json<UpdateUser>,
 ) -> ApiResult<Json<User>> {
-    user.require_admin()?;
-    let row = accounts::update_user(&state, &user.0, id.into_inner(), body.into_inner()).await?;
-    Ok(Json(users::to_wire(&row)?))
+    Ok(Json(
+        accounts::update_user(&state, &user.account, id.into_inner(), body.into_inner()).await?,
+    ))
 }

@@ -48,7 +48,7 @@ async fn render_markdown(
     user: AuthUser,
     body: Json<RenderMarkdown>,
 ) -> ApiResult<Json<RenderedMarkdown>> {
-    state.limiters.preview(&user.0.id.to_string())?;
+    state.limiters.preview(&user.id.to_string())?;
     let input = validated(body.into_inner())?;
     Ok(Json(RenderedMarkdown {
         html: markdown::render(&input.body),

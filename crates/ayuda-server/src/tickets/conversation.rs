@@ -7,8 +7,7 @@ use ayuda_db::users::UserRow;
 use ayuda_db::{ConnectionTrait, attachments, inbound, stored};
 use ayuda_domain::lifecycle::{self, Actor, AfterReply};
 use ayuda_types::{
-    Attachment, Author, Channel, CreateReply, OldestFirstParams, Page, Reply, ReplyEmail, Role,
-    TicketStatus,
+    Author, Channel, CreateReply, OldestFirstParams, Page, Reply, ReplyEmail, Role, TicketStatus,
 };
 use chrono::{DateTime, Utc};
 
@@ -65,13 +64,7 @@ async fn to_wire(
                 attachments: files
                     .iter()
                     .filter(|a| a.message_id == Some(m.id))
-                    .map(|a| Attachment {
-                        id: a.id,
-                        filename: a.filename.clone(),
-                        content_type: a.content_type.clone(),
-                        size: a.size,
-                        sha256: a.sha256.clone(),
-                    })
+                    .map(crate::attachments::to_wire)
                     .collect(),
                 created_at: m.created_at,
                 email: emails

@@ -17,6 +17,7 @@ use ayuda_db::events::{self, NewEvent};
 use ayuda_db::tickets::{self, AssigneeFilter, NewTicket, PublicMessage, TicketFilter, TicketView};
 use ayuda_db::users::{self, UserRow, is_staff};
 use ayuda_db::{ConnectionTrait, attachments, messages, ticket_types};
+use ayuda_domain::access::Viewer;
 use ayuda_domain::{Email, markdown, search};
 use ayuda_types::{
     Channel, CreateTicket, ListTicketsParams, OldestFirstParams, Page, Ticket, TicketCounts,
@@ -26,8 +27,8 @@ use chrono::{DateTime, Utc};
 
 use crate::accounts;
 use crate::error::{ApiError, ApiResult};
-use crate::outbound::user_locale;
 use crate::pagination::{self, ListCursor};
+use crate::people::user_locale;
 use crate::state::AppState;
 
 /// The ticket `number` if `user` may see it; 404 otherwise (never 403: a customer must not
@@ -37,9 +38,13 @@ pub async fn visible(
     user: &UserRow,
     number: i64,
 ) -> ApiResult<TicketView> {
+    let viewer = Viewer {
+        id: user.id,
+        staff: is_staff(user),
+    };
     tickets::find_view(conn, number)
         .await?
-        .filter(|t| is_staff(user) || t.requester_id == user.id)
+        .filter(|t| viewer.sees_ticket(t.requester_id))
         .ok_or(ApiError::NotFound)
 }
 

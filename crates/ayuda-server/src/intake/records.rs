@@ -1,0 +1,61 @@
+//! The agents' view of what email intake received: each message, what became of it and why,
+//! and its original bytes.
+
+use ayuda_db::inbound::{self, InboundRow};
+use ayuda_db::stored;
+use ayuda_db::users::UserRow;
+use ayuda_types::{InboundEmail, InboundEmailDetail, IntakeOutcome, ListInboundParams, Page};
+
+use crate::auth::require_staff;
+use crate::error::{ApiError, ApiResult};
+use crate::pagination;
+use crate::state::AppState;
+
+/// Received email, newest first, optionally of one outcome (staff).
+pub async fn list(
+    state: &AppState,
+    user: &UserRow,
+    params: ListInboundParams,
+) -> ApiResult<Page<InboundEmail>> {
+    require_staff(user)?;
+    let limit = pagination::limit(params.limit)?;
+    let before: Option<i64> = state.cursors.decode(params.cursor.as_deref())?;
+    let outcome = params.outcome.map(IntakeOutcome::as_str);
+    let rows = inbound::list(&state.db, outcome, before, limit).await?;
+    state.cursors.try_page(rows, limit, |r| r.id, summary)
+}
+
+/// One received email with its headers (staff).
+pub async fn detail(state: &AppState, user: &UserRow, id: i64) -> ApiResult<InboundEmailDetail> {
+    require_staff(user)?;
+    let row = inbound::find(&state.db, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(InboundEmailDetail {
+        email: summary(&row)?,
+        headers: row.headers,
+    })
+}
+
+/// The original message, byte for byte (staff).
+pub async fn original(state: &AppState, user: &UserRow, id: i64) -> ApiResult<Vec<u8>> {
+    require_staff(user)?;
+    inbound::raw(&state.db, id).await?.ok_or(ApiError::NotFound)
+}
+
+fn summary(row: &InboundRow) -> ApiResult<InboundEmail> {
+    Ok(InboundEmail {
+        id: row.id,
+        source: row.source.clone(),
+        message_id: row.message_id.clone(),
+        from_address: row.from_address.clone(),
+        from_name: row.from_name.clone(),
+        subject: row.subject.clone(),
+        outcome: stored::read("inbound_emails.outcome", &row.outcome, IntakeOutcome::parse)?,
+        reason: row.reason.clone(),
+        ticket_number: row.ticket_id,
+        answered: row.answered,
+        size: row.raw_size,
+        received_at: row.created_at,
+    })
+}

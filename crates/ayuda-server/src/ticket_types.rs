@@ -1,0 +1,136 @@
+//! Ticket type use cases: the types customers choose from (names in the reader's language),
+//! admins' renames and translations, and which types each agent is emailed about.
+
+use ayuda_db::users::{self, UserRow};
+use ayuda_db::{is_unique_violation, ticket_types};
+use ayuda_types::{CreateTicketType, Subscriptions, TicketType, UpdateTicketType};
+use chrono::Utc;
+
+use crate::auth::require_admin;
+use crate::error::{ApiError, ApiResult};
+use crate::people::user_locale;
+use crate::state::AppState;
+
+fn taken(err: ayuda_db::DbErr) -> ApiError {
+    if is_unique_violation(&err) {
+        ApiError::Conflict("a ticket type with this name exists".into())
+    } else {
+        err.into()
+    }
+}
+
+/// Active types, named in `user`'s language; with `include_inactive`, staff get the
+/// inactive ones too.
+pub async fn list(
+    state: &AppState,
+    user: &UserRow,
+    include_inactive: bool,
+) -> ApiResult<Vec<TicketType>> {
+    let include_inactive = include_inactive && users::is_staff(user);
+    let locale = user_locale(&state.settings, user);
+    let rows = ticket_types::list(&state.db, include_inactive).await?;
+    Ok(rows
+        .iter()
+        .map(|t| ticket_types::to_wire(t, locale))
+        .collect())
+}
+
+/// Creates a type (admins); a taken name is a conflict.
+pub async fn create(
+    state: &AppState,
+    user: &UserRow,
+    input: CreateTicketType,
+) -> ApiResult<TicketType> {
+    require_admin(user)?;
+    let row = ticket_types::insert(
+        &state.writer,
+        input.name.trim().to_owned(),
+        input.description.trim().to_owned(),
+        &input.translations,
+        Utc::now(),
+    )
+    .await
+    .map_err(taken)?;
+    Ok(ticket_types::to_wire(
+        &row,
+        user_locale(&state.settings, user),
+    ))
+}
+
+/// Renames, translates, deactivates or reactivates a type (admins).
+pub async fn update(
+    state: &AppState,
+    user: &UserRow,
+    id: i64,
+    input: UpdateTicketType,
+) -> ApiResult<TicketType> {
+    require_admin(user)?;
+    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let row = ticket_types::find(&txn, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let row = ticket_types::update(
+        &txn,
+        row,
+        input.name.map(|n| n.trim().to_owned()),
+        input.description.map(|d| d.trim().to_owned()),
+        input.translations.as_ref(),
+        input.active,
+        Utc::now(),
+    )
+    .await
+    .map_err(taken)?;
+    txn.commit().await?;
+    Ok(ticket_types::to_wire(
+        &row,
+        user_locale(&state.settings, user),
+    ))
+}
+
+/// The staff member `id`, if `user` may manage their subscriptions (admins, or agents for
+/// themselves); customers have none.
+async fn subscriber(state: &AppState, user: &UserRow, id: i64) -> ApiResult<UserRow> {
+    if user.id != id {
+        require_admin(user)?;
+    } else if !users::is_staff(user) {
+        return Err(ApiError::Forbidden);
+    }
+    users::find_by_id(&state.db, id)
+        .await?
+        .filter(users::is_staff)
+        .ok_or(ApiError::NotFound)
+}
+
+/// The types agent `id` is emailed about (admins, or the agent themself).
+pub async fn subscriptions(state: &AppState, user: &UserRow, id: i64) -> ApiResult<Subscriptions> {
+    let agent = subscriber(state, user, id).await?;
+    Ok(Subscriptions {
+        type_ids: ticket_types::subscriptions_of(&state.db, agent.id).await?,
+    })
+}
+
+/// Replaces the types agent `id` is emailed about; every id must name a type.
+pub async fn subscribe(
+    state: &AppState,
+    user: &UserRow,
+    id: i64,
+    input: Subscriptions,
+) -> ApiResult<Subscriptions> {
+    let agent = subscriber(state, user, id).await?;
+    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let known: Vec<i64> = ticket_types::list(&txn, true)
+        .await?
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    if input.type_ids.iter().any(|id| !known.contains(id)) {
+        return Err(ApiError::field(
+            "type_ids",
+            "must name existing ticket types",
+        ));
+    }
+    ticket_types::replace_subscriptions(&txn, agent.id, &input.type_ids, Utc::now()).await?;
+    let type_ids = ticket_types::subscriptions_of(&txn, agent.id).await?;
+    txn.commit().await?;
+    Ok(Subscriptions { type_ids })
+}
