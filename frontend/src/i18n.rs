@@ -297,6 +297,8 @@ texts! {
     CustomerSince => "Cliente desde", "Customer since";
     CustomerSupport => "Soporte al cliente", "Customer support";
     Deactivate => "Desactivar", "Deactivate";
+    DefaultType => "Email y chat", "Email and chat";
+    DefaultTypeHint => "Los tickets que llegan por email o por chat reciben este tipo", "Tickets that arrive by email or chat get this type";
     Delete => "Borrar", "Delete";
     Description => "Descripción", "Description";
     DescriptionEnglish => "Descripción en inglés", "Description in English";
@@ -371,6 +373,7 @@ texts! {
     LoginField => "Correo, usuario o teléfono", "Email, username or phone";
     Logout => "Cerrar sesión", "Log out";
     MainNavigation => "Navegación principal", "Main navigation";
+    MakeDefaultType => "Usar para email y chat", "Use for email and chat";
     MarkdownHint => "Admite Markdown: **negrita**, _cursiva_, listas, `código` y enlaces.", "Markdown works: **bold**, _italic_, lists, `code` and links.";
     MaybeThisSolvesIt => "Quizá esto lo resuelva:", "Maybe this solves it:";
     Menu => "Menú", "Menu";

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use ayuda_types::{Channel, InboundReceipt, IntakeOutcome, Role, TicketStatus};
+use ayuda_types::{Channel, InboundReceipt, IntakeOutcome, Role, TicketStatus, TicketType};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -893,4 +893,104 @@ async fn automatic_answers_to_one_sender_are_limited() {
     assert_eq!(about(numbers[0]), 1);
     assert_eq!(about(numbers[1]), 1);
     assert_eq!(about(numbers[2]), 0, "over the per-sender limit");
+}
+
+/// Issue 13, item 5: email tickets went to the type named "General query", so renaming it
+/// (which admins may) silently sent them elsewhere. Now they go to the type admins chose.
+#[tokio::test]
+async fn email_tickets_get_the_type_admins_chose_whatever_its_name() {
+    let app = app().await;
+    let admin = app.user(Role::Admin).await;
+    let a = &admin.access_token;
+    let types: Vec<TicketType> = app
+        .get_as(a, "/api/v1/ticket-types?include_inactive=true")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let defaults: Vec<&TicketType> = types.iter().filter(|t| t.is_default).collect();
+    assert_eq!(defaults.len(), 1, "exactly one default: {types:?}");
+    assert_eq!(defaults[0].base_name, "General query");
+    let general = defaults[0].id;
+    let billing = types.iter().find(|t| t.base_name == "Billing").unwrap().id;
+
+    // Renamed, it still gets email tickets.
+    let res = app
+        .patch_as(
+            a,
+            &format!("/api/v1/ticket-types/{general}"),
+            &json!({"name": "Consultas"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let receipt = app.new_conversation(&unique("renamed")).await;
+    let ticket = app.ticket(a, receipt.ticket_number.unwrap()).await;
+    assert_eq!(ticket.ticket_type.id, general);
+
+    // Another type chosen: the flag moves, and the next email ticket follows it.
+    let res = app
+        .patch_as(
+            a,
+            &format!("/api/v1/ticket-types/{billing}"),
+            &json!({"is_default": true}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let chosen: TicketType = res.json().await.unwrap();
+    assert!(chosen.is_default);
+    let types: Vec<TicketType> = app
+        .get_as(a, "/api/v1/ticket-types?include_inactive=true")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let defaults: Vec<i64> = types
+        .iter()
+        .filter(|t| t.is_default)
+        .map(|t| t.id)
+        .collect();
+    assert_eq!(defaults, [billing]);
+    let receipt = app.new_conversation(&unique("chosen")).await;
+    let ticket = app.ticket(a, receipt.ticket_number.unwrap()).await;
+    assert_eq!(ticket.ticket_type.id, billing);
+
+    // The default cannot be deactivated or un-chosen without choosing another.
+    let path = format!("/api/v1/ticket-types/{billing}");
+    assert_problem(
+        app.patch_as(a, &path, &json!({"active": false})).await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    assert_problem(
+        app.patch_as(a, &path, &json!({"is_default": false})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    // Nor can an inactive type become the default.
+    let res = app
+        .patch_as(
+            a,
+            &format!("/api/v1/ticket-types/{general}"),
+            &json!({"active": false}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_problem(
+        app.patch_as(
+            a,
+            &format!("/api/v1/ticket-types/{general}"),
+            &json!({"is_default": true}),
+        )
+        .await,
+        StatusCode::CONFLICT,
+    )
+    .await;
+    // Agents and customers choose nothing.
+    let agent = app.user(Role::Agent).await;
+    assert_problem(
+        app.patch_as(&agent.access_token, &path, &json!({"is_default": true}))
+            .await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
 }

@@ -57,6 +57,7 @@ pub fn to_wire(row: &Model, locale: Locale) -> TicketType {
         description,
         base_description: row.description.clone(),
         active: row.active,
+        is_default: row.is_default,
         translations,
     }
 }
@@ -76,6 +77,32 @@ pub async fn list(
 /// One type.
 pub async fn find(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Model>, DbErr> {
     Entity::find_by_id(id).one(conn).await
+}
+
+/// The active type flagged for tickets that arrive by email or chat.
+pub async fn default_type(conn: &impl ConnectionTrait) -> Result<Option<Model>, DbErr> {
+    Entity::find()
+        .filter(Column::IsDefault.eq(true))
+        .filter(Column::Active.eq(true))
+        .one(conn)
+        .await
+}
+
+/// Flags type `id` for tickets that arrive by email or chat, and unflags the one before.
+pub async fn make_default(conn: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
+    use sea_orm::sea_query::Expr;
+    Entity::update_many()
+        .col_expr(Column::IsDefault, Expr::value(false))
+        .filter(Column::IsDefault.eq(true))
+        .filter(Column::Id.ne(id))
+        .exec(conn)
+        .await?;
+    Entity::update_many()
+        .col_expr(Column::IsDefault, Expr::value(true))
+        .filter(Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
 }
 
 /// Whether `id` names an active type, the only kind new tickets may use.

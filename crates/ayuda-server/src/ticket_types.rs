@@ -65,10 +65,25 @@ pub async fn update(
     input: UpdateTicketType,
 ) -> ApiResult<TicketType> {
     require_admin(user)?;
+    if input.is_default == Some(false) {
+        return Err(ApiError::field(
+            "is_default",
+            "make another type the default instead",
+        ));
+    }
     let txn = ayuda_db::begin_write(&state.writer).await?;
     let row = ticket_types::find(&txn, id)
         .await?
         .ok_or(ApiError::NotFound)?;
+    let active = input.active.unwrap_or(row.active);
+    if !active && (row.is_default || input.is_default == Some(true)) {
+        return Err(ApiError::Conflict(
+            "email and chat tickets get this type; make another type the default first".into(),
+        ));
+    }
+    if input.is_default == Some(true) {
+        ticket_types::make_default(&txn, id).await?;
+    }
     let row = ticket_types::update(
         &txn,
         row,

@@ -96,6 +96,9 @@ pub struct TicketType {
     pub base_description: String,
     /// Inactive types are kept for old tickets but offered for no new ones.
     pub active: bool,
+    /// The type of tickets that arrive by email or chat (exactly one active type is).
+    #[serde(default)]
+    pub is_default: bool,
     /// The stored texts, for editing.
     pub translations: TypeTranslations,
 }
@@ -136,8 +139,12 @@ pub struct UpdateTicketType {
     /// Replaces the translations.
     #[validate(nested)]
     pub translations: Option<TypeTranslations>,
-    /// `false` hides the type from new tickets.
+    /// `false` hides the type from new tickets (not the default type's: choose another
+    /// default first).
     pub active: Option<bool>,
+    /// `true` makes this the type of tickets that arrive by email or chat, in place of the
+    /// one before (`false` is refused: choose another type instead).
+    pub is_default: Option<bool>,
 }
 
 /// `GET /api/v1/ticket-types` query.

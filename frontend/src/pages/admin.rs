@@ -244,12 +244,17 @@ fn TypesAdmin() -> impl IntoView {
                         {list.into_iter().map(|ty| {
                             let id = ty.id;
                             let active = ty.active;
+                            let is_default = ty.is_default;
                             let label = ty.name.clone();
                             let rename_label = ty.name.clone();
+                            let default_label = ty.name.clone();
                             let for_editor = ty.clone();
                             view! {
                                 <tr class:inactive=!active>
-                                    <td>{ty.base_name.clone()}</td>
+                                    <td>
+                                        {ty.base_name.clone()}
+                                        {is_default.then(|| view! { " " <span class="badge replied" title=move || tr(T::DefaultTypeHint)>{t(T::DefaultType)}</span> })}
+                                    </td>
                                     <td>{ty.translations.es.as_ref().map(|t| t.name.clone())}</td>
                                     <td>{ty.translations.en.as_ref().map(|t| t.name.clone())}</td>
                                     <td>{if active { t(T::Active) } else { t(T::Inactive) }}</td>
@@ -258,10 +263,18 @@ fn TypesAdmin() -> impl IntoView {
                                             on:click=move |_| editing.set(Some(for_editor.clone()))>
                                             {t(T::Rename)}
                                         </button>
-                                        <button class="button subtle small" aria-label=move || format!("{} {}", tr(if active { T::Deactivate } else { T::Activate }), label)
-                                            on:click=move |_| update(id, UpdateTicketType { active: Some(!active), ..Default::default() })>
-                                            {if active { t(T::Deactivate) } else { t(T::Activate) }}
-                                        </button>
+                                        {(!is_default).then(|| view! {
+                                            <button class="button subtle small" aria-label=move || format!("{} {}", tr(if active { T::Deactivate } else { T::Activate }), label)
+                                                on:click=move |_| update(id, UpdateTicketType { active: Some(!active), ..Default::default() })>
+                                                {if active { t(T::Deactivate) } else { t(T::Activate) }}
+                                            </button>
+                                        })}
+                                        {(active && !is_default).then(|| view! {
+                                            <button class="button subtle small" aria-label=move || format!("{}: {}", tr(T::MakeDefaultType), default_label)
+                                                on:click=move |_| update(id, UpdateTicketType { is_default: Some(true), ..Default::default() })>
+                                                {t(T::MakeDefaultType)}
+                                            </button>
+                                        })}
                                     </td>
                                 </tr>
                             }

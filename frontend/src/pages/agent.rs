@@ -572,6 +572,7 @@ pub fn AgentTicket(number: i64) -> impl IntoView {
                                                 description: String::new(),
                                                 base_description: String::new(),
                                                 active: false,
+                                                is_default: false,
                                                 translations: Default::default(),
                                             });
                                         }

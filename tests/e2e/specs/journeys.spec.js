@@ -694,6 +694,18 @@ test('admins manage ticket types and invite an agent', async ({ page, request })
     expect(stored.translations.es.name).toBe(`Reembolsos ${type}`);
     expect(stored.description).toBe('Devolver un pedido');
   }
+  // Tickets that arrive by email or chat get the type the admin chooses (they went to the
+  // type named "General query", so renaming it sent them elsewhere).
+  const typeRow = page.locator('.admin-table tr', { hasText: type });
+  await typeRow.getByRole('button', { name: /Usar para email y chat/ }).click();
+  await expect(typeRow.locator('.badge')).toHaveText('Email y chat');
+  await expect(page.locator('.admin-table tr .badge', { hasText: 'Email y chat' })).toHaveCount(1);
+  await expect(typeRow.getByRole('button', { name: /Desactivar/ })).toHaveCount(0);
+  await h.shot(page, 'admin-types-default');
+  // Back to the usual one, for the tests that follow.
+  const general = page.locator('.admin-table tr', { hasText: 'General query' });
+  await general.getByRole('button', { name: /Usar para email y chat/ }).click();
+  await expect(general.locator('.badge')).toHaveText('Email y chat');
   await h.expectAccessible(page, 'admin types');
   await h.shot(page, 'admin-types');
   await page.locator('.admin-table tr', { hasText: type }).getByRole('button', { name: /Desactivar/ }).click();

@@ -12,6 +12,8 @@ pub struct Model {
     pub name_en: Option<String>,
     pub description_en: Option<String>,
     pub active: bool,
+    /// The type of tickets that arrive by email or chat (one type at most).
+    pub is_default: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -155,14 +155,20 @@ fn thread_root_number(state: &AppState, id: &str) -> Option<i64> {
     local.strip_prefix("ticket-")?.parse().ok()
 }
 
-/// The type of tickets opened by email: "General query" while it is active, else the first
-/// active type.
+/// The type of tickets opened by email: the one admins chose as the default. Should none
+/// be (a database changed by hand), the first active type, with a warning.
 pub(super) async fn email_ticket_type(conn: &impl ConnectionTrait) -> ApiResult<i64> {
-    let types = ticket_types::list(conn, false).await?;
-    types
-        .iter()
-        .find(|t| t.name == "General query")
-        .or_else(|| types.first())
+    if let Some(chosen) = ticket_types::default_type(conn).await? {
+        return Ok(chosen.id);
+    }
+    let first = ticket_types::list(conn, false)
+        .await?
+        .first()
         .map(|t| t.id)
-        .ok_or_else(|| ApiError::Conflict("there is no active ticket type".into()))
+        .ok_or_else(|| ApiError::Conflict("there is no active ticket type".into()))?;
+    tracing::warn!(
+        type_id = first,
+        "no default ticket type; email goes to the first active one"
+    );
+    Ok(first)
 }

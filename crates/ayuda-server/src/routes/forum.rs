@@ -72,7 +72,8 @@ async fn create_category(
     user: AuthUser,
     body: Json<CreateCategory>,
 ) -> ApiResult<HttpResponse> {
-    let category = forum::create_category(&state, &user.account, validated(body.into_inner())?).await?;
+    let category =
+        forum::create_category(&state, &user.account, validated(body.into_inner())?).await?;
     Ok(HttpResponse::Created().json(category))
 }
 
@@ -225,7 +226,9 @@ async fn update_article(
     body: Json<UpdateArticle>,
 ) -> ApiResult<Json<Article>> {
     let input = validated(body.into_inner())?;
-    Ok(Json(forum::update(&state, &user.account, &slug, input).await?))
+    Ok(Json(
+        forum::update(&state, &user.account, &slug, input).await?,
+    ))
 }
 
 /// Delete an article and its comments (agents).

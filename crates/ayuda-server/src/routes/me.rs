@@ -52,7 +52,9 @@ async fn update_me(
     body: Json<UpdateMe>,
 ) -> ApiResult<Json<User>> {
     let req = validated(body.into_inner())?;
-    Ok(Json(accounts::update_profile(&state, user.account, req).await?))
+    Ok(Json(
+        accounts::update_profile(&state, user.account, req).await?,
+    ))
 }
 
 /// Change your password: give the current one and the new one. Every other session of

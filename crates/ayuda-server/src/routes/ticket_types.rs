@@ -61,7 +61,8 @@ async fn create_type(
     user: AuthUser,
     body: Json<CreateTicketType>,
 ) -> ApiResult<HttpResponse> {
-    let created = ticket_types::create(&state, &user.account, validated(body.into_inner())?).await?;
+    let created =
+        ticket_types::create(&state, &user.account, validated(body.into_inner())?).await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,

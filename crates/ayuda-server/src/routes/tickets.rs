@@ -141,7 +141,13 @@ async fn update_ticket(
     number: Path<i64>,
     body: Json<UpdateTicket>,
 ) -> ApiResult<Json<Ticket>> {
-    let view = tickets::update(&state, &user.account, number.into_inner(), body.into_inner()).await?;
+    let view = tickets::update(
+        &state,
+        &user.account,
+        number.into_inner(),
+        body.into_inner(),
+    )
+    .await?;
     Ok(Json(tickets::to_wire(&state, &user.account, &view)?))
 }
 
@@ -247,7 +253,13 @@ async fn list_replies(
     query: Query<OldestFirstParams>,
 ) -> ApiResult<Json<Page<Reply>>> {
     Ok(Json(
-        tickets::list_replies(&state, &user.account, number.into_inner(), query.into_inner()).await?,
+        tickets::list_replies(
+            &state,
+            &user.account,
+            number.into_inner(),
+            query.into_inner(),
+        )
+        .await?,
     ))
 }
 
@@ -276,8 +288,14 @@ async fn create_reply(
     body: Json<CreateReply>,
 ) -> ApiResult<HttpResponse> {
     let input = validated(body.into_inner())?;
-    let reply =
-        tickets::create_reply(&state, &user.account, number.into_inner(), input, Channel::Web).await?;
+    let reply = tickets::create_reply(
+        &state,
+        &user.account,
+        number.into_inner(),
+        input,
+        Channel::Web,
+    )
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
@@ -307,7 +325,13 @@ async fn list_events(
     query: Query<OldestFirstParams>,
 ) -> ApiResult<Json<Page<TicketEvent>>> {
     Ok(Json(
-        tickets::list_events(&state, &user.account, number.into_inner(), query.into_inner()).await?,
+        tickets::list_events(
+            &state,
+            &user.account,
+            number.into_inner(),
+            query.into_inner(),
+        )
+        .await?,
     ))
 }
 

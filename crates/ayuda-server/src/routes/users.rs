@@ -135,7 +135,8 @@ async fn create_user(
     user: AuthUser,
     body: Json<CreateUser>,
 ) -> ApiResult<HttpResponse> {
-    let created = accounts::create_user(&state, &user.account, validated(body.into_inner())?).await?;
+    let created =
+        accounts::create_user(&state, &user.account, validated(body.into_inner())?).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/users/{}", created.id)))
         .json(created))
@@ -155,7 +156,9 @@ async fn create_user(
 )]
 #[get("/users/{id}")]
 async fn get_user(state: Data<AppState>, user: AuthUser, id: Path<i64>) -> ApiResult<Json<User>> {
-    Ok(Json(people::one(&state, &user.account, id.into_inner()).await?))
+    Ok(Json(
+        people::one(&state, &user.account, id.into_inner()).await?,
+    ))
 }
 
 /// Change a user's role, or deactivate/reactivate them. Deactivation ends their sessions
