@@ -6,9 +6,9 @@
 //! SQLite/PostgreSQL differences stay in this crate.
 
 pub mod attachments;
+pub mod audit;
 pub mod canned_replies;
 pub mod entity;
-pub mod events;
 pub mod forum;
 pub mod inbound;
 pub mod instances;

@@ -19,7 +19,7 @@
 
 pub mod imap;
 pub mod records;
-mod route;
+mod threading;
 
 use ayuda_db::attachments::NewAttachment;
 use ayuda_db::inbound::{self, NewInbound};
@@ -35,7 +35,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::tickets::{self, Body, Opening, Writing};
-use route::Route;
+use threading::Threading;
 
 /// Where a message came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -378,9 +378,8 @@ async fn take(
     record.new.answered = created && may_answer;
     let (text, left_out) =
         conversation_text(email, file_limits(state), state.settings.default_locale());
-    let route = route::decide(conn, state, email, &sender).await?;
-    match route {
-        Route::Reply { ticket, reason } => {
+    match threading::decide(conn, state, email, &sender).await? {
+        Threading::Reply { ticket, reason } => {
             if !email.origin.may_answer() {
                 record.new.ticket_id = Some(ticket.id);
                 let reason =
@@ -415,9 +414,9 @@ async fn take(
             };
             record.done(conn, raw, disposition, &reason, now).await
         }
-        Route::New { parent, reason } => {
+        Threading::New { parent, reason } => {
             let reason = format!("{reason}{left_out}");
-            let type_id = route::email_ticket_type(conn).await?;
+            let type_id = threading::email_ticket_type(conn).await?;
             let title = replies::clean_subject(&email.subject)
                 .unwrap_or_else(|| "(no subject)".to_owned())
                 .chars()

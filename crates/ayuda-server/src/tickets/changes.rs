@@ -1,7 +1,7 @@
 //! Agent changes (status, priority, type, assignee), resolve and reopen.
 
-use ayuda_db::events::{self, NewEvent};
-use ayuda_db::tickets::{self, Changes, TicketRow, TicketView, status_of};
+use ayuda_db::audit::{self, NewEvent};
+use ayuda_db::tickets::{self as repo, Changes, TicketRow, TicketView, status_of};
 use ayuda_db::users::{self, UserRow};
 use ayuda_db::{ConnectionTrait, ticket_types};
 use ayuda_domain::lifecycle::{self, IllegalMove};
@@ -25,7 +25,7 @@ async fn load_for_change(
     user: &UserRow,
     number: i64,
 ) -> ApiResult<TicketRow> {
-    tickets::find_for_update(conn, number)
+    repo::find_for_update(conn, number)
         .await?
         .filter(|t| is_staff(user) || t.requester_id == user.id)
         .ok_or(ApiError::NotFound)
@@ -59,9 +59,9 @@ async fn apply(
         return Ok(());
     }
     let became_resolved = changes.status == Some(TicketStatus::Resolved);
-    let ticket = tickets::update(conn, ticket, &changes, now).await?;
+    let ticket = repo::update(conn, ticket, &changes, now).await?;
     for (field, from, to) in trail {
-        events::record(
+        audit::record(
             conn,
             NewEvent {
                 ticket_id: ticket.id,

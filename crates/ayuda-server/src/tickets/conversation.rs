@@ -1,8 +1,8 @@
 //! The conversation: reading it, and replies and notes with their effect on the status.
 
-use ayuda_db::events::{self, NewEvent};
+use ayuda_db::audit::{self, NewEvent};
 use ayuda_db::messages::{self, MessageView, NewMessage};
-use ayuda_db::tickets::{self, Changes, NewTicket, TicketRow, status_of};
+use ayuda_db::tickets::{self as repo, Changes, NewTicket, TicketRow, status_of};
 use ayuda_db::users::UserRow;
 use ayuda_db::{ConnectionTrait, attachments, inbound, stored};
 use ayuda_domain::lifecycle::{self, Actor, AfterReply};
@@ -117,7 +117,7 @@ pub async fn create_reply(
 ) -> ApiResult<Reply> {
     let staff = is_staff(user);
     let txn = ayuda_db::begin_write(&state.writer).await?;
-    let ticket = tickets::find_for_update(&txn, number)
+    let ticket = repo::find_for_update(&txn, number)
         .await?
         .filter(|t| staff || t.requester_id == user.id)
         .ok_or(ApiError::NotFound)?;
@@ -183,7 +183,7 @@ pub async fn add_reply(
                 now,
             )
             .await?;
-            events::record(
+            audit::record(
                 conn,
                 NewEvent {
                     ticket_id: ticket.id,
@@ -227,7 +227,7 @@ pub async fn add_reply(
                 message.id,
             )
             .await?;
-            events::record(
+            audit::record(
                 conn,
                 NewEvent {
                     ticket_id: ticket.id,
@@ -244,7 +244,7 @@ pub async fn add_reply(
                 ..Default::default()
             };
             if let Some(to) = changes.status {
-                events::record(
+                audit::record(
                     conn,
                     NewEvent {
                         ticket_id: ticket.id,
@@ -258,7 +258,7 @@ pub async fn add_reply(
                 )
                 .await?;
             }
-            let ticket = tickets::update(conn, ticket, &changes, now).await?;
+            let ticket = repo::update(conn, ticket, &changes, now).await?;
             if !writing.internal {
                 notify::replied(conn, state, &ticket, user, &message, actor).await?;
             }

@@ -13,8 +13,10 @@ pub use changes::{bulk_update, reopen, resolve, update};
 pub use conversation::{Added, Writing, add_reply, create_reply, list_replies};
 pub use presence::{here, leave};
 
-use ayuda_db::events::{self, NewEvent};
-use ayuda_db::tickets::{self, AssigneeFilter, NewTicket, PublicMessage, TicketFilter, TicketView};
+use ayuda_db::audit::{self, NewEvent};
+use ayuda_db::tickets::{
+    self as repo, AssigneeFilter, NewTicket, PublicMessage, TicketFilter, TicketView,
+};
 use ayuda_db::users::{self, UserRow, is_staff};
 use ayuda_db::{ConnectionTrait, attachments, messages, ticket_types};
 use ayuda_domain::access::Viewer;
@@ -42,7 +44,7 @@ pub async fn visible(
         id: user.id,
         staff: is_staff(user),
     };
-    tickets::find_view(conn, number)
+    repo::find_view(conn, number)
         .await?
         .filter(|t| viewer.sees_ticket(t.requester_id))
         .ok_or(ApiError::NotFound)
@@ -50,7 +52,7 @@ pub async fn visible(
 
 /// The API view of a ticket for `user`.
 pub fn to_wire(state: &AppState, user: &UserRow, view: &TicketView) -> ApiResult<Ticket> {
-    Ok(tickets::to_wire(view, user_locale(&state.settings, user))?)
+    Ok(repo::to_wire(view, user_locale(&state.settings, user))?)
 }
 
 /// The text of a new message, as written and as sanitized HTML.
@@ -180,7 +182,7 @@ pub async fn create(
     .await?;
     txn.commit().await?;
     state.outbox_wake.notify_one();
-    tickets::find_view(&state.db, opened.number)
+    repo::find_view(&state.db, opened.number)
         .await?
         .ok_or(ApiError::NotFound)
 }
@@ -197,7 +199,7 @@ pub(crate) async fn open_ticket(
     let channel = opening.ticket.channel;
     let parent = opening.ticket.parent_id;
     let author_id = opening.author_id.unwrap_or(requester.id);
-    let ticket = tickets::insert(conn, opening.ticket, now).await?;
+    let ticket = repo::insert(conn, opening.ticket, now).await?;
     let message = messages::insert(
         conn,
         messages::NewMessage {
@@ -220,8 +222,8 @@ pub(crate) async fn open_ticket(
     )
     .await?;
     // The opening message is the request itself, whoever typed it: the customer waits.
-    tickets::record_public_message(conn, ticket.id, public_message(&message, false)).await?;
-    events::record(
+    repo::record_public_message(conn, ticket.id, public_message(&message, false)).await?;
+    audit::record(
         conn,
         NewEvent {
             ticket_id: ticket.id,
@@ -288,7 +290,7 @@ pub async fn counts(state: &AppState, user: &UserRow) -> ApiResult<TicketCounts>
         return Err(ApiError::Forbidden);
     }
     let count =
-        |view: WorkspaceView| tickets::count(&state.db, view.statuses(), view_assignee(view, user));
+        |view: WorkspaceView| repo::count(&state.db, view.statuses(), view_assignee(view, user));
     Ok(TicketCounts {
         unassigned: count(WorkspaceView::Unassigned).await?,
         mine: count(WorkspaceView::Mine).await?,
@@ -384,21 +386,21 @@ pub async fn list(
                 ListCursor::Sorted,
             ),
         };
-        let rows = tickets::list(&state.db, &filter, sort, after, limit).await?;
+        let rows = repo::list(&state.db, &filter, sort, after, limit).await?;
         Ok(state.cursors.try_page(
             rows,
             limit,
             |t| position(t.id),
-            |t| tickets::to_wire(t, locale),
+            |t| repo::to_wire(t, locale),
         )?)
     } else {
         let after = state.cursors.decode_ranked(params.cursor.as_deref())?;
-        let rows = tickets::search(&state.db, &filter, &query, staff, after, limit).await?;
+        let rows = repo::search(&state.db, &filter, &query, staff, after, limit).await?;
         Ok(state.cursors.try_page(
             rows,
             limit,
             |(t, _)| ListCursor::Ranked(t.id),
-            |(t, _)| tickets::to_wire(t, locale),
+            |(t, _)| repo::to_wire(t, locale),
         )?)
     }
 }
@@ -417,7 +419,7 @@ pub async fn list_events(
     }
     let limit = pagination::limit(params.limit)?;
     let after: Option<i64> = state.cursors.decode(params.cursor.as_deref())?;
-    let rows = events::list(&state.db, ticket.id, after, limit).await?;
+    let rows = audit::list(&state.db, ticket.id, after, limit).await?;
     Ok(state.cursors.page(
         rows,
         limit,

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use ayuda_db::events::{self, NewEvent};
+use ayuda_db::audit::{self, NewEvent};
 use ayuda_db::tickets;
 use ayuda_types::TicketStatus;
 use chrono::{DateTime, Utc};
@@ -53,7 +53,7 @@ pub async fn close_due(state: &AppState, now: DateTime<Utc>) -> Result<u64, ayud
         for number in &due {
             let txn = ayuda_db::begin_write(&state.writer).await?;
             if tickets::close_if_resolved_before(&txn, *number, cutoff, now).await? {
-                events::record(
+                audit::record(
                     &txn,
                     NewEvent {
                         ticket_id: *number,

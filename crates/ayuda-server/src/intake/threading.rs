@@ -22,7 +22,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 
 /// The decision, with the reason recorded for agents.
-pub(super) enum Route {
+pub(super) enum Threading {
     /// Add to this ticket as the sender.
     Reply {
         /// The ticket, locked for the change (boxed: a row is large beside `New`).
@@ -45,14 +45,14 @@ pub(super) async fn decide(
     state: &AppState,
     email: &InboundEmail,
     sender: &UserRow,
-) -> ApiResult<Route> {
+) -> ApiResult<Threading> {
     let mut hint: Option<(i64, String)> = None;
 
     // 1. Signed references.
     for (to, how) in signed_references(state, email) {
         if to.user == sender.id {
             if let Some(ticket) = tickets::find_for_update(conn, to.ticket).await? {
-                return Ok(Route::Reply {
+                return Ok(Threading::Reply {
                     ticket: Box::new(ticket),
                     reason: format!(
                         "reply to our email about #{} sent to {} ({how}, signature verified)",
@@ -94,26 +94,26 @@ pub(super) async fn decide(
         hint = Some((ticket, format!("subject tag [#{ticket}]")));
     }
     let Some((number, how)) = hint else {
-        return Ok(Route::New {
+        return Ok(Threading::New {
             parent: None,
             reason: "a new conversation".to_owned(),
         });
     };
     let Some(ticket) = tickets::find_for_update(conn, number).await? else {
-        return Ok(Route::New {
+        return Ok(Threading::New {
             parent: None,
             reason: format!("{how}, but there is no such ticket; a new conversation"),
         });
     };
     let staff = users::role_of(sender)?.is_staff();
     if ticket.requester_id == sender.id {
-        return Ok(Route::Reply {
+        return Ok(Threading::Reply {
             ticket: Box::new(ticket),
             reason: format!("{how}, from the ticket's requester"),
         });
     }
     if !staff && inbound::is_participant(conn, ticket.id, &sender.email).await? {
-        return Ok(Route::Reply {
+        return Ok(Threading::Reply {
             ticket: Box::new(ticket),
             reason: format!("{how}, from {} who was copied on it", sender.email),
         });
@@ -123,7 +123,7 @@ pub(super) async fn decide(
     } else {
         "but the sender is not its requester nor was copied on it"
     };
-    Ok(Route::New {
+    Ok(Threading::New {
         parent: Some(ticket.id),
         reason: format!("{how}, {why}; opened as a new ticket linked to #{number}"),
     })
