@@ -3,7 +3,8 @@
 //!
 //! One pipeline for both ways in. Per message: read it ([`ayuda_mail::inbound::parse`]),
 //! store its files, then in the database: skip it if the same message was taken before,
-//! find or create the sender's account, decide where it belongs ([`route`]), add it there,
+//! decide what it is ([`classify`], from the message alone), find or create the sender's
+//! account, decide where it belongs ([`threading`]), add it there,
 //! and record the message with its bytes and the reason for what was done. A batch of
 //! messages shares one transaction (each in its own savepoint, so one bad message spoils
 //! nothing else) and is durable when [`ingest_batch`] returns: only then may the mail
@@ -17,12 +18,14 @@
 //! `AYUDA_INBOUND_MAX_FILES` of them; a sweep ([`crate::workers::file_sweep`]) removes any
 //! that nothing came to refer to.
 
+mod classify;
 pub mod imap;
 pub mod records;
 mod threading;
 
 use ayuda_db::attachments::NewAttachment;
 use ayuda_db::inbound::{self, NewInbound};
+use ayuda_db::tickets::TicketRow;
 use ayuda_db::users::UserRow;
 use ayuda_db::{ConnectionTrait, DatabaseTransaction, TransactionTrait, attachments, outbox};
 use ayuda_domain::content;
@@ -35,6 +38,7 @@ use sha2::{Digest, Sha256};
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use crate::tickets::{self, Body, Opening, Writing};
+use classify::{Verdict, classify, mb};
 use threading::Threading;
 
 /// Where a message came from.
@@ -199,7 +203,6 @@ pub async fn ingest_batch(
 struct Prepared {
     dedupe_key: String,
     email: Option<InboundEmail>,
-    too_large: bool,
     /// Its files, stored and ready to record as attachments.
     files: Vec<NewAttachment>,
 }
@@ -250,7 +253,6 @@ async fn prepare(state: &AppState, raw: &[u8]) -> ApiResult<Prepared> {
     Ok(Prepared {
         dedupe_key,
         email,
-        too_large,
         files,
     })
 }
@@ -288,7 +290,7 @@ fn may_keep_files(state: &AppState, email: &InboundEmail) -> bool {
             .is_some_and(|f| !is_ours(state, &f.address))
 }
 
-/// One message, inside its savepoint.
+/// One message, inside its savepoint: taken before, or the writer of its verdict.
 async fn take(
     conn: &DatabaseTransaction,
     state: &AppState,
@@ -300,163 +302,202 @@ async fn take(
     if let Some(seen) = inbound::find_by_key(conn, &message.dedupe_key).await? {
         return Ok(duplicate(&seen));
     }
-    let mut record = Record::new(message, source);
-    let Some(email) = &message.email else {
-        return record
-            .done(
-                conn,
+    let record = Record::new(message, source);
+    let verdict = classify(
+        message.email.as_ref(),
+        raw.len() as u64,
+        state.settings.inbound_max_bytes,
+        |address| is_ours(state, address),
+    );
+    match verdict {
+        Verdict::Record { outcome, reason } => record.done(conn, raw, outcome, &reason, now).await,
+        Verdict::Bounce { original, reason } => {
+            bounce(conn, raw, record, original, reason, now).await
+        }
+        Verdict::Correspondence { email, from } => {
+            let letter = Letter {
                 raw,
-                IntakeOutcome::Failed,
-                "not a readable email message",
-                now,
-            )
-            .await;
+                email,
+                from,
+                files: &message.files,
+            };
+            correspondence(conn, state, letter, record, now).await
+        }
+    }
+}
+
+/// Records a delivery failure and marks our message that bounced.
+async fn bounce(
+    conn: &impl ConnectionTrait,
+    raw: &[u8],
+    record: Record,
+    original: Option<&str>,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> ApiResult<Outcome> {
+    let found = match original {
+        Some(id) => outbox::mark_bounced(conn, id, reason, now).await?,
+        None => false,
     };
-    if message.too_large {
-        let reason = format!(
-            "the message is {:.1} MB, more than the {:.1} MB limit (AYUDA_INBOUND_MAX_BYTES); kept, not made into a ticket",
-            mb(raw.len() as u64),
-            mb(state.settings.inbound_max_bytes)
-        );
-        return record
-            .done(conn, raw, IntakeOutcome::Rejected, &reason, now)
-            .await;
-    }
-    let Some(from) = &email.from else {
-        return record
-            .done(
-                conn,
-                raw,
-                IntakeOutcome::Failed,
-                "no usable sender address (missing, malformed or longer than 254 characters)",
-                now,
-            )
-            .await;
+    let reason = match (original, found) {
+        (Some(id), true) => format!("delivery failure of our message <{id}>: {reason}"),
+        (Some(id), false) => format!("delivery failure of <{id}>, not a message of ours: {reason}"),
+        (None, _) => format!("delivery failure naming no message: {reason}"),
     };
-    if let Origin::Bounce { original, reason } = &email.origin {
-        let found = match original {
-            Some(id) => outbox::mark_bounced(conn, id, reason, now).await?,
-            None => false,
-        };
-        let reason = match (original, found) {
-            (Some(id), true) => format!("delivery failure of our message <{id}>: {reason}"),
-            (Some(id), false) => {
-                format!("delivery failure of <{id}>, not a message of ours: {reason}")
-            }
-            (None, _) => format!("delivery failure naming no message: {reason}"),
-        };
-        return record
-            .done(conn, raw, IntakeOutcome::Bounce, &reason, now)
-            .await;
-    }
-    if is_ours(state, &from.address) {
-        return record
-            .done(
-                conn,
-                raw,
-                IntakeOutcome::Ignored,
-                "sent from our own address (a mail loop)",
-                now,
-            )
-            .await;
-    }
+    record
+        .done(conn, raw, IntakeOutcome::Bounce, &reason, now)
+        .await
+}
+
+/// A message that belongs to a conversation, with what the writers need of it.
+struct Letter<'a> {
+    raw: &'a [u8],
+    email: &'a InboundEmail,
+    from: &'a Mailbox,
+    /// Its files, stored and ready to record.
+    files: &'a [NewAttachment],
+}
+
+/// Mail from a person (or a machine): the sender's account, then a reply to the ticket it
+/// belongs to, or a new ticket.
+async fn correspondence(
+    conn: &DatabaseTransaction,
+    state: &AppState,
+    letter: Letter<'_>,
+    mut record: Record,
+    now: DateTime<Utc>,
+) -> ApiResult<Outcome> {
+    let (raw, email) = (letter.raw, letter.email);
     // Answers count against the sender's cap on automatic mail, like every other cause.
     let may_answer = email.origin.may_answer()
-        && crate::outbound::automatic_mail_allowed(conn, &state.settings, &from.address).await?;
-    let (sender, created) = sender(conn, state, from, may_answer, now).await?;
+        && crate::outbound::automatic_mail_allowed(conn, &state.settings, &letter.from.address)
+            .await?;
+    let (sender, created) = sender(conn, state, letter.from, may_answer, now).await?;
     if !sender.active {
+        let reason = "the sender's account is deactivated";
         return record
-            .done(
-                conn,
-                raw,
-                IntakeOutcome::Ignored,
-                "the sender's account is deactivated",
-                now,
-            )
+            .done(conn, raw, IntakeOutcome::Ignored, reason, now)
             .await;
     }
     record.new.answered = created && may_answer;
-    let (text, left_out) =
-        conversation_text(email, file_limits(state), state.settings.default_locale());
     match threading::decide(conn, state, email, &sender).await? {
         Threading::Reply { ticket, reason } => {
-            if !email.origin.may_answer() {
-                record.new.ticket_id = Some(ticket.id);
-                let reason =
-                    format!("{reason}; an automatic message, not added to the conversation");
-                return record
-                    .done(conn, raw, IntakeOutcome::Ignored, &reason, now)
-                    .await;
-            }
-            let reason = format!("{reason}{left_out}");
-            let writing = Writing {
-                body: Body::plain(&replies::new_part(&text)),
-                internal: false,
-                attachment_ids: store_files(conn, &sender, &message.files, now).await?,
-                status: None,
-            };
-            let added =
-                tickets::add_reply(conn, state, &sender, *ticket, writing, Channel::Email, now)
-                    .await?;
-            record.new.ticket_id = Some(added.ticket_number);
-            record.new.ticket_message_id = Some(added.message_id);
-            record.new.answered |= added.followed_up;
-            let (disposition, reason) = if added.followed_up {
-                (
-                    IntakeOutcome::Ticketed,
-                    format!(
-                        "{reason}; that ticket is closed, so follow-up #{} was opened",
-                        added.ticket_number
-                    ),
-                )
-            } else {
-                (IntakeOutcome::Threaded, reason)
-            };
-            record.done(conn, raw, disposition, &reason, now).await
+            reply(conn, state, &letter, &sender, *ticket, &reason, record, now).await
         }
         Threading::New { parent, reason } => {
-            let reason = format!("{reason}{left_out}");
-            let type_id = threading::email_ticket_type(conn).await?;
-            let title = replies::clean_subject(&email.subject)
-                .unwrap_or_else(|| "(no subject)".to_owned())
-                .chars()
-                .take(200)
-                .collect::<String>();
-            let opened = tickets::open_ticket(
-                conn,
-                state,
-                &sender,
-                Opening {
-                    ticket: ayuda_db::tickets::NewTicket {
-                        title,
-                        type_id,
-                        requester_id: sender.id,
-                        channel: Channel::Email,
-                        parent_id: parent,
-                    },
-                    body: Body::plain(&text),
-                    attachment_ids: store_files(conn, &sender, &message.files, now).await?,
-                    tell_requester: may_answer,
-                    author_id: None,
-                },
-                now,
-            )
-            .await?;
-            let copied: Vec<String> = email
-                .cc
-                .iter()
-                .map(|m| m.address.clone())
-                .filter(|a| a != &sender.email && !is_ours(state, a))
-                .collect();
-            inbound::add_participants(conn, opened.number, &copied, now).await?;
-            record.new.ticket_id = Some(opened.number);
-            record.new.ticket_message_id = Some(opened.message_id);
-            record.new.answered |= may_answer;
-            record
-                .done(conn, raw, IntakeOutcome::Ticketed, &reason, now)
-                .await
+            let opening = NewConversation {
+                parent,
+                reason,
+                may_answer,
+            };
+            open(conn, state, &letter, &sender, opening, record, now).await
         }
     }
+}
+
+/// Adds the message to `ticket` as `sender`'s reply (automatic mail is only recorded
+/// against it); a closed ticket gets a follow-up.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one writer of one verdict, all it needs"
+)]
+async fn reply(
+    conn: &DatabaseTransaction,
+    state: &AppState,
+    letter: &Letter<'_>,
+    sender: &UserRow,
+    ticket: TicketRow,
+    reason: &str,
+    mut record: Record,
+    now: DateTime<Utc>,
+) -> ApiResult<Outcome> {
+    let (raw, email) = (letter.raw, letter.email);
+    if !email.origin.may_answer() {
+        record.new.ticket_id = Some(ticket.id);
+        let reason = format!("{reason}; an automatic message, not added to the conversation");
+        return record
+            .done(conn, raw, IntakeOutcome::Ignored, &reason, now)
+            .await;
+    }
+    let (text, left_out) =
+        conversation_text(email, file_limits(state), state.settings.default_locale());
+    let reason = format!("{reason}{left_out}");
+    let writing = Writing {
+        body: Body::plain(&replies::new_part(&text)),
+        internal: false,
+        attachment_ids: store_files(conn, sender, letter.files, now).await?,
+        status: None,
+    };
+    let added =
+        tickets::add_reply(conn, state, sender, ticket, writing, Channel::Email, now).await?;
+    record.new.ticket_id = Some(added.ticket_number);
+    record.new.ticket_message_id = Some(added.message_id);
+    record.new.answered |= added.followed_up;
+    let (disposition, reason) = if added.followed_up {
+        let number = added.ticket_number;
+        let reason = format!("{reason}; that ticket is closed, so follow-up #{number} was opened");
+        (IntakeOutcome::Ticketed, reason)
+    } else {
+        (IntakeOutcome::Threaded, reason)
+    };
+    record.done(conn, raw, disposition, &reason, now).await
+}
+
+/// A new ticket's threading: the ticket it follows up, why, and whether the sender may be
+/// answered.
+struct NewConversation {
+    parent: Option<i64>,
+    reason: String,
+    may_answer: bool,
+}
+
+/// Opens a ticket from the message (of the type admins chose for email), its `Cc` as
+/// participants.
+async fn open(
+    conn: &DatabaseTransaction,
+    state: &AppState,
+    letter: &Letter<'_>,
+    sender: &UserRow,
+    new: NewConversation,
+    mut record: Record,
+    now: DateTime<Utc>,
+) -> ApiResult<Outcome> {
+    let email = letter.email;
+    let (text, left_out) =
+        conversation_text(email, file_limits(state), state.settings.default_locale());
+    let reason = format!("{}{left_out}", new.reason);
+    let title = replies::clean_subject(&email.subject)
+        .unwrap_or_else(|| "(no subject)".to_owned())
+        .chars()
+        .take(200)
+        .collect::<String>();
+    let opening = Opening {
+        ticket: ayuda_db::tickets::NewTicket {
+            title,
+            type_id: threading::email_ticket_type(conn).await?,
+            requester_id: sender.id,
+            channel: Channel::Email,
+            parent_id: new.parent,
+        },
+        body: Body::plain(&text),
+        attachment_ids: store_files(conn, sender, letter.files, now).await?,
+        tell_requester: new.may_answer,
+        author_id: None,
+    };
+    let opened = tickets::open_ticket(conn, state, sender, opening, now).await?;
+    let copied: Vec<String> = email
+        .cc
+        .iter()
+        .map(|m| m.address.clone())
+        .filter(|a| a != &sender.email && !is_ours(state, a))
+        .collect();
+    inbound::add_participants(conn, opened.number, &copied, now).await?;
+    record.new.ticket_id = Some(opened.number);
+    record.new.ticket_message_id = Some(opened.message_id);
+    record.new.answered |= new.may_answer;
+    record
+        .done(conn, letter.raw, IntakeOutcome::Ticketed, &reason, now)
+        .await
 }
 
 /// When a message failed inside its savepoint: a duplicate that raced us, or a real failure,
@@ -661,8 +702,4 @@ fn conversation_text(email: &InboundEmail, limits: FileLimits, locale: Locale) -
         text.push_str(&format!("\n\n[Ayuda: {note}]"));
     }
     (text, reason)
-}
-
-fn mb(bytes: u64) -> f64 {
-    bytes as f64 / (1024.0 * 1024.0)
 }
