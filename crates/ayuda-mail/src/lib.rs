@@ -1,11 +1,13 @@
 //! Email: what Ayuda writes ([`templates`]) and how it leaves ([`transport`]); what comes
-//! in ([`inbound`]), what of a reply is new ([`replies`]), and the signed identifiers that
-//! thread replies back to tickets ([`signing`]).
+//! in ([`inbound`]), what of a reply is new ([`replies`]), and the support mailbox's identity
+//! ([`identity`]: our addresses, and the signed identifiers that thread replies back to
+//! tickets, [`signing`]).
 //!
 //! Everything but delivery is pure (values in, values out), so it is unit-tested here;
 //! delivery goes through lettre's SMTP transport, or nowhere when no SMTP server is
 //! configured (the outbox worker then logs the message instead).
 
+pub mod identity;
 pub mod inbound;
 pub mod replies;
 pub mod signing;
@@ -22,12 +24,6 @@ pub fn new_message_id(from_address: &str) -> String {
         uuid::Uuid::new_v4().simple(),
         domain_of(from_address)
     )
-}
-
-/// The thread root every email about ticket `number` refers to (`In-Reply-To`,
-/// `References`), so mail programs show one conversation per ticket.
-pub fn ticket_thread_id(number: i64, from_address: &str) -> String {
-    format!("ticket-{number}@{}", domain_of(from_address))
 }
 
 /// The domain of an address (`localhost` when it has none): where our `Message-ID`s live.

@@ -819,11 +819,6 @@ impl Settings {
         })
     }
 
-    /// The domain of the support address, used in our `Message-ID`s.
-    pub fn mail_domain(&self) -> &str {
-        ayuda_mail::domain_of(&self.support_address)
-    }
-
     /// Where raw inbound mail is kept.
     pub fn raw_mail_dir(&self) -> std::path::PathBuf {
         self.data_dir.join("mail")

@@ -5,7 +5,7 @@ use ayuda_db::ConnectionTrait;
 use ayuda_db::outbox::{self, NewEmail};
 use ayuda_db::users::UserRow;
 use ayuda_mail::Template;
-use ayuda_mail::signing::{self, Addressee};
+use ayuda_mail::signing::Addressee;
 
 use crate::config::Settings;
 use crate::state::AppState;
@@ -78,19 +78,11 @@ pub async fn queue_ticket_mail(
         ticket: number,
         user: user.id,
     };
-    let mut email = compose(
-        settings,
-        user,
-        template,
-        state.signer.message_id(to, settings.mail_domain()),
-    );
-    let thread = ayuda_mail::ticket_thread_id(number, &settings.support_address);
-    email.in_reply_to = Some(thread.clone());
-    email.references = Some(thread);
-    email.reply_to = Some(signing::reply_address(
-        &settings.reply_to_pattern(),
-        &state.signer.reply_token(to),
-    ));
+    let headers = state.mailbox.ticket_headers(to);
+    let mut email = compose(settings, user, template, headers.message_id);
+    email.in_reply_to = Some(headers.thread.clone());
+    email.references = Some(headers.thread);
+    email.reply_to = Some(headers.reply_to);
     email.automatic = automatic;
     enqueue(conn, settings, email).await
 }

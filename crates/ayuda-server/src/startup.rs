@@ -64,7 +64,11 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         outbox_wake: Arc::new(Notify::new()),
         views: Arc::default(),
         blobs: crate::storage::BlobStore::new(settings.attachments_dir()),
-        signer: ayuda_mail::signing::MailSigner::new(secret.as_bytes()),
+        mailbox: ayuda_mail::identity::SupportMailbox::new(
+            &settings.support_address,
+            &settings.reply_to_pattern(),
+            secret.as_bytes(),
+        ),
         cursors: crate::pagination::Cursors::new(secret.as_bytes()),
         instance: Arc::from(uuid::Uuid::new_v4().simple().to_string()),
         node: Arc::from(node_name(&settings.addr)),

@@ -38,6 +38,7 @@ pub struct AppState {
     pub blobs: BlobStore,
     /// Signs and checks list cursors.
     pub cursors: crate::pagination::Cursors,
-    /// Signs and checks the threading identifiers of ticket email.
-    pub signer: ayuda_mail::signing::MailSigner,
+    /// The support mailbox: its own addresses, and the signed identifiers that thread
+    /// ticket email.
+    pub mailbox: ayuda_mail::identity::SupportMailbox,
 }

@@ -118,7 +118,7 @@ impl BlobStore {
         // Durable before it is acknowledged, like the database row that will point at it.
         file.sync_all().await?;
         drop(file);
-        let sha256 = hex(&hasher.finalize());
+        let sha256 = format!("{:x}", hasher.finalize());
         let path = self.path(&sha256);
         if let Some(dir) = path.parent() {
             tokio::fs::create_dir_all(dir).await?;
@@ -210,15 +210,6 @@ fn is_older(meta: &std::fs::Metadata, age: Duration) -> bool {
         .ok()
         .and_then(|m| SystemTime::now().duration_since(m).ok())
         .is_some_and(|elapsed| elapsed > age)
-}
-
-/// Lower-case hex of `bytes`.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(64), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
 }
 
 #[cfg(test)]

@@ -265,9 +265,9 @@ fn dedupe_key(email: Option<&InboundEmail>, raw: &[u8]) -> String {
         Some((e, id)) => {
             let from = e.from.as_ref().map_or("", |f| f.address.as_str());
             let digest = Sha256::digest(format!("{from}\n{id}").as_bytes());
-            format!("mid:{}", crate::storage::hex(&digest))
+            format!("mid:{digest:x}")
         }
-        None => format!("raw:{}", crate::storage::hex(&Sha256::digest(raw))),
+        None => format!("raw:{:x}", Sha256::digest(raw)),
     }
 }
 
@@ -287,7 +287,7 @@ fn may_keep_files(state: &AppState, email: &InboundEmail) -> bool {
         && email
             .from
             .as_ref()
-            .is_some_and(|f| !is_ours(state, &f.address))
+            .is_some_and(|f| !state.mailbox.is_ours(&f.address))
 }
 
 /// One message, inside its savepoint: taken before, or the writer of its verdict.
@@ -307,7 +307,7 @@ async fn take(
         message.email.as_ref(),
         raw.len() as u64,
         state.settings.inbound_max_bytes,
-        |address| is_ours(state, address),
+        |address| state.mailbox.is_ours(address),
     );
     match verdict {
         Verdict::Record { outcome, reason } => record.done(conn, raw, outcome, &reason, now).await,
@@ -489,7 +489,7 @@ async fn open(
         .cc
         .iter()
         .map(|m| m.address.clone())
-        .filter(|a| a != &sender.email && !is_ours(state, a))
+        .filter(|a| a != &sender.email && !state.mailbox.is_ours(a))
         .collect();
     inbound::add_participants(conn, opened.number, &copied, now).await?;
     record.new.ticket_id = Some(opened.number);
@@ -612,14 +612,6 @@ impl Record {
             reason: row.reason,
         })
     }
-}
-
-/// Whether `address` is the support mailbox or one of its reply addresses.
-fn is_ours(state: &AppState, address: &str) -> bool {
-    let support = state.settings.support_address.to_ascii_lowercase();
-    address == support
-        || ayuda_mail::signing::token_in_address(&state.settings.reply_to_pattern(), address)
-            .is_some()
 }
 
 /// The sender's account, created (as a customer, with the welcome email when answers are

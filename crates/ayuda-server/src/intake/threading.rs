@@ -16,7 +16,6 @@ use ayuda_db::users::{self, UserRow};
 use ayuda_db::{ConnectionTrait, inbound, ticket_types};
 use ayuda_mail::inbound::InboundEmail;
 use ayuda_mail::replies;
-use ayuda_mail::signing::{self, Addressee};
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -49,7 +48,10 @@ pub(super) async fn decide(
     let mut hint: Option<(i64, String)> = None;
 
     // 1. Signed references.
-    for (to, how) in signed_references(state, email) {
+    for (to, how) in state
+        .mailbox
+        .signed_references(&email.refers_to, &email.recipients)
+    {
         if to.user == sender.id {
             if let Some(ticket) = tickets::find_for_update(conn, to.ticket).await? {
                 return Ok(Threading::Reply {
@@ -84,7 +86,7 @@ pub(super) async fn decide(
         && let Some(ticket) = email
             .refers_to
             .iter()
-            .find_map(|id| thread_root_number(state, id))
+            .find_map(|id| state.mailbox.ticket_of_thread_root(id))
     {
         hint = Some((ticket, format!("References name the thread of #{ticket}")));
     }
@@ -127,32 +129,6 @@ pub(super) async fn decide(
         parent: Some(ticket.id),
         reason: format!("{how}, {why}; opened as a new ticket linked to #{number}"),
     })
-}
-
-/// Our signed identifiers the message carries, with how each was found.
-fn signed_references(state: &AppState, email: &InboundEmail) -> Vec<(Addressee, &'static str)> {
-    let pattern = state.settings.reply_to_pattern();
-    let by_id = email
-        .refers_to
-        .iter()
-        .filter_map(|id| state.signer.verify_message_id(id))
-        .map(|to| (to, "In-Reply-To/References"));
-    let by_address = email
-        .recipients
-        .iter()
-        .filter_map(|rcpt| signing::token_in_address(&pattern, rcpt))
-        .filter_map(|token| state.signer.verify_reply_token(token))
-        .map(|to| (to, "reply address"));
-    by_id.chain(by_address).collect()
-}
-
-/// The ticket of our unsigned thread root `ticket-<n>@<our domain>`.
-fn thread_root_number(state: &AppState, id: &str) -> Option<i64> {
-    let (local, domain) = id.rsplit_once('@')?;
-    if !domain.eq_ignore_ascii_case(state.settings.mail_domain()) {
-        return None;
-    }
-    local.strip_prefix("ticket-")?.parse().ok()
 }
 
 /// The type of tickets opened by email: the one admins chose as the default. Should none
