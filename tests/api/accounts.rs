@@ -546,7 +546,10 @@ async fn emails_follow_the_chosen_language() {
 
 #[tokio::test]
 async fn repeated_failed_logins_are_rate_limited_per_account() {
-    let app = crate::helpers::spawn_app_with(|s| s.rate_login_account = "3/300".into()).await;
+    let app = crate::helpers::spawn_app_with(|s| {
+        s.rate_login_account = ayuda_server::config::SettingValue::read("3/300").unwrap()
+    })
+    .await;
     let email = unique_email("brute");
     app.register_and_activate(&email, "Brute").await;
     for _ in 0..3 {
@@ -582,8 +585,8 @@ async fn repeated_failed_logins_are_rate_limited_per_account() {
 #[tokio::test]
 async fn registration_and_forgot_are_rate_limited_per_address() {
     let app = crate::helpers::spawn_app_with(|s| {
-        s.rate_register = "2/3600".into();
-        s.rate_forgot = "1/3600".into();
+        s.rate_register = ayuda_server::config::SettingValue::read("2/3600").unwrap();
+        s.rate_forgot = ayuda_server::config::SettingValue::read("1/3600").unwrap();
     })
     .await;
     for _ in 0..2 {

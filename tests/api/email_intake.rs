@@ -780,7 +780,7 @@ async fn the_imap_poller_takes_new_mail_and_marks_it_without_deleting() {
 
     let url = format!("imap://{mailbox}:secret@127.0.0.1:{}/INBOX", imap_port());
     let app = spawn_app_with(move |s| {
-        s.imap_url = Some(url);
+        s.imap_url = Some(url.into());
         s.imap_interval_secs = 1;
     })
     .await;
@@ -871,7 +871,7 @@ async fn people_copied_on_a_ticket_may_write_to_it_by_email() {
 async fn automatic_answers_to_one_sender_are_limited() {
     let app = spawn_app_with(|s| {
         s.inbound_token = Some(TOKEN.into());
-        s.auto_mail_per_recipient = "3/3600".into();
+        s.auto_mail_per_recipient = ayuda_server::config::SettingValue::read("3/3600").unwrap();
     })
     .await;
     let ana = unique("ana");

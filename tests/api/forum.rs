@@ -250,7 +250,10 @@ async fn search_ranks_titles_first_and_highlights_safely() {
 
 #[tokio::test]
 async fn comments_need_a_login_and_feedback_is_counted_once_per_reader_and_limited() {
-    let app = spawn_app_with(|s| s.rate_feedback = "5/3600".into()).await;
+    let app = spawn_app_with(|s| {
+        s.rate_feedback = ayuda_server::config::SettingValue::read("5/3600").unwrap()
+    })
+    .await;
     let agent = app.user(Role::Agent).await;
     let customer = app.user(Role::Customer).await;
     let a = &agent.access_token;

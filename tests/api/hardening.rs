@@ -254,8 +254,8 @@ async fn search_cursors_carry_no_score_and_edited_or_forged_ones_are_refused() {
 #[tokio::test]
 async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
     let app = spawn_app_with(|s| {
-        s.rate_register = "2/3600".into();
-        s.trusted_proxies = "127.0.0.1".into();
+        s.rate_register = ayuda_server::config::SettingValue::read("2/3600").unwrap();
+        s.trusted_proxies = ayuda_server::config::SettingValue::read("127.0.0.1").unwrap();
     })
     .await;
     let register = |forwarded| register_forwarded(&app, forwarded);
@@ -283,7 +283,10 @@ async fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
     );
 
     // Without trusted proxies the header is ignored: everyone shares the peer's bucket.
-    let direct = spawn_app_with(|s| s.rate_register = "1/3600".into()).await;
+    let direct = spawn_app_with(|s| {
+        s.rate_register = ayuda_server::config::SettingValue::read("1/3600").unwrap()
+    })
+    .await;
     let statuses = [
         register_forwarded(&direct, "198.51.100.1").await,
         register_forwarded(&direct, "198.51.100.2").await,
@@ -422,7 +425,7 @@ async fn the_app_is_served_with_a_strict_content_security_policy_and_hsts_over_h
 async fn uploads_are_bounded_per_user_by_a_daily_quota_and_a_rate() {
     let app = spawn_app_with(|s| {
         s.upload_quota_bytes = 1000;
-        s.rate_upload = "3/3600".into();
+        s.rate_upload = ayuda_server::config::SettingValue::read("3/3600").unwrap();
     })
     .await;
     let first = app.user(Role::Customer).await.access_token;
@@ -490,7 +493,10 @@ async fn the_data_directory_and_the_generated_secret_are_private() {
 #[tokio::test]
 async fn forum_comments_are_rate_limited_and_staff_hide_them_without_deleting() {
     use crate::forum::{category, write};
-    let app = spawn_app_with(|s| s.rate_comment = "3/600".into()).await;
+    let app = spawn_app_with(|s| {
+        s.rate_comment = ayuda_server::config::SettingValue::read("3/600").unwrap()
+    })
+    .await;
     let agent = app.user(Role::Agent).await;
     let customer = app.user(Role::Customer).await;
     let (a, c) = (&agent.access_token, &customer.access_token);
@@ -554,7 +560,10 @@ async fn forum_comments_are_rate_limited_and_staff_hide_them_without_deleting() 
 
 #[tokio::test]
 async fn markdown_previews_are_bounded_in_size_and_rate() {
-    let app = spawn_app_with(|s| s.rate_markdown = "3/60".into()).await;
+    let app = spawn_app_with(|s| {
+        s.rate_markdown = ayuda_server::config::SettingValue::read("3/60").unwrap()
+    })
+    .await;
     let user = app.user(Role::Customer).await;
     let t = &user.access_token;
     let problem = assert_problem(

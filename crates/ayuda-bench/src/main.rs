@@ -103,7 +103,7 @@ async fn admin_sql(url: &str, sql: &str) -> anyhow::Result<()> {
 async fn bench(args: &Args, data_dir: PathBuf, database_url: &str) -> anyhow::Result<()> {
     let settings = Settings {
         data_dir: data_dir.clone(),
-        database_url: Some(database_url.to_owned()),
+        database_url: Some(database_url.into()),
         ..Settings::default()
     };
     let db = ayuda_server::startup::open_database(&settings).await?;
@@ -228,8 +228,8 @@ async fn bench(args: &Args, data_dir: PathBuf, database_url: &str) -> anyhow::Re
     {
         let state = ayuda_server::startup::build_state(Settings {
             data_dir: data_dir.clone(),
-            database_url: Some(database_url.to_owned()),
-            jwt_secret: Some(JWT_SECRET.to_owned()),
+            database_url: Some(database_url.into()),
+            jwt_secret: Some(JWT_SECRET.into()),
             ..Settings::default()
         })
         .await?;

@@ -16,6 +16,30 @@ pub struct Quota {
     pub window: Duration,
 }
 
+impl Quota {
+    /// `max` events per `secs` seconds.
+    pub const fn per(max: u32, secs: u64) -> Self {
+        Quota {
+            max,
+            window: Duration::from_secs(secs),
+        }
+    }
+
+    /// Parses `N/SECONDS` (both positive), as settings write a quota.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        let (max, secs) = value
+            .trim()
+            .split_once('/')
+            .ok_or("expected N/SECONDS, e.g. 10/300")?;
+        let max: u32 = max.trim().parse().map_err(|e| format!("{max:?}: {e}"))?;
+        let secs: u64 = secs.trim().parse().map_err(|e| format!("{secs:?}: {e}"))?;
+        if max == 0 || secs == 0 {
+            return Err("both numbers must be positive".into());
+        }
+        Ok(Quota::per(max, secs))
+    }
+}
+
 /// Recent events per key.
 #[derive(Debug, Default)]
 pub struct SlidingWindow {

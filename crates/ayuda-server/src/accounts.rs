@@ -81,7 +81,7 @@ async fn register_once(state: &AppState, req: &RegisterRequest, email: &Email) -
                 username,
                 phone,
                 role: Role::Customer,
-                locale: req.locale.unwrap_or_else(|| settings.default_locale()),
+                locale: req.locale.unwrap_or_else(|| settings.default_locale),
                 password_hash: None,
             };
             match users::insert(&txn, new, now).await {
@@ -166,7 +166,7 @@ pub(crate) async fn customer_by_email(
             username: None,
             phone: None,
             role: Role::Customer,
-            locale: state.settings.default_locale(),
+            locale: state.settings.default_locale,
             password_hash: None,
         },
         now,
@@ -537,9 +537,7 @@ pub async fn create_user(state: &AppState, admin: &UserRow, req: CreateUser) -> 
         username: None,
         phone: None,
         role: req.role,
-        locale: req
-            .locale
-            .unwrap_or_else(|| state.settings.default_locale()),
+        locale: req.locale.unwrap_or_else(|| state.settings.default_locale),
         password_hash: None,
     };
     let txn = ayuda_db::begin_write(&state.writer).await?;
@@ -619,7 +617,7 @@ pub async fn ensure_admin(
                 username: None,
                 phone: None,
                 role: Role::Admin,
-                locale: state.settings.default_locale(),
+                locale: state.settings.default_locale,
                 password_hash: Some(hash),
             };
             users::insert(&txn, new, now).await?

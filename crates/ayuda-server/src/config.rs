@@ -1,8 +1,11 @@
-//! Settings: defaults, then an optional TOML file (`AYUDA_CONFIG`), then environment variables.
+//! Settings: defaults, then an optional TOML file (`AYUDA_CONFIG`), then environment
+//! variables.
 //!
-//! The variable names of SPEC section 8 are a contract with outside tools. [`ENV_VARS`] is
-//! the one list of every variable, its meaning and default; the README's table is checked
-//! against it by a test.
+//! Each setting is declared once, in [`settings!`] below: its field, type, default, variable
+//! and the README's description. The struct, its defaults, reading the file and the
+//! environment, and the README's table (checked by a test) all come from that declaration.
+//! Values are typed ([`Quota`], [`Locale`], [`LogFormat`], [`Secret`], ...) and parsed once,
+//! at start: a bad value stops the server with a message naming the variable.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -10,181 +13,134 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use ayuda_domain::{PASSWORD_MIN_LENGTH_FLOOR, Quota};
 use ayuda_types::Locale;
-use serde::Deserialize;
 
-/// Server settings. Every field has a default, so an empty environment runs Ayuda.
-#[derive(Clone, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Settings {
-    /// Listen address (`AYUDA_ADDR`).
-    pub addr: String,
-    /// Directory for the SQLite file, attachments, raw mail and generated secrets.
-    pub data_dir: PathBuf,
-    /// `sqlite://...` or `postgres://...`; SQLite in the data directory when unset.
-    pub database_url: Option<String>,
-    /// Base of links in emails; `http://` + the listen address when unset.
-    pub public_url: Option<String>,
-    /// JWT signing secret; generated once and kept in the data directory when unset.
-    pub jwt_secret: Option<String>,
-    /// First admin's email, created at start if no admin exists.
-    pub admin_email: Option<String>,
-    /// First admin's password.
-    pub admin_password: Option<String>,
-    /// Outbound SMTP URL (lettre form); without it mail stays queued and is logged.
-    pub smtp_url: Option<String>,
-    /// The support mailbox, `From` of outbound mail.
-    pub support_address: String,
-    /// Mailbox to poll for inbound mail (email intake).
-    pub imap_url: Option<String>,
-    /// Bearer token for `POST /api/v1/inbound/email` (email intake).
-    pub inbound_token: Option<String>,
-    /// Bearer token `/metrics` asks for; open to all when unset.
-    pub metrics_token: Option<String>,
-    /// Minimum password length (5 or more).
-    pub password_min_length: usize,
-    /// Lifetime of access tokens, in seconds.
-    pub access_token_ttl_secs: u64,
-    /// Lifetime of refresh tokens (a session idle this long must log in again), in days.
-    pub refresh_token_ttl_days: u64,
-    /// Lifetime of activation links, in hours.
-    pub activation_ttl_hours: u64,
-    /// Lifetime of password-reset links, in hours.
-    pub reset_ttl_hours: u64,
-    /// Failed logins allowed per account, `N/SECONDS`.
-    pub rate_login_account: String,
-    /// Failed logins allowed per client address, `N/SECONDS`.
-    pub rate_login_address: String,
-    /// Registrations allowed per client address, `N/SECONDS`.
-    pub rate_register: String,
-    /// Password-forgot requests allowed per client address, `N/SECONDS`.
-    pub rate_forgot: String,
-    /// Failed uses of emailed links (activation, reset) allowed per client address, `N/SECONDS`.
-    pub rate_token: String,
-    /// Proxies (addresses or CIDR blocks, comma-separated) whose `X-Forwarded-For` entries
-    /// name the client; empty: the peer address is the client.
-    pub trusted_proxies: String,
-    /// Directory of the built SPA (`trunk build --release` output).
-    pub dist_dir: PathBuf,
-    /// HTTP worker threads; the number of CPUs when 0.
-    pub workers: usize,
-    /// Largest database pool.
-    pub db_max_connections: u32,
-    /// Language for users who have not chosen one.
-    pub default_locale: String,
-    /// Largest JSON request body, in bytes.
-    pub max_json_bytes: usize,
-    /// How often the outbox worker looks for due mail when not woken, in milliseconds.
-    pub outbox_poll_ms: u64,
-    /// Log format: `text` or `json`.
-    pub log_format: String,
-    /// Largest attachment, in bytes.
-    pub attachment_max_bytes: u64,
-    /// Bytes one user may upload in 24 hours.
-    pub upload_quota_bytes: u64,
-    /// Uploads allowed per user, `N/SECONDS`.
-    pub rate_upload: String,
-    /// Forum comments allowed per user, `N/SECONDS`.
-    pub rate_comment: String,
-    /// Markdown previews allowed per user, `N/SECONDS`.
-    pub rate_markdown: String,
-    /// Days a resolved ticket stays resolved before it closes by itself.
-    pub auto_close_days: u32,
-    /// How often the auto-close job runs, in seconds.
-    pub auto_close_interval_secs: u64,
-    /// Article feedback votes allowed per client address, `N/SECONDS`.
-    pub rate_feedback: String,
-    /// `Reply-To` of ticket email, with `{token}` where the per-ticket token goes; the
-    /// support address with `+{token}` when unset.
-    pub reply_to_address: Option<String>,
-    /// How often the IMAP poller looks for mail when the server offers no IDLE, seconds.
-    pub imap_interval_secs: u64,
-    /// IMAP folder processed mail is moved to; it is only flagged when unset.
-    pub imap_processed_folder: Option<String>,
-    /// Largest inbound email taken into a ticket, in bytes; larger ones are kept unread (raw)
-    /// and rejected.
-    pub inbound_max_bytes: u64,
-    /// Files (attachments and inline images) kept of one inbound email; the rest are left
-    /// out and the ticket says so.
-    pub inbound_max_files: usize,
-    /// Decoded bytes of files kept of one inbound email, all together.
-    pub inbound_max_file_bytes: u64,
-    /// Seconds an upload may stay unlinked to any message before it is deleted.
-    pub unlinked_upload_ttl_secs: u64,
-    /// How often stored files are swept (unlinked uploads and files nothing refers to),
-    /// seconds.
-    pub file_sweep_interval_secs: u64,
-    /// Automatic mail (welcome, password reset, answers to inbound mail) allowed per
-    /// recipient address, whatever caused it, `N/SECONDS`.
-    pub auto_mail_per_recipient: String,
+use crate::auth::client::TrustedProxies;
+
+/// A value a setting can hold, read from the text of a variable or a file entry.
+pub trait SettingValue: Sized {
+    /// Parses the text; the error says what was expected.
+    fn read(raw: &str) -> anyhow::Result<Self>;
 }
 
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            addr: "127.0.0.1:8080".into(),
-            data_dir: PathBuf::from("./data"),
-            database_url: None,
-            public_url: None,
-            jwt_secret: None,
-            admin_email: None,
-            admin_password: None,
-            smtp_url: None,
-            support_address: "support@localhost".into(),
-            imap_url: None,
-            inbound_token: None,
-            metrics_token: None,
-            password_min_length: 8,
-            access_token_ttl_secs: 15 * 60,
-            refresh_token_ttl_days: 30,
-            activation_ttl_hours: 72,
-            reset_ttl_hours: 2,
-            rate_login_account: "10/300".into(),
-            rate_login_address: "100/300".into(),
-            rate_register: "30/3600".into(),
-            rate_forgot: "30/3600".into(),
-            rate_token: "20/300".into(),
-            trusted_proxies: String::new(),
-            dist_dir: PathBuf::from("dist"),
-            workers: 0,
-            db_max_connections: 16,
-            default_locale: "es".into(),
-            max_json_bytes: 256 * 1024,
-            outbox_poll_ms: 2000,
-            log_format: "text".into(),
-            attachment_max_bytes: 10 * 1024 * 1024,
-            upload_quota_bytes: 500 * 1024 * 1024,
-            rate_upload: "120/3600".into(),
-            rate_comment: "10/600".into(),
-            rate_markdown: "600/600".into(),
-            auto_close_days: 7,
-            auto_close_interval_secs: 300,
-            rate_feedback: "60/3600".into(),
-            reply_to_address: None,
-            imap_interval_secs: 30,
-            imap_processed_folder: None,
-            inbound_max_bytes: 15 * 1024 * 1024,
-            inbound_max_files: 100,
-            inbound_max_file_bytes: 15 * 1024 * 1024,
-            unlinked_upload_ttl_secs: 24 * 3600,
-            file_sweep_interval_secs: 3600,
-            auto_mail_per_recipient: "5/3600".into(),
+macro_rules! from_str_values {
+    ($($ty:ty),*) => {$(
+        impl SettingValue for $ty {
+            fn read(raw: &str) -> anyhow::Result<Self> {
+                raw.trim().parse().map_err(|e| anyhow::anyhow!("{e}"))
+            }
+        }
+    )*};
+}
+from_str_values!(u32, u64, usize);
+
+impl SettingValue for String {
+    fn read(raw: &str) -> anyhow::Result<Self> {
+        Ok(raw.to_owned())
+    }
+}
+
+impl SettingValue for PathBuf {
+    fn read(raw: &str) -> anyhow::Result<Self> {
+        Ok(raw.into())
+    }
+}
+
+/// An empty value means "not set".
+impl<T: SettingValue> SettingValue for Option<T> {
+    fn read(raw: &str) -> anyhow::Result<Self> {
+        if raw.trim().is_empty() {
+            Ok(None)
+        } else {
+            T::read(raw).map(Some)
         }
     }
 }
 
-impl std::fmt::Debug for Settings {
-    // Credentials live in several URLs and secrets: print only what is safe.
+impl SettingValue for Quota {
+    fn read(raw: &str) -> anyhow::Result<Self> {
+        Quota::parse(raw).map_err(|e| anyhow::anyhow!("{e}"))
+    }
+}
+
+impl SettingValue for Locale {
+    fn read(raw: &str) -> anyhow::Result<Self> {
+        Locale::parse(raw.trim()).context("expected es or en")
+    }
+}
+
+impl SettingValue for TrustedProxies {
+    fn read(raw: &str) -> anyhow::Result<Self> {
+        TrustedProxies::parse(raw).map_err(|e| anyhow::anyhow!("{e}"))
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    /// For people (coloured on a terminal).
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+impl SettingValue for LogFormat {
+    fn read(raw: &str) -> anyhow::Result<Self> {
+        match raw.trim() {
+            "text" => Ok(LogFormat::Text),
+            "json" => Ok(LogFormat::Json),
+            _ => bail!("expected text or json"),
+        }
+    }
+}
+
+/// A password or token: never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+/// A URL that may carry a user and password: printed without them.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretUrl(String);
+
+macro_rules! secret_values {
+    ($($ty:ident),*) => {$(
+        impl SettingValue for $ty {
+            fn read(raw: &str) -> anyhow::Result<Self> {
+                Ok($ty(raw.to_owned()))
+            }
+        }
+
+        impl std::ops::Deref for $ty {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl From<&str> for $ty {
+            fn from(value: &str) -> Self {
+                $ty(value.to_owned())
+            }
+        }
+
+        impl From<String> for $ty {
+            fn from(value: String) -> Self {
+                $ty(value)
+            }
+        }
+    )*};
+}
+secret_values!(Secret, SecretUrl);
+
+impl std::fmt::Debug for Secret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Settings")
-            .field("addr", &self.addr)
-            .field("data_dir", &self.data_dir)
-            .field("database", &self.database_url.as_deref().map(redact_url))
-            .field("public_url", &self.public_url())
-            .field("smtp", &self.smtp_url.as_deref().map(redact_url))
-            .field("imap", &self.imap_url.as_deref().map(redact_url))
-            .field("support_address", &self.support_address)
-            .field("dist_dir", &self.dist_dir)
-            .finish_non_exhaustive()
+        f.write_str("***")
+    }
+}
+
+impl std::fmt::Debug for SecretUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&redact_url(&self.0))
     }
 }
 
@@ -202,436 +158,174 @@ pub fn redact_url(raw: &str) -> String {
     }
 }
 
-type Setter = fn(&mut Settings, String) -> anyhow::Result<()>;
+/// One setting as the README documents it.
+#[derive(Debug, Clone, Copy)]
+pub struct Documented {
+    /// The environment variable.
+    pub name: &'static str,
+    /// What it sets.
+    pub meaning: &'static str,
+    /// Its default, as the README shows it.
+    pub default: &'static str,
+}
 
-/// Every environment variable: name, meaning, default (as the README shows it), setter.
-pub const ENV_VARS: &[(&str, &str, &str, Setter)] = &[
-    (
-        "AYUDA_CONFIG",
-        "optional TOML file with any of these settings (keys in lowercase without the `AYUDA_` prefix, e.g. `smtp_url`)",
-        "none",
-        |_, _| Ok(()),
-    ),
-    (
-        "AYUDA_ADDR",
-        "listen address",
-        "`127.0.0.1:8080`",
-        |s, v| {
-            s.addr = v;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_DATA_DIR",
-        "SQLite file, attachments, raw mail, generated secrets",
-        "`./data`",
-        |s, v| {
-            s.data_dir = v.into();
-            Ok(())
-        },
-    ),
-    (
-        "DATABASE_URL",
-        "`sqlite://...` or `postgres://...`",
-        "SQLite in the data directory",
-        |s, v| {
-            s.database_url = Some(v);
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_PUBLIC_URL",
-        "base of links in emails",
-        "`http://` + the listen address",
-        |s, v| {
-            s.public_url = Some(v);
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_JWT_SECRET",
-        "signing secret of access tokens",
-        "generated once and kept in the data directory",
-        |s, v| {
-            s.jwt_secret = Some(v);
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_ADMIN_EMAIL",
-        "first admin, created at start if no admin exists",
-        "none",
-        |s, v| {
-            s.admin_email = Some(v);
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_ADMIN_PASSWORD",
-        "password of that first admin",
-        "none",
-        |s, v| {
-            s.admin_password = Some(v);
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_SMTP_URL",
-        "outbound SMTP, lettre URL form (`smtp://host:port`, `smtps://user:pass@host`)",
-        "none: mail stays queued and is logged",
-        |s, v| {
-            s.smtp_url = Some(v);
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_SUPPORT_ADDRESS",
-        "the support mailbox; `From` of outbound mail",
-        "`support@localhost`",
-        |s, v| {
-            s.support_address = v;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_IMAP_URL",
-        "support mailbox to poll: `imaps://user:pass@host:port/INBOX` (TLS), or `imap://` (STARTTLS, required unless the host is local); user and password URL-encoded",
-        "none",
-        |s, v| {
-            s.imap_url = Some(v);
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_INBOUND_TOKEN",
-        "bearer token for `POST /api/v1/inbound/email` (raw `message/rfc822` from an MTA pipe or a mail provider's webhook)",
-        "none: the endpoint answers 404",
-        |s, v| {
-            s.inbound_token = Some(v);
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_METRICS_TOKEN",
-        "bearer token `GET /metrics` asks for (give it to your Prometheus as `authorization: credentials`)",
-        "none: `/metrics` is open",
-        |s, v| {
-            s.metrics_token = Some(v);
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_PASSWORD_MIN_LENGTH",
-        "minimum password length (5 or more)",
-        "`8`",
-        |s, v| {
-            s.password_min_length = parse(&v)?;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_ACCESS_TOKEN_TTL_SECS",
-        "lifetime of access tokens, seconds",
-        "`900`",
-        |s, v| {
-            s.access_token_ttl_secs = parse(&v)?;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_REFRESH_TOKEN_TTL_DAYS",
-        "lifetime of refresh tokens, days",
-        "`30`",
-        |s, v| {
-            s.refresh_token_ttl_days = parse(&v)?;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_ACTIVATION_TTL_HOURS",
-        "lifetime of activation links, hours",
-        "`72`",
-        |s, v| {
-            s.activation_ttl_hours = parse(&v)?;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_RESET_TTL_HOURS",
-        "lifetime of password-reset links, hours",
-        "`2`",
-        |s, v| {
-            s.reset_ttl_hours = parse(&v)?;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_RATE_LOGIN_ACCOUNT",
-        "failed logins allowed per account, `N/SECONDS`",
-        "`10/300`",
-        |s, v| {
-            s.rate_login_account = v;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_RATE_LOGIN_ADDRESS",
-        "failed logins allowed per client address, `N/SECONDS`",
-        "`100/300`",
-        |s, v| {
-            s.rate_login_address = v;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_RATE_REGISTER",
-        "registrations allowed per client address, `N/SECONDS`",
-        "`30/3600`",
-        |s, v| {
-            s.rate_register = v;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_RATE_FORGOT",
-        "password-forgot requests allowed per client address, `N/SECONDS`",
-        "`30/3600`",
-        |s, v| {
-            s.rate_forgot = v;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_RATE_TOKEN",
-        "failed activation and password-reset attempts (unknown, spent or expired links) allowed per client address, `N/SECONDS`",
-        "`20/300`",
-        |s, v| {
-            s.rate_token = v;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_TRUSTED_PROXIES",
-        "your reverse proxies, comma-separated addresses or CIDR blocks (`10.0.0.0/8, ::1`): behind them the client is the rightmost `X-Forwarded-For` hop that is not one of them; IPv6 clients count per /64",
-        "none: the peer address is the client",
-        |s, v| {
-            s.trusted_proxies = v;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_DIST_DIR",
-        "directory of the built SPA",
-        "`dist`",
-        |s, v| {
-            s.dist_dir = v.into();
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_WORKERS",
-        "HTTP worker threads (0 = number of CPUs)",
-        "`0`",
-        |s, v| {
-            s.workers = parse(&v)?;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_DB_MAX_CONNECTIONS",
-        "largest database pool",
-        "`16`",
-        |s, v| {
-            s.db_max_connections = parse(&v)?;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_DEFAULT_LOCALE",
-        "language for users who chose none (`es` or `en`)",
-        "`es`",
-        |s, v| {
-            s.default_locale = v;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_MAX_JSON_BYTES",
-        "largest JSON request body, bytes",
-        "`262144`",
-        |s, v| {
-            s.max_json_bytes = parse(&v)?;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_OUTBOX_POLL_MS",
-        "outbox worker's polling interval, milliseconds (it is also woken at once by new mail)",
-        "`2000`",
-        |s, v| {
-            s.outbox_poll_ms = parse(&v)?;
-            Ok(())
-        },
-    ),
-    ("AYUDA_LOG_FORMAT", "`text` or `json`", "`text`", |s, v| {
-        s.log_format = v;
-        Ok(())
-    }),
-    (
-        "AYUDA_ATTACHMENT_MAX_BYTES",
-        "largest attachment, bytes",
-        "`10485760` (10 MiB)",
-        |s, v| {
-            s.attachment_max_bytes = parse(&v)?;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_UPLOAD_QUOTA_BYTES",
-        "bytes one user may upload in 24 hours (attachments and screenshots); over it uploads answer 429",
-        "`524288000` (500 MiB)",
-        |s, v| {
-            s.upload_quota_bytes = parse(&v)?;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_RATE_UPLOAD",
-        "uploads allowed per user, `N/SECONDS`",
-        "`120/3600`",
-        |s, v| {
-            s.rate_upload = v;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_RATE_COMMENT",
-        "forum comments allowed per user, `N/SECONDS`",
-        "`10/600`",
-        |s, v| {
-            s.rate_comment = v;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_RATE_MARKDOWN",
-        "Markdown previews (`POST /api/v1/markdown/render`) allowed per user, `N/SECONDS`",
-        "`600/600`",
-        |s, v| {
-            s.rate_markdown = v;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_AUTO_CLOSE_DAYS",
-        "days a resolved ticket waits before it closes by itself",
-        "`7`",
-        |s, v| {
-            s.auto_close_days = parse(&v)?;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_AUTO_CLOSE_INTERVAL_SECS",
-        "how often the auto-close job runs, seconds",
-        "`300`",
-        |s, v| {
-            s.auto_close_interval_secs = parse(&v)?;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_RATE_FEEDBACK",
-        "\"was this helpful\" votes allowed per client address, `N/SECONDS`",
-        "`60/3600`",
-        |s, v| {
-            s.rate_feedback = v;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_REPLY_TO_ADDRESS",
-        "`Reply-To` of ticket email; `{token}` is replaced by a signed per-ticket token (leave it out if the mailbox has no plus addressing)",
-        "the support address with `+{token}` before the `@`",
-        |s, v| {
-            s.reply_to_address = Some(v);
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_IMAP_INTERVAL_SECS",
-        "how often the IMAP poller looks for mail when the server offers no IDLE (and how long one IDLE waits), seconds",
-        "`30`",
-        |s, v| {
-            s.imap_interval_secs = parse(&v)?;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_IMAP_PROCESSED_FOLDER",
-        "IMAP folder processed mail is moved to (created if missing)",
-        "none: processed mail is flagged `\\Seen` and `$AyudaDone` and left in place",
-        |s, v| {
-            s.imap_processed_folder = Some(v).filter(|f| !f.trim().is_empty());
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_INBOUND_MAX_BYTES",
-        "largest inbound email made into a ticket, bytes; larger ones are kept unread (raw) and rejected",
-        "`15728640` (15 MiB)",
-        |s, v| {
-            s.inbound_max_bytes = parse(&v)?;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_INBOUND_MAX_FILES",
-        "files (attachments and inline images) kept of one inbound email; the rest are not stored and the ticket says so",
-        "`100`",
-        |s, v| {
-            s.inbound_max_files = parse(&v)?;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_INBOUND_MAX_FILE_BYTES",
-        "decoded bytes of the files kept of one inbound email, all together; files beyond it are not stored and the ticket says so",
-        "`15728640` (15 MiB)",
-        |s, v| {
-            s.inbound_max_file_bytes = parse(&v)?;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_UNLINKED_UPLOAD_TTL_SECS",
-        "seconds an upload may stay unattached to any message before it is deleted",
-        "`86400` (24 hours)",
-        |s, v| {
-            s.unlinked_upload_ttl_secs = parse(&v)?;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_FILE_SWEEP_INTERVAL_SECS",
-        "how often stored files are swept: unattached uploads past their time, and files no attachment refers to",
-        "`3600`",
-        |s, v| {
-            s.file_sweep_interval_secs = parse(&v)?;
-            Ok(())
-        },
-    ),
-    (
-        "AYUDA_AUTO_MAIL_PER_RECIPIENT",
-        "automatic mail one address may receive, whatever caused it (registrations, password resets, answers to inbound mail), `N/SECONDS`; counted in the database, so it holds across instances",
-        "`5/3600`",
-        |s, v| {
-            s.auto_mail_per_recipient = v;
-            Ok(())
-        },
-    ),
-    ("RUST_LOG", "log filter", "`info`", |_, _| Ok(())),
-];
+impl Documented {
+    /// The README table row.
+    pub fn row(&self) -> String {
+        format!(
+            "| `{}` | {} | {} |",
+            self.name,
+            self.meaning.trim(),
+            self.default
+        )
+    }
+}
+
+macro_rules! settings {
+    ($(
+        $(#[doc = $doc:literal])+
+        $field:ident : $ty:ty = $default:expr, $env:literal, $shown:literal;
+    )+) => {
+        /// Server settings. Every field has a default, so an empty environment runs Ayuda.
+        #[derive(Clone, Debug)]
+        pub struct Settings {
+            $(
+                $(#[doc = $doc])+
+                #[doc = concat!("\n\n`", $env, "`, default ", $shown, ".")]
+                pub $field: $ty,
+            )+
+        }
+
+        impl Default for Settings {
+            fn default() -> Self {
+                Self { $($field: $default,)+ }
+            }
+        }
+
+        /// Every setting's variable, meaning and default, in the README's order.
+        pub const SETTINGS: &[Documented] = &[
+            Documented {
+                name: "AYUDA_CONFIG",
+                meaning: "optional TOML file with any of these settings (keys in lowercase without the `AYUDA_` prefix, e.g. `smtp_url`)",
+                default: "none",
+            },
+            $(Documented { name: $env, meaning: concat!($($doc),+), default: $shown },)+
+            Documented { name: "RUST_LOG", meaning: "log filter", default: "`info`" },
+        ];
+
+        impl Settings {
+            /// Sets the setting whose variable is `name` (or, with `by_key`, whose file key
+            /// is `name`) from `raw`; false when no setting has that name.
+            fn set(&mut self, name: &str, by_key: bool, raw: &str) -> anyhow::Result<bool> {
+                $(
+                    if (if by_key { name == stringify!($field) } else { name == $env }) {
+                        self.$field = <$ty as SettingValue>::read(raw)
+                            .with_context(|| format!("invalid {}", $env))?;
+                        return Ok(true);
+                    }
+                )+
+                Ok(false)
+            }
+        }
+    };
+}
+
+settings! {
+    /// listen address
+    addr: String = "127.0.0.1:8080".into(), "AYUDA_ADDR", "`127.0.0.1:8080`";
+    /// SQLite file, attachments, raw mail, generated secrets
+    data_dir: PathBuf = PathBuf::from("./data"), "AYUDA_DATA_DIR", "`./data`";
+    /// `sqlite://...` or `postgres://...`
+    database_url: Option<SecretUrl> = None, "DATABASE_URL", "SQLite in the data directory";
+    /// base of links in emails
+    public_url: Option<String> = None, "AYUDA_PUBLIC_URL", "`http://` + the listen address";
+    /// signing secret of access tokens
+    jwt_secret: Option<Secret> = None, "AYUDA_JWT_SECRET", "generated once and kept in the data directory";
+    /// first admin, created at start if no admin exists
+    admin_email: Option<String> = None, "AYUDA_ADMIN_EMAIL", "none";
+    /// password of that first admin
+    admin_password: Option<Secret> = None, "AYUDA_ADMIN_PASSWORD", "none";
+    /// outbound SMTP, lettre URL form (`smtp://host:port`, `smtps://user:pass@host`)
+    smtp_url: Option<SecretUrl> = None, "AYUDA_SMTP_URL", "none: mail stays queued and is logged";
+    /// the support mailbox; `From` of outbound mail
+    support_address: String = "support@localhost".into(), "AYUDA_SUPPORT_ADDRESS", "`support@localhost`";
+    /// support mailbox to poll: `imaps://user:pass@host:port/INBOX` (TLS), or `imap://` (STARTTLS, required unless the host is local); user and password URL-encoded
+    imap_url: Option<SecretUrl> = None, "AYUDA_IMAP_URL", "none";
+    /// bearer token for `POST /api/v1/inbound/email` (raw `message/rfc822` from an MTA pipe or a mail provider's webhook)
+    inbound_token: Option<Secret> = None, "AYUDA_INBOUND_TOKEN", "none: the endpoint answers 404";
+    /// bearer token `GET /metrics` asks for (give it to your Prometheus as `authorization: credentials`)
+    metrics_token: Option<Secret> = None, "AYUDA_METRICS_TOKEN", "none: `/metrics` is open";
+    /// minimum password length (5 or more)
+    password_min_length: usize = 8, "AYUDA_PASSWORD_MIN_LENGTH", "`8`";
+    /// lifetime of access tokens, seconds
+    access_token_ttl_secs: u64 = 15 * 60, "AYUDA_ACCESS_TOKEN_TTL_SECS", "`900`";
+    /// lifetime of refresh tokens, days
+    refresh_token_ttl_days: u64 = 30, "AYUDA_REFRESH_TOKEN_TTL_DAYS", "`30`";
+    /// lifetime of activation links, hours
+    activation_ttl_hours: u64 = 72, "AYUDA_ACTIVATION_TTL_HOURS", "`72`";
+    /// lifetime of password-reset links, hours
+    reset_ttl_hours: u64 = 2, "AYUDA_RESET_TTL_HOURS", "`2`";
+    /// failed logins allowed per account, `N/SECONDS`
+    rate_login_account: Quota = Quota::per(10, 300), "AYUDA_RATE_LOGIN_ACCOUNT", "`10/300`";
+    /// failed logins allowed per client address, `N/SECONDS`
+    rate_login_address: Quota = Quota::per(100, 300), "AYUDA_RATE_LOGIN_ADDRESS", "`100/300`";
+    /// registrations allowed per client address, `N/SECONDS`
+    rate_register: Quota = Quota::per(30, 3600), "AYUDA_RATE_REGISTER", "`30/3600`";
+    /// password-forgot requests allowed per client address, `N/SECONDS`
+    rate_forgot: Quota = Quota::per(30, 3600), "AYUDA_RATE_FORGOT", "`30/3600`";
+    /// failed activation and password-reset attempts (unknown, spent or expired links) allowed per client address, `N/SECONDS`
+    rate_token: Quota = Quota::per(20, 300), "AYUDA_RATE_TOKEN", "`20/300`";
+    /// your reverse proxies, comma-separated addresses or CIDR blocks (`10.0.0.0/8, ::1`): behind them the client is the rightmost `X-Forwarded-For` hop that is not one of them; IPv6 clients count per /64
+    trusted_proxies: TrustedProxies = TrustedProxies::default(), "AYUDA_TRUSTED_PROXIES", "none: the peer address is the client";
+    /// directory of the built SPA
+    dist_dir: PathBuf = PathBuf::from("dist"), "AYUDA_DIST_DIR", "`dist`";
+    /// HTTP worker threads (0 = number of CPUs)
+    workers: usize = 0, "AYUDA_WORKERS", "`0`";
+    /// largest database pool
+    db_max_connections: u32 = 16, "AYUDA_DB_MAX_CONNECTIONS", "`16`";
+    /// language for users who chose none (`es` or `en`)
+    default_locale: Locale = Locale::Es, "AYUDA_DEFAULT_LOCALE", "`es`";
+    /// largest JSON request body, bytes
+    max_json_bytes: usize = 256 * 1024, "AYUDA_MAX_JSON_BYTES", "`262144`";
+    /// outbox worker's polling interval, milliseconds (it is also woken at once by new mail)
+    outbox_poll_ms: u64 = 2000, "AYUDA_OUTBOX_POLL_MS", "`2000`";
+    /// `text` or `json`
+    log_format: LogFormat = LogFormat::Text, "AYUDA_LOG_FORMAT", "`text`";
+    /// largest attachment, bytes
+    attachment_max_bytes: u64 = 10 * 1024 * 1024, "AYUDA_ATTACHMENT_MAX_BYTES", "`10485760` (10 MiB)";
+    /// bytes one user may upload in 24 hours (attachments and screenshots); over it uploads answer 429
+    upload_quota_bytes: u64 = 500 * 1024 * 1024, "AYUDA_UPLOAD_QUOTA_BYTES", "`524288000` (500 MiB)";
+    /// uploads allowed per user, `N/SECONDS`
+    rate_upload: Quota = Quota::per(120, 3600), "AYUDA_RATE_UPLOAD", "`120/3600`";
+    /// forum comments allowed per user, `N/SECONDS`
+    rate_comment: Quota = Quota::per(10, 600), "AYUDA_RATE_COMMENT", "`10/600`";
+    /// Markdown previews (`POST /api/v1/markdown/render`) allowed per user, `N/SECONDS`
+    rate_markdown: Quota = Quota::per(600, 600), "AYUDA_RATE_MARKDOWN", "`600/600`";
+    /// days a resolved ticket waits before it closes by itself
+    auto_close_days: u32 = 7, "AYUDA_AUTO_CLOSE_DAYS", "`7`";
+    /// how often the auto-close job runs, seconds
+    auto_close_interval_secs: u64 = 300, "AYUDA_AUTO_CLOSE_INTERVAL_SECS", "`300`";
+    /// "was this helpful" votes allowed per client address, `N/SECONDS`
+    rate_feedback: Quota = Quota::per(60, 3600), "AYUDA_RATE_FEEDBACK", "`60/3600`";
+    /// `Reply-To` of ticket email; `{token}` is replaced by a signed per-ticket token (leave it out if the mailbox has no plus addressing)
+    reply_to_address: Option<String> = None, "AYUDA_REPLY_TO_ADDRESS", "the support address with `+{token}` before the `@`";
+    /// how often the IMAP poller looks for mail when the server offers no IDLE (and how long one IDLE waits), seconds
+    imap_interval_secs: u64 = 30, "AYUDA_IMAP_INTERVAL_SECS", "`30`";
+    /// IMAP folder processed mail is moved to (created if missing)
+    imap_processed_folder: Option<String> = None, "AYUDA_IMAP_PROCESSED_FOLDER", "none: processed mail is flagged `\\Seen` and `$AyudaDone` and left in place";
+    /// largest inbound email made into a ticket, bytes; larger ones are kept unread (raw) and rejected
+    inbound_max_bytes: u64 = 15 * 1024 * 1024, "AYUDA_INBOUND_MAX_BYTES", "`15728640` (15 MiB)";
+    /// files (attachments and inline images) kept of one inbound email; the rest are not stored and the ticket says so
+    inbound_max_files: usize = 100, "AYUDA_INBOUND_MAX_FILES", "`100`";
+    /// decoded bytes of the files kept of one inbound email, all together; files beyond it are not stored and the ticket says so
+    inbound_max_file_bytes: u64 = 15 * 1024 * 1024, "AYUDA_INBOUND_MAX_FILE_BYTES", "`15728640` (15 MiB)";
+    /// seconds an upload may stay unattached to any message before it is deleted
+    unlinked_upload_ttl_secs: u64 = 24 * 3600, "AYUDA_UNLINKED_UPLOAD_TTL_SECS", "`86400` (24 hours)";
+    /// how often stored files are swept: unattached uploads past their time, and files no attachment refers to
+    file_sweep_interval_secs: u64 = 3600, "AYUDA_FILE_SWEEP_INTERVAL_SECS", "`3600`";
+    /// automatic mail one address may receive, whatever caused it (registrations, password resets, answers to inbound mail), `N/SECONDS`; counted in the database, so it holds across instances
+    auto_mail_per_recipient: Quota = Quota::per(5, 3600), "AYUDA_AUTO_MAIL_PER_RECIPIENT", "`5/3600`";
+}
 
 /// Settings that were replaced, and what replaced them: refused at start rather than ignored,
 /// so nobody runs with a limit they believe is in force.
@@ -646,80 +340,81 @@ const REMOVED_VARS: &[(&str, &str)] = &[
     ),
 ];
 
-fn parse<T: std::str::FromStr>(value: &str) -> anyhow::Result<T>
-where
-    T::Err: std::fmt::Display,
-{
-    value
-        .trim()
-        .parse::<T>()
-        .map_err(|e| anyhow::anyhow!("{e}"))
-}
-
 impl Settings {
     /// Defaults, then the `AYUDA_CONFIG` file, then the environment.
     pub fn load() -> anyhow::Result<Self> {
-        let mut settings = match std::env::var("AYUDA_CONFIG") {
-            Ok(path) => {
-                let text = std::fs::read_to_string(&path)
-                    .with_context(|| format!("reading AYUDA_CONFIG {path}"))?;
-                toml::from_str(&text).with_context(|| format!("parsing AYUDA_CONFIG {path}"))?
-            }
-            Err(_) => Settings::default(),
-        };
+        let mut settings = Settings::default();
+        if let Ok(path) = std::env::var("AYUDA_CONFIG") {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading AYUDA_CONFIG {path}"))?;
+            settings
+                .read_file(&text)
+                .with_context(|| format!("in AYUDA_CONFIG {path}"))?;
+        }
         for (name, instead) in REMOVED_VARS {
             if std::env::var_os(name).is_some() {
                 bail!("{name} is no longer read: {instead}");
             }
         }
-        for (name, _, _, set) in ENV_VARS {
-            if let Ok(value) = std::env::var(name)
+        for setting in SETTINGS {
+            if let Ok(value) = std::env::var(setting.name)
                 && !value.is_empty()
             {
-                set(&mut settings, value).with_context(|| format!("invalid {name}"))?;
+                settings.set(setting.name, false, &value)?;
             }
         }
         settings.check()?;
         Ok(settings)
     }
 
-    /// Refuses settings that cannot work, with a message naming the setting.
+    /// Applies a TOML file's entries (keys are the field names); an unknown key is an error.
+    fn read_file(&mut self, text: &str) -> anyhow::Result<()> {
+        let table: toml::Table = toml::from_str(text).context("not TOML")?;
+        for (key, value) in table {
+            let raw = match value {
+                toml::Value::String(s) => s,
+                toml::Value::Integer(_) | toml::Value::Float(_) | toml::Value::Boolean(_) => {
+                    value.to_string()
+                }
+                other => bail!(
+                    "{key}: expected a string or a number, not {}",
+                    other.type_str()
+                ),
+            };
+            if !self.set(&key, true, &raw)? {
+                bail!("unknown setting {key}");
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses settings that cannot work together, with a message naming the setting.
     pub fn check(&self) -> anyhow::Result<()> {
         if self.password_min_length < PASSWORD_MIN_LENGTH_FLOOR {
             bail!("AYUDA_PASSWORD_MIN_LENGTH must be {PASSWORD_MIN_LENGTH_FLOOR} or more");
         }
-        if Locale::parse(&self.default_locale).is_none() {
-            bail!("AYUDA_DEFAULT_LOCALE must be es or en");
-        }
         if ayuda_domain::Email::parse(&self.support_address).is_none() {
             bail!("AYUDA_SUPPORT_ADDRESS must be an email address");
-        }
-        for (name, value) in [
-            ("AYUDA_RATE_LOGIN_ACCOUNT", &self.rate_login_account),
-            ("AYUDA_RATE_LOGIN_ADDRESS", &self.rate_login_address),
-            ("AYUDA_RATE_REGISTER", &self.rate_register),
-            ("AYUDA_RATE_FORGOT", &self.rate_forgot),
-            ("AYUDA_RATE_TOKEN", &self.rate_token),
-            ("AYUDA_RATE_FEEDBACK", &self.rate_feedback),
-            ("AYUDA_RATE_UPLOAD", &self.rate_upload),
-            ("AYUDA_RATE_COMMENT", &self.rate_comment),
-            ("AYUDA_RATE_MARKDOWN", &self.rate_markdown),
-            (
-                "AYUDA_AUTO_MAIL_PER_RECIPIENT",
-                &self.auto_mail_per_recipient,
-            ),
-        ] {
-            parse_quota(value).with_context(|| format!("invalid {name}"))?;
         }
         if let Some(url) = &self.public_url {
             url::Url::parse(url).context("invalid AYUDA_PUBLIC_URL")?;
         }
-        self.trusted_proxies()?;
-        if self.attachment_max_bytes == 0 {
-            bail!("AYUDA_ATTACHMENT_MAX_BYTES must be more than 0");
-        }
-        if self.auto_close_interval_secs == 0 {
-            bail!("AYUDA_AUTO_CLOSE_INTERVAL_SECS must be more than 0");
+        for (name, value) in [
+            ("AYUDA_ATTACHMENT_MAX_BYTES", self.attachment_max_bytes),
+            (
+                "AYUDA_AUTO_CLOSE_INTERVAL_SECS",
+                self.auto_close_interval_secs,
+            ),
+            ("AYUDA_IMAP_INTERVAL_SECS", self.imap_interval_secs),
+            ("AYUDA_INBOUND_MAX_BYTES", self.inbound_max_bytes),
+            (
+                "AYUDA_FILE_SWEEP_INTERVAL_SECS",
+                self.file_sweep_interval_secs,
+            ),
+        ] {
+            if value == 0 {
+                bail!("{name} must be more than 0");
+            }
         }
         if let Some(url) = &self.imap_url {
             let parsed = url::Url::parse(url).context("invalid AYUDA_IMAP_URL")?;
@@ -727,34 +422,25 @@ impl Settings {
                 bail!("AYUDA_IMAP_URL must be imap://user:pass@host:port/FOLDER or imaps://...");
             }
         }
-        if self.imap_interval_secs == 0 {
-            bail!("AYUDA_IMAP_INTERVAL_SECS must be more than 0");
-        }
-        if self.inbound_max_bytes == 0 {
-            bail!("AYUDA_INBOUND_MAX_BYTES must be more than 0");
-        }
-        if self.file_sweep_interval_secs == 0 {
-            bail!("AYUDA_FILE_SWEEP_INTERVAL_SECS must be more than 0");
-        }
         if !self.reply_to_pattern().contains('@') {
             bail!(
                 "AYUDA_REPLY_TO_ADDRESS must be an email address (with {{token}} where the token goes)"
             );
-        }
-        if !matches!(self.log_format.as_str(), "text" | "json") {
-            bail!("AYUDA_LOG_FORMAT must be text or json");
         }
         Ok(())
     }
 
     /// The database URL in force.
     pub fn database_url(&self) -> String {
-        self.database_url.clone().unwrap_or_else(|| {
-            format!(
-                "sqlite://{}?mode=rwc",
-                self.data_dir.join("ayuda.db").display()
-            )
-        })
+        self.database_url
+            .as_deref()
+            .map(str::to_owned)
+            .unwrap_or_else(|| {
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    self.data_dir.join("ayuda.db").display()
+                )
+            })
     }
 
     /// The base of links in emails, without a trailing slash.
@@ -771,41 +457,24 @@ impl Settings {
         self.public_url().starts_with("https://")
     }
 
-    /// The proxies whose `X-Forwarded-For` entries are believed.
-    pub fn trusted_proxies(&self) -> anyhow::Result<crate::auth::client::TrustedProxies> {
-        crate::auth::client::TrustedProxies::parse(&self.trusted_proxies)
-            .map_err(|e| anyhow::anyhow!("invalid AYUDA_TRUSTED_PROXIES: {e}"))
-    }
-
-    /// The default language.
-    pub fn default_locale(&self) -> Locale {
-        Locale::parse(&self.default_locale).unwrap_or_default()
-    }
-
     /// The outbox polling interval.
     pub fn outbox_poll(&self) -> Duration {
         Duration::from_millis(self.outbox_poll_ms.max(10))
     }
 
-    /// Parsed rate-limit quotas (validated by [`Settings::check`]).
+    /// The rate limits.
     pub fn quotas(&self) -> Quotas {
-        let q = |v: &str| {
-            parse_quota(v).unwrap_or(Quota {
-                max: 10,
-                window: Duration::from_secs(300),
-            })
-        };
         Quotas {
-            login_account: q(&self.rate_login_account),
-            login_address: q(&self.rate_login_address),
-            register: q(&self.rate_register),
-            forgot: q(&self.rate_forgot),
-            token: q(&self.rate_token),
-            feedback: q(&self.rate_feedback),
-            auto_mail: q(&self.auto_mail_per_recipient),
-            upload: q(&self.rate_upload),
-            comment: q(&self.rate_comment),
-            markdown: q(&self.rate_markdown),
+            login_account: self.rate_login_account,
+            login_address: self.rate_login_address,
+            register: self.rate_register,
+            forgot: self.rate_forgot,
+            token: self.rate_token,
+            feedback: self.rate_feedback,
+            auto_mail: self.auto_mail_per_recipient,
+            upload: self.rate_upload,
+            comment: self.rate_comment,
+            markdown: self.rate_markdown,
         }
     }
 
@@ -860,22 +529,6 @@ pub struct Quotas {
     pub markdown: Quota,
 }
 
-/// Parses `N/SECONDS`.
-fn parse_quota(value: &str) -> anyhow::Result<Quota> {
-    let (max, secs) = value
-        .split_once('/')
-        .context("expected N/SECONDS, e.g. 10/300")?;
-    let max: u32 = parse(max)?;
-    let secs: u64 = parse(secs)?;
-    if max == 0 || secs == 0 {
-        bail!("both numbers must be positive");
-    }
-    Ok(Quota {
-        max,
-        window: Duration::from_secs(secs),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -896,16 +549,50 @@ mod tests {
     }
 
     #[test]
-    fn quotas_parse() {
-        assert_eq!(
-            parse_quota("10/300").ok(),
-            Some(Quota {
-                max: 10,
-                window: Duration::from_secs(300)
-            })
+    fn values_are_parsed_once_and_bad_ones_name_their_variable() {
+        let mut s = Settings::default();
+        assert!(s.set("AYUDA_RATE_LOGIN_ACCOUNT", false, "3/60").unwrap());
+        assert_eq!(s.rate_login_account, Quota::per(3, 60));
+        for (name, bad) in [
+            ("AYUDA_RATE_LOGIN_ACCOUNT", "10"),
+            ("AYUDA_RATE_LOGIN_ACCOUNT", "0/10"),
+            ("AYUDA_DEFAULT_LOCALE", "fr"),
+            ("AYUDA_LOG_FORMAT", "xml"),
+            ("AYUDA_TRUSTED_PROXIES", "proxy.local"),
+            ("AYUDA_WORKERS", "many"),
+        ] {
+            let err = s.set(name, false, bad).unwrap_err();
+            assert!(err.to_string().contains(name), "{err:#}");
+        }
+        assert!(!s.set("AYUDA_NO_SUCH_THING", false, "1").unwrap());
+    }
+
+    #[test]
+    fn a_file_sets_what_it_names_and_refuses_unknown_keys() {
+        let mut s = Settings::default();
+        s.read_file("addr = \"0.0.0.0:9000\"\nworkers = 3\nrate_upload = \"5/60\"\nimap_processed_folder = \"\"")
+            .unwrap();
+        assert_eq!(s.addr, "0.0.0.0:9000");
+        assert_eq!(s.workers, 3);
+        assert_eq!(s.rate_upload, Quota::per(5, 60));
+        assert_eq!(s.imap_processed_folder, None);
+        assert!(s.read_file("adress = \"x\"").is_err());
+        assert!(s.read_file("workers = \"many\"").is_err());
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let s = Settings {
+            jwt_secret: Some("top secret".into()),
+            smtp_url: Some("smtps://user:pw@mail.example:465".into()),
+            ..Settings::default()
+        };
+        let printed = format!("{s:?}");
+        assert!(
+            !printed.contains("top secret") && !printed.contains("pw@"),
+            "{printed}"
         );
-        assert!(parse_quota("10").is_err());
-        assert!(parse_quota("0/10").is_err());
+        assert!(printed.contains("smtps://***@mail.example:465"));
     }
 
     #[test]

@@ -32,7 +32,7 @@ const EXCERPT_CHARS: usize = 200;
 fn reader_locale(state: &AppState, user: Option<&UserRow>, lang: Option<Locale>) -> Locale {
     lang.unwrap_or_else(|| match user {
         Some(user) => user_locale(&state.settings, user),
-        None => state.settings.default_locale(),
+        None => state.settings.default_locale,
     })
 }
 

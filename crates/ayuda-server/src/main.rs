@@ -71,7 +71,7 @@ async fn main() -> anyhow::Result<()> {
         };
     }
     let settings = Settings::load()?;
-    telemetry::init_logs(settings.log_format == "json");
+    telemetry::init_logs(settings.log_format == ayuda_server::config::LogFormat::Json);
     match command {
         Command::Serve { demo } => {
             let app = Application::build(settings).await?;

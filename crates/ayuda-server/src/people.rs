@@ -57,5 +57,5 @@ pub async fn assignable(state: &AppState, user: &UserRow) -> ApiResult<Vec<UserR
 /// must still go out).
 pub fn user_locale(settings: &crate::Settings, user: &UserRow) -> Locale {
     ayuda_db::stored::read("users.locale", &user.locale, Locale::parse)
-        .unwrap_or_else(|_| settings.default_locale())
+        .unwrap_or(settings.default_locale)
 }

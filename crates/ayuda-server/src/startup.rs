@@ -60,7 +60,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         jwt: JwtKeys::new(secret.as_bytes()),
         limiters: Arc::new(Limiters::new(settings.quotas())),
         passwords: crate::auth::password::Hasher::for_this_machine(),
-        proxies: Arc::new(settings.trusted_proxies()?),
+        proxies: Arc::new(settings.trusted_proxies.clone()),
         outbox_wake: Arc::new(Notify::new()),
         views: Arc::default(),
         blobs: crate::storage::BlobStore::new(settings.attachments_dir()),
@@ -94,7 +94,7 @@ fn jwt_secret(settings: &Settings) -> anyhow::Result<String> {
             secret.len() >= 32,
             "AYUDA_JWT_SECRET must be at least 32 characters"
         );
-        return Ok(secret.clone());
+        return Ok(secret.to_string());
     }
     let path = settings.data_dir.join("jwt_secret");
     if let Ok(existing) = std::fs::read_to_string(&path) {

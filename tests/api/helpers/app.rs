@@ -55,10 +55,14 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
     let mut settings = Settings {
         addr: "127.0.0.1:0".into(),
         data_dir: data_dir.path().to_path_buf(),
-        database_url: pg.as_ref().map(|p| p.url.clone()),
-        smtp_url: Some(std::env::var("TEST_SMTP_URL").expect(
-            "TEST_SMTP_URL is not set: run the tests with `cargo xtask test`, which starts an SMTP server",
-        )),
+        database_url: pg.as_ref().map(|p| p.url.clone().into()),
+        smtp_url: Some(
+            std::env::var("TEST_SMTP_URL")
+                .expect(
+                    "TEST_SMTP_URL is not set: run the tests with `cargo xtask test`, which starts an SMTP server",
+                )
+                .into(),
+        ),
         support_address: "support@ayuda.test".into(),
         dist_dir: dist,
         workers: 1,

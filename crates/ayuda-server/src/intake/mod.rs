@@ -420,7 +420,7 @@ async fn reply(
             .await;
     }
     let (text, left_out) =
-        conversation_text(email, file_limits(state), state.settings.default_locale());
+        conversation_text(email, file_limits(state), state.settings.default_locale);
     let reason = format!("{reason}{left_out}");
     let writing = Writing {
         body: Body::plain(&replies::new_part(&text)),
@@ -464,7 +464,7 @@ async fn open(
 ) -> ApiResult<Outcome> {
     let email = letter.email;
     let (text, left_out) =
-        conversation_text(email, file_limits(state), state.settings.default_locale());
+        conversation_text(email, file_limits(state), state.settings.default_locale);
     let reason = format!("{}{left_out}", new.reason);
     let title = replies::clean_subject(&email.subject)
         .unwrap_or_else(|| "(no subject)".to_owned())
