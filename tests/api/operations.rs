@@ -77,6 +77,20 @@ async fn the_openapi_document_is_served_and_matches_the_committed_file() {
         "bearer"
     );
     assert!(served["components"]["schemas"]["ProblemDetails"].is_object());
+    // Every reference resolves (shared error answers are named once, in
+    // components/responses, and must be registered there).
+    let text = served.to_string();
+    for reference in text.split("\"$ref\":\"#/").skip(1) {
+        let pointer = reference.split('"').next().unwrap_or_default();
+        assert!(
+            served.pointer(&format!("/{pointer}")).is_some(),
+            "dangling $ref #/{pointer}"
+        );
+    }
+    assert_eq!(
+        served["paths"]["/api/v1/agents"]["get"]["responses"]["401"]["$ref"],
+        "#/components/responses/Unauthorized"
+    );
 }
 
 #[tokio::test]

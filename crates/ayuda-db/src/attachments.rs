@@ -28,6 +28,7 @@ pub struct NewAttachment {
 }
 
 /// Bytes `uploader` stored since `since` (their upload quota's use).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn uploaded_since(
     conn: &impl ConnectionTrait,
     uploader: i64,
@@ -61,6 +62,7 @@ pub async fn uploaded_since(
 }
 
 /// Records an upload, not yet linked to a ticket.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     conn: &impl ConnectionTrait,
     new: NewAttachment,
@@ -83,6 +85,7 @@ pub async fn insert(
 
 /// Links the uploads `ids` to a message. Only unlinked uploads of `uploader_id` are taken;
 /// returns how many were, so the caller can refuse the whole request if any was not.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn link(
     conn: &impl ConnectionTrait,
     ids: &[i64],
@@ -105,6 +108,7 @@ pub async fn link(
 }
 
 /// The attachments of these messages, by message then id.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn of_messages(
     conn: &impl ConnectionTrait,
     message_ids: &[i64],
@@ -136,6 +140,7 @@ pub struct AttachmentAccess {
 }
 
 /// The attachment `id` and its ticket's requester, in one query.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_access(
     conn: &impl ConnectionTrait,
     id: i64,
@@ -157,6 +162,7 @@ pub async fn find_access(
 
 /// Deletes up to `limit` uploads never linked to a message and stored before `cutoff`;
 /// returns how many.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete_unlinked_before(
     conn: &impl ConnectionTrait,
     cutoff: DateTime<Utc>,
@@ -186,6 +192,7 @@ pub async fn delete_unlinked_before(
 }
 
 /// Which of `hashes` some attachment refers to.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn hashes_in_use(
     conn: &impl ConnectionTrait,
     hashes: &[String],

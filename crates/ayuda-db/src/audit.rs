@@ -38,6 +38,7 @@ pub struct EventView {
 }
 
 /// Records an event.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn record(
     conn: &impl ConnectionTrait,
     event: NewEvent,
@@ -61,6 +62,7 @@ pub async fn record(
 }
 
 /// A page of a ticket's events, oldest first, after event `after`; `limit + 1` rows.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     conn: &impl ConnectionTrait,
     ticket_id: i64,

@@ -46,6 +46,7 @@ pub fn to_wire(v: &CannedReplyView) -> Result<CannedReply, DbErr> {
 
 /// The replies `user_id` may use: the shared ones and their own, by title (a handful per
 /// agent, read whole; the (owner_id, title) index serves both halves).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn usable_by(
     conn: &impl ConnectionTrait,
     user_id: i64,
@@ -61,6 +62,7 @@ pub async fn usable_by(
 }
 
 /// One reply with its owner's name.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_view(
     conn: &impl ConnectionTrait,
     id: i64,
@@ -76,6 +78,7 @@ pub async fn find_view(
 }
 
 /// One reply, if `user_id` may use it (shared, or theirs).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_usable(
     conn: &impl ConnectionTrait,
     id: i64,
@@ -101,6 +104,7 @@ pub struct NewCannedReply {
 }
 
 /// Stores a reply.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     conn: &impl ConnectionTrait,
     new: NewCannedReply,
@@ -120,6 +124,7 @@ pub async fn insert(
 }
 
 /// Changes title, body and language where given.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update(
     conn: &impl ConnectionTrait,
     row: Model,
@@ -143,6 +148,7 @@ pub async fn update(
 }
 
 /// Deletes a reply.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(conn: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
     Entity::delete_by_id(id).exec(conn).await.map(|_| ())
 }

@@ -49,6 +49,7 @@ pub struct Connections {
 /// SQLite gets WAL with `synchronous=FULL` (an acknowledged write survives a power cut),
 /// foreign keys and a busy timeout, set on every connection the pools open; the file is
 /// created when missing.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn connect(url: &str, max_connections: u32) -> Result<Connections, DbErr> {
     match Backend::of_url(url) {
         Some(Backend::Sqlite) => {
@@ -80,6 +81,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Connections, DbE
     }
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 async fn sqlite_pool(url: &str, max_connections: u32) -> Result<sqlx::SqlitePool, DbErr> {
     let options = SqliteConnectOptions::from_str(url)
         .map_err(|e| DbErr::Custom(format!("invalid SQLite URL: {e}")))?
@@ -103,11 +105,13 @@ async fn sqlite_pool(url: &str, max_connections: u32) -> Result<sqlx::SqlitePool
 }
 
 /// Applies every pending migration.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     Migrator::up(db, None).await
 }
 
 /// A round trip to the database, for readiness checks.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.execute_unprepared("SELECT 1").await.map(|_| ())
 }
@@ -116,6 +120,7 @@ pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
 /// deferred transaction that reads first cannot upgrade to a writer while another
 /// connection writes (SQLite answers "database is locked" without waiting), while an
 /// immediate one queues for the write lock under the busy timeout.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
     let mut options = TransactionOptions::default();
     if db.get_database_backend() == DbBackend::Sqlite {

@@ -60,6 +60,7 @@ fn push_shown_in(sql: &mut Sql, lang: &str) {
 }
 
 /// Categories in display order, with counts, in one query.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn categories(
     conn: &impl ConnectionTrait,
     lang: Option<&str>,
@@ -70,6 +71,7 @@ pub async fn categories(
 }
 
 /// One category with its count.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn category(
     conn: &impl ConnectionTrait,
     id: i64,
@@ -81,6 +83,7 @@ pub async fn category(
 }
 
 /// The category with this slug.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn category_by_slug(
     conn: &impl ConnectionTrait,
     slug: &str,
@@ -92,6 +95,7 @@ pub async fn category_by_slug(
 }
 
 /// Whether a category exists.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn category_exists(conn: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
     Ok(forum_category::Entity::find_by_id(id)
         .one(conn)
@@ -110,6 +114,7 @@ pub struct CategoryTexts {
 }
 
 /// Stores a category; a taken slug fails with a unique violation.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert_category(
     conn: &impl ConnectionTrait,
     slug: String,
@@ -147,6 +152,7 @@ pub struct CategoryChanges {
 }
 
 /// Changes a category's names, descriptions or order; `None` when there is no such category.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update_category(
     conn: &impl ConnectionTrait,
     id: i64,
@@ -177,6 +183,7 @@ pub async fn update_category(
 }
 
 /// Number of articles in a category, drafts included.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn articles_in_category(conn: &impl ConnectionTrait, id: i64) -> Result<u64, DbErr> {
     use sea_orm::PaginatorTrait;
     forum_article::Entity::find()
@@ -186,6 +193,7 @@ pub async fn articles_in_category(conn: &impl ConnectionTrait, id: i64) -> Resul
 }
 
 /// Deletes a category; false when there was none.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete_category(conn: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
     let result = forum_category::Entity::delete_by_id(id).exec(conn).await?;
     Ok(result.rows_affected > 0)
@@ -232,6 +240,7 @@ fn view_select() -> String {
 }
 
 /// The article with this slug.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_by_slug(
     conn: &impl ConnectionTrait,
     slug: &str,
@@ -289,6 +298,7 @@ pub fn list_statement(
 }
 
 /// One page of articles, newest first (see [`list_statement`]).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     conn: &impl ConnectionTrait,
     filter: &ArticleFilter,
@@ -308,6 +318,7 @@ pub type ArticleHit = (ArticleView, f64, String);
 ///
 /// Ranking reads only ids and scores; the articles and their snippets are read for the
 /// page alone, so a query matching many articles costs little more than one matching few.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn search(
     conn: &impl ConnectionTrait,
     filter: &ArticleFilter,
@@ -426,6 +437,7 @@ pub struct NewArticle {
 }
 
 /// Whether a slug is taken.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn slug_taken(conn: &impl ConnectionTrait, slug: &str) -> Result<bool, DbErr> {
     Ok(forum_article::Entity::find()
         .filter(forum_article::Column::Slug.eq(slug))
@@ -435,6 +447,7 @@ pub async fn slug_taken(conn: &impl ConnectionTrait, slug: &str) -> Result<bool,
 }
 
 /// Stores an article; `published_at` is set when it is stored published.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert_article(
     conn: &impl ConnectionTrait,
     new: NewArticle,
@@ -464,6 +477,7 @@ pub async fn insert_article(
 }
 
 /// The stored article `id`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_article(
     conn: &impl ConnectionTrait,
     id: i64,
@@ -486,6 +500,7 @@ pub struct ArticleChanges {
 }
 
 /// Applies `changes`; publishing for the first time stamps `published_at`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update_article(
     conn: &impl ConnectionTrait,
     row: ArticleRow,
@@ -525,6 +540,7 @@ pub async fn update_article(
 
 /// Deletes an article and its comments. When it was the original of translations, the
 /// oldest of them becomes their original.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete_article(conn: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
     forum_comment::Entity::delete_many()
         .filter(forum_comment::Column::ArticleId.eq(id))
@@ -569,6 +585,7 @@ pub struct Translation {
 
 /// The articles of the group of translations whose original is `original` (itself
 /// included), oldest first.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn translations(
     conn: &impl ConnectionTrait,
     original: i64,
@@ -594,6 +611,7 @@ pub async fn translations(
 }
 
 /// Adds `n` reads to an article (a single atomic increment, no read-modify-write).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn count_views(conn: &impl ConnectionTrait, id: i64, n: i64) -> Result<(), DbErr> {
     forum_article::Entity::update_many()
         .col_expr(
@@ -627,6 +645,7 @@ impl Voter {
 /// Records `voter`'s "was this helpful" vote on an article, replacing an earlier one of
 /// theirs, and keeps the article's counts in step: a vote is counted once, and a changed
 /// vote moves from one count to the other. Returns the counts after it.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn vote(
     conn: &impl ConnectionTrait,
     article_id: i64,
@@ -693,6 +712,7 @@ pub async fn vote(
 }
 
 /// The vote `voter` gave the article, if any.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn vote_of(
     conn: &impl ConnectionTrait,
     article_id: i64,
@@ -728,6 +748,7 @@ const COMMENT_SELECT: &str = "SELECT m.id, m.article_id, m.author_id, u.name AS 
 
 /// A page of an article's comments, oldest first, after comment `after`; `limit + 1` rows.
 /// Hidden comments only with `with_hidden`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn comments(
     conn: &impl ConnectionTrait,
     article_id: i64,
@@ -750,6 +771,7 @@ pub async fn comments(
 
 /// Hides comment `id` of article `article_id` (kept, with who hid it and when); `false`
 /// when the article has no such comment. Hiding a hidden comment changes nothing.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn hide_comment(
     conn: &impl ConnectionTrait,
     article_id: i64,
@@ -778,6 +800,7 @@ pub async fn hide_comment(
 }
 
 /// Stores a comment and returns it with its author.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert_comment(
     conn: &impl ConnectionTrait,
     article_id: i64,

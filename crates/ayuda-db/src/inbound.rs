@@ -45,6 +45,7 @@ pub struct NewInbound {
 
 /// Records an inbound message with its bytes. A unique violation means the same message
 /// was taken before.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     conn: &impl ConnectionTrait,
     new: NewInbound,
@@ -80,6 +81,7 @@ pub async fn insert(
 }
 
 /// The bytes of inbound message `id`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn raw(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Vec<u8>>, DbErr> {
     Ok(inbound_raw::Entity::find_by_id(id)
         .one(conn)
@@ -88,6 +90,7 @@ pub async fn raw(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Vec<u8>>
 }
 
 /// The message recorded under `dedupe_key`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_by_key(
     conn: &impl ConnectionTrait,
     dedupe_key: &str,
@@ -99,12 +102,14 @@ pub async fn find_by_key(
 }
 
 /// One recorded message.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find(conn: &impl ConnectionTrait, id: i64) -> Result<Option<InboundRow>, DbErr> {
     Entity::find_by_id(id).one(conn).await
 }
 
 /// The ticket of the most recent of `message_ids` that we received and made part of a
 /// ticket (a reply to someone else's message in the thread).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn ticket_of_received(
     conn: &impl ConnectionTrait,
     message_ids: &[String],
@@ -126,6 +131,7 @@ pub async fn ticket_of_received(
 }
 
 /// The records behind conversation messages (email replies), for one page of replies.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn of_messages(
     conn: &impl ConnectionTrait,
     message_ids: &[i64],
@@ -140,6 +146,7 @@ pub async fn of_messages(
 }
 
 /// A page of received mail, newest first, optionally of one outcome.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     conn: &impl ConnectionTrait,
     outcome: Option<&str>,
@@ -161,6 +168,7 @@ pub async fn list(
 }
 
 /// Adds people copied on a ticket's email (already known ones are kept).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_participants(
     conn: &impl ConnectionTrait,
     ticket_id: i64,
@@ -183,6 +191,7 @@ pub async fn add_participants(
 }
 
 /// Whether `email` was copied on ticket `ticket_id`'s email.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn is_participant(
     conn: &impl ConnectionTrait,
     ticket_id: i64,

@@ -16,6 +16,7 @@ pub const GONE_AFTER: Duration = Duration::seconds(30);
 /// Registers instance `id`, running on `node` (host and listen address), as alive. A
 /// predecessor on the same node is gone (two cannot listen on one address), and on SQLite,
 /// where only one instance can run, so is every other: their leases are free at once.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn start(
     conn: &impl ConnectionTrait,
     id: &str,
@@ -44,6 +45,7 @@ pub async fn start(
 }
 
 /// Records that instance `id` (on `node`) is alive now; also forgets instances long gone.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn beat(
     conn: &impl ConnectionTrait,
     id: &str,
@@ -67,6 +69,7 @@ pub async fn beat(
 }
 
 /// Removes instance `id` (a clean stop).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn stop(conn: &impl ConnectionTrait, id: &str) -> Result<(), DbErr> {
     Entity::delete_by_id(id.to_owned())
         .exec(conn)

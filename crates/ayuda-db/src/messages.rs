@@ -45,6 +45,7 @@ const VIEW_SELECT: &str = "SELECT m.id, m.ticket_id, m.author_id, m.body, m.body
      FROM ticket_messages m JOIN users u ON u.id = m.author_id";
 
 /// Stores a message.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     conn: &impl ConnectionTrait,
     new: NewMessage,
@@ -65,6 +66,7 @@ pub async fn insert(
 }
 
 /// One message with its author.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_view(conn: &impl ConnectionTrait, id: i64) -> Result<Option<MessageView>, DbErr> {
     let mut sql = Sql::new(conn.get_database_backend(), VIEW_SELECT);
     sql.push(" WHERE m.id = ").bind(id);
@@ -73,6 +75,7 @@ pub async fn find_view(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Me
 
 /// A page of a ticket's conversation, oldest first, after message `after`; `limit + 1` rows.
 /// Internal notes only with `include_internal`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     conn: &impl ConnectionTrait,
     ticket_id: i64,

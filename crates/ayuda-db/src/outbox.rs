@@ -54,6 +54,7 @@ pub struct NewEmail {
 }
 
 /// Stores an email for delivery.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn enqueue(
     conn: &impl ConnectionTrait,
     email: NewEmail,
@@ -101,6 +102,7 @@ pub struct Lease<'a> {
 /// transaction first takes a lock on the address, so concurrent requests for one recipient
 /// count one after another and the cap holds across instances (SQLite's single writer
 /// already serialises them).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn automatic_since(
     conn: &impl ConnectionTrait,
     address: &str,
@@ -131,6 +133,7 @@ pub async fn automatic_since(
 ///
 /// With `unlogged_only`, only messages not yet written to the log qualify (the worker's mode
 /// when no SMTP server is configured: messages stay queued but are logged once).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn claim(
     conn: &impl ConnectionTrait,
     lease: Lease<'_>,
@@ -167,6 +170,7 @@ pub async fn claim(
 }
 
 /// Marks messages delivered.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn mark_sent(
     conn: &impl ConnectionTrait,
     ids: &[i64],
@@ -181,6 +185,7 @@ pub async fn mark_sent(
 }
 
 /// Extends the lease on messages `ids` still held by `lease.holder`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn renew(
     conn: &impl ConnectionTrait,
     ids: &[i64],
@@ -201,11 +206,13 @@ pub async fn renew(
 }
 
 /// Gives leased messages back without an attempt (the worker is stopping).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn release(conn: &impl ConnectionTrait, ids: &[i64]) -> Result<(), DbErr> {
     update_many(conn, ids, |q| q).await
 }
 
 /// Records a failed attempt: retried at `retry_at`, or given up when `retry_at` is `None`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn mark_failed(
     conn: &impl ConnectionTrait,
     message: &OutboxEmail,
@@ -228,6 +235,7 @@ pub async fn mark_failed(
 }
 
 /// Marks messages as written to the log (no SMTP configured); they stay queued.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn mark_logged(
     conn: &impl ConnectionTrait,
     ids: &[i64],
@@ -240,6 +248,7 @@ pub async fn mark_logged(
 }
 
 /// The stored email with this `Message-ID`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_by_message_id(
     conn: &impl ConnectionTrait,
     message_id: &str,
@@ -251,6 +260,7 @@ pub async fn find_by_message_id(
 }
 
 /// Messages still waiting for delivery.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn queued_count(conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
     Entity::find()
         .filter(Column::Status.eq(QUEUED))
@@ -260,6 +270,7 @@ pub async fn queued_count(conn: &impl ConnectionTrait) -> Result<u64, DbErr> {
 
 /// Drops queued mail to addresses ending in `suffix` (the demo's invented domain, which no
 /// server would accept); returns how many.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn discard_queued_to(conn: &impl ConnectionTrait, suffix: &str) -> Result<u64, DbErr> {
     Ok(Entity::delete_many()
         .filter(Column::Status.eq(QUEUED))
@@ -269,6 +280,7 @@ pub async fn discard_queued_to(conn: &impl ConnectionTrait, suffix: &str) -> Res
         .rows_affected)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 async fn update(
     conn: &impl ConnectionTrait,
     id: i64,
@@ -283,6 +295,7 @@ async fn update(
 }
 
 /// Applies `change` to the messages `ids` and ends their lease, in one statement.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn update_many(
     conn: &impl ConnectionTrait,
     ids: &[i64],
@@ -305,6 +318,7 @@ async fn update_many(
 
 /// Records that the message with `message_id` bounced; `false` when no such message was
 /// sent by us (a bounce of something else, or of a message already cleaned up).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn mark_bounced(
     conn: &impl ConnectionTrait,
     message_id: &str,

@@ -27,6 +27,7 @@ pub enum Rotation {
 }
 
 /// Stores a new refresh token of a family.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn issue(
     conn: &impl ConnectionTrait,
     user_id: i64,
@@ -52,6 +53,7 @@ pub async fn issue(
 
 /// Spends a refresh token (see [`Rotation`]). The check-and-spend is one conditional
 /// UPDATE, so of two concurrent refreshes with the same token only one wins.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn rotate(
     conn: &impl ConnectionTrait,
     token_hash: &str,
@@ -86,6 +88,7 @@ pub async fn rotate(
 }
 
 /// Revokes every token of a session family.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn revoke_family(
     conn: &impl ConnectionTrait,
     family_id: &str,
@@ -101,6 +104,7 @@ pub async fn revoke_family(
 }
 
 /// Revokes the family of the session a token belongs to (logout). Unknown tokens are ignored.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn revoke_session_of(
     conn: &impl ConnectionTrait,
     token_hash: &str,
@@ -117,6 +121,7 @@ pub async fn revoke_session_of(
 }
 
 /// Revokes every session of a user but `keep` (a password changed from that session).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn revoke_user_except(
     conn: &impl ConnectionTrait,
     user_id: i64,
@@ -134,6 +139,7 @@ pub async fn revoke_user_except(
 }
 
 /// Revokes every session of a user (password reset, deactivation).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn revoke_user(
     conn: &impl ConnectionTrait,
     user_id: i64,

@@ -63,6 +63,7 @@ pub fn to_wire(row: &Model, locale: Locale) -> TicketType {
 }
 
 /// Types by id; inactive ones only when asked.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     conn: &impl ConnectionTrait,
     include_inactive: bool,
@@ -75,11 +76,13 @@ pub async fn list(
 }
 
 /// One type.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Model>, DbErr> {
     Entity::find_by_id(id).one(conn).await
 }
 
 /// The active type flagged for tickets that arrive by email or chat.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn default_type(conn: &impl ConnectionTrait) -> Result<Option<Model>, DbErr> {
     Entity::find()
         .filter(Column::IsDefault.eq(true))
@@ -89,6 +92,7 @@ pub async fn default_type(conn: &impl ConnectionTrait) -> Result<Option<Model>, 
 }
 
 /// Flags type `id` for tickets that arrive by email or chat, and unflags the one before.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn make_default(conn: &impl ConnectionTrait, id: i64) -> Result<(), DbErr> {
     use sea_orm::sea_query::Expr;
     Entity::update_many()
@@ -106,11 +110,13 @@ pub async fn make_default(conn: &impl ConnectionTrait, id: i64) -> Result<(), Db
 }
 
 /// Whether `id` names an active type, the only kind new tickets may use.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn is_active(conn: &impl ConnectionTrait, id: i64) -> Result<bool, DbErr> {
     Ok(find(conn, id).await?.is_some_and(|t| t.active))
 }
 
 /// Stores a new active type. A duplicate name fails with a unique violation.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     conn: &impl ConnectionTrait,
     name: String,
@@ -131,6 +137,7 @@ pub async fn insert(
 }
 
 /// Changes the given fields of a type.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update(
     conn: &impl ConnectionTrait,
     row: Model,
@@ -172,6 +179,7 @@ fn set_translations(row: &mut ActiveModel, translations: &TypeTranslations) {
 }
 
 /// The type ids a user is subscribed to.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn subscriptions_of(
     conn: &impl ConnectionTrait,
     user_id: i64,
@@ -187,6 +195,7 @@ pub async fn subscriptions_of(
 }
 
 /// Replaces a user's subscriptions with `type_ids` (which must exist).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn replace_subscriptions(
     conn: &impl ConnectionTrait,
     user_id: i64,
@@ -217,6 +226,7 @@ pub async fn replace_subscriptions(
 
 /// Who hears of a new ticket of `type_id`: the active staff subscribed to it, or every active
 /// agent and admin when nobody is.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn staff_to_notify(
     conn: &impl ConnectionTrait,
     type_id: i64,

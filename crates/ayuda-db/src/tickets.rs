@@ -124,6 +124,7 @@ pub struct NewTicket {
 }
 
 /// Stores a new ticket in status `new`, priority `normal`; its id is its number.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     conn: &impl ConnectionTrait,
     new: NewTicket,
@@ -153,12 +154,14 @@ pub async fn insert(
 }
 
 /// The ticket with this number.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find(conn: &impl ConnectionTrait, number: i64) -> Result<Option<Model>, DbErr> {
     Entity::find_by_id(number).one(conn).await
 }
 
 /// The ticket with this number, locked until the transaction ends (PostgreSQL; a SQLite
 /// write transaction holds the whole database already).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_for_update(
     conn: &impl ConnectionTrait,
     number: i64,
@@ -171,6 +174,7 @@ pub async fn find_for_update(
 }
 
 /// The ticket with this number and the names around it.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_view(
     conn: &impl ConnectionTrait,
     number: i64,
@@ -324,6 +328,7 @@ fn sort_keys(sort: TicketSort) -> SortKeys {
 
 /// How many tickets have one of `statuses`, optionally only those with `assignee` (the
 /// list filter's meaning). Counted over the (status, ...) and (assignee, status) indexes.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn count(
     conn: &impl ConnectionTrait,
     statuses: &[TicketStatus],
@@ -340,6 +345,7 @@ pub async fn count(
 }
 
 /// One page of tickets matching `filter` in `sort` order (see [`list_statement`]).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     conn: &impl ConnectionTrait,
     filter: &TicketFilter,
@@ -355,6 +361,7 @@ pub async fn list(
 /// as a prefix), best first; `limit + 1` rows after the ticket with id `after` (whose score
 /// the query computes again, so a cursor never has to carry one). Internal notes count only
 /// with `include_internal`, so a customer's search never reveals what agents wrote about them.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn search(
     conn: &impl ConnectionTrait,
     filter: &TicketFilter,
@@ -466,6 +473,7 @@ pub struct Changes {
 
 /// Applies `changes` and bumps `updated_at`; entering `resolved` or `closed` stamps the time,
 /// leaving `resolved` clears it.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update(
     conn: &impl ConnectionTrait,
     row: Model,
@@ -510,6 +518,7 @@ pub async fn update(
 }
 
 /// Numbers of tickets resolved before `cutoff`, oldest first, for the auto-close job.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn resolved_before(
     conn: &impl ConnectionTrait,
     cutoff: DateTime<Utc>,
@@ -529,6 +538,7 @@ pub async fn resolved_before(
 
 /// Closes ticket `number` if it is still resolved since before `cutoff`. Returns whether this
 /// call closed it: of several instances racing, exactly one does.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn close_if_resolved_before(
     conn: &impl ConnectionTrait,
     number: i64,
@@ -561,6 +571,7 @@ pub struct PublicMessage {
 /// Records a ticket's newest public message: lists show it, and it starts (customer) or
 /// ends (staff) the customer's wait for an answer. (A reply records it with the rest of its
 /// change, through [`Changes::message`]; this is for a ticket just opened.)
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn record_public_message(
     conn: &impl ConnectionTrait,
     number: i64,
@@ -587,6 +598,7 @@ pub async fn record_public_message(
 /// to `at(rank)`, where `rank` numbers the distinct moments of the ticket in time order: for
 /// demo data, which is written in one go but should read as weeks of work, each step of a
 /// story after the one before.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn retime(
     conn: &impl ConnectionTrait,
     number: i64,

@@ -32,6 +32,7 @@ impl Purpose {
 
 /// Stores a new token and spends the user's earlier unused ones of the same purpose, so only
 /// the newest link works.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn issue(
     conn: &impl ConnectionTrait,
     user_id: i64,
@@ -66,6 +67,7 @@ pub async fn issue(
 /// Spends a token: returns its user when it exists, has this purpose, is unused and
 /// unexpired. One conditional UPDATE does the check and the spending, so two concurrent
 /// requests with the same token cannot both succeed.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn consume(
     conn: &impl ConnectionTrait,
     token_hash: &str,
@@ -91,6 +93,7 @@ pub async fn consume(
 }
 
 /// The address an email-change token confirms (after [`consume`] spent it).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn new_email_of(
     conn: &impl ConnectionTrait,
     token_hash: &str,
@@ -105,6 +108,7 @@ pub async fn new_email_of(
 
 /// Makes a token spent by [`consume`] usable again (the work it was spent for could not be
 /// done, and the holder should be able to retry).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn restore(
     conn: &impl ConnectionTrait,
     token_hash: &str,

@@ -72,6 +72,7 @@ pub fn is_staff(row: &Model) -> bool {
 }
 
 /// Stores a new user. A duplicate email, username or phone fails with a unique violation.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     conn: &impl ConnectionTrait,
     new: NewUser,
@@ -97,12 +98,14 @@ pub async fn insert(
 }
 
 /// The user with this id.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_by_id(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Model>, DbErr> {
     Entity::find_by_id(id).one(conn).await
 }
 
 /// The active user `id` if their session `family_id` is still live (not logged out, reset
 /// or revoked): one statement, the session check an indexed `EXISTS`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find_in_session(
     conn: &impl ConnectionTrait,
     id: i64,
@@ -128,6 +131,7 @@ pub async fn find_in_session(
 }
 
 /// The user a login identifier names.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn find(conn: &impl ConnectionTrait, lookup: Lookup<'_>) -> Result<Option<Model>, DbErr> {
     let filter = match lookup {
         Lookup::Email(v) => Column::Email.eq(v),
@@ -138,6 +142,7 @@ pub async fn find(conn: &impl ConnectionTrait, lookup: Lookup<'_>) -> Result<Opt
 }
 
 /// Whether another user already holds this username.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn username_taken(conn: &impl ConnectionTrait, username: &str) -> Result<bool, DbErr> {
     Ok(Entity::find()
         .filter(Column::Username.eq(username))
@@ -147,6 +152,7 @@ pub async fn username_taken(conn: &impl ConnectionTrait, username: &str) -> Resu
 }
 
 /// Whether another user already holds this phone number.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn phone_taken(conn: &impl ConnectionTrait, phone: &str) -> Result<bool, DbErr> {
     Ok(Entity::find()
         .filter(Column::Phone.eq(phone))
@@ -156,6 +162,7 @@ pub async fn phone_taken(conn: &impl ConnectionTrait, phone: &str) -> Result<boo
 }
 
 /// Sets the password hash; the first time also marks the account activated.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_password(
     conn: &impl ConnectionTrait,
     id: i64,
@@ -178,6 +185,7 @@ pub async fn set_password(
 
 /// Moves the account to another (lowercased, checked) address; a taken one fails with a
 /// unique violation.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn set_email(
     conn: &impl ConnectionTrait,
     row: Model,
@@ -191,6 +199,7 @@ pub async fn set_email(
 }
 
 /// Changes the name and/or language of a user.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update_profile(
     conn: &impl ConnectionTrait,
     row: Model,
@@ -213,6 +222,7 @@ pub async fn update_profile(
 }
 
 /// Changes the role and/or the active flag of a user.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update_access(
     conn: &impl ConnectionTrait,
     row: Model,
@@ -237,6 +247,7 @@ pub async fn update_access(
 /// Serializes changes to who is an admin until the transaction ends (PostgreSQL; SQLite
 /// has one writer at a time anyway), so two admins demoting each other at once cannot both
 /// see the other as the remaining admin.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn lock_admins(conn: &impl ConnectionTrait) -> Result<(), DbErr> {
     if conn.get_database_backend() == sea_orm::DbBackend::Postgres {
         conn.execute_unprepared("SELECT pg_advisory_xact_lock(hashtext('ayuda-admins'))::text")
@@ -246,6 +257,7 @@ pub async fn lock_admins(conn: &impl ConnectionTrait) -> Result<(), DbErr> {
 }
 
 /// Active admins other than `except_id`; guards against locking everyone out.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn count_other_active_admins(
     conn: &impl ConnectionTrait,
     except_id: i64,
@@ -259,6 +271,7 @@ pub async fn count_other_active_admins(
 }
 
 /// Whether any active admin exists.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn any_admin(conn: &impl ConnectionTrait) -> Result<bool, DbErr> {
     Ok(Entity::find()
         .filter(Column::Role.eq(Role::Admin.as_str()))
@@ -273,6 +286,7 @@ pub const STAFF_LIMIT: u64 = 1000;
 
 /// Active agents and admins who have accepted their invitation (chosen a password), by name
 /// (over the (role, id) index), at most [`STAFF_LIMIT`]: whom work can be given to.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn active_staff(conn: &impl ConnectionTrait) -> Result<Vec<Model>, DbErr> {
     Entity::find()
         .filter(Column::Role.is_in([Role::Agent.as_str(), Role::Admin.as_str()]))
@@ -288,6 +302,7 @@ pub async fn active_staff(conn: &impl ConnectionTrait) -> Result<Vec<Model>, DbE
 /// page. Fetches `limit + 1` rows so the caller knows whether another page exists. With
 /// `search`, only users whose name, email or username contains it (any case); that walks
 /// the users newest first until the page is full, which a directory of people can afford.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     conn: &impl ConnectionTrait,
     role: Option<Role>,

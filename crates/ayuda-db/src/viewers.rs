@@ -22,6 +22,7 @@ pub struct ViewerView {
 
 /// Records that `user_id` has ticket `ticket_id` open (and whether they are writing), and
 /// forgets viewers of it gone for longer than `forget_before`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn seen(
     conn: &impl ConnectionTrait,
     ticket_id: i64,
@@ -52,6 +53,7 @@ pub async fn seen(
 }
 
 /// The others seen on the ticket since `since`, by name.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn others(
     conn: &impl ConnectionTrait,
     ticket_id: i64,
@@ -73,6 +75,7 @@ pub async fn others(
 }
 
 /// `user_id` closed the ticket.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn left(conn: &impl ConnectionTrait, ticket_id: i64, user_id: i64) -> Result<(), DbErr> {
     Entity::delete_many()
         .filter(Column::TicketId.eq(ticket_id))

@@ -36,6 +36,7 @@ fn password_of(state: &AppState, raw: &str) -> ApiResult<Password> {
 /// Self-registration. Whatever happens, the caller learns nothing about existing accounts:
 /// a new address gets a welcome email, an address awaiting activation gets a fresh link,
 /// an active account gets a note that it already exists.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn register(state: &AppState, req: RegisterRequest) -> ApiResult<()> {
     let email = email_of(&req.email)?;
     // A concurrent registration may take the email, username or phone between our check
@@ -49,6 +50,7 @@ pub async fn register(state: &AppState, req: RegisterRequest) -> ApiResult<()> {
 
 /// One attempt of [`register`]; `Ok(false)` when a concurrent insert won the race and
 /// nothing was stored.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn register_once(state: &AppState, req: &RegisterRequest, email: &Email) -> ApiResult<bool> {
     let settings = &state.settings;
     let now = Utc::now();
@@ -96,6 +98,7 @@ async fn register_once(state: &AppState, req: &RegisterRequest, email: &Email) -
 }
 
 /// Issues an activation token and queues the welcome (or invitation) email with its link.
+#[tracing::instrument(level = "debug", skip_all)]
 pub(crate) async fn send_activation(
     conn: &impl ConnectionTrait,
     state: &AppState,
@@ -140,6 +143,7 @@ pub(crate) async fn send_activation(
 /// without a password, with the welcome (activation) email when `welcome`. `true` with a
 /// new account. Used for mail from a new address and for tickets agents open on someone's
 /// behalf.
+#[tracing::instrument(level = "debug", skip_all)]
 pub(crate) async fn customer_by_email(
     conn: &impl ConnectionTrait,
     state: &AppState,
@@ -183,6 +187,7 @@ fn hours_of(hours: u64) -> Duration {
 }
 
 /// Sets the first password with the emailed token and logs the user in.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn activate(
     state: &AppState,
     client: &str,
@@ -192,6 +197,7 @@ pub async fn activate(
 }
 
 /// Sets a new password with a reset token, ends every other session, and logs the user in.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn reset_password(
     state: &AppState,
     client: &str,
@@ -202,6 +208,7 @@ pub async fn reset_password(
 
 /// The token is checked and spent before any hashing, so a flood of made-up tokens costs a
 /// database lookup each and never an Argon2 hash; failures are rate-limited per address.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn set_password_with_token(
     state: &AppState,
     client: &str,
@@ -244,6 +251,7 @@ async fn set_password_with_token(
 /// Checks the current password someone at `user`'s keyboard typed (a 422 on
 /// `current_password` when wrong); wrong ones count against the account's login limit,
 /// like failed logins.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn confirm_current_password(
     state: &AppState,
     user: &UserRow,
@@ -269,6 +277,7 @@ async fn confirm_current_password(
 /// Changes the password of `user`, who gives the current one; every other session of theirs
 /// ends (a stolen session does not survive the change), this one goes on. Wrong current
 /// passwords count against the account's login limit, like failed logins.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn change_password(
     state: &AppState,
     user: &UserRow,
@@ -294,6 +303,7 @@ pub async fn change_password(
 /// not its owner). The answer is the same whether the new address is free or not, so the
 /// form tells nobody which addresses have accounts; an address in use gets no link and the
 /// change cannot happen.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn request_email_change(
     state: &AppState,
     user: &UserRow,
@@ -350,6 +360,7 @@ pub async fn request_email_change(
 /// Makes the change an email-change link confirms: the account now signs in (and gets
 /// mail) at the new address. 400 for a made-up, spent or expired link; 409 when the
 /// address got an account of its own meanwhile.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn confirm_email_change(state: &AppState, client: &str, token: &str) -> ApiResult<User> {
     state.limiters.reserve_token(client)?;
     let hash = token_hash(token.trim());
@@ -384,6 +395,7 @@ pub async fn confirm_email_change(state: &AppState, client: &str, token: &str) -
 ///
 /// The attempt is charged to the account and the address before the password is checked,
 /// and given back only when it succeeds: parallel guesses cannot outrun the limit.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn login(state: &AppState, client: &str, req: LoginRequest) -> ApiResult<LoginResponse> {
     let id = LoginId::parse(&req.login);
     let account_key = id.rate_key();
@@ -407,6 +419,7 @@ pub async fn login(state: &AppState, client: &str, req: LoginRequest) -> ApiResu
 }
 
 /// Issues an access token and a refresh token (of `family`, or a new session family).
+#[tracing::instrument(level = "debug", skip_all)]
 async fn start_session(
     conn: &impl ConnectionTrait,
     state: &AppState,
@@ -445,6 +458,7 @@ async fn start_session(
 
 /// Spends a refresh token and issues the next one of its session. A spent token presented
 /// again revokes the whole session (it was copied).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn refresh(state: &AppState, token: &str) -> ApiResult<LoginResponse> {
     let now = Utc::now();
     let txn = ayuda_db::begin_write(&state.writer).await?;
@@ -468,6 +482,7 @@ pub async fn refresh(state: &AppState, token: &str) -> ApiResult<LoginResponse> 
 }
 
 /// Ends the session a refresh token belongs to.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn logout(state: &AppState, token: Option<&str>) -> ApiResult<()> {
     if let Some(token) = token {
         refresh_tokens::revoke_session_of(&state.writer, &token_hash(token), Utc::now()).await?;
@@ -477,6 +492,7 @@ pub async fn logout(state: &AppState, token: Option<&str>) -> ApiResult<()> {
 
 /// Emails a reset link (or, for an account never activated, a fresh activation link).
 /// Unknown addresses get nothing, and the caller cannot tell the difference.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn forgot_password(state: &AppState, raw_email: &str) -> ApiResult<()> {
     let email = email_of(raw_email)?;
     let settings = &state.settings;
@@ -521,6 +537,7 @@ pub fn profile(user: &UserRow) -> ApiResult<User> {
 }
 
 /// Changes the signed-in user's display name or language.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update_profile(state: &AppState, user: UserRow, req: UpdateMe) -> ApiResult<User> {
     let name = req.name.map(|n| n.trim().to_owned());
     let row = users::update_profile(&state.writer, user, name, req.locale, Utc::now()).await?;
@@ -528,6 +545,7 @@ pub async fn update_profile(state: &AppState, user: UserRow, req: UpdateMe) -> A
 }
 
 /// Admin: creates a user and emails an invitation. 409 when the email is taken.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create_user(state: &AppState, admin: &UserRow, req: CreateUser) -> ApiResult<User> {
     require_admin(admin)?;
     let email = email_of(&req.email)?;
@@ -557,6 +575,7 @@ pub async fn create_user(state: &AppState, admin: &UserRow, req: CreateUser) -> 
 /// Admin: changes a user's role or active flag. Refuses to leave Ayuda without an active
 /// admin, and an admin's change of their own role or access (one mis-click would lock
 /// them out); deactivation ends the user's sessions.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update_user(
     state: &AppState,
     admin: &UserRow,
@@ -591,6 +610,7 @@ pub async fn update_user(
 
 /// Creates an activated admin with this password, or makes an existing user one (and sets
 /// the password). Used by `AYUDA_ADMIN_EMAIL`/`AYUDA_ADMIN_PASSWORD` and `ayuda admin create`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn ensure_admin(
     state: &AppState,
     raw_email: &str,
@@ -628,6 +648,7 @@ pub async fn ensure_admin(
 }
 
 /// At start: creates the configured first admin when no admin exists yet.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn bootstrap_admin(state: &AppState) -> anyhow::Result<()> {
     let (Some(email), Some(password)) =
         (&state.settings.admin_email, &state.settings.admin_password)

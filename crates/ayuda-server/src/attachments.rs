@@ -43,6 +43,7 @@ fn too_large(max: u64) -> ApiError {
 /// What `user` may upload now: the per-file limit, or what is left of their daily quota
 /// when that is less. A body declared larger is refused before it is read, and so is an
 /// upload past the user's rate.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn allowance(
     state: &AppState,
     user: &UserRow,
@@ -66,6 +67,7 @@ pub async fn allowance(
 }
 
 /// Records `user`'s stored upload, not yet attached to anything.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn record(
     state: &AppState,
     user: &UserRow,
@@ -91,6 +93,7 @@ pub async fn record(
 }
 
 /// The file `id` if `user` may download it; 404 otherwise.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn readable(state: &AppState, user: &UserRow, id: i64) -> ApiResult<AttachmentAccess> {
     let file = attachments::find_access(&state.db, id)
         .await?

@@ -15,6 +15,7 @@ fn is_admin(user: &UserRow) -> bool {
 }
 
 /// The replies `user` may use: shared ones and their own, by title.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(state: &AppState, user: &UserRow) -> ApiResult<Vec<CannedReply>> {
     require_staff(user)?;
     let rows = canned_replies::usable_by(&state.db, user.id).await?;
@@ -25,6 +26,7 @@ pub async fn list(state: &AppState, user: &UserRow) -> ApiResult<Vec<CannedReply
 }
 
 /// Adds a reply: the caller's own, or shared (admins only).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create(
     state: &AppState,
     user: &UserRow,
@@ -51,6 +53,7 @@ pub async fn create(
 }
 
 /// Changes a reply the caller may manage: their own, or a shared one (admins).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update(
     state: &AppState,
     user: &UserRow,
@@ -73,6 +76,7 @@ pub async fn update(
 }
 
 /// Deletes a reply the caller may manage.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(state: &AppState, user: &UserRow, id: i64) -> ApiResult<()> {
     let txn = ayuda_db::begin_write(&state.writer).await?;
     manageable(&txn, user, id).await?;
@@ -83,6 +87,7 @@ pub async fn delete(state: &AppState, user: &UserRow, id: i64) -> ApiResult<()> 
 
 /// The reply if `user` may change it: 404 when they cannot even use it (another agent's),
 /// 403 when it is shared and they are not an admin.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn manageable(
     conn: &impl ayuda_db::ConnectionTrait,
     user: &UserRow,
@@ -98,6 +103,7 @@ async fn manageable(
     Ok(row)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 async fn read(state: &AppState, id: i64) -> ApiResult<CannedReply> {
     let view: CannedReplyView = canned_replies::find_view(&state.db, id)
         .await?

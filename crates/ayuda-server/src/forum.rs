@@ -70,6 +70,7 @@ fn summary(a: &ArticleView, snippet: Option<&str>, lang: Locale) -> ApiResult<Ar
 }
 
 /// The whole article; its category is named in the article's own language.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn article(
     state: &AppState,
     user: Option<&UserRow>,
@@ -128,6 +129,7 @@ fn category(c: forum::CategoryView, lang: Locale) -> ForumCategory {
 }
 
 /// Categories with their published-article counts, texts in the reader's language.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn categories(
     state: &AppState,
     user: Option<&UserRow>,
@@ -150,6 +152,7 @@ fn category_texts(translations: CategoryTranslations) -> forum::CategoryTexts {
 }
 
 /// Creates a category (agents).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create_category(
     state: &AppState,
     user: &UserRow,
@@ -186,6 +189,7 @@ pub async fn create_category(
 }
 
 /// Renames or translates a category, or changes its description or order (agents).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update_category(
     state: &AppState,
     user: &UserRow,
@@ -216,6 +220,7 @@ pub async fn update_category(
 
 /// Deletes an empty category (agents); one that still holds articles, drafts included,
 /// is a conflict: its articles would be left without a place.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete_category(state: &AppState, user: &UserRow, id: i64) -> ApiResult<()> {
     if !is_staff(Some(user)) {
         return Err(ApiError::Forbidden);
@@ -247,6 +252,7 @@ pub async fn delete_category(state: &AppState, user: &UserRow, id: i64) -> ApiRe
 }
 
 /// Published articles (drafts for agents who ask), newest first or ranked by `q`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     state: &AppState,
     user: Option<&UserRow>,
@@ -300,6 +306,7 @@ pub async fn list(
 }
 
 /// The article `slug` if `user` may read it (drafts: agents only).
+#[tracing::instrument(level = "debug", skip_all)]
 async fn readable(state: &AppState, user: Option<&UserRow>, slug: &str) -> ApiResult<ArticleView> {
     forum::find_by_slug(&state.db, slug)
         .await?
@@ -309,6 +316,7 @@ async fn readable(state: &AppState, user: Option<&UserRow>, slug: &str) -> ApiRe
 
 /// Reads an article, counting the view once per reader (a user, or a client address) in a
 /// few hours; the count is written a few seconds later (see [`crate::view_counts`]).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn read(
     state: &AppState,
     user: Option<&UserRow>,
@@ -330,6 +338,7 @@ pub async fn read(
 
 /// A free slug: the one asked for (409 when taken), or one made from the title with a
 /// number appended until it is free.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn choose_slug(state: &AppState, asked: Option<String>, title: &str) -> ApiResult<String> {
     if let Some(slug) = asked {
         if forum::slug_taken(&state.db, &slug).await? {
@@ -361,6 +370,7 @@ fn slug_conflict(err: ayuda_db::DbErr) -> ApiError {
 /// The original of the group of translations that article `id` (`None`: a new one) in
 /// `locale` joins by translating article `target`. A group holds one article per language,
 /// and an original with translations of its own cannot join another group.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn join_translations(
     state: &AppState,
     id: Option<i64>,
@@ -392,6 +402,7 @@ async fn join_translations(
 
 /// 409 when the group of translations of `original` already has an article other than
 /// `id` in `locale`.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn one_per_language(
     state: &AppState,
     id: Option<i64>,
@@ -411,6 +422,7 @@ async fn one_per_language(
     }
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 async fn require_category(state: &AppState, id: i64) -> ApiResult<()> {
     if forum::category_exists(&state.db, id).await? {
         Ok(())
@@ -420,6 +432,7 @@ async fn require_category(state: &AppState, id: i64) -> ApiResult<()> {
 }
 
 /// Writes an article (agents).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create(state: &AppState, user: &UserRow, input: CreateArticle) -> ApiResult<Article> {
     if !is_staff(Some(user)) {
         return Err(ApiError::Forbidden);
@@ -460,6 +473,7 @@ pub async fn create(state: &AppState, user: &UserRow, input: CreateArticle) -> A
 }
 
 /// Edits an article (agents).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update(
     state: &AppState,
     user: &UserRow,
@@ -517,6 +531,7 @@ pub async fn update(
 }
 
 /// Deletes an article and its comments (agents).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(state: &AppState, user: &UserRow, slug: &str) -> ApiResult<()> {
     if !is_staff(Some(user)) {
         return Err(ApiError::Forbidden);
@@ -544,6 +559,7 @@ fn comment(c: &forum::CommentView) -> ApiResult<Comment> {
 }
 
 /// An article's comments, oldest first.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn comments(
     state: &AppState,
     user: Option<&UserRow>,
@@ -558,6 +574,7 @@ pub async fn comments(
 }
 
 /// Comments on an article (logged-in users).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_comment(
     state: &AppState,
     user: &UserRow,
@@ -575,6 +592,7 @@ pub async fn add_comment(
 
 /// Hides a comment (agents): readers no longer see it; it is kept, with who hid it and when,
 /// and staff still see it marked hidden.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn hide_comment(state: &AppState, user: &UserRow, slug: &str, id: i64) -> ApiResult<()> {
     if !is_staff(Some(user)) {
         return Err(ApiError::Forbidden);
@@ -591,6 +609,7 @@ pub async fn hide_comment(state: &AppState, user: &UserRow, slug: &str, id: i64)
 
 /// Records `voter`'s "was this helpful" vote (one per reader, changeable) and returns the
 /// counts after it.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn feedback(
     state: &AppState,
     user: Option<&UserRow>,

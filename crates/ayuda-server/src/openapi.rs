@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
-use crate::routes;
+use crate::routes::{self, responses};
 
 /// The static parts of the document; paths and schemas are collected from the routes.
 #[derive(OpenApi)]
@@ -20,6 +20,16 @@ use crate::routes;
         license(name = "AGPL-3.0-or-later")
     ),
     modifiers(&BearerAuth),
+    // Enums used only by query parameters are not collected from the paths.
+    components(schemas(ayuda_types::WorkspaceView, ayuda_types::TicketSort), responses(
+        responses::Unauthorized,
+        responses::StaffOnly,
+        responses::AgentsOnly,
+        responses::AdminsOnly,
+        responses::InvalidFields,
+        responses::NoSuchTicket,
+        responses::InvalidCursor,
+    )),
     tags(
         (name = "auth", description = "Registration, activation, login, sessions, password reset"),
         (name = "me", description = "The logged-in user"),

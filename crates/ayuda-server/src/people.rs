@@ -12,6 +12,7 @@ use crate::state::AppState;
 
 /// Users, newest first, of one role or matching a search. Admins see everyone; agents only
 /// customers (to find whom a ticket is for).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     state: &AppState,
     user: &UserRow,
@@ -30,6 +31,7 @@ pub async fn list(
 }
 
 /// User `id`: admins see anyone, agents customers (the requester beside a ticket).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn one(state: &AppState, user: &UserRow, id: i64) -> ApiResult<User> {
     let role = require_staff(user)?;
     let row = users::find_by_id(&state.db, id)
@@ -40,6 +42,7 @@ pub async fn one(state: &AppState, user: &UserRow, id: i64) -> ApiResult<User> {
 }
 
 /// The active agents and admins, by name: whom a ticket can be assigned to.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn assignable(state: &AppState, user: &UserRow) -> ApiResult<Vec<UserRef>> {
     require_staff(user)?;
     Ok(users::active_staff(&state.db)

@@ -9,8 +9,19 @@ use tracing_subscriber::EnvFilter;
 /// Text is coloured only on a terminal: a file or a pipe gets plain lines.
 pub fn init_logs(json: bool) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // Use cases and repository calls are debug-level spans: asked for (`RUST_LOG=info,
+    // ayuda_server=debug,ayuda_db=debug`), each one logs its time as it ends, so a slow
+    // request shows where its time went; at the usual level they cost a check each.
+    let timings =
+        std::env::var("RUST_LOG").is_ok_and(|v| v.contains("debug") || v.contains("trace"));
+    let span_events = if timings {
+        tracing_subscriber::fmt::format::FmtSpan::CLOSE
+    } else {
+        tracing_subscriber::fmt::format::FmtSpan::NONE
+    };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_span_events(span_events)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .with_target(false);
     let result = if json {

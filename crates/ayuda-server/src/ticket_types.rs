@@ -21,6 +21,7 @@ fn taken(err: ayuda_db::DbErr) -> ApiError {
 
 /// Active types, named in `user`'s language; with `include_inactive`, staff get the
 /// inactive ones too.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     state: &AppState,
     user: &UserRow,
@@ -36,6 +37,7 @@ pub async fn list(
 }
 
 /// Creates a type (admins); a taken name is a conflict.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create(
     state: &AppState,
     user: &UserRow,
@@ -58,6 +60,7 @@ pub async fn create(
 }
 
 /// Renames, translates, deactivates or reactivates a type (admins).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update(
     state: &AppState,
     user: &UserRow,
@@ -104,6 +107,7 @@ pub async fn update(
 
 /// The staff member `id`, if `user` may manage their subscriptions (admins, or agents for
 /// themselves); customers have none.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn subscriber(state: &AppState, user: &UserRow, id: i64) -> ApiResult<UserRow> {
     if user.id != id {
         require_admin(user)?;
@@ -117,6 +121,7 @@ async fn subscriber(state: &AppState, user: &UserRow, id: i64) -> ApiResult<User
 }
 
 /// The types agent `id` is emailed about (admins, or the agent themself).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn subscriptions(state: &AppState, user: &UserRow, id: i64) -> ApiResult<Subscriptions> {
     let agent = subscriber(state, user, id).await?;
     Ok(Subscriptions {
@@ -125,6 +130,7 @@ pub async fn subscriptions(state: &AppState, user: &UserRow, id: i64) -> ApiResu
 }
 
 /// Replaces the types agent `id` is emailed about; every id must name a type.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn subscribe(
     state: &AppState,
     user: &UserRow,

@@ -83,6 +83,7 @@ const REASON_MAX_CHARS: usize = 2000;
 /// problem: it is set aside as a file in the data directory (`inbound-failed/`) and the
 /// outcome is `failed`, so the caller moves on. While the database is down the error stands
 /// (503), and the caller should retry.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn ingest(state: &AppState, raw: &[u8], source: Source) -> ApiResult<Outcome> {
     let mut outcomes = match ingest_one(state, raw, source).await {
         Ok(outcomes) => outcomes,
@@ -109,6 +110,7 @@ pub enum Unstored {
 use Unstored::{Retry, SetAside};
 
 /// One message in its own batch, tried twice; see [`Unstored`].
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn ingest_one(
     state: &AppState,
     raw: &[u8],
@@ -127,6 +129,7 @@ pub async fn ingest_one(
 }
 
 /// Keeps a message that cannot be stored as a file for a person to look at.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn set_aside(state: &AppState, raw: &[u8], err: &ApiError) -> ApiResult<Outcome> {
     let dir = state.settings.data_dir.join("inbound-failed");
     let name = format!(
@@ -156,6 +159,7 @@ async fn set_aside(state: &AppState, raw: &[u8], err: &ApiError) -> ApiResult<Ou
 /// Takes in raw messages in one transaction; every message gets an outcome, and all of them
 /// are durable when this returns `Ok`. An `Err` means nothing was stored (the database
 /// failed): the caller must keep the messages and try again.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn ingest_batch(
     state: &AppState,
     raws: &[&[u8]],
@@ -207,6 +211,7 @@ struct Prepared {
     files: Vec<NewAttachment>,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 async fn prepare(state: &AppState, raw: &[u8]) -> ApiResult<Prepared> {
     let too_large = raw.len() as u64 > state.settings.inbound_max_bytes;
     let limits = file_limits(state);
@@ -291,6 +296,7 @@ fn may_keep_files(state: &AppState, email: &InboundEmail) -> bool {
 }
 
 /// One message, inside its savepoint: taken before, or the writer of its verdict.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn take(
     conn: &DatabaseTransaction,
     state: &AppState,
@@ -327,6 +333,7 @@ async fn take(
 }
 
 /// Records a delivery failure and marks our message that bounced.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn bounce(
     conn: &impl ConnectionTrait,
     raw: &[u8],
@@ -360,6 +367,7 @@ struct Letter<'a> {
 
 /// Mail from a person (or a machine): the sender's account, then a reply to the ticket it
 /// belongs to, or a new ticket.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn correspondence(
     conn: &DatabaseTransaction,
     state: &AppState,
@@ -401,6 +409,7 @@ async fn correspondence(
     clippy::too_many_arguments,
     reason = "one writer of one verdict, all it needs"
 )]
+#[tracing::instrument(level = "debug", skip_all)]
 async fn reply(
     conn: &DatabaseTransaction,
     state: &AppState,
@@ -453,6 +462,7 @@ struct NewConversation {
 
 /// Opens a ticket from the message (of the type admins chose for email), its `Cc` as
 /// participants.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn open(
     conn: &DatabaseTransaction,
     state: &AppState,
@@ -502,6 +512,7 @@ async fn open(
 
 /// When a message failed inside its savepoint: a duplicate that raced us, or a real failure,
 /// which is recorded (the bytes kept) so that nothing is lost silently.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn settle_failure(
     conn: &DatabaseTransaction,
     raw: &[u8],
@@ -616,6 +627,7 @@ impl Record {
 
 /// The sender's account, created (as a customer, with the welcome email when answers are
 /// allowed) when the address is new. `true` with a new account.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn sender(
     conn: &impl ConnectionTrait,
     state: &AppState,
@@ -635,6 +647,7 @@ async fn sender(
 }
 
 /// Records the stored files as uploads of `sender`, ready to link to the message.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn store_files(
     conn: &impl ConnectionTrait,
     sender: &UserRow,

@@ -12,6 +12,7 @@ use crate::pagination;
 use crate::state::AppState;
 
 /// Received email, newest first, optionally of one outcome (staff).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     state: &AppState,
     user: &UserRow,
@@ -26,6 +27,7 @@ pub async fn list(
 }
 
 /// One received email with its headers (staff).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn detail(state: &AppState, user: &UserRow, id: i64) -> ApiResult<InboundEmailDetail> {
     require_staff(user)?;
     let row = inbound::find(&state.db, id)
@@ -38,6 +40,7 @@ pub async fn detail(state: &AppState, user: &UserRow, id: i64) -> ApiResult<Inbo
 }
 
 /// The original message, byte for byte (staff).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn original(state: &AppState, user: &UserRow, id: i64) -> ApiResult<Vec<u8>> {
     require_staff(user)?;
     inbound::raw(&state.db, id).await?.ok_or(ApiError::NotFound)

@@ -11,6 +11,7 @@ use ayuda_types::{Attachment, ProblemDetails};
 use futures_util::StreamExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::responses::Unauthorized;
 use super::tags;
 use crate::attachments;
 use crate::auth::AuthUser;
@@ -39,7 +40,7 @@ struct UploadForm {
     responses(
         (status = 201, description = "Stored; `Location` names it", body = Attachment),
         (status = 400, description = "Broken multipart body", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 413, description = "Larger than the configured limit", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 415, description = "Not multipart/form-data", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "No `file` field, or an empty file", body = ProblemDetails, content_type = "application/problem+json"),
@@ -132,7 +133,7 @@ fn filename_params(name: &str) -> Vec<DispositionParam> {
     params(("id" = i64, Path, description = "Attachment id")),
     responses(
         (status = 200, description = "The bytes, with `X-Content-Type-Options: nosniff`", content_type = "application/octet-stream"),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 404, description = "No such attachment, or not yours to see", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]

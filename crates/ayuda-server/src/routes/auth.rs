@@ -10,6 +10,7 @@ use ayuda_types::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::responses::InvalidFields;
 use super::tags;
 use crate::accounts;
 use crate::auth::ClientAddr;
@@ -44,7 +45,7 @@ pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
         (status = 202, description = "Accepted; check your email", body = Accepted),
         (status = 400, description = "Malformed JSON", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, response = InvalidFields),
         (status = 429, description = "Too many registrations from this address", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]

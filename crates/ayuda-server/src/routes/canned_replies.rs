@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, delete, get, patch, post};
 use ayuda_types::{CannedReply, CreateCannedReply, ProblemDetails, UpdateCannedReply};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::responses::{StaffOnly, Unauthorized};
 use super::tags;
 use crate::auth::AuthUser;
 use crate::canned;
@@ -26,8 +27,8 @@ pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The replies", body = Vec<CannedReply>),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Customers may not", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = StaffOnly),
     )
 )]
 #[get("/canned-replies")]
@@ -44,7 +45,7 @@ async fn list_canned(state: Data<AppState>, user: AuthUser) -> ApiResult<Json<Ve
     request_body = CreateCannedReply,
     responses(
         (status = 201, description = "Added", body = CannedReply),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 403, description = "Customers may not; only admins share", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or an unknown placeholder", body = ProblemDetails, content_type = "application/problem+json"),
     )
@@ -73,7 +74,7 @@ async fn create_canned(
     request_body = UpdateCannedReply,
     responses(
         (status = 200, description = "Changed", body = CannedReply),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 403, description = "A shared reply, and not an admin", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No such reply of the caller's", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or an unknown placeholder", body = ProblemDetails, content_type = "application/problem+json"),
@@ -99,7 +100,7 @@ async fn update_canned(
     params(("id" = i64, Path, description = "Canned reply id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 403, description = "A shared reply, and not an admin", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No such reply of the caller's", body = ProblemDetails, content_type = "application/problem+json"),
     )

@@ -11,6 +11,7 @@ use ayuda_types::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::responses::{AgentsOnly, InvalidCursor, InvalidFields, StaffOnly, Unauthorized};
 use super::tags;
 use crate::auth::secret::random_token;
 use crate::auth::{AuthUser, ClientAddr};
@@ -60,10 +61,10 @@ async fn list_categories(
     request_body = CreateCategory,
     responses(
         (status = 201, description = "Created", body = ForumCategory),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not an agent", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = AgentsOnly),
         (status = 409, description = "The slug is taken", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, response = InvalidFields),
     )
 )]
 #[post("/forum/categories")]
@@ -85,10 +86,10 @@ async fn create_category(
     request_body = UpdateCategory,
     responses(
         (status = 200, description = "The category as it is now", body = ForumCategory),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not an agent", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = AgentsOnly),
         (status = 404, description = "No such category", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, response = InvalidFields),
     )
 )]
 #[patch("/forum/categories/{id}")]
@@ -111,8 +112,8 @@ async fn update_category(
     params(("id" = i64, Path, description = "Category id")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not an agent", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = AgentsOnly),
         (status = 404, description = "No such category", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 409, description = "It still holds articles (drafts included)", body = ProblemDetails, content_type = "application/problem+json"),
     )
@@ -134,7 +135,7 @@ async fn delete_category(
     params(ListArticlesParams),
     responses(
         (status = 200, description = "One page of articles", body = Page<ArticleSummary>),
-        (status = 400, description = "Invalid cursor", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, response = InvalidCursor),
         (status = 403, description = "Drafts are for agents", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Limit out of range", body = ProblemDetails, content_type = "application/problem+json"),
     )
@@ -158,8 +159,8 @@ async fn list_articles(
     request_body = CreateArticle,
     responses(
         (status = 201, description = "Created; `Location` names it", body = Article),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not an agent", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = AgentsOnly),
         (status = 409, description = "The slug is taken", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or unknown category", body = ProblemDetails, content_type = "application/problem+json"),
     )
@@ -211,8 +212,8 @@ async fn get_article(
     request_body = UpdateArticle,
     responses(
         (status = 200, description = "The updated article", body = Article),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not an agent", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = AgentsOnly),
         (status = 404, description = "No such article", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 409, description = "The new slug is taken", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or unknown category", body = ProblemDetails, content_type = "application/problem+json"),
@@ -238,8 +239,8 @@ async fn update_article(
     params(("slug" = String, Path, description = "Article slug")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not an agent", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = AgentsOnly),
         (status = 404, description = "No such article", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -283,9 +284,9 @@ async fn list_comments(
     request_body = CreateComment,
     responses(
         (status = 201, description = "Stored", body = Comment),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 404, description = "No such published article", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, response = InvalidFields),
         (status = 429, description = "Too many comments (AYUDA_RATE_COMMENT)", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -312,8 +313,8 @@ async fn create_comment(
     ),
     responses(
         (status = 204, description = "Hidden (or already hidden)"),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Customers may not", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = StaffOnly),
         (status = 404, description = "No such article, or no such comment on it", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]

@@ -11,6 +11,7 @@ use ayuda_types::{
 use futures_util::StreamExt;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::responses::{StaffOnly, Unauthorized};
 use super::tags;
 use crate::auth::AuthUser;
 use crate::auth::extract::bearer_token;
@@ -118,8 +119,8 @@ async fn receive(
     params(ListInboundParams),
     responses(
         (status = 200, description = "A page of received email", body = Page<InboundEmail>),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Customers may not", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = StaffOnly),
     )
 )]
 #[get("/inbound/emails")]
@@ -139,8 +140,8 @@ async fn list(
     params(("id" = i64, Path, description = "Intake record id")),
     responses(
         (status = 200, description = "The email", body = InboundEmailDetail),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Customers may not", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = StaffOnly),
         (status = 404, description = "No such record", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -156,8 +157,8 @@ async fn detail(state: Data<AppState>, user: AuthUser, id: Path<i64>) -> ApiResu
     params(("id" = i64, Path, description = "Intake record id")),
     responses(
         (status = 200, description = "The raw message", content_type = "message/rfc822"),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Customers may not", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = StaffOnly),
         (status = 404, description = "No such record", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]

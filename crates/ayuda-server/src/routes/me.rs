@@ -7,6 +7,7 @@ use ayuda_types::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::responses::{InvalidFields, Unauthorized};
 use super::tags;
 use crate::accounts;
 use crate::auth::{AuthUser, ClientAddr};
@@ -26,7 +27,7 @@ pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The logged-in user", body = User),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
     )
 )]
 #[get("/me")]
@@ -41,8 +42,8 @@ async fn get_me(user: AuthUser) -> ApiResult<Json<User>> {
     request_body = UpdateMe,
     responses(
         (status = 200, description = "The updated user", body = User),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 422, response = InvalidFields),
     )
 )]
 #[patch("/me")]
@@ -65,7 +66,7 @@ async fn update_me(
     request_body = ChangePasswordRequest,
     responses(
         (status = 204, description = "Changed; other sessions ended"),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 422, description = "Wrong current password, or a new one that breaks the policy", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong current passwords (the account's login limit)", body = ProblemDetails, content_type = "application/problem+json"),
     )
@@ -92,7 +93,7 @@ async fn change_password(
     request_body = ChangeEmailRequest,
     responses(
         (status = 202, description = "A confirmation link is on its way to the new address", body = Accepted),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 422, description = "Not an address, the current one, or a wrong current password", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong current passwords (the account's login limit)", body = ProblemDetails, content_type = "application/problem+json"),
     )

@@ -9,6 +9,7 @@ pub mod forum;
 pub mod health;
 pub mod inbound;
 pub mod me;
+pub mod responses;
 pub mod ticket_types;
 pub mod tickets;
 pub mod users;

@@ -8,6 +8,7 @@ use ayuda_types::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::responses::{AdminsOnly, InvalidFields, Unauthorized};
 use super::tags;
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, validated};
@@ -28,7 +29,7 @@ pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
     params(ListTicketTypesParams),
     responses(
         (status = 200, description = "The types", body = Vec<TicketType>),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
     )
 )]
 #[get("/ticket-types")]
@@ -49,10 +50,10 @@ async fn list_types(
     request_body = CreateTicketType,
     responses(
         (status = 201, description = "Created", body = TicketType),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = AdminsOnly),
         (status = 409, description = "The name is taken", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, response = InvalidFields),
     )
 )]
 #[post("/ticket-types")]
@@ -80,11 +81,11 @@ async fn create_type(
     request_body = UpdateTicketType,
     responses(
         (status = 200, description = "The updated type", body = TicketType),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = AdminsOnly),
         (status = 404, description = "No such type", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 409, description = "The name is taken", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, response = InvalidFields),
     )
 )]
 #[patch("/ticket-types/{id}")]

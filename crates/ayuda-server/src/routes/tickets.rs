@@ -11,6 +11,7 @@ use ayuda_types::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::responses::{InvalidCursor, NoSuchTicket, StaffOnly, Unauthorized};
 use super::tags;
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, validated};
@@ -42,7 +43,7 @@ pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
     request_body = CreateTicket,
     responses(
         (status = 201, description = "Opened; `Location` names the ticket", body = Ticket),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 422, description = "Invalid fields, an inactive type or someone else's attachment", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -67,7 +68,7 @@ async fn create_ticket(
     responses(
         (status = 200, description = "One page of tickets", body = Page<Ticket>),
         (status = 400, description = "Invalid cursor or parameters", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 422, description = "Limit out of range or a bad filter", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -89,8 +90,8 @@ async fn list_tickets(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The counts", body = TicketCounts),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Customers may not", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = StaffOnly),
     )
 )]
 #[get("/tickets/counts")]
@@ -105,8 +106,8 @@ async fn ticket_counts(state: Data<AppState>, user: AuthUser) -> ApiResult<Json<
     params(("number" = i64, Path, description = "Ticket number")),
     responses(
         (status = 200, description = "The ticket", body = Ticket),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such ticket, or not yours", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NoSuchTicket),
     )
 )]
 #[get("/tickets/{number}")]
@@ -127,7 +128,7 @@ async fn get_ticket(
     request_body = UpdateTicket,
     responses(
         (status = 200, description = "The updated ticket", body = Ticket),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 403, description = "Customers may not change tickets this way", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No such ticket", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 409, description = "The lifecycle does not allow it (closed, back to new)", body = ProblemDetails, content_type = "application/problem+json"),
@@ -160,8 +161,8 @@ async fn update_ticket(
     request_body = BulkUpdate,
     responses(
         (status = 200, description = "What changed and what refused", body = BulkOutcome),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Customers may not", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = StaffOnly),
         (status = 422, description = "No tickets, or more than 100", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -196,8 +197,8 @@ async fn bulk_update(
     params(("number" = i64, Path, description = "Ticket number")),
     responses(
         (status = 200, description = "The resolved ticket", body = Ticket),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such ticket, or not yours", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NoSuchTicket),
         (status = 409, description = "Already resolved, or closed", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -218,8 +219,8 @@ async fn resolve_ticket(
     params(("number" = i64, Path, description = "Ticket number")),
     responses(
         (status = 200, description = "The reopened ticket", body = Ticket),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such ticket, or not yours", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NoSuchTicket),
         (status = 409, description = "Not resolved, or closed", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -240,9 +241,9 @@ async fn reopen_ticket(
     params(("number" = i64, Path, description = "Ticket number"), OldestFirstParams),
     responses(
         (status = 200, description = "One page of the conversation", body = Page<Reply>),
-        (status = 400, description = "Invalid cursor", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such ticket, or not yours", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, response = InvalidCursor),
+        (status = 401, response = Unauthorized),
+        (status = 404, response = NoSuchTicket),
     )
 )]
 #[get("/tickets/{number}/replies")]
@@ -273,9 +274,9 @@ async fn list_replies(
     request_body = CreateReply,
     responses(
         (status = 201, description = "Stored", body = Reply),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 403, description = "Customers may not write internal notes", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such ticket, or not yours", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, response = NoSuchTicket),
         (status = 409, description = "Agents cannot write to a closed ticket", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields or someone else's attachment", body = ProblemDetails, content_type = "application/problem+json"),
     )
@@ -311,10 +312,10 @@ async fn create_reply(
     params(("number" = i64, Path, description = "Ticket number"), OldestFirstParams),
     responses(
         (status = 200, description = "One page of events", body = Page<TicketEvent>),
-        (status = 400, description = "Invalid cursor", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 400, response = InvalidCursor),
+        (status = 401, response = Unauthorized),
         (status = 403, description = "Customers may not read the trail of their tickets", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 404, description = "No such ticket, or not yours", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, response = NoSuchTicket),
     )
 )]
 #[get("/tickets/{number}/events")]
@@ -345,8 +346,8 @@ async fn list_events(
     request_body = Presence,
     responses(
         (status = 200, description = "The others on this ticket in the last 30 s", body = Vec<Viewer>),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Customers may not", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = StaffOnly),
         (status = 404, description = "No such ticket", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -369,8 +370,8 @@ async fn viewing(
     params(("number" = i64, Path, description = "Ticket number")),
     responses(
         (status = 204, description = "Gone"),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Customers may not", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = StaffOnly),
     )
 )]
 #[delete("/tickets/{number}/viewers/me")]

@@ -8,6 +8,7 @@ use ayuda_types::{
 };
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::responses::{AdminsOnly, InvalidFields, StaffOnly, Unauthorized};
 use super::tags;
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, validated};
@@ -32,7 +33,7 @@ pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
     params(("id" = i64, Path, description = "User id of an agent or admin")),
     responses(
         (status = 200, description = "The subscriptions", body = Subscriptions),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 403, description = "Neither an admin nor that agent", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No such agent", body = ProblemDetails, content_type = "application/problem+json"),
     )
@@ -56,7 +57,7 @@ async fn get_subscriptions(
     request_body = Subscriptions,
     responses(
         (status = 200, description = "The new subscriptions", body = Subscriptions),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 403, description = "Neither an admin nor that agent", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, description = "No such agent", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Unknown type ids", body = ProblemDetails, content_type = "application/problem+json"),
@@ -84,8 +85,8 @@ async fn put_subscriptions(
     responses(
         (status = 200, description = "One page of users", body = Page<User>),
         (status = 400, description = "Invalid cursor or parameters", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Customers may not", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = StaffOnly),
         (status = 422, description = "Limit out of range", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -107,8 +108,8 @@ async fn list_users(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Active staff, by name", body = Vec<UserRef>),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Customers may not", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = StaffOnly),
     )
 )]
 #[get("/agents")]
@@ -123,10 +124,10 @@ async fn list_agents(state: Data<AppState>, user: AuthUser) -> ApiResult<Json<Ve
     request_body = CreateUser,
     responses(
         (status = 201, description = "Created; `Location` names the user", body = User),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = AdminsOnly),
         (status = 409, description = "The email is taken", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, response = InvalidFields),
     )
 )]
 #[post("/users")]
@@ -149,8 +150,8 @@ async fn create_user(
     params(("id" = i64, Path, description = "User id")),
     responses(
         (status = 200, description = "The user", body = User),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Customers may not", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = StaffOnly),
         (status = 404, description = "No such user", body = ProblemDetails, content_type = "application/problem+json"),
     )
 )]
@@ -170,8 +171,8 @@ async fn get_user(state: Data<AppState>, user: AuthUser, id: Path<i64>) -> ApiRe
     request_body = UpdateUser,
     responses(
         (status = 200, description = "The updated user", body = User),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Not an admin", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = AdminsOnly),
         (status = 404, description = "No such user", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 409, description = "Would leave no active admin, or an admin would demote or deactivate themselves", body = ProblemDetails, content_type = "application/problem+json"),
     )

@@ -7,6 +7,7 @@ use ayuda_domain::markdown;
 use ayuda_types::{ProblemDetails, PublicConfig, RenderMarkdown, RenderedMarkdown};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::responses::Unauthorized;
 use super::tags;
 use crate::auth::AuthUser;
 use crate::error::{ApiResult, validated};
@@ -37,7 +38,7 @@ async fn get_config(state: Data<AppState>) -> Json<PublicConfig> {
     request_body = RenderMarkdown,
     responses(
         (status = 200, description = "The rendered HTML", body = RenderedMarkdown),
-        (status = 401, description = "No or invalid access token", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 401, response = Unauthorized),
         (status = 422, description = "Too long (over 200,000 characters)", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 429, description = "Too many previews (AYUDA_RATE_MARKDOWN)", body = ProblemDetails, content_type = "application/problem+json"),
     )

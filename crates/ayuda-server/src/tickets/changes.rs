@@ -20,6 +20,7 @@ impl From<IllegalMove> for ApiError {
 
 /// The ticket `number` for a change by `user`, locked for the transaction; 404 when the
 /// user may not see it.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn load_for_change(
     conn: &impl ConnectionTrait,
     user: &UserRow,
@@ -33,6 +34,7 @@ async fn load_for_change(
 
 /// Applies `changes` to `ticket` with one `changed` event per field that moved, and tells
 /// the requester when it became resolved.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn apply(
     conn: &impl ConnectionTrait,
     state: &AppState,
@@ -90,6 +92,7 @@ struct ChangeLabels {
     assignee_to: String,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 async fn user_name(conn: &impl ConnectionTrait, id: Option<i64>) -> ApiResult<String> {
     Ok(match id {
         Some(id) => users::find_by_id(conn, id)
@@ -100,6 +103,7 @@ async fn user_name(conn: &impl ConnectionTrait, id: Option<i64>) -> ApiResult<St
 }
 
 /// `PATCH /api/v1/tickets/{number}`: an agent changes status, priority, type or assignee.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn update(
     state: &AppState,
     agent: &UserRow,
@@ -178,14 +182,18 @@ pub async fn update(
     visible(&state.db, agent, number).await
 }
 
+/// What a bulk change did: the tickets changed, and each refusal with its ticket number.
+pub type BulkOutcome = (Vec<TicketView>, Vec<(i64, ApiError)>);
+
 /// `POST /api/v1/tickets/bulk`: the same change to several tickets, each in its own
 /// transaction, so one that refuses it (closed, say) leaves the others changed. A failure
 /// of the server itself ends the request.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn bulk_update(
     state: &AppState,
     agent: &UserRow,
     input: BulkUpdate,
-) -> ApiResult<(Vec<TicketView>, Vec<(i64, ApiError)>)> {
+) -> ApiResult<BulkOutcome> {
     if !is_staff(agent) {
         return Err(ApiError::Forbidden);
     }
@@ -206,16 +214,19 @@ pub async fn bulk_update(
 }
 
 /// `POST /api/v1/tickets/{number}/resolve`: the requester or an agent marks it solved.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn resolve(state: &AppState, user: &UserRow, number: i64) -> ApiResult<TicketView> {
     move_status(state, user, number, lifecycle::resolve).await
 }
 
 /// `POST /api/v1/tickets/{number}/reopen`: the requester or an agent reopens a resolved
 /// ticket.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn reopen(state: &AppState, user: &UserRow, number: i64) -> ApiResult<TicketView> {
     move_status(state, user, number, lifecycle::reopen).await
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 async fn move_status(
     state: &AppState,
     user: &UserRow,

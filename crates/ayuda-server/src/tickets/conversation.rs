@@ -19,6 +19,7 @@ use crate::pagination;
 use crate::state::AppState;
 
 /// One page of ticket `number`'s conversation, oldest first. Internal notes only for agents.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_replies(
     state: &AppState,
     user: &UserRow,
@@ -35,6 +36,7 @@ pub async fn list_replies(
 
 /// Messages as the API shows them, with their attachments (and for `staff`, the email they
 /// came from) read in one query each.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn to_wire(
     conn: &impl ConnectionTrait,
     rows: &[MessageView],
@@ -108,6 +110,7 @@ pub struct Added {
 /// A reply or note by `user` on ticket `number`, with the status change it causes and its
 /// notifications. A customer writing to a closed ticket opens a follow-up ticket instead;
 /// the returned reply then names the new ticket.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create_reply(
     state: &AppState,
     user: &UserRow,
@@ -141,6 +144,7 @@ pub async fn create_reply(
 
 /// Adds `writing` by `user` to `ticket` (which the caller has checked they may write to),
 /// inside the caller's transaction.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn add_reply(
     conn: &impl ConnectionTrait,
     state: &AppState,

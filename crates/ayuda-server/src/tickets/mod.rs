@@ -35,6 +35,7 @@ use crate::state::AppState;
 
 /// The ticket `number` if `user` may see it; 404 otherwise (never 403: a customer must not
 /// learn that someone else's ticket exists).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn visible(
     conn: &impl ConnectionTrait,
     user: &UserRow,
@@ -111,6 +112,7 @@ pub struct Opened {
 
 /// Opens a ticket for `user`: the ticket, its description as the first message, the
 /// attachments, the audit event and the notifications, in one transaction.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn create(
     state: &AppState,
     user: &UserRow,
@@ -189,6 +191,7 @@ pub async fn create(
 
 /// Stores a new ticket with its first message and tells the requester and the agents.
 /// Runs inside the caller's transaction.
+#[tracing::instrument(level = "debug", skip_all)]
 pub(crate) async fn open_ticket(
     conn: &impl ConnectionTrait,
     state: &AppState,
@@ -264,6 +267,7 @@ pub(crate) fn public_message(message: &messages::MessageRow, staff: bool) -> Pub
 
 /// Links the caller's uploads to a message, refusing the request when any id is not an
 /// unsent upload of theirs.
+#[tracing::instrument(level = "debug", skip_all)]
 async fn link_attachments(
     conn: &impl ConnectionTrait,
     ids: &[i64],
@@ -285,6 +289,7 @@ async fn link_attachments(
 }
 
 /// The sizes of the agent workspace's views, for `user` (agents and admins only).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn counts(state: &AppState, user: &UserRow) -> ApiResult<TicketCounts> {
     if !is_staff(user) {
         return Err(ApiError::Forbidden);
@@ -331,6 +336,7 @@ fn narrow_to_view(
 }
 
 /// One page of the tickets `user` may see, newest first, or ranked by relevance with `q`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(
     state: &AppState,
     user: &UserRow,
@@ -406,6 +412,7 @@ pub async fn list(
 }
 
 /// The audit trail of ticket `number`, oldest first (agents only).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list_events(
     state: &AppState,
     user: &UserRow,

@@ -41,6 +41,7 @@ fn content(message: &MessageRow) -> MessageContent<'_> {
 
 /// A ticket was opened by `requester` with `message` as its description; the requester
 /// hears of it when `tell_requester`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub(super) async fn ticket_opened(
     conn: &impl ConnectionTrait,
     state: &AppState,
@@ -82,6 +83,7 @@ pub(super) async fn ticket_opened(
 }
 
 /// `author` wrote the public `message` on `ticket`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub(super) async fn replied(
     conn: &impl ConnectionTrait,
     state: &AppState,
@@ -132,6 +134,7 @@ pub(super) async fn replied(
 }
 
 /// `actor` resolved `ticket`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub(super) async fn resolved(
     conn: &impl ConnectionTrait,
     state: &AppState,

@@ -13,6 +13,7 @@ use crate::state::AppState;
 const GONE_AFTER_SECS: i64 = 30;
 
 /// Records that `user` has ticket `number` open, and returns the others who do.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn here(
     state: &AppState,
     user: &UserRow,
@@ -51,6 +52,7 @@ pub async fn here(
 }
 
 /// `user` closed ticket `number`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn leave(state: &AppState, user: &UserRow, number: i64) -> ApiResult<()> {
     if !is_staff(user) {
         return Err(ApiError::Forbidden);
