@@ -1,6 +1,6 @@
 //! Canned replies: an agent's own and the shared ones (no owner), listed by title.
 
-use ayuda_types::{CannedReply, Locale, UserRef};
+use ayuda_types::Locale;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
@@ -9,7 +9,6 @@ use sea_orm::{
 
 use crate::entity::canned_reply::{ActiveModel, Column, Entity, Model};
 use crate::sql::Sql;
-use crate::stored;
 
 pub use crate::entity::canned_reply::Model as CannedReplyRow;
 
@@ -27,22 +26,6 @@ pub struct CannedReplyView {
 
 const VIEW_SELECT: &str = "SELECT c.id, c.owner_id, u.name AS owner_name, c.locale, c.title, \
      c.body, c.updated_at FROM canned_replies c LEFT JOIN users u ON u.id = c.owner_id";
-
-/// The API view; an unknown stored language is an error ([`crate::stored`]).
-pub fn to_wire(v: &CannedReplyView) -> Result<CannedReply, DbErr> {
-    Ok(CannedReply {
-        id: v.id,
-        title: v.title.clone(),
-        body: v.body.clone(),
-        locale: stored::read("canned_replies.locale", &v.locale, Locale::parse)?,
-        shared: v.owner_id.is_none(),
-        owner: v
-            .owner_id
-            .zip(v.owner_name.clone())
-            .map(|(id, name)| UserRef { id, name }),
-        updated_at: v.updated_at,
-    })
-}
 
 /// The replies `user_id` may use: the shared ones and their own, by title (a handful per
 /// agent, read whole; the (owner_id, title) index serves both halves).

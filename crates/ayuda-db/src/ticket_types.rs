@@ -1,6 +1,6 @@
 //! Ticket types (admin-managed, never hard-deleted) and the agents subscribed to them.
 
-use ayuda_types::{Locale, TicketType, TypeText, TypeTranslations};
+use ayuda_types::{TypeText, TypeTranslations};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -12,55 +12,6 @@ use crate::entity::type_subscription;
 use crate::entity::user;
 
 pub use crate::entity::ticket_type::Model as TicketTypeRow;
-
-/// The name of a type in `locale`: its translation, else the base name.
-pub fn localized_name<'a>(
-    base: &'a str,
-    es: Option<&'a str>,
-    en: Option<&'a str>,
-    locale: Locale,
-) -> &'a str {
-    match locale {
-        Locale::Es => es,
-        Locale::En => en,
-    }
-    .filter(|s| !s.is_empty())
-    .unwrap_or(base)
-}
-
-/// The API view of a stored type, in `locale`.
-pub fn to_wire(row: &Model, locale: Locale) -> TicketType {
-    let text = |name: &Option<String>, description: &Option<String>| {
-        name.as_ref().map(|name| TypeText {
-            name: name.clone(),
-            description: description.clone().unwrap_or_default(),
-        })
-    };
-    let translations = TypeTranslations {
-        es: text(&row.name_es, &row.description_es),
-        en: text(&row.name_en, &row.description_en),
-    };
-    let translated = match locale {
-        Locale::Es => translations.es.as_ref(),
-        Locale::En => translations.en.as_ref(),
-    };
-    let name = translated.map_or_else(|| row.name.clone(), |t| t.name.clone());
-    // A translation that names the type but does not describe it keeps the base description.
-    let description = translated
-        .map(|t| t.description.clone())
-        .filter(|d| !d.is_empty())
-        .unwrap_or_else(|| row.description.clone());
-    TicketType {
-        id: row.id,
-        name,
-        base_name: row.name.clone(),
-        description,
-        base_description: row.description.clone(),
-        active: row.active,
-        is_default: row.is_default,
-        translations,
-    }
-}
 
 /// Types by id; inactive ones only when asked.
 #[tracing::instrument(level = "debug", skip_all)]

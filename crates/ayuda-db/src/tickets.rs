@@ -4,10 +4,7 @@
 //! Lists are keyset-paginated on the id (= the number), newest first; every filter has an
 //! index ending in the id (see the tickets migration), so any page is a range seek.
 
-use ayuda_types::{
-    Channel, LastMessage, Locale, Priority, Requester, Ticket, TicketSort, TicketStatus, TypeRef,
-    UserRef,
-};
+use ayuda_types::{Channel, Priority, TicketSort, TicketStatus};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Func, SimpleExpr};
 use sea_orm::{
@@ -18,7 +15,6 @@ use sea_orm::{
 use crate::entity::ticket::{ActiveModel, Column, Entity, Model};
 use crate::sql::Sql;
 use crate::stored;
-use crate::ticket_types::localized_name;
 
 pub use crate::entity::ticket::Model as TicketRow;
 
@@ -63,49 +59,6 @@ const VIEW_SELECT: &str = "SELECT t.id, t.title, t.type_id, t.status, t.priority
 /// The status of a stored ticket; an unknown one is an error ([`crate::stored`]).
 pub fn status_of(status: &str) -> Result<TicketStatus, DbErr> {
     stored::read("tickets.status", status, TicketStatus::parse)
-}
-
-/// The API view of a ticket, with the type named in `locale`; an unknown status, priority
-/// or channel is an error.
-pub fn to_wire(v: &TicketView, locale: Locale) -> Result<Ticket, DbErr> {
-    Ok(Ticket {
-        id: v.id,
-        number: v.id,
-        title: v.title.clone(),
-        ticket_type: TypeRef {
-            id: v.type_id,
-            name: localized_name(
-                &v.type_name,
-                v.type_name_es.as_deref(),
-                v.type_name_en.as_deref(),
-                locale,
-            )
-            .to_owned(),
-        },
-        status: status_of(&v.status)?,
-        priority: stored::read("tickets.priority", &v.priority, Priority::parse)?,
-        channel: stored::read("tickets.channel", &v.channel, Channel::parse)?,
-        requester: Requester {
-            id: v.requester_id,
-            name: v.requester_name.clone(),
-            email: v.requester_email.clone(),
-        },
-        assignee: v
-            .assignee_id
-            .zip(v.assignee_name.clone())
-            .map(|(id, name)| UserRef { id, name }),
-        parent_number: v.parent_id,
-        created_at: v.created_at,
-        updated_at: v.updated_at,
-        resolved_at: v.resolved_at,
-        closed_at: v.closed_at,
-        waiting_since: v.waiting_since,
-        last_message: v.last_message_at.map(|at| LastMessage {
-            at,
-            excerpt: v.last_message_excerpt.clone().unwrap_or_default(),
-            from_staff: v.last_message_staff.unwrap_or(false),
-        }),
-    })
 }
 
 /// A ticket to open.

@@ -1,6 +1,6 @@
 //! Accounts: lookup by any login identifier, creation, profile and admin changes.
 
-use ayuda_types::{Locale, Role, User};
+use ayuda_types::{Locale, Role};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
@@ -41,23 +41,6 @@ pub struct NewUser {
     pub locale: Locale,
     /// Argon2 hash, when the password is known at creation (admin bootstrap, demo data).
     pub password_hash: Option<String>,
-}
-
-/// The API view of a stored user; an unknown role or locale is an error
-/// ([`crate::stored`]).
-pub fn to_wire(row: &Model) -> Result<User, DbErr> {
-    Ok(User {
-        id: row.id,
-        email: row.email.clone(),
-        name: row.name.clone(),
-        username: row.username.clone(),
-        phone: row.phone.clone(),
-        role: role_of(row)?,
-        locale: stored::read("users.locale", &row.locale, Locale::parse)?,
-        active: row.active,
-        activated_at: row.activated_at,
-        created_at: row.created_at,
-    })
 }
 
 /// The role of a stored user; an unknown one is an error ([`crate::stored`]).

@@ -388,7 +388,7 @@ pub async fn confirm_email_change(state: &AppState, client: &str, token: &str) -
         })?;
     txn.commit().await?;
     tracing::info!(user = user.id, "email address changed");
-    Ok(users::to_wire(&user)?)
+    Ok(crate::people::to_wire(&user)?)
 }
 
 /// Checks credentials and starts a session. Every failure is the same 401.
@@ -452,7 +452,7 @@ async fn start_session(
         token_type: "Bearer".into(),
         expires_in: settings.access_token_ttl_secs,
         refresh_token: refresh,
-        user: users::to_wire(user)?,
+        user: crate::people::to_wire(user)?,
     })
 }
 
@@ -533,7 +533,7 @@ pub async fn forgot_password(state: &AppState, raw_email: &str) -> ApiResult<()>
 
 /// The signed-in user's own profile.
 pub fn profile(user: &UserRow) -> ApiResult<User> {
-    Ok(users::to_wire(user)?)
+    Ok(crate::people::to_wire(user)?)
 }
 
 /// Changes the signed-in user's display name or language.
@@ -541,7 +541,7 @@ pub fn profile(user: &UserRow) -> ApiResult<User> {
 pub async fn update_profile(state: &AppState, user: UserRow, req: UpdateMe) -> ApiResult<User> {
     let name = req.name.map(|n| n.trim().to_owned());
     let row = users::update_profile(&state.writer, user, name, req.locale, Utc::now()).await?;
-    Ok(users::to_wire(&row)?)
+    Ok(crate::people::to_wire(&row)?)
 }
 
 /// Admin: creates a user and emails an invitation. 409 when the email is taken.
@@ -569,7 +569,7 @@ pub async fn create_user(state: &AppState, admin: &UserRow, req: CreateUser) -> 
     send_activation(&txn, state, &user, true).await?;
     txn.commit().await?;
     state.outbox_wake.notify_one();
-    Ok(users::to_wire(&user)?)
+    Ok(crate::people::to_wire(&user)?)
 }
 
 /// Admin: changes a user's role or active flag. Refuses to leave Ayuda without an active
@@ -605,7 +605,7 @@ pub async fn update_user(
     }
     let user = users::update_access(&txn, user, req.role, req.active, now).await?;
     txn.commit().await?;
-    Ok(users::to_wire(&user)?)
+    Ok(crate::people::to_wire(&user)?)
 }
 
 /// Creates an activated admin with this password, or makes an existing user one (and sets

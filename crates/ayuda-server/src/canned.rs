@@ -3,7 +3,7 @@
 
 use ayuda_db::canned_replies::{self, CannedReplyView, NewCannedReply};
 use ayuda_db::users::{self, UserRow};
-use ayuda_types::{CannedReply, CreateCannedReply, Role, UpdateCannedReply};
+use ayuda_types::{CannedReply, CreateCannedReply, Locale, Role, UpdateCannedReply, UserRef};
 use chrono::Utc;
 
 use crate::auth::require_staff;
@@ -19,10 +19,7 @@ fn is_admin(user: &UserRow) -> bool {
 pub async fn list(state: &AppState, user: &UserRow) -> ApiResult<Vec<CannedReply>> {
     require_staff(user)?;
     let rows = canned_replies::usable_by(&state.db, user.id).await?;
-    Ok(rows
-        .iter()
-        .map(canned_replies::to_wire)
-        .collect::<Result<_, _>>()?)
+    Ok(rows.iter().map(to_wire).collect::<Result<_, _>>()?)
 }
 
 /// Adds a reply: the caller's own, or shared (admins only).
@@ -108,5 +105,21 @@ async fn read(state: &AppState, id: i64) -> ApiResult<CannedReply> {
     let view: CannedReplyView = canned_replies::find_view(&state.db, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(canned_replies::to_wire(&view)?)
+    Ok(to_wire(&view)?)
+}
+
+/// The API view; an unknown stored language is an error ([`ayuda_db::stored`]).
+pub fn to_wire(v: &CannedReplyView) -> Result<CannedReply, ayuda_db::DbErr> {
+    Ok(CannedReply {
+        id: v.id,
+        title: v.title.clone(),
+        body: v.body.clone(),
+        locale: ayuda_db::stored::read("canned_replies.locale", &v.locale, Locale::parse)?,
+        shared: v.owner_id.is_none(),
+        owner: v
+            .owner_id
+            .zip(v.owner_name.clone())
+            .map(|(id, name)| UserRef { id, name }),
+        updated_at: v.updated_at,
+    })
 }

@@ -2,6 +2,7 @@
 //! staff a ticket can be assigned to. Creating and changing accounts is in
 //! [`crate::accounts`].
 
+use ayuda_db::DbErr;
 use ayuda_db::users::{self, UserRow};
 use ayuda_types::{ListUsersParams, Locale, Page, Role, User, UserRef};
 
@@ -25,9 +26,7 @@ pub async fn list(
     let limit = pagination::limit(params.limit)?;
     let before: Option<i64> = state.cursors.decode(params.cursor.as_deref())?;
     let rows = users::list(&state.db, role, params.q.as_deref(), before, limit).await?;
-    Ok(state
-        .cursors
-        .try_page(rows, limit, |r| r.id, users::to_wire)?)
+    Ok(state.cursors.try_page(rows, limit, |r| r.id, to_wire)?)
 }
 
 /// User `id`: admins see anyone, agents customers (the requester beside a ticket).
@@ -38,7 +37,7 @@ pub async fn one(state: &AppState, user: &UserRow, id: i64) -> ApiResult<User> {
         .await?
         .filter(|u| role == Role::Admin || !users::is_staff(u))
         .ok_or(ApiError::NotFound)?;
-    Ok(users::to_wire(&row)?)
+    Ok(to_wire(&row)?)
 }
 
 /// The active agents and admins, by name: whom a ticket can be assigned to.
@@ -55,10 +54,27 @@ pub async fn assignable(state: &AppState, user: &UserRow) -> ApiResult<Vec<UserR
         .collect())
 }
 
-/// The language to show and write to `user` in; the default one if the stored language is one Ayuda
-/// does not know (logged by [`ayuda_db::stored::read`]: a language is no privilege, and mail
-/// must still go out).
+/// The language to show and write to `user` in; the default one if the stored language is
+/// one Ayuda does not know (logged by [`ayuda_db::stored::read`]: a language is no
+/// privilege, and mail must still go out).
 pub fn user_locale(settings: &crate::Settings, user: &UserRow) -> Locale {
     ayuda_db::stored::read("users.locale", &user.locale, Locale::parse)
         .unwrap_or(settings.default_locale)
+}
+
+/// The API view of a stored user; an unknown role or locale is an error
+/// ([`ayuda_db::stored`]).
+pub fn to_wire(row: &UserRow) -> Result<User, DbErr> {
+    Ok(User {
+        id: row.id,
+        email: row.email.clone(),
+        name: row.name.clone(),
+        username: row.username.clone(),
+        phone: row.phone.clone(),
+        role: users::role_of(row)?,
+        locale: ayuda_db::stored::read("users.locale", &row.locale, Locale::parse)?,
+        active: row.active,
+        activated_at: row.activated_at,
+        created_at: row.created_at,
+    })
 }

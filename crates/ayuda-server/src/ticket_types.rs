@@ -1,9 +1,13 @@
 //! Ticket type use cases: the types customers choose from (names in the reader's language),
 //! admins' renames and translations, and which types each agent is emailed about.
 
+use ayuda_db::ticket_types::TicketTypeRow;
 use ayuda_db::users::{self, UserRow};
 use ayuda_db::{is_unique_violation, ticket_types};
-use ayuda_types::{CreateTicketType, Subscriptions, TicketType, UpdateTicketType};
+use ayuda_types::{
+    CreateTicketType, Locale, Subscriptions, TicketType, TypeText, TypeTranslations,
+    UpdateTicketType,
+};
 use chrono::Utc;
 
 use crate::auth::require_admin;
@@ -30,10 +34,7 @@ pub async fn list(
     let include_inactive = include_inactive && users::is_staff(user);
     let locale = user_locale(&state.settings, user);
     let rows = ticket_types::list(&state.db, include_inactive).await?;
-    Ok(rows
-        .iter()
-        .map(|t| ticket_types::to_wire(t, locale))
-        .collect())
+    Ok(rows.iter().map(|t| to_wire(t, locale)).collect())
 }
 
 /// Creates a type (admins); a taken name is a conflict.
@@ -53,10 +54,7 @@ pub async fn create(
     )
     .await
     .map_err(taken)?;
-    Ok(ticket_types::to_wire(
-        &row,
-        user_locale(&state.settings, user),
-    ))
+    Ok(to_wire(&row, user_locale(&state.settings, user)))
 }
 
 /// Renames, translates, deactivates or reactivates a type (admins).
@@ -99,10 +97,7 @@ pub async fn update(
     .await
     .map_err(taken)?;
     txn.commit().await?;
-    Ok(ticket_types::to_wire(
-        &row,
-        user_locale(&state.settings, user),
-    ))
+    Ok(to_wire(&row, user_locale(&state.settings, user)))
 }
 
 /// The staff member `id`, if `user` may manage their subscriptions (admins, or agents for
@@ -154,4 +149,53 @@ pub async fn subscribe(
     let type_ids = ticket_types::subscriptions_of(&txn, agent.id).await?;
     txn.commit().await?;
     Ok(Subscriptions { type_ids })
+}
+
+/// The name of a type in `locale`: its translation, else the base name.
+pub fn localized_name<'a>(
+    base: &'a str,
+    es: Option<&'a str>,
+    en: Option<&'a str>,
+    locale: Locale,
+) -> &'a str {
+    match locale {
+        Locale::Es => es,
+        Locale::En => en,
+    }
+    .filter(|s| !s.is_empty())
+    .unwrap_or(base)
+}
+
+/// The API view of a stored type, in `locale`.
+pub fn to_wire(row: &TicketTypeRow, locale: Locale) -> TicketType {
+    let text = |name: &Option<String>, description: &Option<String>| {
+        name.as_ref().map(|name| TypeText {
+            name: name.clone(),
+            description: description.clone().unwrap_or_default(),
+        })
+    };
+    let translations = TypeTranslations {
+        es: text(&row.name_es, &row.description_es),
+        en: text(&row.name_en, &row.description_en),
+    };
+    let translated = match locale {
+        Locale::Es => translations.es.as_ref(),
+        Locale::En => translations.en.as_ref(),
+    };
+    let name = translated.map_or_else(|| row.name.clone(), |t| t.name.clone());
+    // A translation that names the type but does not describe it keeps the base description.
+    let description = translated
+        .map(|t| t.description.clone())
+        .filter(|d| !d.is_empty())
+        .unwrap_or_else(|| row.description.clone());
+    TicketType {
+        id: row.id,
+        name,
+        base_name: row.name.clone(),
+        description,
+        base_description: row.description.clone(),
+        active: row.active,
+        is_default: row.is_default,
+        translations,
+    }
 }

@@ -22,8 +22,9 @@ use ayuda_db::{ConnectionTrait, attachments, messages, ticket_types};
 use ayuda_domain::access::Viewer;
 use ayuda_domain::{Email, markdown, search};
 use ayuda_types::{
-    Channel, CreateTicket, ListTicketsParams, OldestFirstParams, Page, Ticket, TicketCounts,
-    TicketEvent, TicketSort, TicketStatus, UserRef, WorkspaceView,
+    Channel, CreateTicket, LastMessage, ListTicketsParams, Locale, OldestFirstParams, Page,
+    Priority, Requester, Ticket, TicketCounts, TicketEvent, TicketSort, TicketStatus, TypeRef,
+    UserRef, WorkspaceView,
 };
 use chrono::{DateTime, Utc};
 
@@ -53,7 +54,7 @@ pub async fn visible(
 
 /// The API view of a ticket for `user`.
 pub fn to_wire(state: &AppState, user: &UserRow, view: &TicketView) -> ApiResult<Ticket> {
-    Ok(repo::to_wire(view, user_locale(&state.settings, user))?)
+    Ok(ticket_wire(view, user_locale(&state.settings, user))?)
 }
 
 /// The text of a new message, as written and as sanitized HTML.
@@ -393,12 +394,9 @@ pub async fn list(
             ),
         };
         let rows = repo::list(&state.db, &filter, sort, after, limit).await?;
-        Ok(state.cursors.try_page(
-            rows,
-            limit,
-            |t| position(t.id),
-            |t| repo::to_wire(t, locale),
-        )?)
+        Ok(state
+            .cursors
+            .try_page(rows, limit, |t| position(t.id), |t| ticket_wire(t, locale))?)
     } else {
         let after = state.cursors.decode_ranked(params.cursor.as_deref())?;
         let rows = repo::search(&state.db, &filter, &query, staff, after, limit).await?;
@@ -406,7 +404,7 @@ pub async fn list(
             rows,
             limit,
             |(t, _)| ListCursor::Ranked(t.id),
-            |(t, _)| repo::to_wire(t, locale),
+            |(t, _)| ticket_wire(t, locale),
         )?)
     }
 }
@@ -444,4 +442,47 @@ pub async fn list_events(
             created_at: e.created_at,
         },
     ))
+}
+
+/// The API view of a ticket, with the type named in `locale`; an unknown status, priority
+/// or channel is an error.
+fn ticket_wire(v: &TicketView, locale: Locale) -> Result<Ticket, ayuda_db::DbErr> {
+    Ok(Ticket {
+        id: v.id,
+        number: v.id,
+        title: v.title.clone(),
+        ticket_type: TypeRef {
+            id: v.type_id,
+            name: crate::ticket_types::localized_name(
+                &v.type_name,
+                v.type_name_es.as_deref(),
+                v.type_name_en.as_deref(),
+                locale,
+            )
+            .to_owned(),
+        },
+        status: repo::status_of(&v.status)?,
+        priority: ayuda_db::stored::read("tickets.priority", &v.priority, Priority::parse)?,
+        channel: ayuda_db::stored::read("tickets.channel", &v.channel, Channel::parse)?,
+        requester: Requester {
+            id: v.requester_id,
+            name: v.requester_name.clone(),
+            email: v.requester_email.clone(),
+        },
+        assignee: v
+            .assignee_id
+            .zip(v.assignee_name.clone())
+            .map(|(id, name)| UserRef { id, name }),
+        parent_number: v.parent_id,
+        created_at: v.created_at,
+        updated_at: v.updated_at,
+        resolved_at: v.resolved_at,
+        closed_at: v.closed_at,
+        waiting_since: v.waiting_since,
+        last_message: v.last_message_at.map(|at| LastMessage {
+            at,
+            excerpt: v.last_message_excerpt.clone().unwrap_or_default(),
+            from_staff: v.last_message_staff.unwrap_or(false),
+        }),
+    })
 }
