@@ -72,6 +72,29 @@ pub struct Outcome {
     pub reason: String,
 }
 
+/// Why messages could not be taken in; nothing of their batch was stored.
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    /// The database is down: keep the message and try again later.
+    #[error("the database is unavailable")]
+    Unavailable,
+    /// The database failed.
+    #[error("the database failed: {0}")]
+    Database(#[from] ayuda_db::DbErr),
+    /// Reading a message, storing its files or setting it aside failed.
+    #[error("{0}")]
+    Storage(String),
+}
+
+impl From<IntakeError> for ApiError {
+    fn from(err: IntakeError) -> Self {
+        match err {
+            IntakeError::Unavailable => ApiError::Unavailable,
+            other => ApiError::Internal(anyhow::anyhow!(other)),
+        }
+    }
+}
+
 /// Longest text of an email made into a ticket message, in characters (what the API allows
 /// a message); the rest stays in the original, which is kept whole.
 const TEXT_MAX_CHARS: usize = 100_000;
@@ -84,28 +107,28 @@ const REASON_MAX_CHARS: usize = 2000;
 /// outcome is `failed`, so the caller moves on. While the database is down the error stands
 /// (503), and the caller should retry.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn ingest(state: &AppState, raw: &[u8], source: Source) -> ApiResult<Outcome> {
+pub async fn ingest(state: &AppState, raw: &[u8], source: Source) -> Result<Outcome, IntakeError> {
     let mut outcomes = match ingest_one(state, raw, source).await {
         Ok(outcomes) => outcomes,
         Err(SetAside(err)) => return set_aside(state, raw, &err).await,
         Err(Retry(err)) => {
             // The database is down: 503 tells the mail server to keep the message and retry.
             tracing::error!(error = %err, "inbound email not stored: the database is unavailable");
-            return Err(ApiError::Unavailable);
+            return Err(IntakeError::Unavailable);
         }
     };
     outcomes
         .pop()
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("intake returned no outcome")))
+        .ok_or_else(|| IntakeError::Storage("intake returned no outcome".into()))
 }
 
 /// What to do with a message that could not be stored.
 #[derive(Debug)]
 pub enum Unstored {
     /// The database is down: keep the message and try again later.
-    Retry(ApiError),
+    Retry(IntakeError),
     /// Tried twice while the database answered: the message itself fails; set it aside.
-    SetAside(ApiError),
+    SetAside(IntakeError),
 }
 use Unstored::{Retry, SetAside};
 
@@ -130,7 +153,11 @@ pub async fn ingest_one(
 
 /// Keeps a message that cannot be stored as a file for a person to look at.
 #[tracing::instrument(level = "debug", skip_all)]
-async fn set_aside(state: &AppState, raw: &[u8], err: &ApiError) -> ApiResult<Outcome> {
+async fn set_aside(
+    state: &AppState,
+    raw: &[u8],
+    err: &IntakeError,
+) -> Result<Outcome, IntakeError> {
     let dir = state.settings.data_dir.join("inbound-failed");
     let name = format!(
         "{}-{}.eml",
@@ -145,7 +172,7 @@ async fn set_aside(state: &AppState, raw: &[u8], err: &ApiError) -> ApiResult<Ou
     };
     write
         .await
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("setting an inbound email aside: {e}")))?;
+        .map_err(|e| IntakeError::Storage(format!("setting an inbound email aside: {e}")))?;
     tracing::error!(error = %err, file = %name, "inbound email could not be stored; set aside");
     metrics::counter!("ayuda_inbound_emails_total", "outcome" => "set_aside").increment(1);
     Ok(Outcome {
@@ -164,7 +191,7 @@ pub async fn ingest_batch(
     state: &AppState,
     raws: &[&[u8]],
     source: Source,
-) -> ApiResult<Vec<Outcome>> {
+) -> Result<Vec<Outcome>, IntakeError> {
     // Reading and file storage happen before the transaction, which stays short.
     let mut prepared = Vec::with_capacity(raws.len());
     for raw in raws {
@@ -212,7 +239,7 @@ struct Prepared {
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
-async fn prepare(state: &AppState, raw: &[u8]) -> ApiResult<Prepared> {
+async fn prepare(state: &AppState, raw: &[u8]) -> Result<Prepared, IntakeError> {
     let too_large = raw.len() as u64 > state.settings.inbound_max_bytes;
     let limits = file_limits(state);
     let owned = raw.to_vec();
@@ -229,7 +256,7 @@ async fn prepare(state: &AppState, raw: &[u8]) -> ApiResult<Prepared> {
         (email, key)
     })
     .await
-    .map_err(|e| ApiError::Internal(anyhow::anyhow!("reading an email: {e}")))?;
+    .map_err(|e| IntakeError::Storage(format!("reading an email: {e}")))?;
     let mut files = Vec::new();
     if let Some(email) = email.as_mut().filter(|e| may_keep_files(state, e)) {
         // A redelivery refers to the files stored the first time (read outside the
@@ -241,9 +268,11 @@ async fn prepare(state: &AppState, raw: &[u8]) -> ApiResult<Prepared> {
             for file in &mut email.files {
                 // The bytes move to the store; the rest of the message is still needed.
                 let bytes = std::mem::take(&mut file.bytes);
-                let stored = state.blobs.put_bytes(bytes).await.map_err(|e| {
-                    ApiError::Internal(anyhow::anyhow!("storing an email file: {e}"))
-                })?;
+                let stored = state
+                    .blobs
+                    .put_bytes(bytes)
+                    .await
+                    .map_err(|e| IntakeError::Storage(format!("storing an email file: {e}")))?;
                 files.push(NewAttachment {
                     // The sender's account may not exist yet; set when recorded.
                     uploader_id: 0,
@@ -316,7 +345,9 @@ async fn take(
         |address| state.mailbox.is_ours(address),
     );
     match verdict {
-        Verdict::Record { outcome, reason } => record.done(conn, raw, outcome, &reason, now).await,
+        Verdict::Record { outcome, reason } => {
+            Ok(record.done(conn, raw, outcome, &reason, now).await?)
+        }
         Verdict::Bounce { original, reason } => {
             bounce(conn, raw, record, original, reason, now).await
         }
@@ -351,9 +382,9 @@ async fn bounce(
         (Some(id), false) => format!("delivery failure of <{id}>, not a message of ours: {reason}"),
         (None, _) => format!("delivery failure naming no message: {reason}"),
     };
-    record
+    Ok(record
         .done(conn, raw, IntakeOutcome::Bounce, &reason, now)
-        .await
+        .await?)
 }
 
 /// A message that belongs to a conversation, with what the writers need of it.
@@ -383,9 +414,9 @@ async fn correspondence(
     let (sender, created) = sender(conn, state, letter.from, may_answer, now).await?;
     if !sender.active {
         let reason = "the sender's account is deactivated";
-        return record
+        return Ok(record
             .done(conn, raw, IntakeOutcome::Ignored, reason, now)
-            .await;
+            .await?);
     }
     record.new.answered = created && may_answer;
     match threading::decide(conn, state, email, &sender).await? {
@@ -424,9 +455,9 @@ async fn reply(
     if !email.origin.may_answer() {
         record.new.ticket_id = Some(ticket.id);
         let reason = format!("{reason}; an automatic message, not added to the conversation");
-        return record
+        return Ok(record
             .done(conn, raw, IntakeOutcome::Ignored, &reason, now)
-            .await;
+            .await?);
     }
     let (text, left_out) =
         conversation_text(email, file_limits(state), state.settings.default_locale);
@@ -449,7 +480,7 @@ async fn reply(
     } else {
         (IntakeOutcome::Threaded, reason)
     };
-    record.done(conn, raw, disposition, &reason, now).await
+    Ok(record.done(conn, raw, disposition, &reason, now).await?)
 }
 
 /// A new ticket's threading: the ticket it follows up, why, and whether the sender may be
@@ -505,9 +536,9 @@ async fn open(
     record.new.ticket_id = Some(opened.number);
     record.new.ticket_message_id = Some(opened.message_id);
     record.new.answered |= new.may_answer;
-    record
+    Ok(record
         .done(conn, letter.raw, IntakeOutcome::Ticketed, &reason, now)
-        .await
+        .await?)
 }
 
 /// When a message failed inside its savepoint: a duplicate that raced us, or a real failure,
@@ -520,7 +551,7 @@ async fn settle_failure(
     source: Source,
     err: ApiError,
     now: DateTime<Utc>,
-) -> ApiResult<Outcome> {
+) -> Result<Outcome, IntakeError> {
     if let Some(seen) = inbound::find_by_key(conn, &message.dedupe_key).await? {
         return Ok(duplicate(&seen));
     }
@@ -544,9 +575,9 @@ async fn settle_failure(
             savepoint.rollback().await?;
             tracing::warn!(error = %again, "recording the failed inbound email with its details failed");
             let reason = format!("{reason}; its details could not be recorded: {again}");
-            Record::bare(message, source)
+            Ok(Record::bare(message, source)
                 .done(conn, raw, IntakeOutcome::Failed, &reason, now)
-                .await
+                .await?)
         }
     }
 }
@@ -611,7 +642,7 @@ impl Record {
         disposition: IntakeOutcome,
         reason: &str,
         now: DateTime<Utc>,
-    ) -> ApiResult<Outcome> {
+    ) -> Result<Outcome, ayuda_db::DbErr> {
         self.new.outcome = disposition.as_str().to_owned();
         self.new.reason = reason.chars().take(REASON_MAX_CHARS).collect();
         self.new.raw_size = i64::try_from(raw.len()).unwrap_or(i64::MAX);
