@@ -4,6 +4,7 @@
 //! an [`Email`] or a [`Password`] never has to check it again.
 
 pub mod access;
+pub mod chat;
 pub mod content;
 pub mod identity;
 pub mod lifecycle;
