@@ -580,6 +580,35 @@ mod tests {
         assert!(s.read_file("workers = \"many\"").is_err());
     }
 
+    /// The README's default of each setting is the default in force: setting the value the
+    /// table shows (where it is a literal: a `code` span, perhaps with a note in brackets)
+    /// changes nothing.
+    #[test]
+    fn the_documented_defaults_are_the_defaults() {
+        let defaults = format!("{:?}", Settings::default());
+        for setting in SETTINGS {
+            let Some((shown, after)) = setting
+                .default
+                .strip_prefix('`')
+                .and_then(|rest| rest.split_once('`'))
+            else {
+                continue;
+            };
+            if !(after.is_empty() || after.starts_with(" (")) {
+                continue;
+            }
+            let mut s = Settings::default();
+            if s.set(setting.name, false, shown).unwrap_or(false) {
+                assert_eq!(
+                    format!("{s:?}"),
+                    defaults,
+                    "{} documented as {shown}",
+                    setting.name
+                );
+            }
+        }
+    }
+
     #[test]
     fn secrets_never_print() {
         let s = Settings {
