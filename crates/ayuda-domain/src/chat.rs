@@ -286,9 +286,13 @@ pub fn pick(text: &str, choices: &[Choice<'_>]) -> Pick {
     if RESTART.contains(&said.as_str()) {
         return Pick::Restart;
     }
-    let keywords = |c: &Choice<'_>| c.keywords.iter().map(|k| normalize(k)).collect::<Vec<_>>();
-    if let Some(c) = choices.iter().find(|c| keywords(c).contains(&said)) {
-        return Pick::Choice(c.id);
+    // Each choice's keywords, normalized once for every rule below.
+    let keywords: Vec<Vec<String>> = choices
+        .iter()
+        .map(|c| c.keywords.iter().map(|k| normalize(k)).collect())
+        .collect();
+    if let Some(i) = keywords.iter().position(|ks| ks.contains(&said)) {
+        return Pick::Choice(choices[i].id);
     }
     if let Ok(n) = said.parse::<usize>()
         && let Some(c) = n.checked_sub(1).and_then(|i| choices.get(i))
@@ -297,23 +301,20 @@ pub fn pick(text: &str, choices: &[Choice<'_>]) -> Pick {
     }
     let words: Vec<&str> = said.split(' ').collect();
     let by = |test: &dyn Fn(&str, &str) -> bool| {
-        choices.iter().find(|c| {
-            keywords(c)
-                .iter()
-                .any(|k| k.split(' ').any(|kw| words.iter().any(|w| test(w, kw))))
+        keywords.iter().position(|ks| {
+            ks.iter()
+                .flat_map(|k| k.split(' '))
+                .any(|kw| words.iter().any(|w| test(w, kw)))
         })
     };
     let prefix = |w: &str, kw: &str| w.chars().count() >= 4 && kw.starts_with(w);
-    if let Some(c) = by(&prefix) {
-        return Pick::Choice(c.id);
-    }
     let typo = |w: &str, kw: &str| {
         w.chars().count() >= 5 && kw.chars().count() >= 5 && one_edit_apart(w, kw)
     };
-    if let Some(c) = by(&typo) {
-        return Pick::Choice(c.id);
+    match by(&prefix).or_else(|| by(&typo)) {
+        Some(i) => Pick::Choice(choices[i].id),
+        None => Pick::Nothing,
     }
-    Pick::Nothing
 }
 
 /// Whether `a` becomes `b` by one inserted, deleted or replaced character.

@@ -163,9 +163,8 @@ pub async fn create_category(
     }
     let name = input.name.trim().to_owned();
     let slug = input.slug.unwrap_or_else(|| search::slugify(&name));
-    let txn = ayuda_db::begin_write(&state.writer).await?;
     let row = forum::insert_category(
-        &txn,
+        &state.writer,
         slug,
         (name, input.description.trim().to_owned()),
         category_texts(input.translations),
@@ -180,12 +179,19 @@ pub async fn create_category(
             e.into()
         }
     })?;
-    let lang = user_locale(&state.settings, user);
-    let view = forum::category(&txn, row.id, Some(lang.as_str()))
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    txn.commit().await?;
-    Ok(category(view, lang))
+    // A new category holds no articles: its view is the row as stored.
+    let view = forum::CategoryView {
+        id: row.id,
+        slug: row.slug,
+        name: row.name,
+        description: row.description,
+        name_es: row.name_es,
+        name_en: row.name_en,
+        description_es: row.description_es,
+        description_en: row.description_en,
+        article_count: 0,
+    };
+    Ok(category(view, user_locale(&state.settings, user)))
 }
 
 /// Renames or translates a category, or changes its description or order (agents).
