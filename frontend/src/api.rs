@@ -30,6 +30,9 @@ impl ApiError {
                 status,
                 detail,
                 errors: None,
+                code: None,
+                state: None,
+                allowed: None,
             },
         }
     }

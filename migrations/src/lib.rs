@@ -19,6 +19,7 @@ mod m20261202_000006_hardening;
 mod m20261202_000007_files_and_moderation;
 mod m20261204_000008_support_desk_basics;
 mod m20261204_000009_default_ticket_type;
+mod m20261205_000010_live_chat;
 
 /// Applies Ayuda's migrations.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_files_and_moderation::Migration),
             Box::new(m20261204_000008_support_desk_basics::Migration),
             Box::new(m20261204_000009_default_ticket_type::Migration),
+            Box::new(m20261205_000010_live_chat::Migration),
         ]
     }
 }

@@ -347,7 +347,7 @@ async fn mail_leased_by_an_instance_that_died_goes_out_at_once() {
         .unwrap();
     assert_eq!(leased.len(), 1);
     txn.commit().await.unwrap();
-    app.state.outbox_wake.notify_one();
+    app.state.realtime.outbox_wake.notify_one();
 
     let started = Instant::now();
     let mail = app.wait_for_email(&to, |_| true).await;

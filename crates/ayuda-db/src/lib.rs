@@ -7,11 +7,14 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod bot_keywords;
 pub mod canned_replies;
+pub mod chats;
 pub mod entity;
 pub mod forum;
 pub mod inbound;
 pub mod instances;
+pub mod listen;
 pub mod messages;
 pub mod outbox;
 pub mod refresh_tokens;

@@ -128,7 +128,14 @@ pub struct Refusal {
 /// The moves each state allows, by REST name.
 pub fn allowed(state: ChatState) -> &'static [&'static str] {
     match state {
-        ChatState::Bot => &["messages", "live-agent", "restart", "ticket", "close"],
+        ChatState::Bot => &[
+            "messages",
+            "live-agent",
+            "restart",
+            "leave-ticket",
+            "ticket",
+            "close",
+        ],
         ChatState::Waiting => &[
             "messages",
             "resume-bot",
@@ -190,7 +197,8 @@ pub fn apply(state: ChatState, bot_active: bool, mv: Move) -> Result<After, Refu
         }
         (Bot, Move::Restart) => to(Bot, true, Queue::Unchanged),
         (Waiting, Move::Accept) => to(Active, false, Queue::Leave),
-        (Waiting, Move::LeaveTicket) => closed(CloseReason::NoAgent),
+        // From the bot too: "no agent available, leave a ticket".
+        (Bot | Waiting, Move::LeaveTicket) => closed(CloseReason::NoAgent),
         (Active, Move::Transfer { to_queue: false }) => stay,
         (Active, Move::Transfer { to_queue: true }) => After {
             unassign: true,

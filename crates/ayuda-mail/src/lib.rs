@@ -14,7 +14,7 @@ pub mod signing;
 pub mod templates;
 pub mod transport;
 
-pub use templates::{Composed, MessageContent, Template, TicketRef};
+pub use templates::{ChatRef, Composed, MessageContent, Template, TicketRef};
 pub use transport::{Envelope, Mailer, MailerError};
 
 /// A fresh `Message-ID` (without angle brackets) in the domain of `from_address`.

@@ -115,6 +115,26 @@ pub enum Template<'a> {
         /// The reply.
         message: MessageContent<'a>,
     },
+    /// To the customer: a chat closed; its transcript.
+    ChatTranscript {
+        /// Recipient's name.
+        name: &'a str,
+        /// The chat.
+        chat: ChatRef<'a>,
+        /// The conversation.
+        transcript: MessageContent<'a>,
+        /// The ticket it became, if it did.
+        ticket: Option<i64>,
+    },
+    /// To a customer away from an open chat: what the agent wrote meanwhile.
+    ChatUnseen {
+        /// Recipient's name.
+        name: &'a str,
+        /// The chat.
+        chat: ChatRef<'a>,
+        /// The agent's messages.
+        messages: MessageContent<'a>,
+    },
     /// To the requester: the ticket was resolved.
     TicketResolved {
         /// Recipient's name.
@@ -122,6 +142,15 @@ pub enum Template<'a> {
         /// The ticket.
         ticket: TicketRef<'a>,
     },
+}
+
+/// A chat's transcript, or its unseen messages.
+#[derive(Debug, Clone, Copy)]
+pub struct ChatRef<'a> {
+    /// Chat id.
+    pub id: i64,
+    /// Link back to the chat in the portal.
+    pub link: &'a str,
 }
 
 /// The ticket an email is about. Its subject carries `[#number]`.
@@ -159,6 +188,8 @@ impl Template<'_> {
             Template::AgentReplied { .. } => "agent_replied",
             Template::CustomerReplied { .. } => "customer_replied",
             Template::TicketResolved { .. } => "ticket_resolved",
+            Template::ChatTranscript { .. } => "chat_transcript",
+            Template::ChatUnseen { .. } => "chat_unseen",
         }
     }
 
@@ -444,6 +475,65 @@ impl Template<'_> {
                     Some(message),
                     action,
                     ticket.link,
+                    String::new(),
+                )
+            }
+            Template::ChatTranscript {
+                name,
+                chat,
+                transcript,
+                ticket,
+            } => {
+                let subject = if es {
+                    format!("Transcripción de tu chat n.º {}", chat.id)
+                } else {
+                    format!("Transcript of your chat #{}", chat.id)
+                };
+                let intro = match (es, ticket) {
+                    (true, Some(n)) => format!(
+                        "Esta es la conversación de tu chat. Sigue como el ticket {n}: responde a su correo para continuar."
+                    ),
+                    (true, None) => "Esta es la conversación de tu chat con el soporte:".to_owned(),
+                    (false, Some(n)) => format!(
+                        "Here is the conversation of your chat. It continues as ticket {n}: reply to its email to go on."
+                    ),
+                    (false, None) => {
+                        "Here is the conversation of your chat with support:".to_owned()
+                    }
+                };
+                let action = pick("Ver el chat", "View the chat");
+                build_with(
+                    subject,
+                    greeting(es, name),
+                    intro,
+                    Some(transcript),
+                    action,
+                    chat.link,
+                    String::new(),
+                )
+            }
+            Template::ChatUnseen {
+                name,
+                chat,
+                messages,
+            } => {
+                let subject = if es {
+                    format!("Tienes mensajes sin leer en tu chat n.º {}", chat.id)
+                } else {
+                    format!("You have unread messages in your chat #{}", chat.id)
+                };
+                let intro = pick(
+                    "Mientras no estabas, el agente te ha escrito:",
+                    "While you were away, the agent wrote:",
+                );
+                let action = pick("Volver al chat", "Back to the chat");
+                build_with(
+                    subject,
+                    greeting(es, name),
+                    intro,
+                    Some(messages),
+                    action,
+                    chat.link,
                     String::new(),
                 )
             }

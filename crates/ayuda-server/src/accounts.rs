@@ -44,7 +44,7 @@ pub async fn register(state: &AppState, req: RegisterRequest) -> ApiResult<()> {
     if !register_once(state, &req, &email).await? {
         register_once(state, &req, &email).await?;
     }
-    state.outbox_wake.notify_one();
+    state.mail_queued().await;
     Ok(())
 }
 
@@ -353,7 +353,7 @@ pub async fn request_email_change(
     };
     queue_for_user(&txn, settings, user, &notice).await?;
     txn.commit().await?;
-    state.outbox_wake.notify_one();
+    state.mail_queued().await;
     Ok(())
 }
 
@@ -527,7 +527,7 @@ pub async fn forgot_password(state: &AppState, raw_email: &str) -> ApiResult<()>
         }
     }
     txn.commit().await?;
-    state.outbox_wake.notify_one();
+    state.mail_queued().await;
     Ok(())
 }
 
@@ -568,7 +568,7 @@ pub async fn create_user(state: &AppState, admin: &UserRow, req: CreateUser) -> 
     })?;
     send_activation(&txn, state, &user, true).await?;
     txn.commit().await?;
-    state.outbox_wake.notify_one();
+    state.mail_queued().await;
     Ok(crate::people::to_wire(&user)?)
 }
 

@@ -94,6 +94,26 @@ impl SettingValue for LogFormat {
     }
 }
 
+/// Who gets a waiting chat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ChatRouting {
+    /// Every online agent sees the queue; the first to accept gets the chat.
+    #[default]
+    Manual,
+    /// The head of the queue goes to the online agent with the fewest chats.
+    Auto,
+}
+
+impl SettingValue for ChatRouting {
+    fn read(raw: &str) -> anyhow::Result<Self> {
+        match raw.trim() {
+            "manual" => Ok(ChatRouting::Manual),
+            "auto" => Ok(ChatRouting::Auto),
+            _ => bail!("expected manual or auto"),
+        }
+    }
+}
+
 /// A password or token: never printed.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -325,6 +345,34 @@ settings! {
     file_sweep_interval_secs: u64 = 3600, "AYUDA_FILE_SWEEP_INTERVAL_SECS", "`3600`";
     /// automatic mail one address may receive, whatever caused it (registrations, password resets, answers to inbound mail), `N/SECONDS`; counted in the database, so it holds across instances
     auto_mail_per_recipient: Quota = Quota::per(5, 3600), "AYUDA_AUTO_MAIL_PER_RECIPIENT", "`5/3600`";
+    /// who gets a waiting chat: `manual` (every online agent sees the queue, the first to accept gets it) or `auto` (the online agent with the fewest chats, ties to the one idle longest)
+    chat_routing: ChatRouting = ChatRouting::Manual, "AYUDA_CHAT_ROUTING", "`manual`";
+    /// chats an agent takes at once unless an admin sets otherwise
+    chat_max_chats: u32 = 3, "AYUDA_CHAT_MAX_CHATS", "`3`";
+    /// chats that may wait at once; beyond it customers are offered a ticket
+    chat_queue_limit: u32 = 20, "AYUDA_CHAT_QUEUE_LIMIT", "`20`";
+    /// seconds of waiting after which the bot offers "keep waiting" or "leave a ticket"
+    chat_soft_wait_secs: u64 = 600, "AYUDA_CHAT_SOFT_WAIT_SECS", "`600`";
+    /// seconds of waiting after which the chat becomes a ticket by itself
+    chat_hard_wait_secs: u64 = 1800, "AYUDA_CHAT_HARD_WAIT_SECS", "`1800`";
+    /// seconds an agent may be without a live connection before their chats go back to the front of the queue
+    chat_agent_gone_secs: u64 = 120, "AYUDA_CHAT_AGENT_GONE_SECS", "`120`";
+    /// seconds of customer silence in a live chat before they are warned
+    chat_inactive_warn_secs: u64 = 600, "AYUDA_CHAT_INACTIVE_WARN_SECS", "`600`";
+    /// seconds of customer silence in a live chat before it closes
+    chat_inactive_secs: u64 = 900, "AYUDA_CHAT_INACTIVE_SECS", "`900`";
+    /// seconds without a word in a chat with the bot before it closes
+    chat_bot_idle_secs: u64 = 1800, "AYUDA_CHAT_BOT_IDLE_SECS", "`1800`";
+    /// seconds a customer must be offline before agent messages are emailed to them
+    chat_offline_mail_secs: u64 = 120, "AYUDA_CHAT_OFFLINE_MAIL_SECS", "`120`";
+    /// at most one email of unseen chat messages per chat in this many seconds
+    chat_offline_mail_every_secs: u64 = 300, "AYUDA_CHAT_OFFLINE_MAIL_EVERY_SECS", "`300`";
+    /// how often the chat timers (waits, idle, gone agents, offline email) run, milliseconds
+    chat_timer_interval_ms: u64 = 1000, "AYUDA_CHAT_TIMER_INTERVAL_MS", "`1000`";
+    /// seconds between WebSocket pings (a socket silent for two of them is closed)
+    chat_heartbeat_secs: u64 = 25, "AYUDA_CHAT_HEARTBEAT_SECS", "`25`";
+    /// messages one chat socket may send, `N/SECONDS`; beyond it the socket closes with 4029
+    chat_socket_rate: Quota = Quota::per(5, 1), "AYUDA_CHAT_SOCKET_RATE", "`5/1`";
 }
 
 /// Settings that were replaced, and what replaced them: refused at start rather than ignored,
@@ -411,6 +459,9 @@ impl Settings {
                 "AYUDA_FILE_SWEEP_INTERVAL_SECS",
                 self.file_sweep_interval_secs,
             ),
+            ("AYUDA_CHAT_TIMER_INTERVAL_MS", self.chat_timer_interval_ms),
+            ("AYUDA_CHAT_HEARTBEAT_SECS", self.chat_heartbeat_secs),
+            ("AYUDA_CHAT_MAX_CHATS", u64::from(self.chat_max_chats)),
         ] {
             if value == 0 {
                 bail!("{name} must be more than 0");

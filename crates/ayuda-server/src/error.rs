@@ -41,6 +41,19 @@ pub enum ApiError {
     /// 409: conflicts with the current state.
     #[error("{0}")]
     Conflict(String),
+    /// 409: a chat move its state does not allow, or an accept that lost (`code`:
+    /// `already_taken`, `at_capacity`, `not_waiting`, `illegal_move`).
+    #[error("{detail}")]
+    ChatConflict {
+        /// What went wrong, for people.
+        detail: String,
+        /// For programs.
+        code: &'static str,
+        /// The chat's state.
+        state: &'static str,
+        /// The moves that state allows.
+        allowed: Vec<&'static str>,
+    },
     /// 413: body too large.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -95,7 +108,7 @@ impl ApiError {
                 "method-not-allowed",
                 "Method not allowed",
             ),
-            Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            Conflict(_) | ChatConflict { .. } => (StatusCode::CONFLICT, "conflict", "Conflict"),
             PayloadTooLarge(_) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload-too-large",
@@ -139,7 +152,7 @@ impl ApiError {
             }
             other => other.to_string(),
         };
-        ProblemDetails {
+        let mut problem = ProblemDetails {
             r#type: format!("urn:ayuda:problem:{slug}"),
             title: title.to_owned(),
             status: status.as_u16(),
@@ -148,7 +161,22 @@ impl ApiError {
                 ApiError::Validation(errors) => Some(errors.clone()),
                 _ => None,
             },
+            code: None,
+            state: None,
+            allowed: None,
+        };
+        if let ApiError::ChatConflict {
+            code,
+            state,
+            allowed,
+            ..
+        } = self
+        {
+            problem.code = Some((*code).to_owned());
+            problem.state = Some((*state).to_owned());
+            problem.allowed = Some(allowed.iter().map(|m| (*m).to_owned()).collect());
         }
+        problem
     }
 }
 

@@ -49,6 +49,9 @@ pub fn problem_fallback<B: MessageBody>(
                     status: status.as_u16(),
                     detail: reason.to_lowercase(),
                     errors: None,
+                    code: None,
+                    state: None,
+                    allowed: None,
                 })
         }
     };

@@ -29,6 +29,8 @@ use crate::routes::{self, responses};
         responses::InvalidFields,
         responses::NoSuchTicket,
         responses::InvalidCursor,
+        responses::NoSuchChat,
+        responses::ChatMoveRefused,
     )),
     tags(
         (name = "auth", description = "Registration, activation, login, sessions, password reset"),
@@ -38,6 +40,19 @@ use crate::routes::{self, responses};
         (name = "forum", description = "The public knowledge base: categories, articles, comments, feedback"),
         (name = "email", description = "Email intake: raw messages from the mail server, and what became of them"),
         (name = "web", description = "Helpers of the web app: public settings, Markdown previews"),
+        (name = "chat", description = "Live chat (CHAT.md): the keyword bot, the queue, live agents, and the WebSockets. \
+A client gets a single-use ticket (`POST /chats/{id}/ws-ticket` or `POST /agent/ws-ticket`, valid 60 s) and opens \
+`GET /api/v1/chats/{id}/ws?ticket=T&after_seq=N` or `GET /api/v1/agent/ws?ticket=T&feed_after=F`. Server frames are JSON \
+`{\"v\":1, \"type\", \"chat_id\", \"seq\"?, \"ts\", \"data\"}`: stored events carry a gapless per-chat `seq` \
+(`message.created`, `state.changed`, `agent.joined`, `agent.left`, `ticket.created`, `read`, `chat.closed`, and `hidden` \
+in place of an internal note for customers); ephemeral ones carry none (`hello`, `queue.updated`, `typing`, `availability`, \
+`ack`, `resync_required`, `error`, `pong`). The agent socket adds the desk feed with its own `feed_seq` (`queue.added`, \
+`queue.removed`, `chat.assigned`, `chat.closed`, `presence.changed`). Client frames: `{\"op\":\"send\", \"client_msg_id\", \"body\", \
+\"choice_id\"?}`, `{\"op\":\"typing\",\"on\"}`, `{\"op\":\"read\",\"up_to_seq\"}`, `{\"op\":\"resume\",\"after_seq\"}`, \
+`{\"op\":\"ping\"}`; the agent socket also `{\"op\":\"subscribe\",\"chat_id\",\"after_seq\"}` (and `chat_id` on the others). \
+On connect the server replays `seq > after_seq`, then goes live; a client applies only the next `seq` and sends `resume` on \
+a gap. Close codes: 4401 no or spent ticket, 4403 not a participant, 4404 no such chat, 4008 slow consumer (resume), \
+4029 over 5 messages per second, 1009 frame over 64 KiB, 1012 restarting. An `Origin`, when sent, must be the public URL's."),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

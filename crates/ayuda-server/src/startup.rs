@@ -61,7 +61,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         limiters: Arc::new(Limiters::new(settings.quotas())),
         passwords: crate::auth::password::Hasher::for_this_machine(),
         proxies: Arc::new(settings.trusted_proxies.clone()),
-        outbox_wake: Arc::new(Notify::new()),
+        realtime: Arc::new(crate::realtime::Realtime::new(Arc::new(Notify::new()))),
         views: Arc::default(),
         blobs: crate::storage::BlobStore::new(settings.attachments_dir()),
         mailbox: ayuda_mail::identity::SupportMailbox::new(
@@ -164,6 +164,7 @@ impl Application {
         )
         .await?;
         accounts::bootstrap_admin(&state).await?;
+        crate::chat::keywords::ensure_minimal(&state).await?;
         let settings = state.settings.clone();
         let workers = if settings.workers == 0 {
             std::thread::available_parallelism().map_or(2, usize::from)
@@ -214,17 +215,57 @@ impl Application {
             self.state.clone(),
             stop_rx.clone(),
         ));
+        let chat_timers = tokio::spawn(workers::chat_timers::run(
+            self.state.clone(),
+            stop_rx.clone(),
+        ));
+        let realtime = tokio::spawn(crate::realtime::listener::run(
+            self.state.clone(),
+            stop_rx.clone(),
+        ));
         let imap = tokio::spawn(crate::intake::imap::run(self.state.clone(), stop_rx));
+        // Sockets close with 1012 ("restarting") as soon as a stop is asked for, so their
+        // clients reconnect elsewhere instead of holding the shutdown up.
+        let sockets = self.state.realtime.clone();
+        tokio::spawn(async move {
+            stop_requested().await;
+            let _ = sockets.shutdown.send(true);
+        });
         let result = self.server.await;
         let _ = stop_tx.send(true);
         workers::stop("outbox", outbox, Duration::from_secs(30)).await;
         workers::stop("auto-close", auto_close, Duration::from_secs(30)).await;
         workers::stop("imap", imap, Duration::from_secs(30)).await;
+        workers::stop("chat timers", chat_timers, Duration::from_secs(10)).await;
+        workers::stop("realtime", realtime, Duration::from_secs(5)).await;
         workers::stop("file sweep", sweep, Duration::from_secs(10)).await;
         workers::stop("view counts", views, Duration::from_secs(10)).await;
         // Last: the other workers have given back what they held.
         workers::stop("heartbeat", heartbeat, Duration::from_secs(5)).await;
         result.context("HTTP server")
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM (actix stops the server on the same signals).
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 

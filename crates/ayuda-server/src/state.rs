@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use ayuda_db::DatabaseConnection;
-use tokio::sync::Notify;
 
 use crate::auth::{JwtKeys, Limiters};
 use crate::config::Settings;
@@ -30,8 +29,9 @@ pub struct AppState {
     pub proxies: Arc<crate::auth::client::TrustedProxies>,
     /// Rate limiters.
     pub limiters: Arc<Limiters>,
-    /// Wakes the outbox worker when mail was queued, so it need not wait for its next poll.
-    pub outbox_wake: Arc<Notify>,
+    /// Real time: the sockets of this instance, and the signals between instances (which
+    /// also wake the outbox workers when mail was queued).
+    pub realtime: Arc<crate::realtime::Realtime>,
     /// Article views counted in memory, written every few seconds.
     pub views: Arc<crate::view_counts::ViewCounts>,
     /// Attachment bytes.
@@ -41,4 +41,23 @@ pub struct AppState {
     /// The support mailbox: its own addresses, and the signed identifiers that thread
     /// ticket email.
     pub mailbox: ayuda_mail::identity::SupportMailbox,
+}
+
+impl AppState {
+    /// Mail was queued and committed: wakes this instance's outbox worker at once and,
+    /// on PostgreSQL, every other instance's.
+    pub async fn mail_queued(&self) {
+        self.realtime.outbox_wake.notify_one();
+        let signal = crate::realtime::Signal {
+            instance: self.instance.to_string(),
+            mail: true,
+            ..crate::realtime::Signal::default()
+        };
+        if let Ok(payload) = serde_json::to_string(&signal)
+            && let Err(err) =
+                ayuda_db::chats::notify(&self.db, crate::realtime::CHANNEL, &payload).await
+        {
+            tracing::warn!(error = %err, "could not signal other instances of new mail");
+        }
+    }
 }

@@ -68,6 +68,7 @@ pub(crate) mod double_option {
 
 pub mod auth;
 pub mod canned;
+pub mod chat;
 pub mod forum;
 pub mod inbound;
 pub mod meta;
@@ -79,6 +80,7 @@ pub mod validate;
 
 pub use auth::*;
 pub use canned::{CannedReply, CreateCannedReply, UpdateCannedReply};
+pub use chat::*;
 pub use forum::*;
 pub use inbound::*;
 pub use meta::*;

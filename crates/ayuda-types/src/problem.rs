@@ -21,6 +21,16 @@ pub struct ProblemDetails {
     /// Per-field messages, present on validation errors (422).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldError>>,
+    /// A machine-readable reason, on some conflicts (409): `already_taken`, `at_capacity`,
+    /// `not_waiting`, `illegal_move`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The chat's state, on a refused chat move (409).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// The moves that state allows, on a refused chat move (409).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed: Option<Vec<String>>,
 }
 
 /// One invalid field of a request body.

@@ -21,7 +21,7 @@
 mod classify;
 pub mod imap;
 pub mod records;
-mod threading;
+pub(crate) mod threading;
 
 use ayuda_db::attachments::NewAttachment;
 use ayuda_db::inbound::{self, NewInbound};
@@ -215,7 +215,7 @@ pub async fn ingest_batch(
         outcomes.push(outcome);
     }
     txn.commit().await?;
-    state.outbox_wake.notify_one();
+    state.mail_queued().await;
     for outcome in &outcomes {
         metrics::counter!("ayuda_inbound_emails_total", "outcome" => outcome.disposition.as_str())
             .increment(1);

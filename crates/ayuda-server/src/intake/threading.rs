@@ -135,7 +135,7 @@ pub(super) async fn decide(
 /// The type of tickets opened by email: the one admins chose as the default. Should none
 /// be (a database changed by hand), the first active type, with a warning.
 #[tracing::instrument(level = "debug", skip_all)]
-pub(super) async fn email_ticket_type(conn: &impl ConnectionTrait) -> ApiResult<i64> {
+pub(crate) async fn email_ticket_type(conn: &impl ConnectionTrait) -> ApiResult<i64> {
     if let Some(chosen) = ticket_types::default_type(conn).await? {
         return Ok(chosen.id);
     }

@@ -4,7 +4,9 @@
 
 pub mod attachments;
 pub mod auth;
+pub mod bot;
 pub mod canned_replies;
+pub mod chats;
 pub mod forum;
 pub mod health;
 pub mod inbound;
@@ -29,6 +31,8 @@ pub mod tags {
     pub const TICKETS: &str = "tickets";
     /// The forum / knowledge base.
     pub const FORUM: &str = "forum";
+    /// Live chat.
+    pub const CHAT: &str = "chat";
     /// Email intake.
     pub const EMAIL: &str = "email";
     /// Helpers of the web app.
@@ -47,6 +51,8 @@ pub fn configure_v1(cfg: &mut ServiceConfig<'_>) {
     canned_replies::configure(cfg);
     attachments::configure(cfg);
     forum::configure(cfg);
+    chats::configure(cfg);
+    bot::configure(cfg);
     inbound::configure(cfg);
     web::configure(cfg);
 }

@@ -29,4 +29,9 @@ named_responses! {
     NoSuchTicket = "No such ticket, or not yours";
     /// A `cursor` that is not one of ours, or was tampered with.
     InvalidCursor = "Invalid cursor";
+    /// No such chat, or (for a customer) someone else's: never told apart.
+    NoSuchChat = "No such chat, or not yours";
+    /// The chat's state does not allow the move (`state` and `allowed` name what it
+    /// allows), or an accept lost (`code`: `already_taken`, `at_capacity`, `not_waiting`).
+    ChatMoveRefused = "The chat's state does not allow this (see `state`, `allowed`, `code`)";
 }

@@ -178,7 +178,7 @@ pub async fn update(
     }
     apply(&txn, state, agent, ticket, changes, labels, now).await?;
     txn.commit().await?;
-    state.outbox_wake.notify_one();
+    state.mail_queued().await;
     visible(&state.db, agent, number).await
 }
 
@@ -252,6 +252,6 @@ async fn move_status(
     )
     .await?;
     txn.commit().await?;
-    state.outbox_wake.notify_one();
+    state.mail_queued().await;
     visible(&state.db, user, number).await
 }

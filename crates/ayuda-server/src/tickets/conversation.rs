@@ -132,7 +132,7 @@ pub async fn create_reply(
     };
     let added = add_reply(&txn, state, user, ticket, writing, channel, Utc::now()).await?;
     txn.commit().await?;
-    state.outbox_wake.notify_one();
+    state.mail_queued().await;
     let view = messages::find_view(&state.db, added.message_id)
         .await?
         .ok_or(ApiError::NotFound)?;

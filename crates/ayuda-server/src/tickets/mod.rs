@@ -184,7 +184,7 @@ pub async fn create(
     )
     .await?;
     txn.commit().await?;
-    state.outbox_wake.notify_one();
+    state.mail_queued().await;
     repo::find_view(&state.db, opened.number)
         .await?
         .ok_or(ApiError::NotFound)

@@ -1,6 +1,7 @@
 //! Background workers, started by `ayuda serve` beside the HTTP server.
 
 pub mod auto_close;
+pub mod chat_timers;
 pub mod file_sweep;
 pub mod heartbeat;
 pub mod outbox;

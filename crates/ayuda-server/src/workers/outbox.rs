@@ -57,7 +57,7 @@ pub async fn run(state: AppState, mailer: Mailer, mut shutdown: watch::Receiver<
             Err(err) => tracing::error!(error = %err, "outbox worker: database error"),
         }
         tokio::select! {
-            _ = state.outbox_wake.notified() => {}
+            _ = state.realtime.outbox_wake.notified() => {}
             _ = tokio::time::sleep(poll) => {}
             _ = shutdown.changed() => {}
         }
