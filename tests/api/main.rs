@@ -10,6 +10,7 @@ mod accounts;
 mod admin;
 mod agent_desk;
 mod attachments;
+mod chat;
 mod crash;
 mod email_intake;
 mod errors;

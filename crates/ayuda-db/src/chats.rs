@@ -767,6 +767,7 @@ pub async fn due(
     state: &'static str,
     column: DueColumn,
     before: DateTime<Utc>,
+    unless: Option<DoneFlag>,
     limit: u64,
 ) -> Result<Vec<i64>, DbErr> {
     let mut sql = Sql::new(
@@ -777,10 +778,32 @@ pub async fn due(
         .push(" AND ")
         .push(column.sql())
         .push(" < ")
-        .bind(before)
-        .push(" ORDER BY id LIMIT ")
+        .bind(before);
+    // A timer that only warns once skips the chats it warned, so they never crowd out others.
+    if let Some(flag) = unless {
+        sql.push(" AND ").push(flag.sql()).push(" = FALSE");
+    }
+    sql.push(" ORDER BY id LIMIT ")
         .bind(i64::try_from(limit).unwrap_or(i64::MAX));
     ids(conn, sql).await
+}
+
+/// A once-only warning already given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DoneFlag {
+    /// "Keep waiting or leave a ticket" was offered.
+    SoftOffered,
+    /// The silent customer was warned.
+    InactiveWarned,
+}
+
+impl DoneFlag {
+    fn sql(self) -> &'static str {
+        match self {
+            DoneFlag::SoftOffered => "soft_offered",
+            DoneFlag::InactiveWarned => "inactive_warned",
+        }
+    }
 }
 
 /// Which time a timer looks at.

@@ -30,6 +30,7 @@ pub struct TicketView {
     pub requester_id: i64,
     pub assignee_id: Option<i64>,
     pub parent_id: Option<i64>,
+    pub chat_id: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,
@@ -47,7 +48,7 @@ pub struct TicketView {
 }
 
 const VIEW_SELECT: &str = "SELECT t.id, t.title, t.type_id, t.status, t.priority, t.channel, \
-     t.requester_id, t.assignee_id, t.parent_id, t.created_at, t.updated_at, t.resolved_at, \
+     t.requester_id, t.assignee_id, t.parent_id, t.chat_id, t.created_at, t.updated_at, t.resolved_at, \
      t.closed_at, t.waiting_since, t.last_message_at, t.last_message_excerpt, \
      t.last_message_staff, ty.name AS type_name, ty.name_es AS type_name_es, ty.name_en AS type_name_en, \
      r.name AS requester_name, r.email AS requester_email, a.name AS assignee_name \

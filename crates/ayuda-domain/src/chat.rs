@@ -342,7 +342,12 @@ fn one_edit_apart(a: &str, b: &str) -> bool {
         .take_while(|(x, y)| x == y)
         .count();
     if short.len() == long.len() {
-        short[start + 1..] == long[start + 1..]
+        // One letter replaced, or two neighbours swapped ("delivrey").
+        let swapped = start + 1 < a.len()
+            && a[start] == b[start + 1]
+            && a[start + 1] == b[start]
+            && a[start + 2..] == b[start + 2..];
+        swapped || short[start + 1..] == long[start + 1..]
     } else {
         short[start..] == long[start + 1..]
     }
@@ -507,7 +512,9 @@ mod tests {
     }
 
     #[test]
-    fn one_typo_is_one_insertion_deletion_or_replacement() {
+    fn one_typo_is_one_insertion_deletion_replacement_or_swap() {
+        assert!(one_edit_apart("delivery", "delivrey"));
+        assert!(!one_edit_apart("delivery", "edlivrey"));
         assert!(one_edit_apart("factura", "fatura"));
         assert!(one_edit_apart("factura", "facturas"));
         assert!(one_edit_apart("factura", "fectura"));

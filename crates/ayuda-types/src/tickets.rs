@@ -235,6 +235,9 @@ pub struct Ticket {
     pub assignee: Option<UserRef>,
     /// The closed ticket this one follows up, if any.
     pub parent_number: Option<i64>,
+    /// The live chat it was made from, if any.
+    #[serde(default)]
+    pub chat_id: Option<i64>,
     /// When it was opened.
     pub created_at: DateTime<Utc>,
     /// Last change of the ticket or its conversation.

@@ -1,4 +1,5 @@
 pub mod app;
+pub mod chat;
 pub mod mail;
 pub mod tickets;
 

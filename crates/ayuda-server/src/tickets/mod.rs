@@ -474,6 +474,7 @@ fn ticket_wire(v: &TicketView, locale: Locale) -> Result<Ticket, ayuda_db::DbErr
             .zip(v.assignee_name.clone())
             .map(|(id, name)| UserRef { id, name }),
         parent_number: v.parent_id,
+        chat_id: v.chat_id,
         created_at: v.created_at,
         updated_at: v.updated_at,
         resolved_at: v.resolved_at,

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use ayuda_db::chats::{self, ChatChanges, DueColumn};
+use ayuda_db::chats::{self, ChatChanges, DoneFlag, DueColumn};
 use ayuda_domain::chat::CloseReason;
 use ayuda_types::ChatState;
 use chrono::{DateTime, Utc};
@@ -61,6 +61,7 @@ pub async fn round(state: &AppState, now: DateTime<Utc>) -> ApiResult<()> {
         waiting,
         DueColumn::QueuedAt,
         ago(now, s.chat_hard_wait_secs),
+        None,
         BATCH,
     )
     .await?
@@ -72,6 +73,7 @@ pub async fn round(state: &AppState, now: DateTime<Utc>) -> ApiResult<()> {
         waiting,
         DueColumn::QueuedAt,
         ago(now, s.chat_soft_wait_secs),
+        Some(DoneFlag::SoftOffered),
         BATCH,
     )
     .await?
@@ -86,6 +88,7 @@ pub async fn round(state: &AppState, now: DateTime<Utc>) -> ApiResult<()> {
         active,
         DueColumn::LastCustomerAt,
         ago(now, s.chat_inactive_secs),
+        None,
         BATCH,
     )
     .await?
@@ -97,6 +100,7 @@ pub async fn round(state: &AppState, now: DateTime<Utc>) -> ApiResult<()> {
         active,
         DueColumn::LastCustomerAt,
         ago(now, s.chat_inactive_warn_secs),
+        Some(DoneFlag::InactiveWarned),
         BATCH,
     )
     .await?
@@ -108,6 +112,7 @@ pub async fn round(state: &AppState, now: DateTime<Utc>) -> ApiResult<()> {
         ChatState::Bot.as_str(),
         DueColumn::UpdatedAt,
         ago(now, s.chat_bot_idle_secs),
+        None,
         BATCH,
     )
     .await?
