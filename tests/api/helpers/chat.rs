@@ -29,7 +29,7 @@ pub struct Ws {
 /// How a connection attempt ended.
 pub enum Dial {
     /// Upgraded.
-    Open(Ws),
+    Open(Box<Ws>),
     /// Refused before the upgrade, with this HTTP status.
     Refused(u16),
 }
@@ -38,7 +38,7 @@ impl Dial {
     /// The socket, or a panic naming the refusal.
     pub fn open(self) -> Ws {
         match self {
-            Dial::Open(ws) => ws,
+            Dial::Open(ws) => *ws,
             Dial::Refused(status) => panic!("socket refused with HTTP {status}"),
         }
     }
@@ -53,11 +53,11 @@ pub async fn dial(url: &str, origin: Option<&str>) -> Dial {
             .insert("origin", HeaderValue::from_str(origin).expect("origin"));
     }
     match tokio_tungstenite::connect_async(request).await {
-        Ok((stream, _)) => Dial::Open(Ws {
+        Ok((stream, _)) => Dial::Open(Box::new(Ws {
             stream,
             seen: Vec::new(),
             closed: None,
-        }),
+        })),
         Err(tungstenite::Error::Http(res)) => Dial::Refused(res.status().as_u16()),
         Err(e) => panic!("cannot connect to {url}: {e}"),
     }
