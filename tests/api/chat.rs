@@ -1106,3 +1106,156 @@ async fn when_no_keyword_matches_the_bot_cites_forum_articles_then_offers_a_huma
         "{answer}"
     );
 }
+
+/// Two instances on one PostgreSQL database: what happens on one reaches sockets on the
+/// other, and accept races across both never give a chat two owners or an agent more
+/// chats than their capacity.
+#[tokio::test]
+async fn two_instances_on_one_postgresql_deliver_across_and_never_double_assign() {
+    if std::env::var("TEST_DATABASE_URL").is_err() {
+        eprintln!("skipped: several instances need PostgreSQL (TEST_DATABASE_URL)");
+        return;
+    }
+    let a = spawn_app().await;
+    let b = a.sibling().await;
+    let (agent, mut desk_on_b) = b.online_agent().await;
+    let first = a.customer("en").await;
+    let second = a.customer("en").await;
+
+    // The customer on A asks for an agent; the agent's console on B hears of it.
+    let first_id = a.waiting_chat(&first.access_token).await;
+    desk_on_b
+        .until("queue.added", |d| d["chat_id"] == first_id)
+        .await;
+    // The second customer's socket is on B; the first's on A.
+    let second_id = a.waiting_chat(&second.access_token).await;
+    let second_chat = b.chat(&second.access_token, second_id, 0).await;
+    assert_eq!(second_chat["queue"]["position"], 2);
+    let mut second_on_b = b
+        .chat_socket(&second.access_token, second_id, last_seq(&second_chat))
+        .await;
+    let first_chat = a.chat(&first.access_token, first_id, 0).await;
+    let mut first_on_a = a
+        .chat_socket(&first.access_token, first_id, last_seq(&first_chat))
+        .await;
+
+    // Accepted on B: the customer on A hears it; the queue position crosses to B's socket.
+    let accepted = b
+        .chat_move_ok(&agent.access_token, first_id, "accept")
+        .await;
+    first_on_a.until("agent.joined", |_| true).await;
+    second_on_b
+        .until("queue.updated", |d| d["position"] == 1)
+        .await;
+    // Messages both ways across the instances.
+    let mut agent_on_b = b
+        .chat_socket(&agent.access_token, first_id, last_seq(&accepted))
+        .await;
+    b.say(&agent.access_token, first_id, "Hello from B", "b-1")
+        .await;
+    first_on_a
+        .until("message.created", |d| d["body"] == "Hello from B")
+        .await;
+    first_on_a
+        .send(json!({"op": "send", "client_msg_id": "a-1", "body": "Hello from A"}))
+        .await;
+    let ack = first_on_a
+        .until("ack", |d| d["client_msg_id"] == "a-1")
+        .await;
+    let heard = agent_on_b
+        .until("message.created", |d| d["body"] == "Hello from A")
+        .await;
+    assert_eq!(heard["seq"], ack["data"]["seq"]);
+    // Each socket saw each stored event once, in order.
+    for ws in [&first_on_a, &agent_on_b] {
+        let seqs = ws.seqs();
+        let mut sorted = seqs.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(seqs, sorted, "duplicates or disorder: {seqs:?}");
+    }
+    b.chat_move_ok(&agent.access_token, first_id, "close").await;
+    a.chat_move_ok(&second.access_token, second_id, "close")
+        .await;
+    drop((first_on_a, second_on_b, agent_on_b));
+
+    // 200 races: 20 customers wait at once, four agents (two per instance, capacity 3 each,
+    // so 12 places) each try to accept every chat at the same moment; ten rounds.
+    let mut agents = vec![(agent, desk_on_b)];
+    agents.push(b.online_agent().await);
+    agents.push(a.online_agent().await);
+    agents.push(a.online_agent().await);
+    let mut customers = Vec::new();
+    for _ in 0..20 {
+        customers.push(a.customer("en").await);
+    }
+    for round in 0..10 {
+        let mut chats = Vec::new();
+        for (n, customer) in customers.iter().enumerate() {
+            let app = if n % 2 == 0 { &a } else { &b };
+            chats.push(app.waiting_chat(&customer.access_token).await);
+        }
+        let (a, b) = (&a, &b);
+        let mut attempts = Vec::new();
+        for chat in &chats {
+            for (n, (agent, _)) in agents.iter().enumerate() {
+                let app = if n < 2 { b } else { a };
+                let chat = *chat;
+                attempts.push(async move {
+                    let res = app
+                        .chat_move(&agent.access_token, chat, "accept", json!({}))
+                        .await;
+                    (chat, agent.user.id, res.status())
+                });
+            }
+        }
+        let results = futures_util::future::join_all(attempts).await;
+        let mut owners: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+        let mut per_agent: std::collections::HashMap<i64, usize> = Default::default();
+        for (chat, agent, status) in &results {
+            assert!(
+                *status == StatusCode::OK || *status == StatusCode::CONFLICT,
+                "round {round}: accept answered {status}"
+            );
+            if *status == StatusCode::OK {
+                owners.entry(*chat).or_default().push(*agent);
+                *per_agent.entry(*agent).or_default() += 1;
+            }
+        }
+        assert!(
+            owners.values().all(|o| o.len() == 1),
+            "round {round}: {owners:?}"
+        );
+        assert!(
+            per_agent.values().all(|n| *n <= 3),
+            "round {round}: {per_agent:?}"
+        );
+        assert_eq!(owners.len(), 12, "round {round}: every place filled");
+        // What is stored agrees: one agent.joined per accepted chat, nobody over capacity.
+        let presence: Value = a
+            .get_as(&agents[0].0.access_token, "/api/v1/agent/presence")
+            .await
+            .json()
+            .await
+            .expect("presence");
+        for p in presence.as_array().expect("list") {
+            assert!(p["active_chats"].as_u64().unwrap_or(0) <= 3, "{p}");
+        }
+        for (n, chat) in chats.iter().enumerate() {
+            let customer = &customers[n];
+            let stored = a.chat(&customer.access_token, *chat, 0).await;
+            let joined = stored["events"]
+                .as_array()
+                .expect("events")
+                .iter()
+                .filter(|e| e["type"] == "agent.joined")
+                .count();
+            assert_eq!(
+                joined,
+                usize::from(owners.contains_key(chat)),
+                "chat {chat}"
+            );
+            a.chat_move_ok(&customer.access_token, *chat, "close").await;
+        }
+    }
+}

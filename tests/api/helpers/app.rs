@@ -89,6 +89,30 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
 }
 
 impl TestApp {
+    /// A second instance on the same database and data directory (several instances on
+    /// PostgreSQL share both), on its own port. It must not outlive `self`, which owns them.
+    pub async fn sibling(&self) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let mut settings = (*self.state.settings).clone();
+        settings.addr = "127.0.0.1:0".into();
+        settings.public_url = None;
+        let app = Application::build(settings).await.expect("build sibling");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let state = app.state().clone();
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            address,
+            api: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .expect("client"),
+            db: state.db.clone(),
+            state,
+            _data_dir: data_dir,
+            _pg: None,
+        }
+    }
+
     /// Full URL of a path.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
