@@ -303,6 +303,16 @@ async fn an_agent_at_capacity_cannot_accept_a_fourth_chat() {
     assert_eq!(me["active_chats"], 3);
     app.chat_move_ok(&agent.access_token, ids[3], "accept")
         .await;
+    // Operations see the chat side on /metrics.
+    let metrics = app.get("/metrics").await.text().await.expect("metrics");
+    for name in [
+        "ayuda_chat_waiting",
+        "ayuda_chat_wait_seconds",
+        "ayuda_chat_sockets_open",
+        "ayuda_chat_messages_total",
+    ] {
+        assert!(metrics.contains(name), "{name} missing:\n{metrics}");
+    }
 }
 
 #[tokio::test]
@@ -1258,4 +1268,57 @@ async fn two_instances_on_one_postgresql_deliver_across_and_never_double_assign(
             a.chat_move_ok(&customer.access_token, *chat, "close").await;
         }
     }
+}
+
+#[tokio::test]
+async fn the_demo_seeds_a_keyword_tree_with_follow_ups_and_past_chats() {
+    let app = spawn_app().await;
+    let report = ayuda_server::demo::load(&app.state)
+        .await
+        .expect("demo data");
+    assert!(report.contains("Demo chats"), "{report}");
+    // Loading again changes nothing.
+    let again = ayuda_server::demo::load(&app.state)
+        .await
+        .expect("demo again");
+    assert!(!again.contains("Demo chats"), "{again}");
+
+    let jorge = app
+        .login("jorge@demo.ayuda", ayuda_server::demo::DEMO_PASSWORD)
+        .await;
+    let list: Value = app
+        .get_as(&jorge.access_token, "/api/v1/chats")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let past = &list["items"][0];
+    assert_eq!(past["state"], "closed");
+    assert_eq!(past["close_reason"], "no_agent");
+    assert!(past["ticket"]["number"].is_i64(), "{past}");
+    let emma = app
+        .login("emma@demo.ayuda", ayuda_server::demo::DEMO_PASSWORD)
+        .await;
+    let list: Value = app
+        .get_as(&emma.access_token, "/api/v1/chats")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let id = list["items"][0]["id"].as_i64().expect("id");
+    let served = app.chat(&emma.access_token, id, 0).await;
+    assert!(
+        messages(&served).iter().any(|(kind, _)| kind == "agent"),
+        "{served}"
+    );
+    // A new chat greets with the demo tree, whose topics have follow-ups.
+    let maria = app
+        .login("maria@demo.ayuda", ayuda_server::demo::DEMO_PASSWORD)
+        .await;
+    let chat = app.open_chat(&maria.access_token).await;
+    assert!(choice_labels(&last_bot_message(&chat)).contains(&"Envíos".to_owned()));
+    app.say(&maria.access_token, id_of(&chat), "facturación", "m-1")
+        .await;
+    let after = app.chat(&maria.access_token, id_of(&chat), 0).await;
+    assert!(choice_labels(&last_bot_message(&after)).contains(&"Cobro duplicado".to_owned()));
 }

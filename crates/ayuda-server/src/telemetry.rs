@@ -64,11 +64,14 @@ pub async fn database_ready(state: &crate::state::AppState) -> bool {
     }
 }
 
-/// The metrics in Prometheus text format, with the outbox's length read now (on scrape,
-/// rather than tracked on every change).
+/// The metrics in Prometheus text format, with the outbox's length and the waiting chats
+/// read now (on scrape, rather than tracked on every change).
 pub async fn scrape(state: &crate::state::AppState) -> String {
     if let Ok(queued) = ayuda_db::outbox::queued_count(&state.db).await {
         ::metrics::gauge!("ayuda_outbox_queued").set(queued as f64);
+    }
+    if let Ok(waiting) = ayuda_db::chats::queue_len(&state.db).await {
+        ::metrics::gauge!("ayuda_chat_waiting").set(waiting as f64);
     }
     render_metrics()
 }

@@ -106,10 +106,8 @@ impl ChatWrite {
         client_msg_id: Option<String>,
         internal: bool,
     ) -> Result<EventRow, DbErr> {
-        if author.kind == AuthorKind::Agent || author.kind == AuthorKind::Customer {
-            metrics::counter!("ayuda_chat_messages_total", "author" => author.kind.as_str())
-                .increment(1);
-        }
+        metrics::counter!("ayuda_chat_messages_total", "author" => author.kind.as_str())
+            .increment(1);
         self.event(
             chat_id,
             NewEvent {

@@ -15,6 +15,8 @@ use ayuda_types::{
 use crate::state::AppState;
 use crate::{forum, tickets};
 
+mod chat;
+
 /// Password of every demo account.
 pub const DEMO_PASSWORD: &str = "ayuda-demo";
 
@@ -131,6 +133,22 @@ pub async fn load(state: &AppState) -> anyhow::Result<String> {
         load_forum(state).await?;
         lines.push(
             "Demo forum: three categories, articles in Spanish and English (most in both).".into(),
+        );
+    }
+    if chat::load_keywords(state).await? {
+        lines.push(
+            "Demo bot: keywords with follow-ups (billing, password, technical problem, shipping) in both languages.".into(),
+        );
+    }
+    let (maria, jorge, emma, lucia) = (
+        person(state, "maria@demo.ayuda").await?,
+        person(state, "jorge@demo.ayuda").await?,
+        person(state, "emma@demo.ayuda").await?,
+        person(state, "lucia@demo.ayuda").await?,
+    );
+    if chat::load_chats(state, &maria, &jorge, &emma, &lucia).await? {
+        lines.push(
+            "Demo chats: one the bot answered, one Lucía served, one that became a ticket.".into(),
         );
     }
     ayuda_db::outbox::discard_queued_to(&state.writer, "@demo.ayuda").await?;
