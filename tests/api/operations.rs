@@ -284,7 +284,10 @@ async fn demo_data_has_tickets_in_every_state_and_a_forum_and_loads_once() {
             "#{}: each message after the one before",
             ticket.number
         );
-        assert!(ticket.created_at < chrono::Utc::now() - chrono::Duration::hours(12));
+        // The demo's history lies in the past; the chat-made ticket is from the load itself.
+        if ticket.channel != ayuda_types::Channel::Chat {
+            assert!(ticket.created_at < chrono::Utc::now() - chrono::Duration::hours(12));
+        }
     }
     // Shared canned replies in both languages, loaded once.
     let canned: Vec<ayuda_types::CannedReply> = app
