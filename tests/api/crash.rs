@@ -211,6 +211,9 @@ async fn kill_9_during_a_burst_loses_nothing_acknowledged_and_mail_arrives_once_
     server.0.kill().expect("SIGKILL");
     let _ = server.0.wait();
     // The one message whose acceptance may not have been recorded: the last that arrived.
+    // The SMTP server may still be storing it when the kill lands; nothing new can come
+    // from a dead process, so wait for maildev to list it.
+    tokio::time::sleep(Duration::from_millis(500)).await;
     let in_flight = emails_for(&setup.admin)
         .await
         .last()
