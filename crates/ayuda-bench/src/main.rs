@@ -7,8 +7,11 @@
 //! cargo build --release -p ayuda-server -p ayuda-bench
 //! target/release/ayuda-bench --db sqlite --tickets 10000
 //! target/release/ayuda-bench --db postgres --tickets 1000000
+//! target/release/ayuda-bench --chat --db sqlite              # live chat
+//! target/release/ayuda-bench --chat --db postgres --instances 2
 //! ```
 
+mod chat;
 mod intake;
 mod load;
 mod seed;
@@ -20,6 +23,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use ayuda_server::Settings;
 use clap::{Parser, ValueEnum};
+use futures_util::StreamExt;
 use serde_json::json;
 
 use crate::load::{Workload, run};
@@ -54,10 +58,213 @@ struct Args {
     /// The `ayuda` binary; next to this one by default.
     #[arg(long)]
     server: Option<PathBuf>,
+    /// Benchmark live chat instead of the ticket workloads.
+    #[arg(long)]
+    chat: bool,
+    /// Chats served at once (one customer socket and one agent socket each).
+    #[arg(long, default_value_t = 1000)]
+    chats: usize,
+    /// Chat messages per second, in all.
+    #[arg(long, default_value_t = 200)]
+    rate: u64,
+    /// Server instances (2 needs PostgreSQL): customers on the first, the agent on the last.
+    #[arg(long, default_value_t = 1)]
+    instances: usize,
+    /// Idle sockets to open at the end of the chat benchmark (0: skip).
+    #[arg(long, default_value_t = 10_000)]
+    idle: usize,
 }
 
 /// Kills the server when the benchmark ends, however it ends.
 struct Server(Child);
+
+impl Server {
+    fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+/// Starts the `ayuda` binary on the database with the benchmark's settings (and `extra`
+/// variables); returns it with its base URL.
+fn start_server(
+    args: &Args,
+    data_dir: &std::path::Path,
+    database_url: &str,
+    extra: &[(&str, String)],
+) -> anyhow::Result<(Server, String)> {
+    let port = free_port()?;
+    let binary = match &args.server {
+        Some(path) => path.clone(),
+        None => std::env::current_exe()?
+            .parent()
+            .context("binary directory")?
+            .join("ayuda"),
+    };
+    let mut command = Command::new(&binary);
+    command
+        .arg("serve")
+        .env("AYUDA_ADDR", format!("127.0.0.1:{port}"))
+        .env("AYUDA_DATA_DIR", data_dir)
+        .env("DATABASE_URL", database_url)
+        .env("AYUDA_JWT_SECRET", JWT_SECRET)
+        .env("AYUDA_ACCESS_TOKEN_TTL_SECS", "7200")
+        .env("AYUDA_RATE_LOGIN_ADDRESS", "100000/60")
+        // The flood below measures the bounds on hashing, not the rate limits.
+        .env("AYUDA_RATE_LOGIN_ACCOUNT", "100000/60")
+        .env("AYUDA_RATE_TOKEN", "100000/60")
+        .env("AYUDA_INBOUND_TOKEN", INBOUND_TOKEN)
+        .env("AYUDA_DIST_DIR", data_dir.join("no-spa"))
+        .env("RUST_LOG", "error")
+        .stdout(Stdio::null());
+    for (name, value) in extra {
+        command.env(name, value);
+    }
+    let child = command
+        .spawn()
+        .with_context(|| format!("starting {}", binary.display()))?;
+    Ok((Server(child), format!("http://127.0.0.1:{port}")))
+}
+
+/// Live chat: bot answers, delivery across `--chats` served chats at `--rate`, then idle
+/// sockets; each figure beside `/healthz` of the same server.
+async fn chat_bench(
+    args: &Args,
+    data_dir: &std::path::Path,
+    database_url: &str,
+) -> anyhow::Result<()> {
+    if args.instances > 1 && matches!(args.db, Db::Sqlite) {
+        bail!("several instances need --db postgres");
+    }
+    let settings = Settings {
+        data_dir: data_dir.to_path_buf(),
+        database_url: Some(database_url.into()),
+        ..Settings::default()
+    };
+    let db = ayuda_server::startup::open_database(&settings).await?;
+    let customers = chat::seed_customers(&db.write, args.chats).await?;
+    db.read.close().await?;
+    db.write.close().await?;
+    let extra = [
+        ("AYUDA_CHAT_MAX_CHATS", "1000000".to_owned()),
+        ("AYUDA_CHAT_QUEUE_LIMIT", "1000000".to_owned()),
+        ("AYUDA_DB_MAX_CONNECTIONS", "32".to_owned()),
+    ];
+    let mut servers = Vec::new();
+    let mut nodes = Vec::new();
+    for _ in 0..args.instances.max(1) {
+        let (server, base) = start_server(args, data_dir, database_url, &extra)?;
+        servers.push(server);
+        nodes.push(chat::Node { base });
+    }
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(64)
+        .build()?;
+    for node in &nodes {
+        wait_ready(&client, &node.base).await?;
+    }
+    let (front, back) = (&nodes[0], &nodes[nodes.len() - 1]);
+    // The seeded agent (tickets seed) or, with --tickets 0, none: make sure there is one.
+    let agent = login(&client, &back.base, "agent@bench.test").await?;
+    let mut tokens = Vec::new();
+    let logins = futures_util::stream::iter(customers.iter().cloned())
+        .map(|email| {
+            let (client, base) = (client.clone(), front.base.clone());
+            async move { login(&client, &base, &email).await }
+        })
+        .buffer_unordered(8)
+        .collect::<Vec<_>>()
+        .await;
+    for token in logins {
+        tokens.push(token?);
+    }
+    let healthz = run(
+        &client,
+        &Workload::get("healthz", format!("{}/healthz", front.base), None),
+        64,
+        Duration::from_secs(args.seconds.min(5)),
+    )
+    .await;
+    println!(
+        "\nlive chat, {} database, {} instance(s), {} chats, {} messages/s for {} s\n",
+        match args.db {
+            Db::Sqlite => "SQLite",
+            Db::Postgres => "PostgreSQL",
+        },
+        nodes.len(),
+        args.chats,
+        args.rate,
+        args.seconds
+    );
+    println!("| measure | value | ratio to /healthz p50 |");
+    println!("| --- | ---: | ---: |");
+    println!(
+        "| /healthz (64 connections): requests/s, p50 | {:.0}/s, {:.2} ms | 1 |",
+        healthz.per_second, healthz.p50_ms
+    );
+    chat::bot_answers(&client, front, &tokens).await?;
+    let bot =
+        chat::server_quantile(&client, front, "ayuda_chat_bot_answer_seconds", "0.99").await?;
+    println!(
+        "| bot answer in the server, p99 ({} answers) | {bot:.2} ms | {:.1} |",
+        tokens.len(),
+        bot / healthz.p50_ms
+    );
+    // The bot chats are closed so that each customer can open the chat the agent serves.
+    for token in &tokens {
+        let list: serde_json::Value = client
+            .get(format!("{}/api/v1/chats?limit=1", front.base))
+            .bearer_auth(token)
+            .send()
+            .await?
+            .json()
+            .await?;
+        if let Some(id) = list["items"][0]["id"].as_i64() {
+            client
+                .post(format!("{}/api/v1/chats/{id}/close", front.base))
+                .bearer_auth(token)
+                .send()
+                .await?
+                .error_for_status()?;
+        }
+    }
+    let d = chat::delivery(
+        &client,
+        front,
+        back,
+        &agent,
+        &tokens,
+        args.rate,
+        args.seconds,
+    )
+    .await?;
+    println!(
+        "| delivery send → other side, p50 / p99 / max | {:.2} / {:.2} / {:.2} ms | {:.1} / {:.1} |",
+        d.p50_ms,
+        d.p99_ms,
+        d.max_ms,
+        d.p50_ms / healthz.p50_ms,
+        d.p99_ms / healthz.p50_ms
+    );
+    println!(
+        "| messages sent / lost / duplicated | {} / {} / {} | |",
+        d.sent, d.lost, d.duplicates
+    );
+    if args.idle > 0 {
+        let (secs, kib) = chat::idle(
+            &client,
+            back,
+            &agent,
+            servers[servers.len() - 1].pid(),
+            args.idle,
+        )
+        .await?;
+        println!(
+            "| {} idle sockets: all connected in / server memory each | {secs:.2} s / {kib:.1} KiB | |",
+            args.idle
+        );
+    }
+    Ok(())
+}
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -117,34 +324,10 @@ async fn bench(args: &Args, data_dir: PathBuf, database_url: &str) -> anyhow::Re
     db.read.close().await?;
     db.write.close().await?;
 
-    let port = free_port()?;
-    let base = format!("http://127.0.0.1:{port}");
-    let binary = match &args.server {
-        Some(path) => path.clone(),
-        None => std::env::current_exe()?
-            .parent()
-            .context("binary directory")?
-            .join("ayuda"),
-    };
-    let _server = Server(
-        Command::new(&binary)
-            .arg("serve")
-            .env("AYUDA_ADDR", format!("127.0.0.1:{port}"))
-            .env("AYUDA_DATA_DIR", &data_dir)
-            .env("DATABASE_URL", database_url)
-            .env("AYUDA_JWT_SECRET", JWT_SECRET)
-            .env("AYUDA_ACCESS_TOKEN_TTL_SECS", "7200")
-            .env("AYUDA_RATE_LOGIN_ADDRESS", "100000/60")
-            // The flood below measures the bounds on hashing, not the rate limits.
-            .env("AYUDA_RATE_LOGIN_ACCOUNT", "100000/60")
-            .env("AYUDA_RATE_TOKEN", "100000/60")
-            .env("AYUDA_INBOUND_TOKEN", INBOUND_TOKEN)
-            .env("AYUDA_DIST_DIR", data_dir.join("no-spa"))
-            .env("RUST_LOG", "error")
-            .stdout(Stdio::null())
-            .spawn()
-            .with_context(|| format!("starting {}", binary.display()))?,
-    );
+    if args.chat {
+        return chat_bench(args, &data_dir, database_url).await;
+    }
+    let (_server, base) = start_server(args, &data_dir, database_url, &[])?;
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.connections)
         .build()?;
@@ -213,7 +396,7 @@ async fn bench(args: &Args, data_dir: PathBuf, database_url: &str) -> anyhow::Re
         flood(
             &client,
             &base,
-            _server.0.id(),
+            _server.pid(),
             &seeded.customer_emails,
             args.seconds,
         )
