@@ -54,3 +54,22 @@ pub async fn sleep(ms: i32) {
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
+
+/// Query pairs; `None` and blank values are left out.
+pub type Query<'a> = &'a [(&'a str, Option<String>)];
+
+/// A query string (`?a=1&b=x`) from pairs, skipping empty values; `""` when none is left.
+pub fn query(pairs: Query<'_>) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter_map(|(k, v)| {
+            let v = v.as_deref()?.trim();
+            (!v.is_empty()).then(|| format!("{k}={}", js_sys::encode_uri_component(v)))
+        })
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}

@@ -5,6 +5,7 @@
 //! the inputs change, keep the last answer meanwhile, refetch on demand".
 
 use std::future::Future;
+use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -82,4 +83,24 @@ impl<T: Clone + Send + Sync + 'static> Load<T> {
 /// machinery (an async task per effect type) exists once for every `Load`.
 fn rerun_on_change(run: Box<dyn Fn()>) {
     Effect::new(move |_| run());
+}
+
+/// A counter that goes up every `seconds` while the page is visible: resources that read
+/// it refetch.
+pub fn poll_tick(seconds: u64) -> RwSignal<u32> {
+    let tick = RwSignal::new(0u32);
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            let visible = web_sys::window()
+                .and_then(|w| w.document())
+                .is_none_or(|d| !d.hidden());
+            if visible {
+                tick.update(|t| *t = t.wrapping_add(1));
+            }
+        },
+        Duration::from_secs(seconds),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    tick
 }

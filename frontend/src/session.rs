@@ -11,7 +11,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::{Closure, JsValue};
 
-use crate::api;
+use crate::http::{self, ApiResult, Body, Method, Response};
 use crate::i18n;
 
 thread_local! {
@@ -118,15 +118,9 @@ impl Session {
         // Tabs share the cookie: while another tab refreshes, wait for its new cookie
         // instead of presenting the same token (which would end the session everywhere,
         // e.g. when a browser restores several tabs at once).
-        let result: api::ApiResult<LoginResponse> = match take_early_refresh() {
-            Some(request) => api::answer_of(request).await,
-            None => {
-                with_tab_lock(api::post_anonymous(
-                    "/auth/refresh",
-                    &RefreshRequest::default(),
-                ))
-                .await
-            }
+        let result: ApiResult<LoginResponse> = match take_early_refresh() {
+            Some(request) => http::answer_of(request).await,
+            None => with_tab_lock(refresh_call()).await,
         };
         self.refreshing.set_value(false);
         match result {
@@ -147,12 +141,27 @@ impl Session {
 
     /// After a 401 with `used`: if another call already refreshed, use that token;
     /// otherwise refresh now.
-    pub async fn refresh_after_401(self, used: Option<&str>) -> bool {
+    async fn refresh_after_401(self, used: Option<&str>) -> bool {
         let current = self.token.get_value();
         if current.is_some() && current.as_deref() != used {
             return true;
         }
         self.refresh().await
+    }
+
+    /// Sends a request as the signed-in user: with the access token, and after a 401 (the
+    /// token expired or was revoked) one refresh and one retry.
+    pub async fn send(self, method: Method, path: &str, body: Body) -> ApiResult<Response> {
+        let token = self.token();
+        let mut response = http::attempt(&method, path, &body, token.as_deref()).await?;
+        if response.status() == 401
+            && token.is_some()
+            && self.refresh_after_401(token.as_deref()).await
+        {
+            let token = self.token();
+            response = http::attempt(&method, path, &body, token.as_deref()).await?;
+        }
+        http::checked(response).await
     }
 
     /// Forgets the session locally.
@@ -166,9 +175,15 @@ impl Session {
     /// Ends the session on the server (revoking the refresh cookie) and here.
     pub async fn logout(self) {
         // Whatever the server says, the session ends here.
-        let _ = api::post_anonymous_empty("/auth/logout", &RefreshRequest::default()).await;
+        let _ = http::anonymous("/auth/logout", Body::json(&RefreshRequest::default())).await;
         self.clear();
     }
+}
+
+/// Trades the refresh cookie (sent by the browser) for a new access token.
+async fn refresh_call() -> ApiResult<LoginResponse> {
+    let response = http::anonymous("/auth/refresh", Body::json(&RefreshRequest::default())).await?;
+    http::parse(&http::text(response).await?)
 }
 
 /// The server's hint that this browser holds a refresh cookie (`ayuda_signed_in`, set with

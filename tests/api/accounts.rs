@@ -469,6 +469,8 @@ async fn a_too_short_password_is_refused_without_spending_the_link() {
         problem["errors"][0]["message"],
         "must be at least 8 characters"
     );
+    assert_eq!(problem["errors"][0]["code"], "too_short");
+    assert_eq!(problem["errors"][0]["params"]["min"], 8);
 
     let res = app
         .post(

@@ -24,6 +24,39 @@ async fn every_invalid_registration_field_is_reported_at_once() {
     for error in problem["errors"].as_array().expect("errors") {
         assert!(!error["message"].as_str().unwrap_or_default().is_empty());
     }
+    // Each says what is wrong for programs too, so a client words it in its own language.
+    let codes: Vec<&str> = problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["code"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(codes, vec!["invalid_email", "blank", "phone", "username"]);
+}
+
+#[tokio::test]
+async fn a_too_long_field_names_its_limit_and_never_echoes_the_value() {
+    let app = spawn_app().await;
+    let res = app
+        .post(
+            "/api/v1/auth/register",
+            &json!({"email": "long@example.com", "name": "ñ".repeat(10_000)}),
+        )
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let error = &problem["errors"][0];
+    assert_eq!(error["field"], "name");
+    assert_eq!(error["code"], "too_long");
+    assert_eq!(error["params"], json!({"max": 200}));
+    assert!(!problem.to_string().contains("ññññ"));
+    // A limit out of range on a list query names the range.
+    let customer = app.user(ayuda_types::Role::Customer).await;
+    let res = app
+        .get_as(&customer.access_token, "/api/v1/tickets?limit=5000")
+        .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(problem["errors"][0]["code"], "out_of_range");
+    assert_eq!(problem["errors"][0]["params"]["min"], 1);
 }
 
 #[tokio::test]

@@ -53,9 +53,18 @@ pub enum PasswordError {
 }
 
 impl PasswordError {
-    /// The error as a field error of the `password` field.
-    pub fn field_error(&self) -> FieldError {
-        FieldError::new("password", self.to_string())
+    /// The error as a field error of `field`, with its code and limit.
+    pub fn field_error(&self, field: &str) -> FieldError {
+        let message = self.to_string();
+        match self {
+            PasswordError::TooShort(min) => {
+                FieldError::new(field, "too_short", message).with("min", *min as i64)
+            }
+            PasswordError::TooLong => {
+                FieldError::new(field, "too_long", message).with("max", PASSWORD_MAX_LENGTH as i64)
+            }
+            PasswordError::Blank => FieldError::new(field, "password_blank", message),
+        }
     }
 }
 

@@ -25,12 +25,13 @@ use crate::state::AppState;
 const BAD_LOGIN: &str = "invalid login or password";
 
 fn email_of(raw: &str) -> ApiResult<Email> {
-    Email::parse(raw).ok_or_else(|| ApiError::field("email", "must be a valid email address"))
+    Email::parse(raw)
+        .ok_or_else(|| ApiError::field("email", "invalid_email", "must be a valid email address"))
 }
 
 fn password_of(state: &AppState, raw: &str) -> ApiResult<Password> {
     Password::parse(raw, state.settings.password_min_length)
-        .map_err(|e| ApiError::Validation(vec![e.field_error()]))
+        .map_err(|e| ApiError::Validation(vec![e.field_error("password")]))
 }
 
 /// Self-registration. Whatever happens, the caller learns nothing about existing accounts:
@@ -267,6 +268,7 @@ async fn confirm_current_password(
     {
         return Err(ApiError::field(
             "current_password",
+            "not_current_password",
             "is not your current password",
         ));
     }
@@ -286,7 +288,7 @@ pub async fn change_password(
     req: ChangePasswordRequest,
 ) -> ApiResult<()> {
     let password = Password::parse(&req.new_password, state.settings.password_min_length)
-        .map_err(|e| ApiError::field("new_password", e.to_string()))?;
+        .map_err(|e| ApiError::Validation(vec![e.field_error("new_password")]))?;
     confirm_current_password(state, user, client, &req.current_password).await?;
     let hash = state.passwords.hash(&password).await?;
     let now = Utc::now();
@@ -310,10 +312,19 @@ pub async fn request_email_change(
     client: &str,
     req: ChangeEmailRequest,
 ) -> ApiResult<()> {
-    let new_email = Email::parse(&req.new_email)
-        .ok_or_else(|| ApiError::field("new_email", "must be a valid email address"))?;
+    let new_email = Email::parse(&req.new_email).ok_or_else(|| {
+        ApiError::field(
+            "new_email",
+            "invalid_email",
+            "must be a valid email address",
+        )
+    })?;
     if new_email.as_str() == user.email {
-        return Err(ApiError::field("new_email", "is already your address"));
+        return Err(ApiError::field(
+            "new_email",
+            "same_email",
+            "is already your address",
+        ));
     }
     confirm_current_password(state, user, client, &req.current_password).await?;
     let settings = &state.settings;
@@ -381,7 +392,10 @@ pub async fn confirm_email_change(state: &AppState, client: &str, token: &str) -
         .await
         .map_err(|e| {
             if ayuda_db::is_unique_violation(&e) {
-                ApiError::Conflict("this address has an account of its own now".into())
+                ApiError::conflict(
+                    "address_taken",
+                    "this address has an account of its own now",
+                )
             } else {
                 e.into()
             }
@@ -561,7 +575,7 @@ pub async fn create_user(state: &AppState, admin: &UserRow, req: CreateUser) -> 
     let txn = ayuda_db::begin_write(&state.writer).await?;
     let user = users::insert(&txn, new, Utc::now()).await.map_err(|e| {
         if ayuda_db::is_unique_violation(&e) {
-            ApiError::Conflict("a user with this email already exists".into())
+            ApiError::conflict("email_taken", "a user with this email already exists")
         } else {
             e.into()
         }
@@ -584,8 +598,9 @@ pub async fn update_user(
 ) -> ApiResult<User> {
     require_admin(admin)?;
     if admin.id == id && (req.role.is_some_and(|r| r != Role::Admin) || req.active == Some(false)) {
-        return Err(ApiError::Conflict(
-            "you cannot demote or deactivate yourself; another admin can".into(),
+        return Err(ApiError::conflict(
+            "own_account",
+            "you cannot demote or deactivate yourself; another admin can",
         ));
     }
     let now = Utc::now();
@@ -598,7 +613,10 @@ pub async fn update_user(
     let was_admin = role == Role::Admin && user.active;
     let stays_admin = req.role.unwrap_or(role) == Role::Admin && req.active.unwrap_or(user.active);
     if was_admin && !stays_admin && users::count_other_active_admins(&txn, id).await? == 0 {
-        return Err(ApiError::Conflict("this is the last active admin".into()));
+        return Err(ApiError::conflict(
+            "last_admin",
+            "this is the last active admin",
+        ));
     }
     if req.active == Some(false) {
         refresh_tokens::revoke_user(&txn, id, now).await?;

@@ -75,7 +75,7 @@ pub async fn record(
     blob: Stored,
 ) -> ApiResult<Attachment> {
     if blob.size == 0 {
-        return Err(ApiError::field("file", "must not be empty"));
+        return Err(ApiError::field("file", "empty_file", "must not be empty"));
     }
     let row = attachments::insert(
         &state.writer,

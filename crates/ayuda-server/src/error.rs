@@ -38,9 +38,17 @@ pub enum ApiError {
         /// Value of the `Allow` header, when known.
         allow: Option<String>,
     },
-    /// 409: conflicts with the current state.
-    #[error("{0}")]
-    Conflict(String),
+    /// 409: conflicts with the current state; `code` for programs (see
+    /// [`ProblemDetails::code`]), `count` where the code speaks of one.
+    #[error("{detail}")]
+    Conflict {
+        /// For programs.
+        code: &'static str,
+        /// What went wrong, for people.
+        detail: String,
+        /// The number `code` speaks of.
+        count: Option<i64>,
+    },
     /// 409: a chat move its state does not allow, or an accept that lost (`code`:
     /// `already_taken`, `at_capacity`, `not_waiting`, `illegal_move`).
     #[error("{detail}")]
@@ -86,8 +94,17 @@ pub enum ApiError {
 
 impl ApiError {
     /// A 422 with one field error.
-    pub fn field(field: &str, message: impl Into<String>) -> Self {
-        ApiError::Validation(vec![FieldError::new(field, message)])
+    pub fn field(field: &str, code: &str, message: impl Into<String>) -> Self {
+        ApiError::Validation(vec![FieldError::new(field, code, message)])
+    }
+
+    /// A 409 with its code (see [`ProblemDetails::code`]).
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        ApiError::Conflict {
+            code,
+            detail: detail.into(),
+            count: None,
+        }
     }
 
     /// (status, problem type slug, title) per variant.
@@ -108,7 +125,7 @@ impl ApiError {
                 "method-not-allowed",
                 "Method not allowed",
             ),
-            Conflict(_) | ChatConflict { .. } => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            Conflict { .. } | ChatConflict { .. } => (StatusCode::CONFLICT, "conflict", "Conflict"),
             PayloadTooLarge(_) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload-too-large",
@@ -162,9 +179,18 @@ impl ApiError {
                 _ => None,
             },
             code: None,
+            params: None,
             state: None,
             allowed: None,
         };
+        match self {
+            ApiError::Conflict { code, count, .. } => {
+                problem.code = Some((*code).to_owned());
+                problem.params = count.map(|n| [("count".to_owned(), n)].into());
+            }
+            ApiError::InvalidToken => problem.code = Some("invalid_token".to_owned()),
+            _ => {}
+        }
         if let ApiError::ChatConflict {
             code,
             state,
@@ -210,45 +236,7 @@ impl ResponseError for ApiError {
 
 impl From<validator::ValidationErrors> for ApiError {
     fn from(errors: validator::ValidationErrors) -> Self {
-        let mut fields = Vec::new();
-        collect_field_errors(&errors, "", &mut fields);
-        // One message per field (the first rule it broke), in a stable order.
-        fields.sort_by(|a, b| a.field.cmp(&b.field));
-        fields.dedup_by(|later, earlier| later.field == earlier.field);
-        ApiError::Validation(fields)
-    }
-}
-
-/// Every field error, nested ones named by their path (`requester.email`, `items[2].name`).
-fn collect_field_errors(
-    errors: &validator::ValidationErrors,
-    prefix: &str,
-    out: &mut Vec<FieldError>,
-) {
-    use validator::ValidationErrorsKind;
-    for (field, kind) in errors.errors() {
-        let path = if prefix.is_empty() {
-            field.to_string()
-        } else {
-            format!("{prefix}.{field}")
-        };
-        match kind {
-            ValidationErrorsKind::Field(errs) => {
-                out.extend(errs.iter().map(|e| {
-                    let message = e
-                        .message
-                        .as_ref()
-                        .map_or_else(|| e.code.to_string(), ToString::to_string);
-                    FieldError::new(path.clone(), message)
-                }));
-            }
-            ValidationErrorsKind::Struct(inner) => collect_field_errors(inner, &path, out),
-            ValidationErrorsKind::List(items) => {
-                for (index, inner) in items {
-                    collect_field_errors(inner, &format!("{path}[{index}]"), out);
-                }
-            }
-        }
+        ApiError::Validation(FieldError::of_rules(&errors))
     }
 }
 
@@ -257,7 +245,7 @@ impl From<ayuda_db::DbErr> for ApiError {
         match err {
             ayuda_db::DbErr::RecordNotFound(_) => ApiError::NotFound,
             err if ayuda_db::is_unique_violation(&err) => {
-                ApiError::Conflict("already exists".into())
+                ApiError::conflict("conflict", "already exists")
             }
             err => ApiError::Internal(anyhow::Error::new(err).context("database")),
         }
@@ -315,7 +303,8 @@ mod tests {
 
     #[test]
     fn validation_errors_list_fields() {
-        let problem = ApiError::field("email", "must be a valid email address").problem();
+        let problem =
+            ApiError::field("email", "invalid_email", "must be a valid email address").problem();
         assert_eq!(problem.status, 422);
         assert_eq!(problem.r#type, "urn:ayuda:problem:validation");
         assert_eq!(problem.errors.map(|e| e.len()), Some(1));

@@ -174,7 +174,7 @@ pub async fn create_category(
     .await
     .map_err(|e| {
         if is_unique_violation(&e) {
-            ApiError::Conflict("a category with this slug exists".into())
+            ApiError::conflict("slug_taken", "a category with this slug exists")
         } else {
             e.into()
         }
@@ -234,16 +234,20 @@ pub async fn delete_category(state: &AppState, user: &UserRow, id: i64) -> ApiRe
     let txn = ayuda_db::begin_write(&state.writer).await?;
     let held = forum::articles_in_category(&txn, id).await?;
     if held > 0 {
-        return Err(ApiError::Conflict(format!(
-            "the category still holds {held} article(s), drafts included; move or delete them first"
-        )));
+        return Err(ApiError::Conflict {
+            code: "category_not_empty",
+            detail: format!(
+                "the category still holds {held} article(s), drafts included; move or delete them first"
+            ),
+            count: Some(held as i64),
+        });
     }
     let deleted = forum::delete_category(&txn, id).await.map_err(|e| {
         // An article written into it meanwhile (PostgreSQL's concurrent writers).
         if is_foreign_key_violation(&e) {
-            ApiError::Conflict(
-                "the category still holds article(s), drafts included; move or delete them first"
-                    .into(),
+            ApiError::conflict(
+                "category_not_empty",
+                "the category still holds article(s), drafts included; move or delete them first",
             )
         } else {
             e.into()
@@ -348,8 +352,9 @@ pub async fn read(
 async fn choose_slug(state: &AppState, asked: Option<String>, title: &str) -> ApiResult<String> {
     if let Some(slug) = asked {
         if forum::slug_taken(&state.db, &slug).await? {
-            return Err(ApiError::Conflict(
-                "an article with this slug exists".into(),
+            return Err(ApiError::conflict(
+                "slug_taken",
+                "an article with this slug exists",
             ));
         }
         return Ok(slug);
@@ -367,7 +372,7 @@ async fn choose_slug(state: &AppState, asked: Option<String>, title: &str) -> Ap
 
 fn slug_conflict(err: ayuda_db::DbErr) -> ApiError {
     if is_unique_violation(&err) {
-        ApiError::Conflict("an article with this slug exists".into())
+        ApiError::conflict("slug_taken", "an article with this slug exists")
     } else {
         err.into()
     }
@@ -383,7 +388,13 @@ async fn join_translations(
     locale: Locale,
     target: i64,
 ) -> ApiResult<i64> {
-    let not_article = || ApiError::field("translation_of", "is not a forum article");
+    let not_article = || {
+        ApiError::field(
+            "translation_of",
+            "unknown_reference",
+            "is not a forum article",
+        )
+    };
     let target = forum::find_article(&state.db, target)
         .await?
         .ok_or_else(not_article)?;
@@ -392,13 +403,14 @@ async fn join_translations(
         if id == original || id == target.id {
             return Err(ApiError::field(
                 "translation_of",
+                "not_allowed",
                 "is this article or one of its translations",
             ));
         }
         if forum::translations(&state.db, id).await?.len() > 1 {
-            return Err(ApiError::Conflict(
-                "this article has translations of its own; link them to the other article instead"
-                    .into(),
+            return Err(ApiError::conflict(
+                "translation_taken",
+                "this article has translations of its own; link them to the other article instead",
             ));
         }
     }
@@ -420,10 +432,13 @@ async fn one_per_language(
         .iter()
         .find(|t| Some(t.id) != id && t.locale == locale.as_str())
     {
-        Some(taken) => Err(ApiError::Conflict(format!(
-            "the article already has a version in this language: {}",
-            taken.slug
-        ))),
+        Some(taken) => Err(ApiError::conflict(
+            "translation_taken",
+            format!(
+                "the article already has a version in this language: {}",
+                taken.slug
+            ),
+        )),
         None => Ok(()),
     }
 }
@@ -433,7 +448,11 @@ async fn require_category(state: &AppState, id: i64) -> ApiResult<()> {
     if forum::category_exists(&state.db, id).await? {
         Ok(())
     } else {
-        Err(ApiError::field("category_id", "is not a forum category"))
+        Err(ApiError::field(
+            "category_id",
+            "unknown_reference",
+            "is not a forum category",
+        ))
     }
 }
 

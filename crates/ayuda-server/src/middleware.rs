@@ -50,6 +50,7 @@ pub fn problem_fallback<B: MessageBody>(
                     detail: reason.to_lowercase(),
                     errors: None,
                     code: None,
+                    params: None,
                     state: None,
                     allowed: None,
                 })
@@ -98,7 +99,11 @@ pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error
             ApiError::PayloadTooLarge(format!("the JSON body is larger than {limit} bytes"))
         }
         JsonPayloadError::Deserialize(e) if e.is_data() => {
-            ApiError::Validation(vec![ayuda_types::FieldError::new("body", e.to_string())])
+            ApiError::Validation(vec![ayuda_types::FieldError::new(
+                "body",
+                "invalid",
+                e.to_string(),
+            )])
         }
         JsonPayloadError::Deserialize(e) => ApiError::BadRequest(format!("malformed JSON: {e}")),
         other => ApiError::BadRequest(other.to_string()),

@@ -5,7 +5,7 @@
 //! a key derived from the server secret, so an edited or forged cursor is a 400 rather than
 //! a way to probe the ranking.
 
-use ayuda_types::{DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT};
+use ayuda_types::{DEFAULT_PAGE_LIMIT, FieldError, MAX_PAGE_LIMIT};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
@@ -25,10 +25,15 @@ pub fn limit(requested: Option<u64>) -> ApiResult<u64> {
     match requested {
         None => Ok(DEFAULT_PAGE_LIMIT),
         Some(n) if (1..=MAX_PAGE_LIMIT).contains(&n) => Ok(n),
-        Some(_) => Err(ApiError::field(
-            "limit",
-            format!("must be between 1 and {MAX_PAGE_LIMIT}"),
-        )),
+        Some(_) => Err(ApiError::Validation(vec![
+            FieldError::new(
+                "limit",
+                "out_of_range",
+                format!("must be between 1 and {MAX_PAGE_LIMIT}"),
+            )
+            .with("min", 1)
+            .with("max", MAX_PAGE_LIMIT as i64),
+        ])),
     }
 }
 

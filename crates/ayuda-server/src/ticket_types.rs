@@ -17,7 +17,7 @@ use crate::state::AppState;
 
 fn taken(err: ayuda_db::DbErr) -> ApiError {
     if is_unique_violation(&err) {
-        ApiError::Conflict("a ticket type with this name exists".into())
+        ApiError::conflict("name_taken", "a ticket type with this name exists")
     } else {
         err.into()
     }
@@ -69,6 +69,7 @@ pub async fn update(
     if input.is_default == Some(false) {
         return Err(ApiError::field(
             "is_default",
+            "not_allowed",
             "make another type the default instead",
         ));
     }
@@ -78,8 +79,9 @@ pub async fn update(
         .ok_or(ApiError::NotFound)?;
     let active = input.active.unwrap_or(row.active);
     if !active && (row.is_default || input.is_default == Some(true)) {
-        return Err(ApiError::Conflict(
-            "email and chat tickets get this type; make another type the default first".into(),
+        return Err(ApiError::conflict(
+            "type_in_use",
+            "email and chat tickets get this type; make another type the default first",
         ));
     }
     if input.is_default == Some(true) {
@@ -142,6 +144,7 @@ pub async fn subscribe(
     if input.type_ids.iter().any(|id| !known.contains(id)) {
         return Err(ApiError::field(
             "type_ids",
+            "unknown_reference",
             "must name existing ticket types",
         ));
     }

@@ -93,7 +93,12 @@ pub struct ConfirmEmailRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     /// Email address, username or phone number.
-    #[validate(length(min = 1, max = 254, message = "must be your email, username or phone"))]
+    #[validate(length(
+        min = 1,
+        max = 254,
+        code = "login",
+        message = "must be your email, username or phone"
+    ))]
     #[cfg_attr(feature = "openapi", schema(example = "maria@example.com"))]
     pub login: String,
     /// The password.

@@ -72,7 +72,7 @@ pub fn known_placeholders(text: &str) -> Result<(), ValidationError> {
     crate::validate::not_blank(text)?;
     match placeholders(text).find(|(_, _, name)| !PLACEHOLDERS.contains(name)) {
         None => Ok(()),
-        Some(_) => Err(ValidationError::new("placeholder").with_message(
+        Some(_) => Err(ValidationError::new("unknown_placeholder").with_message(
             "uses an unknown placeholder; known ones are {{customer.name}}, \
              {{customer.first_name}}, {{ticket.number}}, {{ticket.title}} and {{agent.name}}"
                 .into(),

@@ -69,7 +69,7 @@ pub fn username(value: &str) -> Result<(), ValidationError> {
     }
     // An all-digit username reads like a phone number to people typing it at login.
     if value.chars().all(|c| c.is_ascii_digit()) {
-        return Err(error("username", "must contain at least one letter"));
+        return Err(error("username_digits", "must contain at least one letter"));
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! message (image thumbnails, downloads). Downloads need the bearer token, so they go
 //! through `fetch` into object URLs.
 
-use ayuda_types::{Attachment, PublicConfig};
+use ayuda_types::Attachment;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -83,7 +83,7 @@ impl Uploads {
             }
             let items = self.items;
             leptos::task::spawn_local(async move {
-                let state = match api::upload(&file).await {
+                let state = match api::files::upload(&file).await {
                     Ok(attachment) => UploadState::Done(attachment),
                     Err(e) => UploadState::Failed(error_text(&e)),
                 };
@@ -144,7 +144,7 @@ pub fn AttachmentPicker(uploads: Uploads, id: &'static str) -> impl IntoView {
     let over = RwSignal::new(false);
     let limit = uploads.max_bytes;
     leptos::task::spawn_local(async move {
-        if let Ok(config) = api::get::<PublicConfig>("/config").await {
+        if let Ok(config) = api::files::config().await {
             limit.try_set(Some(config.attachment_max_bytes));
         }
     });
@@ -231,11 +231,8 @@ pub fn AttachmentList(attachments: Vec<Attachment>) -> impl IntoView {
 
 #[component]
 fn ImageAttachment(attachment: Attachment) -> impl IntoView {
-    let path = format!("/attachments/{}", attachment.id);
-    let url = Load::new(move || {
-        let path = path.clone();
-        async move { api::object_url(&path).await.ok() }
-    });
+    let id = attachment.id;
+    let url = Load::new(move || async move { api::files::object_url(id).await.ok() });
     on_cleanup(move || {
         if let Some(Some(u)) = url.get_untracked() {
             let _ = web_sys::Url::revoke_object_url(&u);
@@ -265,7 +262,7 @@ fn FileAttachment(attachment: Attachment) -> impl IntoView {
     let download = move |_| {
         let filename = filename.clone();
         leptos::task::spawn_local(async move {
-            match api::object_url(&format!("/attachments/{id}")).await {
+            match api::files::object_url(id).await {
                 Ok(url) => {
                     save_as(&url, &filename);
                     let _ = web_sys::Url::revoke_object_url(&url);

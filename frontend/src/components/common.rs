@@ -1,6 +1,6 @@
 //! Small shared pieces: loading and error states, status badges, form fields.
 
-use ayuda_types::{Priority, TicketStatus};
+use ayuda_types::{Priority, ProblemDetails, Role, TicketStatus};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -27,10 +27,15 @@ pub fn error_text(error: &ApiError) -> String {
         404 => tr(T::ErrorNotFound).to_owned(),
         429 => tr(T::ErrorRateLimited).to_owned(),
         500.. => tr(T::ErrorServer).to_owned(),
-        // The server's own explanation (409 conflicts, 413, 415, 422 without fields), in
-        // the reader's language where the app knows it.
-        _ => crate::i18n::server_message(&error.problem.detail),
+        // The server's own explanation (409 conflicts, 413, 415, 422 without fields).
+        _ => problem_words(&error.problem),
     }
+}
+
+/// A problem in the reader's language where the app knows its code, else the server's
+/// own words.
+pub fn problem_words(problem: &ProblemDetails) -> String {
+    crate::i18n::problem_text(problem).unwrap_or_else(|| problem.detail.clone())
 }
 
 /// A banner for an error that is not about one field.
@@ -178,7 +183,7 @@ pub fn TextField(
 pub fn FieldMessage(id: String, #[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
     view! {
         <p class="field-error" id=id aria-live="polite">
-            {move || message.get().map(|m| crate::i18n::server_message(&m))}
+            {move || message.get()}
         </p>
     }
 }
@@ -201,6 +206,16 @@ pub fn status_label(status: TicketStatus) -> T {
     }
 }
 
+/// A role in the reader's words.
+pub fn role_text(role: Role) -> T {
+    match role {
+        Role::Customer => T::RoleCustomer,
+        Role::Agent => T::RoleAgent,
+        Role::Admin => T::RoleAdmin,
+    }
+}
+
+/// A status in the reader's words.
 pub fn status_text(status: TicketStatus) -> T {
     match status {
         TicketStatus::New => T::StatusNew,
@@ -281,4 +296,14 @@ pub fn PagerButtons(pager: Pager, #[prop(into)] next: Signal<Option<String>>) ->
             </nav>
         </Show>
     }
+}
+
+/// True when a key press belongs to a text field, not to a shortcut.
+pub fn typing(ev: &web_sys::KeyboardEvent) -> bool {
+    if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+        return true;
+    }
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
 }

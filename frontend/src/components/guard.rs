@@ -7,19 +7,10 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
-use crate::app::NotFound;
 use crate::components::common::Loading;
+use crate::components::not_found::NotFound;
+use crate::route::Route;
 use crate::session::Session;
-
-/// The pages of signing in and out: never a place to return to after signing in.
-const AUTH_PAGES: [&str; 6] = [
-    "/confirm-email",
-    "/login",
-    "/register",
-    "/activate",
-    "/forgot-password",
-    "/reset-password",
-];
 
 /// Whether `path` may be gone to after signing in: a path of this site (not `//host` or
 /// `/\host`, which browsers read as another site) that is not a sign-in page itself.
@@ -28,17 +19,17 @@ pub fn is_return_path(path: &str) -> bool {
     path.starts_with('/')
         && !path.starts_with("//")
         && !path.contains('\\')
-        && !AUTH_PAGES
+        && !Route::AUTH
             .iter()
-            .any(|auth| page.trim_end_matches('/') == *auth)
+            .any(|auth| page.trim_end_matches('/') == auth.href())
 }
 
 /// The sign-in page, returning to `here` afterwards when that is a page to return to.
 pub fn login_returning_to(here: &str) -> String {
     if is_return_path(here) {
-        format!("/login?next={}", js_sys::encode_uri_component(here))
+        Route::Login.with(&[("next", Some(here.to_owned()))])
     } else {
-        "/login".into()
+        Route::Login.href()
     }
 }
 

@@ -1,10 +1,12 @@
 //! The frame of every page: top bar with the profile menu, left navigation, content.
 
-use ayuda_types::{Locale, Role};
+use ayuda_types::{Locale, Role, UpdateMe};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 
+use crate::api;
 use crate::i18n::{self, T, t};
+use crate::route::Route;
 use crate::session::Session;
 use wasm_bindgen::JsCast;
 
@@ -35,7 +37,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <span aria-hidden="true">"☰"</span>
                 <span class="visually-hidden">{t(T::Menu)}</span>
             </button>
-            <a class="brand" href="/">"Ayuda"</a>
+            <a class="brand" href=Route::Home.href()>"Ayuda"</a>
             <div class="topbar-end">
                 <ProfileMenu />
             </div>
@@ -110,24 +112,14 @@ fn FlashLine() -> impl IntoView {
     }
 }
 
-/// The section of the left navigation a path belongs to. An agent on a ticket (or opening
-/// one for a customer) is working in the workspace, not in the customers' section.
-fn section_of(path: &str, staff: bool) -> &str {
-    if staff && path.starts_with("/tickets/") {
-        return "/agent";
-    }
-    match path.find('/').and_then(|_| path[1..].find('/')) {
-        Some(end) => &path[..end + 1],
-        None => path,
-    }
-}
-
 /// A link of the left navigation, marked current in its section.
 #[component]
-fn NavLink(href: &'static str, label: T) -> impl IntoView {
+fn NavLink(to: Route, label: T) -> impl IntoView {
     let location = use_location();
     let session = Session::get();
-    let current = move || section_of(&location.pathname.get(), session.is_staff()) == href;
+    let href = to.href();
+    let mine = href.clone();
+    let current = move || Route::section_of(&location.pathname.get(), session.is_staff()) == mine;
     view! {
         <a href=href class="nav-link" aria-current=move || current().then_some("page")>
             {t(label)}
@@ -136,7 +128,7 @@ fn NavLink(href: &'static str, label: T) -> impl IntoView {
 }
 
 thread_local! {
-    static LAST_QUEUE: std::cell::RefCell<String> = std::cell::RefCell::new("/agent".to_owned());
+    static LAST_QUEUE: std::cell::RefCell<String> = std::cell::RefCell::new(Route::Agent.href());
 }
 
 /// Remembers the workspace view an agent is on (its URL), for the way back from a ticket.
@@ -144,7 +136,7 @@ pub fn remember_queue(url: String) {
     LAST_QUEUE.with(|q| *q.borrow_mut() = url);
 }
 
-/// The workspace view the agent came from (`/agent` before any).
+/// The workspace view the agent came from (the workspace's first view before any).
 pub fn queue_url() -> String {
     LAST_QUEUE.with(|q| q.borrow().clone())
 }
@@ -156,21 +148,21 @@ fn Sidebar() -> impl IntoView {
     let admin = move || session.role() == Some(Role::Admin);
     view! {
         <ul class="nav-list">
-            <li><NavLink href="/" label=T::Home /></li>
-            <li><NavLink href="/forum" label=T::Forum /></li>
+            <li><NavLink to=Route::Home label=T::Home /></li>
+            <li><NavLink to=Route::Forum label=T::Forum /></li>
             <li class="nav-group">
                 <span class="nav-heading" id="nav-support">{t(T::CustomerSupport)}</span>
                 <ul aria-labelledby="nav-support">
-                    <li><NavLink href="/tickets" label=T::EmailSupport /></li>
+                    <li><NavLink to=Route::Tickets label=T::EmailSupport /></li>
                 </ul>
             </li>
             <Show when=staff>
                 <li class="nav-group">
                     <span class="nav-heading" id="nav-agents">{t(T::Agents)}</span>
                     <ul aria-labelledby="nav-agents">
-                        <li><NavLink href="/agent" label=T::Workspace /></li>
+                        <li><NavLink to=Route::Agent label=T::Workspace /></li>
                         <Show when=admin>
-                            <li><NavLink href="/admin" label=T::Admin /></li>
+                            <li><NavLink to=Route::Admin label=T::Admin /></li>
                         </Show>
                     </ul>
                 </li>
@@ -217,11 +209,11 @@ fn ProfileMenu() -> impl IntoView {
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             session.logout().await;
-            navigate("/login", Default::default());
+            navigate(&Route::Login.href(), Default::default());
         });
     };
     let choose = move |locale: Locale| {
-        leptos::task::spawn_local(async move { i18n::choose_locale(locale).await });
+        leptos::task::spawn_local(choose_locale(locale));
     };
     close_on_escape_or_outside(open, ".profile");
     // Escape closes the menu and gives focus back to its button.
@@ -253,7 +245,7 @@ fn ProfileMenu() -> impl IntoView {
                 }.into_any(),
                 None => view! {
                     <LanguageSwitch on_choose=Callback::new(choose) />
-                    <a class="button subtle" href="/login">{t(T::SignIn)}</a>
+                    <a class="button subtle" href=Route::Login.href()>{t(T::SignIn)}</a>
                 }.into_any(),
             }}
             <Show when=move || open.get() && session.user.with(Option::is_some)>
@@ -264,11 +256,26 @@ fn ProfileMenu() -> impl IntoView {
                         <span class="muted">{move || session.user.with(|u| u.as_ref().map(|u| u.email.clone()))}</span>
                     </p>
                     <LanguageSwitch on_choose=Callback::new(choose) />
-                    <a class="menu-item" href="/profile" on:click=move |_| open.set(false)>{t(T::MyProfile)}</a>
+                    <a class="menu-item" href=Route::Profile.href() on:click=move |_| open.set(false)>{t(T::MyProfile)}</a>
                     <button class="menu-item danger" on:click=logout.clone()>{t(T::Logout)}</button>
                 </div>
             </Show>
         </div>
+    }
+}
+
+/// The user picked a language: show it, remember it here, and save it to the profile.
+pub async fn choose_locale(value: Locale) {
+    i18n::set_locale(value);
+    let session = Session::get();
+    if session.user.with_untracked(Option::is_some) {
+        let change = UpdateMe {
+            name: None,
+            locale: Some(value),
+        };
+        if let Ok(user) = api::me::update(&change).await {
+            session.user.set(Some(user));
+        }
     }
 }
 

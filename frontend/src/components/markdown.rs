@@ -1,7 +1,6 @@
 //! The Markdown editor: write / preview tabs. The preview is rendered and sanitized by the
 //! server (`POST /markdown/render`), so it looks exactly like the stored message will.
 
-use ayuda_types::{RenderMarkdown, RenderedMarkdown};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
@@ -37,9 +36,7 @@ pub fn MarkdownEditor(
         }
         loading.set(true);
         leptos::task::spawn_local(async move {
-            let rendered: Result<RenderedMarkdown, _> =
-                api::post("/markdown/render", &RenderMarkdown { body }).await;
-            html.try_set(match rendered {
+            html.try_set(match api::files::render_markdown(body).await {
                 Ok(r) => Ok(r.html),
                 Err(e) => Err(crate::components::common::error_text(&e)),
             });

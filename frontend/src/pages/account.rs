@@ -1,27 +1,29 @@
 //! Sign in, register, activate (the welcome link), forgot and reset password.
 
 use ayuda_types::{
-    Accepted, ConfirmEmailRequest, ForgotPasswordRequest, LoginRequest, LoginResponse,
-    PublicConfig, RegisterRequest, Role, SetPasswordRequest, User,
+    ConfirmEmailRequest, FieldError, ForgotPasswordRequest, LoginRequest, RegisterRequest, Role,
+    SetPasswordRequest, User,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use validator::Validate;
 
+use crate::api::auth::PasswordLink;
 use crate::api::{self, ApiError};
 use crate::components::common::{ErrorAlert, FormError, Loading, TextField, focus_first_invalid};
 use crate::components::guard::is_return_path;
 use crate::components::layout::page_title;
 use crate::i18n::{self, T, t, tr};
 use crate::load::Load;
+use crate::route::Route;
 use crate::session::Session;
 
 /// Where to go after signing in: the `next` page if it is one to return to, else home.
 fn next_page(next: Option<String>, role: Role) -> String {
     match next {
         Some(n) if is_return_path(&n) => n,
-        _ if role.is_staff() => "/agent".into(),
-        _ => "/".into(),
+        _ if role.is_staff() => Route::Agent.href(),
+        _ => Route::Home.href(),
     }
 }
 
@@ -54,12 +56,12 @@ pub fn Login() -> impl IntoView {
         };
         // An empty field is said at that field (it used to read "wrong password").
         if let Err(errors) = request.validate() {
-            error.set(Some(ApiError::fields(ApiError::of_rules(&errors))));
+            error.set(Some(ApiError::fields(FieldError::of_rules(&errors))));
             return;
         }
         busy.set(true);
         leptos::task::spawn_local(async move {
-            match api::post_anonymous::<_, LoginResponse>("/auth/login", &request).await {
+            match api::auth::login(&request).await {
                 // Signed in: the effect above takes the user on.
                 Ok(response) => session.accept(response),
                 Err(e) => {
@@ -82,9 +84,9 @@ pub fn Login() -> impl IntoView {
                 <button class="button primary" type="submit" disabled=move || busy.get()>{t(T::SignIn)}</button>
             </form>
             <p class="auth-links">
-                <a href="/forgot-password">{t(T::ForgotPassword)}</a>
+                <a href=Route::ForgotPassword.href()>{t(T::ForgotPassword)}</a>
                 " · "
-                <a href="/register">{t(T::CreateAccount)}</a>
+                <a href=Route::Register.href()>{t(T::CreateAccount)}</a>
             </p>
         </section>
     }
@@ -116,7 +118,7 @@ pub fn Register() -> impl IntoView {
             locale: Some(i18n::locale().get_untracked()),
         };
         leptos::task::spawn_local(async move {
-            match api::post_anonymous::<_, Accepted>("/auth/register", &request).await {
+            match api::auth::register(&request).await {
                 Ok(_) => {
                     done.try_set(true);
                 }
@@ -142,7 +144,7 @@ pub fn Register() -> impl IntoView {
                         <TextField id="phone" label=T::PhoneOptional value=phone error=field_error kind="tel" autocomplete="tel" />
                         <button class="button primary" type="submit" disabled=move || busy.get()>{t(T::Register)}</button>
                     </form>
-                    <p class="auth-links"><a href="/login">{t(T::HaveAccount)}</a></p>
+                    <p class="auth-links"><a href=Route::Login.href()>{t(T::HaveAccount)}</a></p>
                 }
             >
                 <div class="alert success" role="status">
@@ -157,7 +159,7 @@ pub fn Register() -> impl IntoView {
 /// The welcome link (`/activate?token=`) and the reset link (`/reset-password?token=`) are
 /// the same screen: choose a password, then you are logged in.
 #[component]
-fn SetPassword(endpoint: &'static str, title: T, button: T) -> impl IntoView {
+fn SetPassword(link: PasswordLink, title: T, button: T) -> impl IntoView {
     page_title(move || tr(title).to_owned());
     let session = Session::get();
     let navigate = use_navigate();
@@ -168,7 +170,7 @@ fn SetPassword(endpoint: &'static str, title: T, button: T) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let mismatch = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    let config = Load::new(|| async { api::get::<PublicConfig>("/config").await.ok() });
+    let config = Load::new(|| async { api::files::config().await.ok() });
     let min_length = move || config.get().flatten().map_or(8, |c| c.password_min_length);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -185,10 +187,10 @@ fn SetPassword(endpoint: &'static str, title: T, button: T) -> impl IntoView {
         };
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            match api::post_anonymous::<_, LoginResponse>(endpoint, &request).await {
+            match api::auth::set_password(link, &request).await {
                 Ok(response) => {
                     session.accept(response);
-                    navigate("/", Default::default());
+                    navigate(&Route::Home.href(), Default::default());
                 }
                 Err(e) => {
                     error.try_set(Some(e));
@@ -212,7 +214,7 @@ fn SetPassword(endpoint: &'static str, title: T, button: T) -> impl IntoView {
                 <form on:submit=submit.clone() novalidate=true>
                     {move || token_error().map(|text| view! {
                         <div class="alert error" role="alert">
-                            {text} " " <a href="/forgot-password">{t(T::SendNewLink)}</a>
+                            {text} " " <a href=Route::ForgotPassword.href()>{t(T::SendNewLink)}</a>
                         </div>
                     })}
                     <ErrorAlert error=Signal::derive(move || error.get().filter(|e| !e.has_fields() && e.status != 404 && e.status != 410)) />
@@ -246,12 +248,12 @@ fn SetPassword(endpoint: &'static str, title: T, button: T) -> impl IntoView {
 
 #[component]
 pub fn Activate() -> impl IntoView {
-    view! { <SetPassword endpoint="/auth/activate" title=T::ActivateTitle button=T::ConfirmAndLogIn /> }
+    view! { <SetPassword link=PasswordLink::Activate title=T::ActivateTitle button=T::ConfirmAndLogIn /> }
 }
 
 #[component]
 pub fn Reset() -> impl IntoView {
-    view! { <SetPassword endpoint="/auth/password/reset" title=T::ResetTitle button=T::SavePasswordAndLogIn /> }
+    view! { <SetPassword link=PasswordLink::Reset title=T::ResetTitle button=T::SavePasswordAndLogIn /> }
 }
 
 #[component]
@@ -269,7 +271,7 @@ pub fn Forgot() -> impl IntoView {
             email: email.get_untracked().trim().to_owned(),
         };
         leptos::task::spawn_local(async move {
-            match api::post_anonymous::<_, Accepted>("/auth/password/forgot", &request).await {
+            match api::auth::forgot_password(&request).await {
                 Ok(_) => {
                     done.try_set(true);
                 }
@@ -299,7 +301,7 @@ pub fn Forgot() -> impl IntoView {
                     <p>{t(T::ForgotSent)}</p>
                 </div>
             </Show>
-            <p class="auth-links"><a href="/login">{t(T::BackToSignIn)}</a></p>
+            <p class="auth-links"><a href=Route::Login.href()>{t(T::BackToSignIn)}</a></p>
         </section>
     }
 }
@@ -313,9 +315,7 @@ pub fn ConfirmEmail() -> impl IntoView {
     let token = query.with_untracked(|q| q.get("token")).unwrap_or_default();
     let outcome = RwSignal::new(None::<Result<User, ApiError>>);
     leptos::task::spawn_local(async move {
-        let answer =
-            api::post_anonymous::<_, User>("/auth/email/confirm", &ConfirmEmailRequest { token })
-                .await;
+        let answer = api::auth::confirm_email(&ConfirmEmailRequest { token }).await;
         if let Ok(user) = &answer
             && session.user.with_untracked(|u| u.as_ref().map(|u| u.id)) == Some(user.id)
         {
@@ -330,7 +330,7 @@ pub fn ConfirmEmail() -> impl IntoView {
                 None => view! { <Loading /> }.into_any(),
                 Some(Ok(user)) => view! {
                     <div class="alert success" role="status">{tr(T::EmailChanged).replace("{email}", &user.email)}</div>
-                    <p><a class="button primary" href="/profile">{t(T::MyProfile)}</a></p>
+                    <p><a class="button primary" href=Route::Profile.href()>{t(T::MyProfile)}</a></p>
                 }.into_any(),
                 Some(Err(e)) => view! { <ErrorAlert error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
             }}

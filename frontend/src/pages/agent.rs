@@ -1,30 +1,27 @@
 //! The agent workspace: views with counts (Unassigned, Mine, All open, Pending, Resolved),
-//! and the agent's ticket panel: public replies and internal notes, status, priority, type,
-//! assignee, and the audit trail. Keyboard: `j`/`k` move through a list, `/` searches;
-//! on a ticket `r` replies, `n` writes a note, `a` assigns it to you.
+//! search, order, and actions on several tickets at once. Keyboard: `j`/`k` move through
+//! the list, `/` searches (a ticket's own keys are in `pages::ticket::agent`).
 
 use ayuda_types::{
-    BulkOutcome, BulkUpdate, Page, Presence, Priority, Ticket, TicketCounts, TicketEvent,
-    TicketSort, TicketStatus, UpdateTicket, User, UserRef, Viewer, WorkspaceView,
+    BulkUpdate, Ticket, TicketCounts, TicketSort, TicketStatus, UpdateTicket, WorkspaceView,
 };
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 use wasm_bindgen::JsCast;
 
-use crate::api::{self, ApiError};
-use crate::app::NotFound;
+use crate::api;
 use crate::components::common::{
-    ErrorAlert, Loading, Pager, PagerButtons, SearchBar, StatusBadge, priority_text, status_text,
+    ErrorAlert, Loading, Pager, PagerButtons, SearchBar, StatusBadge, priority_text, problem_words,
+    status_text, typing,
 };
 use crate::components::guard::RequireStaff;
 use crate::components::layout::{page_title, remember_queue};
 use crate::format;
 use crate::i18n::{self, T, t, tr};
 use crate::load::Load;
-use crate::pages::conversation::{Composer, Conversation, poll_tick};
-use crate::pages::ticket::{TicketData, TicketHeader};
-use crate::pages::tickets::ticket_types;
+use crate::load::poll_tick;
+use crate::route::Route;
 use crate::session::Session;
 
 #[component]
@@ -51,16 +48,6 @@ fn count_of(counts: &TicketCounts, view: WorkspaceView) -> u64 {
         WorkspaceView::Pending => counts.pending,
         WorkspaceView::Resolved => counts.resolved,
     }
-}
-
-/// True when a key press belongs to a text field, not to a shortcut.
-fn typing(ev: &web_sys::KeyboardEvent) -> bool {
-    if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
-        return true;
-    }
-    ev.target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
 }
 
 /// Moves focus to the next (`step` 1) or previous (-1) ticket link of the list.
@@ -128,50 +115,44 @@ fn WorkspacePage() -> impl IntoView {
     Effect::new(move |_| {
         let path = location.pathname.get();
         // The location moves on to the ticket before this page goes: only queue URLs count.
-        if path == "/agent" {
+        if path == Route::Agent.href() {
             remember_queue(format!("{path}{}", location.search.get()));
         }
     });
     let tick = poll_tick(30);
     let counts = Load::new(move || {
         tick.track();
-        async { api::get::<TicketCounts>("/tickets/counts").await.ok() }
+        async { api::tickets::counts().await.ok() }
     });
     let list = Load::new(move || {
         tick.track();
-        let path = format!(
-            "/tickets{}",
-            api::query(&[
-                ("view", Some(current.get().as_str().to_owned())),
-                ("q", q.get()),
-                (
-                    "sort",
-                    Some(sort.get())
-                        .filter(|s| *s != TicketSort::Newest)
-                        .map(|s| s.as_str().to_owned())
-                ),
-                ("cursor", pager.cursor.get()),
-            ])
-        );
-        async move { api::get::<Page<Ticket>>(&path).await }
+        let filters = [
+            ("view", Some(current.get().as_str().to_owned())),
+            ("q", q.get()),
+            (
+                "sort",
+                Some(sort.get())
+                    .filter(|s| *s != TicketSort::Newest)
+                    .map(|s| s.as_str().to_owned()),
+            ),
+            ("cursor", pager.cursor.get()),
+        ];
+        async move { api::tickets::list(&filters).await }
     });
     // Views and orders are places: each is a history entry (Back returns to the last one).
     let go = move |view: WorkspaceView, q: Option<String>, order: TicketSort| {
         pager.reset();
         navigate(
-            &format!(
-                "/agent{}",
-                api::query(&[
-                    ("view", Some(view.as_str().to_owned())),
-                    ("q", q),
-                    (
-                        "sort",
-                        Some(order)
-                            .filter(|s| *s != TicketSort::Newest)
-                            .map(|s| s.as_str().to_owned())
-                    ),
-                ])
-            ),
+            &Route::Agent.with(&[
+                ("view", Some(view.as_str().to_owned())),
+                ("q", q),
+                (
+                    "sort",
+                    Some(order)
+                        .filter(|s| *s != TicketSort::Newest)
+                        .map(|s| s.as_str().to_owned()),
+                ),
+            ]),
             NavigateOptions::default(),
         );
     };
@@ -203,7 +184,7 @@ fn WorkspacePage() -> impl IntoView {
         <section class="page workspace">
             <div class="page-head">
                 <h1>{t(T::Workspace)}</h1>
-                <a class="button" href="/tickets/new">{t(T::NewTicketForCustomer)}</a>
+                <a class="button" href=Route::NewTicket.href()>{t(T::NewTicketForCustomer)}</a>
                 <details class="shortcuts">
                     <summary>{t(T::KeyboardShortcuts)}</summary>
                     <dl>
@@ -308,7 +289,7 @@ fn QueueRow(ticket: Ticket, selected: RwSignal<Vec<i64>>) -> impl IntoView {
                 on:change=toggle />
             <label for=checkbox_id class="visually-hidden">{move || tr(T::SelectTicket).replace("{n}", &number.to_string())}</label>
             <div class="row-main">
-                <a class="ticket-link" href=format!("/tickets/{number}")>
+                <a class="ticket-link" href=Route::Ticket(number).href()>
                     <span class="ticket-number">{format!("#{number}")}</span>
                     <span class="ticket-title">{ticket.title.clone()}</span>
                 </a>
@@ -347,11 +328,7 @@ fn BulkBar(
     on_done: Callback<()>,
 ) -> impl IntoView {
     let session = Session::get();
-    let agents = Load::new(|| async {
-        api::get::<Vec<UserRef>>("/agents")
-            .await
-            .unwrap_or_default()
-    });
+    let agents = Load::new(|| async { api::users::agents().await.unwrap_or_default() });
     let busy = RwSignal::new(false);
     let apply = move |changes: UpdateTicket| {
         let numbers = selected.get_untracked();
@@ -360,9 +337,7 @@ fn BulkBar(
         }
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let answer =
-                api::post::<_, BulkOutcome>("/tickets/bulk", &BulkUpdate { numbers, changes })
-                    .await;
+            let answer = api::tickets::bulk(&BulkUpdate { numbers, changes }).await;
             let line = match answer {
                 Ok(outcome) => {
                     let mut line =
@@ -370,7 +345,8 @@ fn BulkBar(
                     for failure in &outcome.failed {
                         line.push_str(&format!(
                             " #{}: {}.",
-                            failure.number, failure.problem.detail
+                            failure.number,
+                            problem_words(&failure.problem)
                         ));
                     }
                     line
@@ -426,344 +402,4 @@ fn BulkBar(
             </div>
         </Show>
     }
-}
-
-/// The agent's view of one ticket.
-#[component]
-pub fn AgentTicket(number: i64) -> impl IntoView {
-    let session = Session::get();
-    let data = TicketData::load(number);
-    data.name_the_page();
-    let agents = Load::new(|| async {
-        api::get::<Vec<UserRef>>("/agents")
-            .await
-            .unwrap_or_default()
-    });
-    let types = ticket_types();
-    // The history follows the ticket: every poll and every change refetch it.
-    let events = Load::new(move || {
-        data.ticket.track();
-        async move {
-            api::get::<Page<TicketEvent>>(&format!("/tickets/{number}/events?limit=100"))
-                .await
-                .map(|p| p.items)
-        }
-    });
-    let error = RwSignal::new(None::<ApiError>);
-    let saved = RwSignal::new(false);
-    let update = move |change: UpdateTicket| {
-        error.set(None);
-        saved.set(false);
-        leptos::task::spawn_local(async move {
-            match api::patch::<_, Ticket>(&format!("/tickets/{number}"), &change).await {
-                Ok(_) => {
-                    saved.try_set(true);
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                }
-            }
-            data.refetch();
-        });
-    };
-    let internal = RwSignal::new(false);
-    let textarea = NodeRef::<leptos::html::Textarea>::new();
-    let body = RwSignal::new(String::new());
-    let others = presence(number, body, data.tick);
-    let focus_composer = move |note: bool| {
-        internal.set(note);
-        if let Some(area) = textarea.get() {
-            let _ = area.focus();
-        }
-    };
-    let me = move || session.user.with(|u| u.as_ref().map(|u| u.id));
-    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        if typing(&ev) {
-            return;
-        }
-        match ev.key().as_str() {
-            "r" => {
-                ev.prevent_default();
-                focus_composer(false);
-            }
-            "n" => {
-                ev.prevent_default();
-                focus_composer(true);
-            }
-            "a" => {
-                if let Some(id) = me() {
-                    update(UpdateTicket {
-                        assignee_id: Some(Some(id)),
-                        ..Default::default()
-                    });
-                }
-            }
-            _ => {}
-        }
-    });
-    on_cleanup(move || keys.remove());
-    let locale = i18n::locale();
-    view! {
-        <section class="page agent-ticket">
-            {move || match data.ticket.get() {
-                None => view! { <Loading /> }.into_any(),
-                Some(Err(e)) if e.status == 404 => view! { <NotFound /> }.into_any(),
-                Some(Err(e)) => view! { <ErrorAlert error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
-                Some(Ok(ticket)) => view! { <TicketHeader ticket=ticket /> }.into_any(),
-            }}
-            <Collision others=others />
-            <div class="agent-grid">
-                <div class="agent-main">
-                    <Conversation replies=data.replies_list />
-                    <Composer data=data staff=true internal=internal textarea=textarea body=body />
-                </div>
-                <aside class="agent-side" aria-label=t(T::TicketProperties)>
-                    <h2>{t(T::TicketProperties)}</h2>
-                    <ErrorAlert error=error />
-                    <p class="muted" role="status">{move || saved.get().then(|| tr(T::Saved))}</p>
-                    {move || data.ticket.get().and_then(Result::ok).map(|ticket| {
-                        let status = ticket.status;
-                        let priority = ticket.priority;
-                        let type_id = ticket.ticket_type.id;
-                        let assignee = ticket.assignee.as_ref().map(|a| a.id);
-                        let current_assignee = ticket.assignee.clone();
-                        view! {
-                            <div class="field">
-                                <label for="ticket-status">{t(T::Status)}</label>
-                                <select id="ticket-status" disabled=status == TicketStatus::Closed on:change=move |ev| {
-                                    if let Some(s) = TicketStatus::parse(&event_target_value(&ev)) {
-                                        update(UpdateTicket { status: Some(s), ..Default::default() });
-                                    }
-                                }>
-                                    {TicketStatus::ALL.iter().map(|s| view! {
-                                        <option value=s.as_str() selected=*s == status disabled=*s == TicketStatus::New && status != TicketStatus::New>
-                                            {t(status_text(*s))}
-                                        </option>
-                                    }).collect_view()}
-                                </select>
-                            </div>
-                            <div class="field">
-                                <label for="ticket-priority">{t(T::Priority)}</label>
-                                <select id="ticket-priority" on:change=move |ev| {
-                                    if let Some(p) = Priority::parse(&event_target_value(&ev)) {
-                                        update(UpdateTicket { priority: Some(p), ..Default::default() });
-                                    }
-                                }>
-                                    {Priority::ALL.iter().map(|p| view! {
-                                        <option value=p.as_str() selected=*p == priority>{t(priority_text(*p))}</option>
-                                    }).collect_view()}
-                                </select>
-                            </div>
-                            <div class="field">
-                                <label for="ticket-type">{t(T::Type)}</label>
-                                <select id="ticket-type" on:change=move |ev| {
-                                    if let Ok(id) = event_target_value(&ev).parse::<i64>() {
-                                        update(UpdateTicket { type_id: Some(id), ..Default::default() });
-                                    }
-                                }>
-                                    {move || {
-                                        let mut list = types.get().unwrap_or_default();
-                                        if !list.iter().any(|ty| ty.id == type_id) {
-                                            // An inactive type still shows on its old tickets.
-                                            list.insert(0, ayuda_types::TicketType {
-                                                id: type_id,
-                                                name: ticket.ticket_type.name.clone(),
-                                                base_name: ticket.ticket_type.name.clone(),
-                                                description: String::new(),
-                                                base_description: String::new(),
-                                                active: false,
-                                                is_default: false,
-                                                translations: Default::default(),
-                                            });
-                                        }
-                                        list.into_iter().map(|ty| view! {
-                                            <option value=ty.id.to_string() selected=ty.id == type_id>{ty.name}</option>
-                                        }).collect_view()
-                                    }}
-                                </select>
-                            </div>
-                            <div class="field">
-                                <label for="ticket-assignee">{t(T::Assignee)}</label>
-                                <select id="ticket-assignee" on:change=move |ev| {
-                                    let value = event_target_value(&ev);
-                                    update(UpdateTicket { assignee_id: Some(value.parse::<i64>().ok()), ..Default::default() });
-                                }>
-                                    <option value="" selected=assignee.is_none()>{t(T::Unassigned)}</option>
-                                    {move || {
-                                        let mut list = agents.get().unwrap_or_default();
-                                        if let Some(a) = current_assignee.clone()
-                                            && !list.iter().any(|u| u.id == a.id)
-                                        {
-                                            list.push(a);
-                                        }
-                                        list.into_iter().map(|a| view! {
-                                            <option value=a.id.to_string() selected=Some(a.id) == assignee>{a.name}</option>
-                                        }).collect_view()
-                                    }}
-                                </select>
-                                {move || (me().is_some() && me() != assignee).then(|| view! {
-                                    <button type="button" class="link-button" on:click=move |_| {
-                                        if let Some(id) = me() {
-                                            update(UpdateTicket { assignee_id: Some(Some(id)), ..Default::default() });
-                                        }
-                                    }>{t(T::AssignToMe)}</button>
-                                })}
-                            </div>
-                        }
-                    })}
-                    {move || data.ticket.get().and_then(Result::ok).map(|ticket| {
-                        view! { <RequesterPanel requester_id=ticket.requester.id number=ticket.number /> }
-                    })}
-                    <h2 id="history-title">{t(T::History)}</h2>
-                    // It scrolls: focusable, so a keyboard can scroll it too.
-                    <ol class="events" tabindex="0" aria-labelledby="history-title">
-                        {move || events.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|e| {
-                            let at = e.created_at;
-                            view! {
-                                <li>
-                                    <span>{event_text(&e)}</span>
-                                    <time class="muted" datetime=format::iso(&at)>{move || format::datetime(&at, locale.get())}</time>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ol>
-                </aside>
-            </div>
-        </section>
-    }
-}
-
-/// Tells the server on every poll of the ticket (and whenever the agent starts or stops writing) that this
-/// agent has the ticket open, and returns who else does; says goodbye when the page goes.
-fn presence(number: i64, body: RwSignal<String>, tick: RwSignal<u32>) -> RwSignal<Vec<Viewer>> {
-    let others = RwSignal::new(Vec::new());
-    let path = format!("/tickets/{number}/viewers/me");
-    let replying = Memo::new(move |_| body.with(|b| !b.trim().is_empty()));
-    let report = path.clone();
-    Effect::new(move |_| {
-        tick.track();
-        let presence = Presence {
-            replying: replying.get(),
-        };
-        let path = report.clone();
-        leptos::task::spawn_local(async move {
-            if let Ok(list) = api::put::<_, Vec<Viewer>>(&path, &presence).await {
-                others.try_set(list);
-            }
-        });
-    });
-    on_cleanup(move || {
-        leptos::task::spawn_local(async move {
-            let _ = api::delete(&path).await;
-        });
-    });
-    others
-}
-
-/// "Tom is viewing this ticket" / "Tom is replying": so two agents do not answer at once.
-#[component]
-fn Collision(others: RwSignal<Vec<Viewer>>) -> impl IntoView {
-    view! {
-        <div class="collision" role="status" aria-live="polite">
-            {move || others.get().into_iter().map(|v| {
-                let text = if v.replying { T::IsReplying } else { T::IsViewing };
-                view! {
-                    <p class="alert" class:warning=v.replying class:info=!v.replying>
-                        {move || tr(text).replace("{name}", &v.user.name)}
-                    </p>
-                }
-            }).collect_view()}
-        </div>
-    }
-}
-
-/// Who asked: their details, and their other tickets (newest first, a link each).
-#[component]
-fn RequesterPanel(requester_id: i64, number: i64) -> impl IntoView {
-    let locale = i18n::locale();
-    let person = Load::new(move || async move {
-        api::get::<User>(&format!("/users/{requester_id}"))
-            .await
-            .ok()
-    });
-    let tickets = Load::new(move || async move {
-        api::get::<Page<Ticket>>(&format!("/tickets?requester_id={requester_id}&limit=6"))
-            .await
-            .map(|p| p.items)
-            .unwrap_or_default()
-    });
-    view! {
-        <section class="requester" aria-labelledby="requester-title">
-            <h2 id="requester-title">{t(T::Requester)}</h2>
-            {move || person.get().flatten().map(|u| {
-                let since = u.created_at;
-                view! {
-                    <p class="requester-name"><strong>{u.name.clone()}</strong></p>
-                    <p><a href=format!("mailto:{}", u.email)>{u.email.clone()}</a></p>
-                    {u.phone.clone().map(|p| view! { <p>{p}</p> })}
-                    <p class="muted">{t(T::CustomerSince)} " " <time datetime=format::iso(&since)>{move || format::datetime(&since, locale.get())}</time></p>
-                }
-            })}
-            <h3>{t(T::OtherTickets)}</h3>
-            {move || {
-                let list: Vec<Ticket> = tickets.get().unwrap_or_default().into_iter().filter(|t| t.number != number).collect();
-                if list.is_empty() {
-                    view! { <p class="muted">{t(T::NoOtherTickets)}</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="other-tickets">
-                            {list.into_iter().map(|t| view! {
-                                <li>
-                                    <a href=format!("/tickets/{}", t.number)>{format!("#{} {}", t.number, t.title)}</a>
-                                    " " <StatusBadge status=t.status />
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }
-            }}
-        </section>
-    }
-}
-
-/// One line of the audit trail: "Ana: status open → pending".
-fn event_text(event: &TicketEvent) -> String {
-    let who = event
-        .actor
-        .as_ref()
-        .map(|a| a.name.clone())
-        .unwrap_or_else(|| "Ayuda".into());
-    let what = match event.kind.as_str() {
-        "created" => tr(T::EventCreated).to_owned(),
-        "replied" => tr(T::EventReplied).to_owned(),
-        "noted" => tr(T::EventNoted).to_owned(),
-        "resolved" => tr(T::EventResolved).to_owned(),
-        "reopened" => tr(T::EventReopened).to_owned(),
-        "closed" => tr(T::EventClosed).to_owned(),
-        "followed_up" => tr(T::EventFollowedUp).to_owned(),
-        "changed" => {
-            let field = match event.field.as_deref() {
-                Some("status") => tr(T::Status),
-                Some("priority") => tr(T::Priority),
-                Some("type") | Some("type_id") => tr(T::Type),
-                Some("assignee") | Some("assignee_id") => tr(T::Assignee),
-                Some(other) => other,
-                None => "",
-            };
-            let value = |v: &Option<String>| {
-                v.as_deref()
-                    .map(|v| match TicketStatus::parse(v) {
-                        Some(s) => tr(status_text(s)).to_owned(),
-                        None => match Priority::parse(v) {
-                            Some(p) => tr(priority_text(p)).to_owned(),
-                            None => v.to_owned(),
-                        },
-                    })
-                    .unwrap_or_else(|| "—".into())
-            };
-            format!("{field}: {} → {}", value(&event.from), value(&event.to))
-        }
-        other => other.to_owned(),
-    };
-    format!("{who}: {what}")
 }

@@ -1,45 +1,21 @@
 //! The forum / knowledge base: categories, ranked search with highlighted snippets, the
 //! article page with "was this helpful" and comments.
 
-use ayuda_types::{
-    Article, ArticleSummary, Comment, CreateComment, Feedback, FeedbackCounts, ForumCategory,
-    Locale, Page,
-};
+use ayuda_types::{ArticleSummary, CreateComment, FeedbackCounts, Locale};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::api::{self, ApiError};
-use crate::app::NotFound;
 use crate::components::common::{ErrorAlert, FormError, Loading, Pager, PagerButtons, SearchBar};
+use crate::components::forum::categories;
 use crate::components::layout::page_title;
 use crate::components::markdown::MarkdownEditor;
+use crate::components::not_found::NotFound;
 use crate::format;
 use crate::i18n::{self, T, t, tr};
 use crate::load::Load;
+use crate::route::{self, Route};
 use crate::session::Session;
-
-/// The forum's categories, named in the UI's language (fetched again when it changes).
-pub fn categories() -> Load<Vec<ForumCategory>> {
-    let locale = i18n::locale();
-    Load::new(move || {
-        let path = format!("/forum/categories?lang={}", locale.get().as_str());
-        async move {
-            api::get::<Vec<ForumCategory>>(&path)
-                .await
-                .unwrap_or_default()
-        }
-    })
-}
-
-/// "In English" for an article written in `locale`, when the UI is in another language.
-fn other_language(locale: Locale) -> impl Fn() -> Option<&'static str> {
-    move || {
-        (locale != i18n::locale().get()).then(|| match locale {
-            Locale::Es => tr(T::InSpanish),
-            Locale::En => tr(T::InEnglish),
-        })
-    }
-}
 
 #[component]
 pub fn ForumIndex() -> impl IntoView {
@@ -61,21 +37,18 @@ pub fn ForumIndex() -> impl IntoView {
     let locale = i18n::locale();
     let articles = Load::new(move || {
         // In the reader's language, and what exists only in the other one.
-        let path = format!(
-            "/forum/articles{}",
-            api::query(&[
-                ("q", q.get()),
-                ("category", category.get()),
-                ("lang", Some(locale.get().as_str().to_owned())),
-                ("cursor", pager.cursor.get())
-            ])
-        );
-        async move { api::get::<Page<ArticleSummary>>(&path).await }
+        let filters = [
+            ("q", q.get()),
+            ("category", category.get()),
+            ("lang", Some(locale.get().as_str().to_owned())),
+            ("cursor", pager.cursor.get()),
+        ];
+        async move { api::forum::articles(&filters).await }
     });
     let go = move |q: Option<String>, category: Option<String>| {
         pager.reset();
         navigate(
-            &format!("/forum{}", api::query(&[("q", q), ("category", category)])),
+            &Route::Forum.with(&[("q", q), ("category", category)]),
             Default::default(),
         );
     };
@@ -124,7 +97,7 @@ pub fn ForumIndex() -> impl IntoView {
                 Some(Ok(page)) if page.items.is_empty() => view! {
                     <div class="empty">
                         <p>{t(T::NoArticles)}</p>
-                        <a class="button" href="/tickets/new">{t(T::SubmitRequest)}</a>
+                        <a class="button" href=Route::NewTicket.href()>{t(T::SubmitRequest)}</a>
                     </div>
                 }.into_any(),
                 Some(Ok(page)) => view! {
@@ -140,7 +113,7 @@ pub fn ForumIndex() -> impl IntoView {
 
 #[component]
 fn ArticleItem(article: ArticleSummary) -> impl IntoView {
-    let href = format!("/forum/{}", article.slug);
+    let href = Route::Article(article.slug.clone()).href();
     let language = article.locale;
     view! {
         <li class="article-item">
@@ -173,16 +146,10 @@ fn language_name(locale: Locale) -> &'static str {
 #[component]
 pub fn ArticlePage() -> impl IntoView {
     let params = use_params_map();
-    let slug = Memo::new(move |_| params.with(|p| p.get("slug")).unwrap_or_default());
+    let slug = Memo::new(move |_| params.with(|p| p.get(route::SLUG)).unwrap_or_default());
     let article = Load::new(move || {
         let slug = slug.get();
-        async move {
-            api::get::<Article>(&format!(
-                "/forum/articles/{}",
-                js_sys::encode_uri_component(&slug)
-            ))
-            .await
-        }
+        async move { api::forum::article(&slug).await }
     });
     page_title(move || {
         article
@@ -204,8 +171,8 @@ pub fn ArticlePage() -> impl IntoView {
                     let translations = a.translations.clone();
                     view! {
                         <p class="breadcrumb">
-                            <a href="/forum">{t(T::Forum)}</a> " › "
-                            <a href=format!("/forum?category={}", a.summary.category.slug)>{a.summary.category.name.clone()}</a>
+                            <a href=Route::Forum.href()>{t(T::Forum)}</a> " › "
+                            <a href=Route::Forum.with(&[("category", Some(a.summary.category.slug.clone()))])>{a.summary.category.name.clone()}</a>
                         </p>
                         <article lang=language.as_str()>
                             <h1>
@@ -220,7 +187,7 @@ pub fn ArticlePage() -> impl IntoView {
                                 <p class="translations" lang=move || locale.get().as_str()>
                                     {t(T::AlsoIn)} " "
                                     {translations.into_iter().map(|tr| view! {
-                                        <a href=format!("/forum/{}", tr.slug) hreflang=tr.locale.as_str() lang=tr.locale.as_str()>
+                                        <a href=Route::Article(tr.slug.clone()).href() hreflang=tr.locale.as_str() lang=tr.locale.as_str()>
                                             {language_name(tr.locale)} ": " {tr.title}
                                         </a>
                                     }).collect_view()}
@@ -251,9 +218,9 @@ fn Helpful(slug: String, yes: i64, no: i64, mine: Option<bool>) -> impl IntoView
         if mine.get_untracked() == Some(helpful) {
             return;
         }
-        let path = format!("/forum/articles/{}/feedback", slug.get_value());
+        let slug = slug.get_value();
         leptos::task::spawn_local(async move {
-            if let Ok(c) = api::post::<_, FeedbackCounts>(&path, &Feedback { helpful }).await {
+            if let Ok(c) = api::forum::feedback(&slug, helpful).await {
                 counts.try_set(c);
                 mine.try_set(Some(helpful));
                 thanked.try_set(true);
@@ -286,9 +253,9 @@ fn Comments(slug: String) -> impl IntoView {
     let reload = RwSignal::new(0u32);
     let comments = Load::new(move || {
         reload.track();
-        let path = format!("/forum/articles/{}/comments?limit=100", slug.get_value());
+        let slug = slug.get_value();
         async move {
-            api::get::<Page<Comment>>(&path)
+            api::forum::comments(&slug)
                 .await
                 .map(|p| p.items)
                 .unwrap_or_default()
@@ -301,12 +268,12 @@ fn Comments(slug: String) -> impl IntoView {
         ev.prevent_default();
         busy.set(true);
         error.set(None);
-        let path = format!("/forum/articles/{}/comments", slug.get_value());
+        let slug = slug.get_value();
         let request = CreateComment {
             body: body.get_untracked(),
         };
         leptos::task::spawn_local(async move {
-            match api::post::<_, Comment>(&path, &request).await {
+            match api::forum::comment(&slug, &request).await {
                 Ok(_) => {
                     body.try_set(String::new());
                     reload.try_update(|r| *r += 1);
@@ -320,7 +287,7 @@ fn Comments(slug: String) -> impl IntoView {
     };
     let locale = i18n::locale();
     let login_link = move || {
-        crate::components::guard::login_returning_to(&format!("/forum/{}", slug.get_value()))
+        crate::components::guard::login_returning_to(&Route::Article(slug.get_value()).href())
     };
     view! {
         <section class="comments" aria-labelledby="comments-title">
@@ -332,9 +299,9 @@ fn Comments(slug: String) -> impl IntoView {
                     let id = c.id;
                     // Staff hide a comment from readers; it is kept, and staff still see it.
                     let hide = move |_| {
-                        let path = format!("/forum/articles/{}/comments/{id}", slug.get_value());
+                        let slug = slug.get_value();
                         leptos::task::spawn_local(async move {
-                            if api::delete(&path).await.is_ok() {
+                            if api::forum::delete_comment(&slug, id).await.is_ok() {
                                 reload.try_update(|r| *r += 1);
                             }
                         });
@@ -366,5 +333,15 @@ fn Comments(slug: String) -> impl IntoView {
                 </form>
             </Show>
         </section>
+    }
+}
+
+/// "In English" for an article written in `locale`, when the UI is in another language.
+fn other_language(locale: Locale) -> impl Fn() -> Option<&'static str> {
+    move || {
+        (locale != i18n::locale().get()).then(|| match locale {
+            Locale::Es => tr(T::InSpanish),
+            Locale::En => tr(T::InEnglish),
+        })
     }
 }

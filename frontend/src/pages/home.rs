@@ -6,6 +6,7 @@ use leptos_router::hooks::use_navigate;
 use crate::components::common::SearchBar;
 use crate::components::layout::page_title;
 use crate::i18n::{T, t, tr};
+use crate::route::Route;
 use crate::session::Session;
 
 #[component]
@@ -15,10 +16,7 @@ pub fn Home() -> impl IntoView {
     let navigate = use_navigate();
     let q = RwSignal::new(String::new());
     let search = Callback::new(move |term: String| {
-        navigate(
-            &format!("/forum{}", crate::api::query(&[("q", Some(term))])),
-            Default::default(),
-        );
+        navigate(&Route::Forum.with(&[("q", Some(term))]), Default::default());
     });
     let greeting = move || {
         session.user.with(|u| match u {
@@ -35,15 +33,15 @@ pub fn Home() -> impl IntoView {
             </div>
             <ul class="cards">
                 <li class="card">
-                    <h2><a href="/forum">{t(T::Forum)}</a></h2>
+                    <h2><a href=Route::Forum.href()>{t(T::Forum)}</a></h2>
                     <p>{t(T::ForumCard)}</p>
                 </li>
                 <li class="card">
-                    <h2><a href="/tickets/new">{t(T::SubmitRequest)}</a></h2>
+                    <h2><a href=Route::NewTicket.href()>{t(T::SubmitRequest)}</a></h2>
                     <p>{t(T::SubmitCard)}</p>
                 </li>
                 <li class="card">
-                    <h2><a href="/tickets">{t(T::CheckRequests)}</a></h2>
+                    <h2><a href=Route::Tickets.href()>{t(T::CheckRequests)}</a></h2>
                     <p>{t(T::CheckCard)}</p>
                 </li>
             </ul>

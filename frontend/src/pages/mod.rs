@@ -1,9 +1,9 @@
-//! One module per screen (or family of screens); pages own their data and navigation.
+//! One module per screen (or family of screens); pages own their data and navigation, and
+//! never import each other: what two screens share lives in `components`.
 
 pub mod account;
 pub mod admin;
 pub mod agent;
-pub mod conversation;
 pub mod forum;
 pub mod home;
 pub mod new_ticket;

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use ayuda_types::{ArticleSummary, CreateTicket, NewRequester, Page, Ticket, User};
+use ayuda_types::{ArticleSummary, CreateTicket, FieldError, NewRequester, User};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -14,8 +14,9 @@ use crate::components::guard::RequireLogin;
 use crate::components::layout::flash;
 use crate::components::layout::page_title;
 use crate::components::markdown::MarkdownEditor;
+use crate::components::ticket::ticket_types;
 use crate::i18n::{T, t, tr};
-use crate::pages::tickets::ticket_types;
+use crate::route::Route;
 use crate::session::Session;
 
 /// The longest title (the server's rule): counted as it is typed, never cut mid-word.
@@ -61,25 +62,22 @@ fn NewTicketForm() -> impl IntoView {
         // requester would bring a regex engine into the wasm).
         let mut problems = Vec::new();
         let title_chars = request.title.chars().count();
-        if title_chars == 0 || title_chars > TITLE_MAX {
-            problems.push((
-                "title".into(),
-                format!("must be 1 to {TITLE_MAX} characters"),
-            ));
+        let max = TITLE_MAX as i64;
+        if title_chars == 0 {
+            let empty = FieldError::new("title", "blank", "must not be blank");
+            problems.push(empty.with("max", max));
+        } else if title_chars > TITLE_MAX {
+            let long = FieldError::new("title", "too_long", "too long");
+            problems.push(long.with("max", max));
         } else if let Err(e) = ayuda_types::validate::single_line(&request.title) {
-            problems.push((
-                "title".into(),
-                e.message.map(|m| m.to_string()).unwrap_or_default(),
-            ));
+            problems.push(FieldError::of_rule("title", &e));
         }
         if let Err(e) = ayuda_types::validate::not_blank(&request.description) {
-            problems.push((
-                "description".into(),
-                e.message.map(|m| m.to_string()).unwrap_or_default(),
-            ));
+            problems.push(FieldError::of_rule("description", &e));
         }
         if chosen_type.is_none() {
-            problems.push(("type_id".into(), tr(T::ChooseType).to_owned()));
+            // Worded here: the list's own words, not a generic "required".
+            problems.push(FieldError::new("type_id", "not_chosen", tr(T::ChooseType)));
         }
         if !problems.is_empty() {
             error.set(Some(ApiError::fields(problems)));
@@ -88,10 +86,10 @@ fn NewTicketForm() -> impl IntoView {
         busy.set(true);
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            match api::post::<_, Ticket>("/tickets", &request).await {
+            match api::tickets::create(&request).await {
                 Ok(ticket) => {
                     uploads.clear();
-                    let path = format!("/tickets/{}", ticket.number);
+                    let path = Route::Ticket(ticket.number).href();
                     flash(
                         path.clone(),
                         tr(T::TicketCreated).replace("{n}", &ticket.number.to_string()),
@@ -110,7 +108,7 @@ fn NewTicketForm() -> impl IntoView {
     };
     view! {
         <section class="page form-page">
-            <p class="breadcrumb"><a href="/tickets">{t(T::Tickets)}</a> " › " {t(T::NewTicket)}</p>
+            <p class="breadcrumb"><a href=Route::Tickets.href()>{t(T::Tickets)}</a> " › " {t(T::NewTicket)}</p>
             <h1>{t(T::OpenTicketTitle)}</h1>
             <form on:submit=submit novalidate=true class="stack">
                 <FormError error=error />
@@ -139,7 +137,7 @@ fn NewTicketForm() -> impl IntoView {
                                     <ul>
                                         {found.into_iter().map(|a| view! {
                                             <li>
-                                                <a href=format!("/forum/{}", a.slug) target="_blank" rel="noopener">{a.title}</a>
+                                                <a href=Route::Article(a.slug.clone()).href() target="_blank" rel="noopener">{a.title}</a>
                                                 <span class="muted">" · " {a.category.name}</span>
                                             </li>
                                         }).collect_view()}
@@ -185,7 +183,7 @@ fn NewTicketForm() -> impl IntoView {
                     <button class="button primary" type="submit" disabled=move || busy.get() || uploads.busy()>
                         {t(T::OpenTicket)}
                     </button>
-                    <a class="button subtle" href="/tickets">{t(T::Cancel)}</a>
+                    <a class="button subtle" href=Route::Tickets.href()>{t(T::Cancel)}</a>
                 </div>
             </form>
         </section>
@@ -233,12 +231,9 @@ fn RequesterPicker(choice: RequesterChoice, error: RwSignal<Option<ApiError>>) -
             found.set(None);
             return;
         }
-        let path = format!(
-            "/users{}",
-            api::query(&[("q", Some(text)), ("limit", Some("8".into()))])
-        );
         leptos::task::spawn_local(async move {
-            let users = api::get::<Page<User>>(&path)
+            let filters = [("q", Some(text)), ("limit", Some("8".into()))];
+            let users = api::users::list(&filters)
                 .await
                 .map(|p| p.items)
                 .unwrap_or_default();
@@ -325,15 +320,12 @@ fn suggestions_for(title: RwSignal<String>) -> RwSignal<Vec<ArticleSummary>> {
                     return;
                 }
                 leptos::task::spawn_local(async move {
-                    let path = format!(
-                        "/forum/articles{}",
-                        api::query(&[
-                            ("q", Some(text)),
-                            ("lang", Some(lang.as_str().to_owned())),
-                            ("limit", Some("3".into()))
-                        ])
-                    );
-                    let page = api::get::<Page<ArticleSummary>>(&path).await;
+                    let filters = [
+                        ("q", Some(text)),
+                        ("lang", Some(lang.as_str().to_owned())),
+                        ("limit", Some("3".into())),
+                    ];
+                    let page = api::forum::articles(&filters).await;
                     // A later keystroke wins over an older answer.
                     if generation.try_get_value() == Some(mine) {
                         found.try_set(page.map(|p| p.items).unwrap_or_default());

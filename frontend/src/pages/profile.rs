@@ -1,20 +1,16 @@
 //! The user's own profile: display name, language, and for agents and admins the ticket
 //! types they are notified about (an admin edits anyone's from the users screen).
 
-use ayuda_types::{
-    Accepted, ChangeEmailRequest, ChangePasswordRequest, Subscriptions, TicketType, UpdateMe, User,
-};
+use ayuda_types::{ChangeEmailRequest, ChangePasswordRequest, UpdateMe};
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::components::common::{ErrorAlert, FormError, Loading, TextField};
+use crate::components::common::{FormError, TextField, role_text};
 use crate::components::guard::RequireLogin;
-use crate::components::layout::LanguageSwitch;
 use crate::components::layout::page_title;
-use crate::i18n::{self, T, t, tr};
-use crate::load::Load;
-use crate::pages::admin::role_text;
-use crate::pages::tickets::ticket_types;
+use crate::components::layout::{LanguageSwitch, choose_locale};
+use crate::components::subscriptions::SubscriptionsEditor;
+use crate::i18n::{T, t, tr};
 use crate::session::Session;
 
 #[component]
@@ -42,7 +38,7 @@ fn ProfilePage() -> impl IntoView {
             locale: None,
         };
         leptos::task::spawn_local(async move {
-            match api::patch::<_, User>("/me", &change).await {
+            match api::me::update(&change).await {
                 Ok(updated) => {
                     name.try_set(updated.name.clone());
                     session.user.set(Some(updated));
@@ -55,7 +51,7 @@ fn ProfilePage() -> impl IntoView {
         });
     };
     let choose = Callback::new(move |locale| {
-        leptos::task::spawn_local(async move { i18n::choose_locale(locale).await });
+        leptos::task::spawn_local(choose_locale(locale));
     });
     let optional =
         |label: T, value: Option<String>| value.map(|v| view! { <dt>{t(label)}</dt><dd>{v}</dd> });
@@ -107,7 +103,7 @@ fn PasswordForm() -> impl IntoView {
             new_password: new.get_untracked(),
         };
         leptos::task::spawn_local(async move {
-            match api::post_no_content("/me/password", &request).await {
+            match api::me::change_password(&request).await {
                 Ok(()) => {
                     current.try_set(String::new());
                     new.try_set(String::new());
@@ -152,7 +148,7 @@ fn EmailForm() -> impl IntoView {
         };
         leptos::task::spawn_local(async move {
             let address = request.new_email.clone();
-            match api::post::<_, Accepted>("/me/email", &request).await {
+            match api::me::change_email(&request).await {
                 Ok(_) => {
                     current.try_set(String::new());
                     sent_to.try_set(Some(address));
@@ -173,92 +169,6 @@ fn EmailForm() -> impl IntoView {
             <div class="actions">
                 <button class="button primary" type="submit" disabled=move || busy.get()>{t(T::ChangeEmail)}</button>
             </div>
-        </form>
-    }
-}
-
-/// The ticket types a staff member is emailed about when a ticket is opened, as
-/// checkboxes with a Save button.
-#[component]
-pub fn SubscriptionsEditor(user_id: i64) -> impl IntoView {
-    let types = ticket_types();
-    let current = Load::new(move || {
-        let path = format!("/users/{user_id}/subscriptions");
-        async move { api::get::<Subscriptions>(&path).await }
-    });
-    move || match current.get() {
-        None => view! { <Loading /> }.into_any(),
-        Some(Err(e)) => {
-            view! { <ErrorAlert error=Signal::derive(move || Some(e.clone())) /> }.into_any()
-        }
-        Some(Ok(subscriptions)) => view! {
-            <SubscriptionsForm user_id=user_id types=types chosen=subscriptions.type_ids />
-        }
-        .into_any(),
-    }
-}
-
-#[component]
-fn SubscriptionsForm(
-    user_id: i64,
-    types: Load<Vec<TicketType>>,
-    chosen: Vec<i64>,
-) -> impl IntoView {
-    let chosen = RwSignal::new(chosen);
-    let error = RwSignal::new(None::<ApiError>);
-    let saved = RwSignal::new(false);
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        error.set(None);
-        saved.set(false);
-        let request = Subscriptions {
-            type_ids: chosen.get_untracked(),
-        };
-        leptos::task::spawn_local(async move {
-            let path = format!("/users/{user_id}/subscriptions");
-            match api::put::<_, Subscriptions>(&path, &request).await {
-                Ok(stored) => {
-                    chosen.try_set(stored.type_ids);
-                    saved.try_set(true);
-                }
-                Err(e) => {
-                    error.try_set(Some(e));
-                }
-            }
-        });
-    };
-    let hint_id = format!("subscriptions-{user_id}-hint");
-    view! {
-        <form class="stack" on:submit=save novalidate=true>
-            <fieldset class="checks" aria-describedby=hint_id.clone()>
-                <legend>{t(T::NotifyAbout)}</legend>
-                <p class="hint" id=hint_id.clone()>{t(T::NotificationsHint)}</p>
-                {move || types.get().unwrap_or_default().into_iter().map(|ty| {
-                    let id = ty.id;
-                    view! {
-                        <label class="check">
-                            <input
-                                type="checkbox"
-                                prop:checked=move || chosen.with(|c| c.contains(&id))
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    chosen.update(|c| {
-                                        c.retain(|x| *x != id);
-                                        if on {
-                                            c.push(id);
-                                        }
-                                    });
-                                    saved.set(false);
-                                }
-                            />
-                            {ty.name}
-                        </label>
-                    }
-                }).collect_view()}
-            </fieldset>
-            {move || saved.get().then(|| view! { <div class="alert success" role="status">{t(T::Saved)}</div> })}
-            <ErrorAlert error=error />
-            <div class="actions"><button class="button primary" type="submit">{t(T::SaveNotifications)}</button></div>
         </form>
     }
 }

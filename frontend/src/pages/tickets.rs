@@ -1,7 +1,7 @@
 //! Email Support → Tickets: the caller's tickets (all tickets for agents) with filters,
 //! search and pages. Filters live in the URL, so a reload or a shared link keeps them.
 
-use ayuda_types::{Page, Ticket, TicketStatus, TicketType};
+use ayuda_types::{Ticket, TicketStatus};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -12,18 +12,11 @@ use crate::components::common::{
 };
 use crate::components::guard::RequireLogin;
 use crate::components::layout::page_title;
+use crate::components::ticket::ticket_types;
 use crate::format;
 use crate::i18n::{self, T, t, tr};
 use crate::load::Load;
-
-/// The active ticket types (for filters and the new-ticket form).
-pub fn ticket_types() -> Load<Vec<TicketType>> {
-    Load::new(|| async {
-        api::get::<Vec<TicketType>>("/ticket-types")
-            .await
-            .unwrap_or_default()
-    })
-}
+use crate::route::Route;
 
 #[component]
 pub fn TicketList() -> impl IntoView {
@@ -53,16 +46,13 @@ fn TicketListPage() -> impl IntoView {
         }
     });
     let list = Load::new(move || {
-        let path = format!(
-            "/tickets{}",
-            api::query(&[
-                ("status", status.get()),
-                ("type_id", type_id.get()),
-                ("q", q.get()),
-                ("cursor", pager.cursor.get()),
-            ])
-        );
-        async move { api::get::<Page<Ticket>>(&path).await }
+        let filters = [
+            ("status", status.get()),
+            ("type_id", type_id.get()),
+            ("q", q.get()),
+            ("cursor", pager.cursor.get()),
+        ];
+        async move { api::tickets::list(&filters).await }
     });
     let set_filter = move |name: &'static str, value: String| {
         // Reset before the URL changes, so no request pairs the new filter with an old
@@ -79,7 +69,7 @@ fn TicketListPage() -> impl IntoView {
             }
         }
         navigate(
-            &format!("/tickets{}", api::query(&pairs)),
+            &Route::Tickets.with(&pairs),
             NavigateOptions {
                 replace: true,
                 ..Default::default()
@@ -97,7 +87,7 @@ fn TicketListPage() -> impl IntoView {
                     <p class="breadcrumb">{t(T::CustomerSupport)} " › " {t(T::EmailSupport)}</p>
                     <h1>{t(T::Tickets)}</h1>
                 </div>
-                <a class="button primary" href="/tickets/new">{t(T::NewTicket)}</a>
+                <a class="button primary" href=Route::NewTicket.href()>{t(T::NewTicket)}</a>
             </div>
             <div class="filters">
                 <SearchBar
@@ -144,7 +134,7 @@ fn TicketListPage() -> impl IntoView {
                             <div class="empty">
                                 <h2>{t(T::NoTicketsYet)}</h2>
                                 <p>{t(T::NoTicketsInvite)}</p>
-                                <a class="button primary" href="/tickets/new">{t(T::NewTicket)}</a>
+                                <a class="button primary" href=Route::NewTicket.href()>{t(T::NewTicket)}</a>
                             </div>
                         }.into_any()
                     }
@@ -175,7 +165,7 @@ pub fn TicketTable(tickets: Vec<Ticket>) -> impl IntoView {
             </thead>
             <tbody>
                 {tickets.into_iter().map(|ticket| {
-                    let href = format!("/tickets/{}", ticket.number);
+                    let href = Route::Ticket(ticket.number).href();
                     let created = ticket.created_at;
                     let activity = ticket.last_message.as_ref().map_or(ticket.updated_at, |m| m.at);
                     // The support team answered and the ball is in the customer's court.

@@ -71,7 +71,13 @@ pub(crate) async fn to_ticket(
     let locale = chat_locale(chat);
     let type_id = match type_id {
         Some(id) if ayuda_db::ticket_types::is_active(&w.txn, id).await? => id,
-        Some(_) => return Err(ApiError::field("type_id", "is not an active ticket type")),
+        Some(_) => {
+            return Err(ApiError::field(
+                "type_id",
+                "unknown_reference",
+                "is not an active ticket type",
+            ));
+        }
         None => crate::intake::threading::email_ticket_type(&w.txn).await?,
     };
     let title = match title {
@@ -159,10 +165,13 @@ pub async fn by_agent(
     let keep_open = !input.close_chat.unwrap_or(true);
     let after = rule(&chat, Move::Ticket { keep_open })?;
     if chat.ticket_id.is_some() && keep_open {
-        return Err(ApiError::Conflict(format!(
-            "this chat is ticket {} already",
-            chat.ticket_id.unwrap_or_default()
-        )));
+        return Err(ApiError::conflict(
+            "chat_state",
+            format!(
+                "this chat is ticket {} already",
+                chat.ticket_id.unwrap_or_default()
+            ),
+        ));
     }
     let number = to_ticket(&mut w, state, &chat, Some(user), input.title, input.type_id).await?;
     w.message(

@@ -129,10 +129,11 @@ async fn checked(
     if let Some(parent) = d.parent_id {
         let row = bot_keywords::find(conn, parent)
             .await?
-            .ok_or_else(|| ApiError::field("parent_id", "is not a keyword"))?;
+            .ok_or_else(|| ApiError::field("parent_id", "unknown_reference", "is not a keyword"))?;
         if row.locale != d.locale.as_str() {
             return Err(ApiError::field(
                 "parent_id",
+                "not_allowed",
                 "is a keyword of another language",
             ));
         }
@@ -143,6 +144,7 @@ async fn checked(
                 if node == me {
                     return Err(ApiError::field(
                         "parent_id",
+                        "not_allowed",
                         "is this keyword or one below it",
                     ));
                 }
@@ -158,6 +160,7 @@ async fn checked(
         if alias.is_empty() || alias.chars().count() > 80 || alias.contains('\n') {
             return Err(ApiError::field(
                 "aliases",
+                "invalid",
                 "each must be one line of 1 to 80 characters",
             ));
         }
@@ -170,6 +173,7 @@ async fn checked(
         if !ok {
             return Err(ApiError::field(
                 "article_ids",
+                "unknown_reference",
                 "must name published forum articles",
             ));
         }
@@ -206,7 +210,11 @@ async fn adopt(
             .await?
             .filter(|r| r.locale == locale.as_str() && r.id != parent)
             .ok_or_else(|| {
-                ApiError::field("follow_ups", "must name keywords of the same language")
+                ApiError::field(
+                    "follow_ups",
+                    "unknown_reference",
+                    "must name keywords of the same language",
+                )
             })?;
         // A follow-up that is an ancestor of the parent would make a loop.
         let mut at = Some(parent);
@@ -214,6 +222,7 @@ async fn adopt(
             if node == row.id {
                 return Err(ApiError::field(
                     "follow_ups",
+                    "not_allowed",
                     "may not name a keyword above this one",
                 ));
             }

@@ -34,11 +34,12 @@ pub async fn send(
 ) -> ApiResult<Sent> {
     let body = input.body.trim().to_owned();
     if body.is_empty() && input.choice_id.is_none() {
-        return Err(ApiError::field("body", "must not be empty"));
+        return Err(ApiError::field("body", "blank", "must not be empty"));
     }
     if !input.attachment_ids.is_empty() {
         return Err(ApiError::field(
             "attachment_ids",
+            "not_allowed",
             "files cannot be sent in a chat yet; turn it into a ticket to attach them",
         ));
     }
@@ -52,6 +53,7 @@ pub async fn send(
             if input.internal {
                 return Err(ApiError::field(
                     "internal",
+                    "not_allowed",
                     "only agents write internal notes",
                 ));
             }
@@ -166,7 +168,11 @@ async fn choice_label(
         "live_agent" | "human" | "resume_bot" | "restart" | "leave_ticket" | "keep_waiting" => {
             Ok(super::texts::label(locale, choice))
         }
-        _ => Err(ApiError::field("choice_id", "is not a choice of this chat")),
+        _ => Err(ApiError::field(
+            "choice_id",
+            "unknown_reference",
+            "is not a choice of this chat",
+        )),
     }
 }
 
@@ -219,8 +225,9 @@ pub async fn rate(state: &AppState, user: &UserRow, id: i64, input: RateChat) ->
         return Err(ApiError::Forbidden);
     }
     if chat.state != ChatState::Closed.as_str() || chat.assigned_at.is_none() {
-        return Err(ApiError::Conflict(
-            "a chat is rated after it closes, when an agent served it".into(),
+        return Err(ApiError::conflict(
+            "chat_state",
+            "a chat is rated after it closes, when an agent served it",
         ));
     }
     chats::update(

@@ -166,6 +166,7 @@ pub async fn open(
         if !ok {
             return Err(ApiError::field(
                 "previous_chat_id",
+                "unknown_reference",
                 "must be one of your chats",
             ));
         }
@@ -333,7 +334,11 @@ pub async fn desk(
             chats::list(&state.db, &filter, None, 500).await?
         }
         _ => {
-            return Err(ApiError::field("state", "must be waiting or active"));
+            return Err(ApiError::field(
+                "state",
+                "not_allowed",
+                "must be waiting or active",
+            ));
         }
     };
     summaries(state, &rows).await

@@ -566,9 +566,19 @@ pub async fn transfer(
             let target = ayuda_db::users::find_by_id(&w.txn, to)
                 .await?
                 .filter(|u| u.active && ayuda_db::users::is_staff(u))
-                .ok_or_else(|| ApiError::field("agent_id", "must be an active agent's id"))?;
+                .ok_or_else(|| {
+                    ApiError::field(
+                        "agent_id",
+                        "unknown_reference",
+                        "must be an active agent's id",
+                    )
+                })?;
             if Some(to) == chat.assignee_id {
-                return Err(ApiError::field("agent_id", "already has this chat"));
+                return Err(ApiError::field(
+                    "agent_id",
+                    "not_allowed",
+                    "already has this chat",
+                ));
             }
             let max = i32::try_from(state.settings.chat_max_chats).unwrap_or(3);
             chats::ensure_presence(&w.txn, to, max, w.now).await?;

@@ -37,7 +37,9 @@ pub async fn set(state: &AppState, user: &UserRow, input: SetPresence) -> ApiRes
             users::find_by_id(&state.db, id)
                 .await?
                 .filter(users::is_staff)
-                .ok_or_else(|| ApiError::field("agent_id", "must be an agent's id"))?
+                .ok_or_else(|| {
+                    ApiError::field("agent_id", "unknown_reference", "must be an agent's id")
+                })?
                 .id
         }
     };

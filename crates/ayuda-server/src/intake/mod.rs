@@ -557,7 +557,7 @@ async fn settle_failure(
     }
     tracing::warn!(error = %err, "inbound email could not be made into a ticket");
     let reason = match &err {
-        ApiError::Conflict(why) => format!("not added: {why}"),
+        ApiError::Conflict { detail, .. } => format!("not added: {detail}"),
         other => format!("could not be made into a ticket: {other}"),
     };
     // Recording must not fail on what the message says: if its details cannot be stored,

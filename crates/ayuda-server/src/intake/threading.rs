@@ -143,7 +143,7 @@ pub(crate) async fn email_ticket_type(conn: &impl ConnectionTrait) -> ApiResult<
         .await?
         .first()
         .map(|t| t.id)
-        .ok_or_else(|| ApiError::Conflict("there is no active ticket type".into()))?;
+        .ok_or_else(|| ApiError::conflict("no_ticket_type", "there is no active ticket type"))?;
     tracing::warn!(
         type_id = first,
         "no default ticket type; email goes to the first active one"

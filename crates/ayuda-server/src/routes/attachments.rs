@@ -94,8 +94,9 @@ async fn upload(
             .map_err(|e| allowance.refusal(e))?;
         stored = Some((filename, blob));
     }
-    let (filename, blob) =
-        stored.ok_or_else(|| ApiError::field("file", "send the file in a field named file"))?;
+    let (filename, blob) = stored.ok_or_else(|| {
+        ApiError::field("file", "required", "send the file in a field named file")
+    })?;
     let created = attachments::record(&state, &user.account, filename, blob).await?;
     Ok(HttpResponse::Created()
         .insert_header((

@@ -14,7 +14,7 @@ use crate::state::AppState;
 
 impl From<IllegalMove> for ApiError {
     fn from(err: IllegalMove) -> Self {
-        ApiError::Conflict(err.to_string())
+        ApiError::conflict("ticket_state", err.to_string())
     }
 }
 
@@ -151,7 +151,7 @@ pub async fn update(
         return Err(ApiError::Validation(
             invalid
                 .into_iter()
-                .map(|(f, m)| ayuda_types::FieldError::new(f, m))
+                .map(|(f, m)| ayuda_types::FieldError::new(f, "unknown_reference", m))
                 .collect(),
         ));
     }

@@ -127,23 +127,38 @@ pub async fn create(
     }
     let txn = ayuda_db::begin_write(&state.writer).await?;
     if !ticket_types::is_active(&txn, input.type_id).await? {
-        return Err(ApiError::field("type_id", "is not an active ticket type"));
+        return Err(ApiError::field(
+            "type_id",
+            "unknown_reference",
+            "is not an active ticket type",
+        ));
     }
     let requester = match (input.requester_id, &input.requester) {
         (None, None) => user.clone(),
         (Some(_), Some(_)) => {
             return Err(ApiError::field(
                 "requester",
+                "not_allowed",
                 "give either requester_id or requester, not both",
             ));
         }
         (Some(id), None) => users::find_by_id(&txn, id)
             .await?
             .filter(|u| !is_staff(u))
-            .ok_or_else(|| ApiError::field("requester_id", "must be a customer's id"))?,
+            .ok_or_else(|| {
+                ApiError::field(
+                    "requester_id",
+                    "unknown_reference",
+                    "must be a customer's id",
+                )
+            })?,
         (None, Some(new)) => {
             let email = Email::parse(&new.email).ok_or_else(|| {
-                ApiError::field("requester.email", "must be a valid email address")
+                ApiError::field(
+                    "requester.email",
+                    "invalid_email",
+                    "must be a valid email address",
+                )
             })?;
             let (customer, _) = accounts::customer_by_email(
                 &txn,
@@ -157,6 +172,7 @@ pub async fn create(
             if is_staff(&customer) {
                 return Err(ApiError::field(
                     "requester.email",
+                    "not_allowed",
                     "belongs to staff, not a customer",
                 ));
             }
@@ -283,6 +299,7 @@ async fn link_attachments(
     if linked != unique.len() as u64 {
         return Err(ApiError::field(
             "attachment_ids",
+            "unknown_reference",
             "must name your own uploads that were not sent yet",
         ));
     }
@@ -349,7 +366,7 @@ pub async fn list(
         None | Some("") => None,
         Some("none") => Some(AssigneeFilter::Nobody),
         Some(id) => Some(AssigneeFilter::User(id.parse().map_err(|_| {
-            ApiError::field("assignee_id", "must be a user id or none")
+            ApiError::field("assignee_id", "invalid", "must be a user id or none")
         })?)),
     };
     let mut statuses: Vec<TicketStatus> = params.status.into_iter().collect();

@@ -1,61 +1,23 @@
 //! A ticket's conversation and the reply box, shared by the customer's and the agent's
 //! ticket screens. New replies appear by polling (every 10 s while the tab is visible).
 
-use std::time::Duration;
-
 use ayuda_types::canned::{self, PlaceholderValues};
-use ayuda_types::{CannedReply, CreateReply, Page, Reply, Role, TicketStatus};
+use ayuda_types::{CreateReply, Reply, Role, TicketStatus};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::{self, ApiError, ApiResult};
+use crate::api::{self, ApiError};
 use crate::components::attachments::{AttachmentList, AttachmentPicker, Uploads};
 use crate::components::common::{FormError, status_text};
 use crate::components::markdown::MarkdownEditor;
 use crate::format;
 use crate::i18n::{self, T, t, tr};
 use crate::load::Load;
-use crate::pages::ticket::TicketData;
+
+use super::TicketData;
+use crate::route::Route;
 use crate::session::Session;
 use wasm_bindgen::JsCast;
-
-/// Every reply of a ticket, oldest first (pages of 100 until the end).
-pub async fn load_replies(number: i64) -> ApiResult<Vec<Reply>> {
-    let mut all = Vec::new();
-    let mut cursor = None;
-    loop {
-        let path = format!(
-            "/tickets/{number}/replies{}",
-            api::query(&[("limit", Some("100".into())), ("cursor", cursor)])
-        );
-        let page: Page<Reply> = api::get(&path).await?;
-        all.extend(page.items);
-        match page.next_cursor {
-            Some(next) => cursor = Some(next),
-            None => return Ok(all),
-        }
-    }
-}
-
-/// A counter that goes up every `seconds` while the page is visible: resources that read
-/// it refetch.
-pub fn poll_tick(seconds: u64) -> RwSignal<u32> {
-    let tick = RwSignal::new(0u32);
-    if let Ok(handle) = set_interval_with_handle(
-        move || {
-            let visible = web_sys::window()
-                .and_then(|w| w.document())
-                .is_none_or(|d| !d.hidden());
-            if visible {
-                tick.update(|t| *t = t.wrapping_add(1));
-            }
-        },
-        Duration::from_secs(seconds),
-    ) {
-        on_cleanup(move || handle.clear());
-    }
-    tick
-}
 
 /// The messages, oldest first; internal notes marked as such.
 #[component]
@@ -147,7 +109,7 @@ pub fn Composer(
         };
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            match api::post::<_, Reply>(&format!("/tickets/{number}/replies"), &request).await {
+            match api::tickets::reply(number, &request).await {
                 Ok(reply) => {
                     draft.clear();
                     body.try_set(String::new());
@@ -160,7 +122,7 @@ pub fn Composer(
                         data.refetch();
                     } else {
                         navigate(
-                            &format!("/tickets/{}", reply.ticket_number),
+                            &Route::Ticket(reply.ticket_number).href(),
                             Default::default(),
                         );
                     }
@@ -294,11 +256,7 @@ impl Draft {
 #[component]
 fn CannedPicker(data: TicketData, on_pick: Callback<String>) -> impl IntoView {
     let session = Session::get();
-    let replies = Load::new(|| async {
-        api::get::<Vec<CannedReply>>("/canned-replies")
-            .await
-            .unwrap_or_default()
-    });
+    let replies = Load::new(|| async { api::tickets::canned_replies().await.unwrap_or_default() });
     let pick = move |ev: leptos::ev::Event| {
         let Ok(id) = event_target_value(&ev).parse::<i64>() else {
             return;
