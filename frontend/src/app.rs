@@ -6,7 +6,9 @@ use leptos_router::components::{FlatRoutes, Route, Router};
 use crate::components::layout::Shell;
 use crate::components::not_found::NotFound;
 use crate::i18n;
-use crate::pages::{account, admin, agent, forum, home, new_ticket, profile, ticket, tickets};
+use crate::pages::{
+    account, admin, agent, agent_chats, chat, forum, home, new_ticket, profile, ticket, tickets,
+};
 use crate::route::paths;
 use crate::session::Session;
 
@@ -31,7 +33,9 @@ pub fn App() -> impl IntoView {
                     <Route path=paths::TICKET view=ticket::TicketPage />
                     <Route path=paths::FORUM view=forum::ForumIndex />
                     <Route path=paths::ARTICLE view=forum::ArticlePage />
+                    <Route path=paths::CHAT view=chat::ChatPage />
                     <Route path=paths::AGENT view=agent::Workspace />
+                    <Route path=paths::AGENT_CHATS view=agent_chats::ChatConsole />
                     <Route path=paths::ADMIN view=admin::Admin />
                 </FlatRoutes>
             </Shell>

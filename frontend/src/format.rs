@@ -13,6 +13,15 @@ pub fn datetime(at: &DateTime<Utc>, locale: Locale) -> String {
     date.to_locale_string(locale.as_str(), &options).into()
 }
 
+/// The time of day in the reader's language ("10:42").
+pub fn time(at: &DateTime<Utc>, locale: Locale) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
+    date.to_locale_time_string_with_options(locale.as_str(), &options)
+        .into()
+}
+
 /// How long ago `at` was, short and the same in both languages ("5 min", "3 h", "2 d").
 pub fn elapsed(at: &DateTime<Utc>) -> String {
     let now = js_sys::Date::now() as i64;

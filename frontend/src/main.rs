@@ -2,12 +2,14 @@
 //! workspace and the admin screens, in Spanish and English. It talks only to the REST API
 //! (`/api/v1`), through the wire types of `ayuda-types`.
 
-// The layers, each importing only those below it: `app` (the route table) → `pages` →
-// `components` → `load` (data for screens) → `api` (one typed function per endpoint) →
-// `session` (who is signed in, the token and its refresh) → `http` (requests, no session)
-// → `i18n`, `route`, `format` (texts, addresses, helpers: no app state).
+// The layers, each importing only those below it (`cargo xtask test` checks it):
+// `app` (the route table) → `pages` → `components` → `load` and `chat` (data for screens,
+// polled or live) → `api` (one typed function per endpoint) → `session` (who is signed in,
+// the token and its refresh) → `http` (requests, no session) → `i18n`, `route`, `format`
+// (texts, addresses, helpers: no app state).
 mod api;
 mod app;
+mod chat;
 mod components;
 mod format;
 mod http;

@@ -16,6 +16,8 @@ const TICKETS: &str = "tickets";
 const NEW: &str = "new";
 const FORUM: &str = "forum";
 const AGENT: &str = "agent";
+const CHAT: &str = "chat";
+const CHATS: &str = "chats";
 const ADMIN: &str = "admin";
 
 /// The parameter of a ticket's address: its number.
@@ -45,6 +47,8 @@ pub mod paths {
     pub const FORUM: One = (StaticSegment(super::FORUM),);
     pub const ARTICLE: WithParam = (StaticSegment(super::FORUM), ParamSegment(SLUG));
     pub const AGENT: One = (StaticSegment(super::AGENT),);
+    pub const AGENT_CHATS: Two = (StaticSegment(super::AGENT), StaticSegment(super::CHATS));
+    pub const CHAT: One = (StaticSegment(super::CHAT),);
     pub const ADMIN: One = (StaticSegment(super::ADMIN),);
 }
 
@@ -67,6 +71,10 @@ pub enum Route {
     Article(String),
     /// The agents' workspace.
     Agent,
+    /// The agents' chat console.
+    AgentChats,
+    /// The customer's live chat (Chat Support).
+    Chat,
     Admin,
 }
 
@@ -101,6 +109,8 @@ impl Route {
                 format!("/{FORUM}/{}", js_sys::encode_uri_component(slug))
             }
             Route::Agent => one(AGENT),
+            Route::AgentChats => format!("/{AGENT}/{CHATS}"),
+            Route::Chat => one(CHAT),
             Route::Admin => one(ADMIN),
         }
     }
@@ -110,10 +120,14 @@ impl Route {
         format!("{}{}", self.href(), query(pairs))
     }
 
-    /// The section of the left navigation `path` belongs to, as the address of its first
-    /// screen. An agent on a ticket is working in the workspace, not in Email Support.
+    /// The item of the left navigation `path` belongs to, as its address. An agent on a
+    /// ticket is working in the workspace, not in Email Support.
     pub fn section_of(path: &str, staff: bool) -> String {
-        let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+        let mut parts = path.trim_start_matches('/').split('/');
+        let first = parts.next().unwrap_or("");
+        if first == AGENT && parts.next() == Some(CHATS) {
+            return Route::AgentChats.href();
+        }
         if staff && first == TICKETS && path.len() > TICKETS.len() + 1 {
             return Route::Agent.href();
         }

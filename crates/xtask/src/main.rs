@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
+mod layers;
+
 const TRUNK_VERSION: &str = "0.21.14";
 
 type Result<T = ()> = std::result::Result<T, String>;
@@ -477,6 +479,8 @@ fn test(args: &[String]) -> Result {
         "cargo fmt --check",
         cmd("cargo").args(["fmt", "--all", "--", "--check"]),
     )?;
+    println!("==> the SPA's import structure");
+    layers::check(&root().join("frontend/src"))?;
     step(
         "clippy (server crates)",
         cmd("cargo").args(["clippy", "--all-targets", "--", "-D", "warnings"]),

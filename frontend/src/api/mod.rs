@@ -10,6 +10,7 @@ pub use crate::http::{ApiError, ApiResult};
 use crate::session::Session;
 
 pub mod auth;
+pub mod chat;
 pub mod files;
 pub mod forum;
 pub mod me;

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api;
-use crate::i18n::{self, T, t};
+use crate::i18n::{self, T, t, tr};
 use crate::route::Route;
 use crate::session::Session;
 use wasm_bindgen::JsCast;
@@ -153,6 +153,7 @@ fn Sidebar() -> impl IntoView {
             <li class="nav-group">
                 <span class="nav-heading" id="nav-support">{t(T::CustomerSupport)}</span>
                 <ul aria-labelledby="nav-support">
+                    <li><NavLink to=Route::Chat label=T::ChatSupport /></li>
                     <li><NavLink to=Route::Tickets label=T::EmailSupport /></li>
                 </ul>
             </li>
@@ -161,6 +162,7 @@ fn Sidebar() -> impl IntoView {
                     <span class="nav-heading" id="nav-agents">{t(T::Agents)}</span>
                     <ul aria-labelledby="nav-agents">
                         <li><NavLink to=Route::Agent label=T::Workspace /></li>
+                        <li><ChatsLink /></li>
                         <Show when=admin>
                             <li><NavLink to=Route::Admin label=T::Admin /></li>
                         </Show>
@@ -168,6 +170,32 @@ fn Sidebar() -> impl IntoView {
                 </li>
             </Show>
         </ul>
+    }
+}
+
+/// The agents' chat console, with the number of chats waiting (refreshed every 15 s).
+#[component]
+fn ChatsLink() -> impl IntoView {
+    let tick = crate::load::poll_tick(15);
+    let waiting = crate::load::Load::new(move || {
+        tick.track();
+        async {
+            api::chat::desk(ayuda_types::ChatState::Waiting)
+                .await
+                .map_or(0, |q| q.len())
+        }
+    });
+    let location = use_location();
+    let href = Route::AgentChats.href();
+    let mine = href.clone();
+    let current = move || Route::section_of(&location.pathname.get(), true) == mine;
+    view! {
+        <a href=href class="nav-link" aria-current=move || current().then_some("page")>
+            {t(T::Chats)}
+            {move || waiting.get().filter(|n| *n > 0).map(|n| view! {
+                " " <span class="badge count" aria-label=move || tr(T::WaitingCount).replace("{n}", &n.to_string())>{n.to_string()}</span>
+            })}
+        </a>
     }
 }
 

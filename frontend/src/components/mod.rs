@@ -3,11 +3,13 @@
 //! one small job.
 
 pub mod attachments;
+pub mod chat;
 pub mod common;
 pub mod forum;
 pub mod guard;
 pub mod layout;
 pub mod markdown;
 pub mod not_found;
+pub mod requester;
 pub mod subscriptions;
 pub mod ticket;

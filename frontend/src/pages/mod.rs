@@ -4,6 +4,8 @@
 pub mod account;
 pub mod admin;
 pub mod agent;
+pub mod agent_chats;
+pub mod chat;
 pub mod forum;
 pub mod home;
 pub mod new_ticket;

@@ -3,19 +3,6 @@
 const { test, expect } = require('./fixtures');
 const h = require('./helpers');
 
-/** An agent invited by the admin and activated, logged in by API: their bearer header. */
-async function newAgent(request, name) {
-  const admin = { headers: { Authorization: `Bearer ${await h.apiLogin(request, h.ADMIN_EMAIL, h.ADMIN_PASSWORD)}` } };
-  const email = `${h.unique()}@agent.test`;
-  const res = await request.post('/api/v1/users', { ...admin, data: { email, name, role: 'agent' } });
-  expect(res.status()).toBe(201);
-  const invitation = await h.emailTo(email);
-  const token = new URL(h.linkIn(invitation, '/activate')).searchParams.get('token');
-  const activated = await request.post('/api/v1/auth/activate', { data: { token, password: 'una frase secreta' } });
-  expect(activated.status()).toBe(200);
-  return { email, password: 'una frase secreta', name };
-}
-
 /** A customer with tickets, made through the API: returns the bearer header and numbers. */
 async function customerWithTickets(request, page, name, titles) {
   const user = await h.registerAndActivate(page, name);
@@ -119,8 +106,8 @@ test('canned replies fill in the customer and ticket; a draft survives leaving t
 
 test('two agents on one ticket see each other, and who is writing', async ({ browser, page, request }) => {
   const { numbers } = await customerWithTickets(request, page, 'Diana Doble', [`Doble ${h.unique()}`]);
-  const tom = await newAgent(request, 'Tom Colisión');
-  const ana = await newAgent(request, 'Ana Colisión');
+  const tom = await h.newAgent(request, 'Tom Colisión');
+  const ana = await h.newAgent(request, 'Ana Colisión');
   const tomContext = await browser.newContext();
   const anaContext = await browser.newContext();
   const tomPage = await tomContext.newPage();

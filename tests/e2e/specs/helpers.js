@@ -84,7 +84,20 @@ async function registerAndActivate(page, name) {
   return { email, password };
 }
 
+/** An agent invited by the admin and activated: their login. */
+async function newAgent(request, name) {
+  const admin = { headers: { Authorization: `Bearer ${await apiLogin(request, ADMIN_EMAIL, ADMIN_PASSWORD)}` } };
+  const email = `${unique()}@agent.test`;
+  const res = await request.post('/api/v1/users', { ...admin, data: { email, name, role: 'agent' } });
+  expect(res.status()).toBe(201);
+  const invitation = await emailTo(email);
+  const token = new URL(linkIn(invitation, '/activate')).searchParams.get('token');
+  const activated = await request.post('/api/v1/auth/activate', { data: { token, password: 'una frase secreta' } });
+  expect(activated.status()).toBe(200);
+  return { email, password: 'una frase secreta', name };
+}
+
 module.exports = {
   ADMIN_EMAIL, ADMIN_PASSWORD, emailTo, linkIn, expectAccessible, shot, apiLogin,
-  uiLogin, registerAndActivate, unique,
+  uiLogin, registerAndActivate, newAgent, unique,
 };

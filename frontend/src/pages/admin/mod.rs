@@ -1,5 +1,5 @@
 //! Admin, one tab per module: ticket types, users and roles (invite an agent), forum
-//! categories and articles; and the form pieces the tabs share.
+//! categories and articles, the chat bot; and the form pieces the tabs share.
 
 use std::future::Future;
 
@@ -13,6 +13,7 @@ use crate::components::layout::page_title;
 use crate::i18n::{T, t, tr};
 use crate::route::Route;
 
+mod bot;
 mod forum;
 mod types;
 mod users;
@@ -36,6 +37,7 @@ fn AdminPage() -> impl IntoView {
         ("types", T::TicketTypes),
         ("users", T::Users),
         ("forum", T::Forum),
+        ("bot", T::Bot),
     ];
     view! {
         <section class="page admin">
@@ -57,6 +59,7 @@ fn AdminPage() -> impl IntoView {
             {move || match tab.get().as_str() {
                 "users" => view! { <users::UsersAdmin /> }.into_any(),
                 "forum" => view! { <forum::ForumAdmin /> }.into_any(),
+                "bot" => view! { <bot::BotAdmin /> }.into_any(),
                 _ => view! { <types::TypesAdmin /> }.into_any(),
             }}
         </section>

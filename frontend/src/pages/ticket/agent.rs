@@ -10,15 +10,13 @@ use ayuda_types::{
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::components::common::{
-    ErrorAlert, Loading, StatusBadge, priority_text, status_text, typing,
-};
+use crate::components::common::{ErrorAlert, Loading, priority_text, status_text, typing};
 use crate::components::not_found::NotFound;
+use crate::components::requester::RequesterPanel;
 use crate::components::ticket::{Composer, Conversation, TicketData, TicketHeader, ticket_types};
 use crate::format;
 use crate::i18n::{self, T, t, tr};
 use crate::load::Load;
-use crate::route::Route;
 use crate::session::Session;
 
 /// The agent's view of one ticket.
@@ -102,7 +100,7 @@ pub fn AgentTicket(number: i64) -> impl IntoView {
                         <Properties ticket=ticket update=update me=me />
                     })}
                     {move || data.ticket.get().and_then(Result::ok).map(|ticket| {
-                        view! { <RequesterPanel requester_id=ticket.requester.id number=ticket.number /> }
+                        view! { <RequesterPanel requester_id=ticket.requester.id except=ticket.number /> }
                     })}
                     <History data=data />
                 </aside>
@@ -283,55 +281,6 @@ fn Collision(others: RwSignal<Vec<Viewer>>) -> impl IntoView {
                 }
             }).collect_view()}
         </div>
-    }
-}
-
-/// Who asked: their details, and their other tickets (newest first, a link each).
-#[component]
-fn RequesterPanel(requester_id: i64, number: i64) -> impl IntoView {
-    let locale = i18n::locale();
-    let person = Load::new(move || async move { api::users::one(requester_id).await.ok() });
-    let tickets = Load::new(move || async move {
-        let filters = [
-            ("requester_id", Some(requester_id.to_string())),
-            ("limit", Some("6".to_owned())),
-        ];
-        api::tickets::list(&filters)
-            .await
-            .map(|p| p.items)
-            .unwrap_or_default()
-    });
-    view! {
-        <section class="requester" aria-labelledby="requester-title">
-            <h2 id="requester-title">{t(T::Requester)}</h2>
-            {move || person.get().flatten().map(|u| {
-                let since = u.created_at;
-                view! {
-                    <p class="requester-name"><strong>{u.name.clone()}</strong></p>
-                    <p><a href=format!("mailto:{}", u.email)>{u.email.clone()}</a></p>
-                    {u.phone.clone().map(|p| view! { <p>{p}</p> })}
-                    <p class="muted">{t(T::CustomerSince)} " " <time datetime=format::iso(&since)>{move || format::datetime(&since, locale.get())}</time></p>
-                }
-            })}
-            <h3>{t(T::OtherTickets)}</h3>
-            {move || {
-                let list: Vec<Ticket> = tickets.get().unwrap_or_default().into_iter().filter(|t| t.number != number).collect();
-                if list.is_empty() {
-                    view! { <p class="muted">{t(T::NoOtherTickets)}</p> }.into_any()
-                } else {
-                    view! {
-                        <ul class="other-tickets">
-                            {list.into_iter().map(|t| view! {
-                                <li>
-                                    <a href=Route::Ticket(t.number).href()>{format!("#{} {}", t.number, t.title)}</a>
-                                    " " <StatusBadge status=t.status />
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    }.into_any()
-                }
-            }}
-        </section>
     }
 }
 
