@@ -1322,3 +1322,76 @@ async fn the_demo_seeds_a_keyword_tree_with_follow_ups_and_past_chats() {
     let after = app.chat(&maria.access_token, id_of(&chat), 0).await;
     assert!(choice_labels(&last_bot_message(&after)).contains(&"Cobro duplicado".to_owned()));
 }
+
+#[tokio::test]
+async fn files_in_a_chat_reach_its_people_and_nobody_else() {
+    let app = spawn_app().await;
+    let (agent, _desk) = app.online_agent().await;
+    let customer = app.customer("es").await;
+    let stranger = app.customer("es").await;
+    let c = &customer.access_token;
+    let id = app.waiting_chat(c).await;
+    app.chat_move_ok(&agent.access_token, id, "accept").await;
+
+    // A screenshot alone, no words: stored with the message, listed in its event.
+    let file_id = app.upload_png(c, "captura.png").await;
+    let res = app
+        .post_as(
+            c,
+            &format!("/api/v1/chats/{id}/messages"),
+            &json!({"body": "", "client_msg_id": "shot-1", "attachment_ids": [file_id]}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let sent: Value = res.json().await.unwrap();
+    let attached = &sent["event"]["data"]["attachments"];
+    assert_eq!(attached[0]["id"], file_id);
+    assert_eq!(attached[0]["filename"], "captura.png");
+    // The agent of the chat downloads it; another customer gets a 404.
+    let path = format!("/api/v1/attachments/{file_id}");
+    assert_eq!(
+        app.get_as(&agent.access_token, &path).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(app.get_as(c, &path).await.status(), StatusCode::OK);
+    assert_problem(
+        app.get_as(&stranger.access_token, &path).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    // A file goes with one message only, and only its uploader sends it.
+    let again = app
+        .post_as(
+            c,
+            &format!("/api/v1/chats/{id}/messages"),
+            &json!({"body": "otra vez", "client_msg_id": "shot-2", "attachment_ids": [file_id]}),
+        )
+        .await;
+    let problem = assert_problem(again, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(error_fields(&problem), vec!["attachment_ids"]);
+    let theirs = app.upload_png(&stranger.access_token, "suya.png").await;
+    let res = app
+        .post_as(
+            c,
+            &format!("/api/v1/chats/{id}/messages"),
+            &json!({"body": "", "client_msg_id": "shot-3", "attachment_ids": [theirs]}),
+        )
+        .await;
+    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    // A file with an internal note stays with the staff.
+    let note_file = app.upload_png(&agent.access_token, "nota.png").await;
+    let res = app
+        .post_as(
+            &agent.access_token,
+            &format!("/api/v1/chats/{id}/messages"),
+            &json!({"body": "para el equipo", "client_msg_id": "note-f", "internal": true, "attachment_ids": [note_file]}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_problem(
+        app.get_as(c, &format!("/api/v1/attachments/{note_file}"))
+            .await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+}

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
     QueryFilter, QueryOrder, Set,
 };
 
@@ -72,6 +72,7 @@ pub async fn insert(
         uploader_id: Set(new.uploader_id),
         ticket_id: Set(None),
         message_id: Set(None),
+        chat_event_id: Set(None),
         filename: Set(new.filename),
         content_type: Set(new.content_type),
         size: Set(new.size),
@@ -81,6 +82,15 @@ pub async fn insert(
     }
     .insert(conn)
     .await
+}
+
+/// The uploads among `ids` that `uploader_id` made and has not sent with a message yet.
+fn own_unsent(ids: &[i64], uploader_id: i64) -> Condition {
+    Condition::all()
+        .add(Column::Id.is_in(ids.iter().copied()))
+        .add(Column::UploaderId.eq(uploader_id))
+        .add(Column::MessageId.is_null())
+        .add(Column::ChatEventId.is_null())
 }
 
 /// Links the uploads `ids` to a message. Only unlinked uploads of `uploader_id` are taken;
@@ -99,9 +109,45 @@ pub async fn link(
     let result = Entity::update_many()
         .col_expr(Column::TicketId, Some(ticket_id).into())
         .col_expr(Column::MessageId, Some(message_id).into())
-        .filter(Column::Id.is_in(ids.iter().copied()))
-        .filter(Column::UploaderId.eq(uploader_id))
-        .filter(Column::MessageId.is_null())
+        .filter(own_unsent(ids, uploader_id))
+        .exec(conn)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// The uploads `ids` of `uploader_id` that are not sent yet, by id (the caller refuses the
+/// request unless it gets them all).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn unsent(
+    conn: &impl ConnectionTrait,
+    ids: &[i64],
+    uploader_id: i64,
+) -> Result<Vec<Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Entity::find()
+        .filter(own_unsent(ids, uploader_id))
+        .order_by_asc(Column::Id)
+        .all(conn)
+        .await
+}
+
+/// Links the uploads `ids` of `uploader_id` to a chat message event; returns how many were
+/// taken (only unsent ones are).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn link_to_chat(
+    conn: &impl ConnectionTrait,
+    ids: &[i64],
+    uploader_id: i64,
+    event_id: i64,
+) -> Result<u64, DbErr> {
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let result = Entity::update_many()
+        .col_expr(Column::ChatEventId, Some(event_id).into())
+        .filter(own_unsent(ids, uploader_id))
         .exec(conn)
         .await?;
     Ok(result.rows_affected)
@@ -133,7 +179,7 @@ pub struct AttachmentAccess {
     pub content_type: String,
     pub size: i64,
     pub sha256: String,
-    /// The requester of the ticket it is linked to.
+    /// The requester of the ticket (or the customer of the chat) it is linked to.
     pub requester_id: Option<i64>,
     /// Whether it came with an internal note.
     pub internal: Option<bool>,
@@ -148,10 +194,13 @@ pub async fn find_access(
     let mut sql = Sql::new(
         conn.get_database_backend(),
         "SELECT a.id, a.uploader_id, a.filename, a.content_type, a.size, a.sha256, \
-         t.requester_id AS requester_id, m.internal AS internal \
+         COALESCE(t.requester_id, c.customer_id) AS requester_id, \
+         COALESCE(m.internal, e.internal) AS internal \
          FROM attachments a \
          LEFT JOIN ticket_messages m ON m.id = a.message_id \
          LEFT JOIN tickets t ON t.id = m.ticket_id \
+         LEFT JOIN chat_events e ON e.id = a.chat_event_id \
+         LEFT JOIN chats c ON c.id = e.chat_id \
          WHERE a.id = ",
     );
     sql.bind(id);
@@ -173,6 +222,7 @@ pub async fn delete_unlinked_before(
         .select_only()
         .column(Column::Id)
         .filter(Column::MessageId.is_null())
+        .filter(Column::ChatEventId.is_null())
         .filter(Column::CreatedAt.lt(cutoff))
         .order_by_asc(Column::Id)
         .limit(limit)
@@ -186,6 +236,7 @@ pub async fn delete_unlinked_before(
         .filter(Column::Id.is_in(ids))
         // Linked meanwhile (by a message written since the select): kept.
         .filter(Column::MessageId.is_null())
+        .filter(Column::ChatEventId.is_null())
         .exec(conn)
         .await?;
     Ok(result.rows_affected)

@@ -24,6 +24,8 @@ pub struct Outgoing {
     pub body: String,
     pub choice_id: Option<String>,
     pub internal: bool,
+    /// Uploads that go with it.
+    pub attachment_ids: Vec<i64>,
 }
 
 /// Which side of the chat this client is on.
@@ -256,14 +258,15 @@ impl LiveChat {
         self.take_events(events);
     }
 
-    /// Sends a message (text, or a bot button's `choice_id`); it shows at once as sending
-    /// and goes out again, the same, until stored.
-    pub fn send(self, body: String, choice_id: Option<String>, internal: bool) {
+    /// Sends a message (text and uploaded files, or a bot button's `choice_id`); it shows
+    /// at once as sending and goes out again, the same, until stored.
+    pub fn send(self, body: String, choice_id: Option<String>, internal: bool, files: Vec<i64>) {
         let message = Outgoing {
             client_msg_id: new_message_id(),
             body,
             choice_id,
             internal,
+            attachment_ids: files,
         };
         self.pending.update(|p| p.push(message));
         self.error.set(None);
@@ -289,7 +292,7 @@ impl LiveChat {
                 body: message.body.clone(),
                 client_msg_id: message.client_msg_id.clone(),
                 choice_id: message.choice_id.clone(),
-                attachment_ids: Vec::new(),
+                attachment_ids: message.attachment_ids.clone(),
                 internal: message.internal,
             };
             let answer = api::chat::send(self.id, &request).await;

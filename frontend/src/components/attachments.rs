@@ -313,6 +313,14 @@ pub fn dropped_files(ev: &leptos::ev::DragEvent) -> Vec<web_sys::File> {
         .unwrap_or_default()
 }
 
+/// The files of a paste (a screenshot pasted into a text box).
+pub fn pasted_files(ev: &leptos::ev::ClipboardEvent) -> Vec<web_sys::File> {
+    ev.clipboard_data()
+        .and_then(|d| d.files())
+        .map(|l| file_list(&l))
+        .unwrap_or_default()
+}
+
 /// The files chosen in a file input.
 pub fn input_files(ev: &leptos::ev::Event) -> Vec<web_sys::File> {
     ev.target()

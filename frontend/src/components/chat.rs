@@ -2,10 +2,11 @@
 //! (bubbles, joins, the ticket it became), the composer, the bot's buttons and the queue
 //! card.
 
-use ayuda_types::{ChatEvent, ChatState};
+use ayuda_types::{Attachment, ChatEvent, ChatState};
 use leptos::prelude::*;
 
 use crate::chat::LiveChat;
+use crate::components::attachments::{AttachmentList, AttachmentPicker, Uploads, pasted_files};
 use crate::components::common::ErrorAlert;
 use crate::format;
 use crate::i18n::{self, T, t, tr};
@@ -56,6 +57,9 @@ pub fn Timeline(chat: LiveChat) -> impl IntoView {
                 children=move |o| view! {
                     <li class="bubble mine sending">
                         <p class="bubble-text">{if o.body.is_empty() { o.choice_id.clone().unwrap_or_default() } else { o.body.clone() }}</p>
+                        {(!o.attachment_ids.is_empty()).then(|| view! {
+                            <p class="muted">{tr(T::FilesAttached).replace("{n}", &o.attachment_ids.len().to_string())}</p>
+                        })}
                         <span class="bubble-meta muted">{move || if chat.connected.get() { tr(T::Sending) } else { tr(T::WaitingToSend) }}</span>
                     </li>
                 }
@@ -106,6 +110,8 @@ fn EventItem(chat: LiveChat, event: ChatEvent) -> impl IntoView {
                 .as_str()
                 .unwrap_or_default()
                 .to_owned();
+            let files: Vec<Attachment> =
+                serde_json::from_value(event.data["attachments"].clone()).unwrap_or_default();
             let author = author_name(&event);
             view! {
                 <li class=format!("bubble from-{kind}") class:mine=mine class:internal=internal>
@@ -115,6 +121,7 @@ fn EventItem(chat: LiveChat, event: ChatEvent) -> impl IntoView {
                         <time class="muted" datetime=format::iso(&at)>{time}</time>
                     </p>
                     <div class="bubble-text prose" inner_html=html></div>
+                    {(!files.is_empty()).then(|| view! { <AttachmentList attachments=files /> })}
                     {(!links.is_empty()).then(|| view! {
                         <ul class="bot-links">
                             {links.into_iter().map(|(title, slug)| view! {
@@ -192,7 +199,7 @@ pub fn BotChoices(chat: LiveChat) -> impl IntoView {
                     let primary = id == "live_agent" || id == "leave_ticket";
                     view! {
                         <button type="button" class="button choice" class:primary=primary
-                            on:click=move |_| chat.send(String::new(), Some(id.clone()), false)>
+                            on:click=move |_| chat.send(String::new(), Some(id.clone()), false, Vec::new())>
                             {shown}
                         </button>
                     }
@@ -240,6 +247,7 @@ pub fn ChatComposer(
     #[prop(optional)] disabled: Option<Signal<bool>>,
 ) -> impl IntoView {
     let text = RwSignal::new(String::new());
+    let uploads = Uploads::new();
     let typing = StoredValue::new(false);
     let id = format!("chat-composer-{}", chat.id);
     // Also runs on the blur of a box that is going away (the chat just closed).
@@ -251,13 +259,23 @@ pub fn ChatComposer(
     };
     let submit = move || {
         let body = text.get_untracked();
-        if body.trim().is_empty() {
+        let files = uploads.ids();
+        if uploads.busy() || (body.trim().is_empty() && files.is_empty()) {
             return;
         }
         let note = internal.is_some_and(|i| i.get_untracked());
-        chat.send(body, None, note);
+        chat.send(body, None, note, files);
         text.set(String::new());
+        uploads.clear();
         stop_typing();
+    };
+    // A screenshot pasted into the box is attached.
+    let on_paste = move |ev: leptos::ev::ClipboardEvent| {
+        let files = pasted_files(&ev);
+        if !files.is_empty() {
+            ev.prevent_default();
+            uploads.add(files);
+        }
     };
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() {
@@ -290,6 +308,7 @@ pub fn ChatComposer(
                 prop:value=move || text.get()
                 on:input=on_input
                 on:keydown=on_key
+                on:paste=on_paste
                 on:blur=move |_| stop_typing()
             ></textarea>
             <p id=hint_id class="visually-hidden">{t(T::EnterSends)}</p>
@@ -300,6 +319,9 @@ pub fn ChatComposer(
                 </label>
             })}
             <button class="button primary" type="submit" disabled=off>{t(T::Send)}</button>
+            <div class="chat-files">
+                <AttachmentPicker uploads=uploads id="chat-files" />
+            </div>
         </form>
         <ErrorAlert error=chat.error />
     }

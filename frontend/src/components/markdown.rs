@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
-use crate::components::attachments::file_list;
+use crate::components::attachments::pasted_files;
 use crate::components::common::FieldMessage;
 use crate::i18n::{T, t, tr};
 
@@ -45,11 +45,7 @@ pub fn MarkdownEditor(
     };
     let on_paste = move |ev: leptos::ev::ClipboardEvent| {
         let Some(on_files) = on_files else { return };
-        let files = ev
-            .clipboard_data()
-            .and_then(|d| d.files())
-            .map(|list| file_list(&list))
-            .unwrap_or_default();
+        let files = pasted_files(&ev);
         if !files.is_empty() {
             ev.prevent_default();
             on_files.run(files);

@@ -335,6 +335,7 @@ texts! {
     Closed => "Cerrado", "Closed";
     EndChat => "Terminar el chat", "End chat";
     EnterSends => "Intro envía; Mayúsculas+Intro empieza una línea nueva.", "Enter sends; Shift+Enter starts a new line.";
+    FilesAttached => "{n} archivo(s) adjunto(s)", "{n} file(s) attached";
     HandBack => "Devolver al asistente", "Hand back to the bot";
     IsTyping => "{name} está escribiendo…", "{name} is typing…";
     MyChats => "Mis chats", "My chats";

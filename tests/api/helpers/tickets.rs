@@ -91,4 +91,14 @@ impl TestApp {
             .await
             .expect("upload")
     }
+
+    /// Uploads a small PNG as `filename` and returns its id.
+    pub async fn upload_png(&self, token: &str, filename: &str) -> i64 {
+        let res = self
+            .upload(token, filename, crate::tickets::PNG.to_vec())
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let file: serde_json::Value = res.json().await.expect("upload answer");
+        file["id"].as_i64().expect("upload id")
+    }
 }

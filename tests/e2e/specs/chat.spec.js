@@ -5,6 +5,12 @@
 const { test, expect } = require('./fixtures');
 const h = require('./helpers');
 
+// A real 1x1 PNG: the server sniffs the type from the bytes.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 /** A new customer, signed in, in a browser context of their own: their page and account. */
 async function newCustomer(browser, name, locale = 'es-ES') {
   const context = await browser.newContext({ locale });
@@ -131,6 +137,15 @@ test('the whole chat journey in Spanish, customer and agent side by side, with t
   await myBox.fill('Me cobraron dos veces');
   await myBox.press('Enter');
   await expect(desk.page.locator('.bubble', { hasText: 'Me cobraron dos veces' })).toBeVisible();
+  // A screenshot goes with a message; the agent sees it as an image.
+  await me.locator('#chat-files').setInputFiles([{ name: 'cobro.png', mimeType: 'image/png', buffer: PNG }]);
+  await expect(me.locator('.upload', { hasText: 'cobro.png' })).toBeVisible();
+  await expect(me.locator('.upload', { hasText: 'cobro.png' })).not.toContainText(/Subiendo/);
+  await myBox.fill('Adjunto la captura del cobro');
+  await myBox.press('Enter');
+  const shown = desk.page.locator('.bubble', { hasText: 'Adjunto la captura del cobro' });
+  await expect(shown.locator('img[alt="cobro.png"]')).toBeVisible();
+  await expect(me.locator('.upload')).toHaveCount(0);
   await h.expectAccessible(desk.page, 'chat console, active');
   await h.shot(desk.page, 'chat-console-es');
 

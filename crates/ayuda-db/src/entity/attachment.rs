@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
-/// An uploaded file; linked to a ticket message once its uploader sends it.
+/// An uploaded file; linked to a ticket message or a chat message once its uploader sends
+/// it.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "attachments")]
 pub struct Model {
@@ -9,6 +10,8 @@ pub struct Model {
     pub uploader_id: i64,
     pub ticket_id: Option<i64>,
     pub message_id: Option<i64>,
+    /// The chat message event it came with.
+    pub chat_event_id: Option<i64>,
     pub filename: String,
     pub content_type: String,
     pub size: i64,

@@ -33,16 +33,12 @@ pub async fn send(
     input: SendChatMessage,
 ) -> ApiResult<Sent> {
     let body = input.body.trim().to_owned();
-    if body.is_empty() && input.choice_id.is_none() {
+    if body.is_empty() && input.choice_id.is_none() && input.attachment_ids.is_empty() {
         return Err(ApiError::field("body", "blank", "must not be empty"));
     }
-    if !input.attachment_ids.is_empty() {
-        return Err(ApiError::field(
-            "attachment_ids",
-            "not_allowed",
-            "files cannot be sent in a chat yet; turn it into a ticket to attach them",
-        ));
-    }
+    let mut file_ids = input.attachment_ids.clone();
+    file_ids.sort_unstable();
+    file_ids.dedup();
     if let Some(sent) = already_sent(state, user, id, &input.client_msg_id).await? {
         return Ok(sent);
     }
@@ -81,8 +77,18 @@ pub async fn send(
             }
         }
     };
+    // The files go with the message: the sender's own uploads, not sent anywhere yet.
+    let files = ayuda_db::attachments::unsent(&w.txn, &file_ids, user.id).await?;
+    if files.len() != file_ids.len() {
+        return Err(ApiError::field(
+            "attachment_ids",
+            "unknown_reference",
+            "must name your own uploads that were not sent yet",
+        ));
+    }
+    let files: Vec<_> = files.iter().map(crate::attachments::to_wire).collect();
     // A button press is shown as its label.
-    let shown = if body.is_empty() {
+    let shown = if body.is_empty() && files.is_empty() {
         choice_label(&w, &chat, input.choice_id.as_deref()).await?
     } else {
         body.clone()
@@ -92,7 +98,7 @@ pub async fn send(
             id,
             &author,
             &shown,
-            json!({"choice_id": input.choice_id}),
+            json!({"choice_id": input.choice_id, "attachments": files}),
             Some(input.client_msg_id.clone()),
             input.internal,
         )
@@ -108,6 +114,7 @@ pub async fn send(
         }
         Err(err) => return Err(err.into()),
     };
+    ayuda_db::attachments::link_to_chat(&w.txn, &file_ids, user.id, stored.id).await?;
     if side == Side::Customer {
         chats::update(
             &w.txn,
@@ -121,7 +128,9 @@ pub async fn send(
             w.now,
         )
         .await?;
-        if chat.state != ChatState::Active.as_str() {
+        // A file alone says nothing to the bot.
+        let said_something = !body.is_empty() || input.choice_id.is_some();
+        if chat.state != ChatState::Active.as_str() && said_something {
             bot::respond(&mut w, state, &chat, &body, input.choice_id.as_deref()).await?;
         }
     }

@@ -31,8 +31,9 @@ struct UploadForm {
     file: Vec<u8>,
 }
 
-/// Upload a file to attach to a ticket or reply (send its id in `attachment_ids`). The
-/// media type is detected from the bytes; the client's claim is ignored.
+/// Upload a file to attach to a ticket, a reply or a chat message (send its id in
+/// `attachment_ids`). The media type is detected from the bytes; the client's claim is
+/// ignored.
 #[utoipa::path(
     tag = tags::TICKETS,
     security(("bearer" = [])),
