@@ -21,6 +21,7 @@ mod m20261204_000008_support_desk_basics;
 mod m20261204_000009_default_ticket_type;
 mod m20261205_000010_live_chat;
 mod m20261205_000011_chat_attachments;
+mod m20261205_000012_settings;
 
 /// Applies Ayuda's migrations.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000009_default_ticket_type::Migration),
             Box::new(m20261205_000010_live_chat::Migration),
             Box::new(m20261205_000011_chat_attachments::Migration),
+            Box::new(m20261205_000012_settings::Migration),
         ]
     }
 }

@@ -1395,3 +1395,141 @@ async fn files_in_a_chat_reach_its_people_and_nobody_else() {
     )
     .await;
 }
+
+/// Polls `path` as `token` until `check` holds on its JSON (or fails after 10 s).
+async fn eventually(
+    app: &crate::helpers::TestApp,
+    token: &str,
+    path: &str,
+    check: impl Fn(&Value) -> bool,
+) -> Value {
+    let mut last = Value::Null;
+    for _ in 0..100 {
+        last = app.get_as(token, path).await.json().await.expect("json");
+        if check(&last) {
+            return last;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{path} never got there; last: {last}");
+}
+
+#[tokio::test]
+async fn admins_change_routing_and_the_queue_limit_at_run_time_on_every_instance() {
+    let a = spawn_app().await;
+    let on_pg = std::env::var("TEST_DATABASE_URL").is_ok();
+    // On PostgreSQL a second instance already running hears of the change.
+    let running = if on_pg { Some(a.sibling().await) } else { None };
+    let admin = a.user(Role::Admin).await;
+    let (agent, _desk) = a.online_agent().await;
+    let customer = a.customer("es").await;
+
+    // Everyone staff reads them; the configuration's until an admin saves any.
+    let res = a.get_as(&agent.access_token, "/api/v1/chat/settings").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let configured: Value = res.json().await.expect("json");
+    assert_eq!(configured["routing"], "manual");
+    assert_eq!(configured["queue_limit"], 20);
+    let res = a
+        .get_as(&customer.access_token, "/api/v1/chat/settings")
+        .await;
+    assert_problem(res, StatusCode::FORBIDDEN).await;
+    let put = |token: &str, body: Value| {
+        a.api
+            .put(a.url("/api/v1/chat/settings"))
+            .bearer_auth(token.to_owned())
+            .json(&body)
+            .send()
+    };
+    let good =
+        json!({"routing": "auto", "queue_limit": 1, "soft_wait_secs": 300, "hard_wait_secs": 900});
+    let res = put(&agent.access_token, good.clone()).await.expect("put");
+    assert_problem(res, StatusCode::FORBIDDEN).await;
+
+    // Bad values are refused, each on its field, and nothing changes.
+    let res = put(
+        &admin.access_token,
+        json!({"routing": "auto", "queue_limit": 0, "soft_wait_secs": 300, "hard_wait_secs": 900}),
+    )
+    .await
+    .expect("put");
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(error_fields(&problem), vec!["queue_limit"]);
+    assert_eq!(problem["errors"][0]["code"], "out_of_range");
+    let res = put(
+        &admin.access_token,
+        json!({"routing": "auto", "queue_limit": 5, "soft_wait_secs": 900, "hard_wait_secs": 600}),
+    )
+    .await
+    .expect("put");
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(error_fields(&problem), vec!["hard_wait_secs"]);
+    assert_eq!(problem["errors"][0]["params"]["min"], 901);
+    let res = put(&admin.access_token, json!({"routing": "sometimes", "queue_limit": 5, "soft_wait_secs": 300, "hard_wait_secs": 900}))
+        .await
+        .expect("put");
+    assert!(res.status().is_client_error(), "{}", res.status());
+    let unchanged: Value = a
+        .get_as(&admin.access_token, "/api/v1/chat/settings")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(unchanged, configured);
+
+    // Saved: in force at once.
+    let res = put(&admin.access_token, good.clone()).await.expect("put");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.json::<Value>().await.expect("json"), good);
+
+    // Auto routing: the waiting chat goes to the online agent without anyone accepting.
+    let id = a.waiting_chat(&customer.access_token).await;
+    let chat = eventually(
+        &a,
+        &customer.access_token,
+        &format!("/api/v1/chats/{id}"),
+        |c| c["state"] == "active",
+    )
+    .await;
+    assert_eq!(chat["assignee"]["id"], agent.user.id);
+
+    // The queue limit, with routing back to manual: one chat waiting fills the queue of
+    // one, and the customer after it is told so.
+    let manual = json!({"routing": "manual", "queue_limit": 1, "soft_wait_secs": 300, "hard_wait_secs": 900});
+    let res = put(&admin.access_token, manual).await.expect("put");
+    assert_eq!(res.status(), StatusCode::OK);
+    let second = a.customer("es").await;
+    a.waiting_chat(&second.access_token).await;
+    let third = a.customer("es").await;
+    let full = eventually(&a, &third.access_token, "/api/v1/chat/availability", |v| {
+        v["available"] == false
+    })
+    .await;
+    assert_eq!(full["reason"], "queue_full");
+    // Asking anyway leaves the third customer with the bot, not in the queue.
+    let third_id = id_of(&a.open_chat(&third.access_token).await);
+    let after = a
+        .chat_move_ok(&third.access_token, third_id, "live-agent")
+        .await;
+    assert_eq!(after["state"], "bot", "{after}");
+
+    // Every instance: one running beside it (PostgreSQL), and one started afterwards
+    // (the stored settings outlive a restart).
+    let now: Value = a
+        .get_as(&admin.access_token, "/api/v1/chat/settings")
+        .await
+        .json()
+        .await
+        .expect("json");
+    if let Some(b) = &running {
+        eventually(b, &admin.access_token, "/api/v1/chat/settings", |v| {
+            *v == now
+        })
+        .await;
+    }
+    let later = a.sibling().await;
+    let res = later
+        .get_as(&admin.access_token, "/api/v1/chat/settings")
+        .await;
+    assert_eq!(res.json::<Value>().await.expect("json"), now);
+}

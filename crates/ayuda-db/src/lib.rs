@@ -18,6 +18,7 @@ pub mod listen;
 pub mod messages;
 pub mod outbox;
 pub mod refresh_tokens;
+pub mod settings;
 pub mod stored;
 pub mod ticket_types;
 pub mod tickets;

@@ -94,23 +94,11 @@ impl SettingValue for LogFormat {
     }
 }
 
-/// Who gets a waiting chat.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ChatRouting {
-    /// Every online agent sees the queue; the first to accept gets the chat.
-    #[default]
-    Manual,
-    /// The head of the queue goes to the online agent with the fewest chats.
-    Auto,
-}
+pub use ayuda_types::ChatRouting;
 
 impl SettingValue for ChatRouting {
     fn read(raw: &str) -> anyhow::Result<Self> {
-        match raw.trim() {
-            "manual" => Ok(ChatRouting::Manual),
-            "auto" => Ok(ChatRouting::Auto),
-            _ => bail!("expected manual or auto"),
-        }
+        ChatRouting::parse(raw.trim()).ok_or_else(|| anyhow::anyhow!("expected manual or auto"))
     }
 }
 
@@ -345,15 +333,15 @@ settings! {
     file_sweep_interval_secs: u64 = 3600, "AYUDA_FILE_SWEEP_INTERVAL_SECS", "`3600`";
     /// automatic mail one address may receive, whatever caused it (registrations, password resets, answers to inbound mail), `N/SECONDS`; counted in the database, so it holds across instances
     auto_mail_per_recipient: Quota = Quota::per(5, 3600), "AYUDA_AUTO_MAIL_PER_RECIPIENT", "`5/3600`";
-    /// who gets a waiting chat: `manual` (every online agent sees the queue, the first to accept gets it) or `auto` (the online agent with the fewest chats, ties to the one idle longest)
+    /// who gets a waiting chat: `manual` (every online agent sees the queue, the first to accept gets it) or `auto` (the online agent with the fewest chats, ties to the one idle longest); admins change it at run time
     chat_routing: ChatRouting = ChatRouting::Manual, "AYUDA_CHAT_ROUTING", "`manual`";
     /// chats an agent takes at once unless an admin sets otherwise
     chat_max_chats: u32 = 3, "AYUDA_CHAT_MAX_CHATS", "`3`";
-    /// chats that may wait at once; beyond it customers are offered a ticket
+    /// chats that may wait at once; beyond it customers are offered a ticket (admins change it at run time: the Bot tab, `PUT /chat/settings`)
     chat_queue_limit: u32 = 20, "AYUDA_CHAT_QUEUE_LIMIT", "`20`";
-    /// seconds of waiting after which the bot offers "keep waiting" or "leave a ticket"
+    /// seconds of waiting after which the bot offers "keep waiting" or "leave a ticket" (admins change it at run time)
     chat_soft_wait_secs: u64 = 600, "AYUDA_CHAT_SOFT_WAIT_SECS", "`600`";
-    /// seconds of waiting after which the chat becomes a ticket by itself
+    /// seconds of waiting after which the chat becomes a ticket by itself (admins change it at run time)
     chat_hard_wait_secs: u64 = 1800, "AYUDA_CHAT_HARD_WAIT_SECS", "`1800`";
     /// seconds an agent may be without a live connection before their chats go back to the front of the queue
     chat_agent_gone_secs: u64 = 120, "AYUDA_CHAT_AGENT_GONE_SECS", "`120`";

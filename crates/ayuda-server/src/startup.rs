@@ -54,7 +54,7 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<ayuda_db::Conn
 pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
     let db = open_database(&settings).await?;
     let secret = jwt_secret(&settings)?;
-    Ok(AppState {
+    let state = AppState {
         db: db.read,
         writer: db.write,
         jwt: JwtKeys::new(secret.as_bytes()),
@@ -72,8 +72,13 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         cursors: crate::pagination::Cursors::new(secret.as_bytes()),
         instance: Arc::from(uuid::Uuid::new_v4().simple().to_string()),
         node: Arc::from(node_name(&settings.addr)),
+        chat_settings: Arc::new(crate::chat::settings::Current::configured(&settings)),
         settings: Arc::new(settings),
-    })
+    };
+    crate::chat::settings::reload(&state)
+        .await
+        .context("reading the chat settings")?;
+    Ok(state)
 }
 
 /// This machine's name and the listen address: what an instance that restarts here shares

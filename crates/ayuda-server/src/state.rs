@@ -21,6 +21,8 @@ pub struct AppState {
     pub node: Arc<str>,
     /// Settings in force.
     pub settings: Arc<Settings>,
+    /// The chat settings in force (admins change them at run time).
+    pub chat_settings: Arc<crate::chat::settings::Current>,
     /// JWT keys.
     pub jwt: JwtKeys,
     /// Password hashing, bounded.

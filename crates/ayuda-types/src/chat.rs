@@ -364,6 +364,38 @@ pub struct Availability {
     pub agents_online: u32,
 }
 
+wire_enum! {
+    /// Who gets a waiting chat.
+    ChatRouting {
+        /// Every online agent sees the queue; the first to accept gets the chat.
+        Manual = "manual",
+        /// The head of the queue goes to the online agent with the fewest chats.
+        Auto = "auto",
+    }
+}
+
+/// The live chat's settings (`GET`/`PUT /chat/settings`): until an admin saves them,
+/// the server's configuration (`AYUDA_CHAT_ROUTING`, `AYUDA_CHAT_QUEUE_LIMIT`,
+/// `AYUDA_CHAT_SOFT_WAIT_SECS`, `AYUDA_CHAT_HARD_WAIT_SECS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Validate)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ChatSettings {
+    /// `manual` (first accept wins) or `auto` (the least-loaded online agent).
+    pub routing: ChatRouting,
+    /// Waiting chats at which no further customer is offered a live agent (1-1000).
+    #[validate(range(min = 1, max = 1000, message = "must be 1 to 1000"))]
+    pub queue_limit: u32,
+    /// Seconds of waiting after which the bot offers to leave a ticket instead (60 to a
+    /// day).
+    #[validate(range(min = 60, max = 86_400, message = "must be 60 to 86400 seconds"))]
+    pub soft_wait_secs: u32,
+    /// Seconds of waiting after which the chat becomes a ticket by itself: longer than the
+    /// soft limit, at most a day.
+    #[validate(range(min = 120, max = 86_400, message = "must be 120 to 86400 seconds"))]
+    pub hard_wait_secs: u32,
+}
+
 /// `PUT /agent/presence`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Validate)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

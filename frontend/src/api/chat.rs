@@ -2,7 +2,7 @@
 //! presence, single-use socket tickets, and the bot's keyword tree.
 
 use ayuda_types::{
-    AgentPresence, Availability, BotKeyword, ChatSnapshot, ChatState, ChatSummary,
+    AgentPresence, Availability, BotKeyword, ChatSettings, ChatSnapshot, ChatState, ChatSummary,
     ChatTicketCreated, ChatToTicket, CreateBotKeyword, CreateChat, Page, RateChat, ReadUpTo,
     SendChatMessage, SentChatMessage, SetPresence, TransferChat, UpdateBotKeyword, WsTicket,
 };
@@ -120,6 +120,16 @@ pub async fn presences() -> ApiResult<Vec<AgentPresence>> {
 /// `PUT /agent/presence`.
 pub async fn set_presence(request: &SetPresence) -> ApiResult<AgentPresence> {
     super::put("/agent/presence", request).await
+}
+
+/// `GET /chat/settings`: routing, queue limit, wait limits.
+pub async fn settings() -> ApiResult<ChatSettings> {
+    get("/chat/settings").await
+}
+
+/// `PUT /chat/settings` (admins).
+pub async fn save_settings(settings: &ChatSettings) -> ApiResult<ChatSettings> {
+    super::put("/chat/settings", settings).await
 }
 
 /// `GET /chat/availability`.

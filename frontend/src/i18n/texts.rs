@@ -379,6 +379,15 @@ texts! {
     BotKeywordsHint => "Las de primer nivel saludan cada chat nuevo; las de seguimiento se ofrecen tras su respuesta.", "Top-level keywords greet every new chat; follow-ups are offered after their answer.";
     ChatCapacity => "Capacidad por agente", "Capacity per agent";
     ChatCapacityHint => "Cuántos chats atiende cada agente a la vez.", "How many chats each agent takes at once.";
+    ChatSettings => "Ajustes del chat", "Chat settings";
+    ChatSettingsSaved => "Ajustes guardados: ya se aplican.", "Settings saved: they apply now.";
+    HardWaitMinutes => "Minutos de espera hasta convertirlo en ticket", "Minutes of waiting before it becomes a ticket";
+    QueueLimit => "Límite de la cola", "Queue limit";
+    QueueLimitHint => "Con tantos chats esperando, a los siguientes clientes se les ofrece dejar un ticket.", "With this many chats waiting, the next customers are offered to leave a ticket.";
+    Routing => "Reparto de chats", "Routing";
+    RoutingAuto => "Automático: al agente disponible con menos chats", "Automatic: to the online agent with the fewest chats";
+    RoutingManual => "Manual: todos ven la cola y el primero que acepta se lo queda", "Manual: everyone sees the queue and the first to accept gets it";
+    SoftWaitMinutes => "Minutos de espera hasta ofrecer dejar un ticket", "Minutes of waiting before leaving a ticket is offered";
     ConfirmDeleteKeyword => "¿Borrar esta palabra clave? Sus seguimientos suben un nivel.", "Delete this keyword? Its follow-ups move up one level.";
     EditKeyword => "Editar palabra clave", "Edit keyword";
     GreetingPreview => "Así saluda el asistente", "How the assistant greets";

@@ -1,7 +1,8 @@
 // Chat Support in the browser: the source document's whole chat journey with the customer and
 // the agent side by side (Spanish and English), the queue, two agents racing to accept, the
 // network cut in the middle of a conversation, no agent online → a ticket, a chat turned into
-// a ticket, and the admin's bot editor. Tests run in file order: the first needs nobody online.
+// a ticket, the admin's bot editor, and the whole chat by keyboard alone. Tests run in file
+// order: the first needs nobody online.
 const { test, expect } = require('./fixtures');
 const h = require('./helpers');
 
@@ -257,4 +258,96 @@ test('in English: the agent turns the chat into a ticket, which the customer fin
   await expect(me.locator('main')).toContainText(`#${number}`);
   await customer.context.close();
   await desk.context.close();
+});
+
+/** Presses Tab until `target` has the focus (fails if 80 presses do not reach it): what a
+ * keyboard user does, never a click. */
+async function tabTo(page, target) {
+  for (let i = 0; i < 80; i++) {
+    if (await target.evaluate((el) => el === document.activeElement).catch(() => false)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${target}`);
+}
+
+test('keyboard only: the customer chats, waits, talks to the agent, ends and rates; the agent accepts and answers', async ({ browser, request }) => {
+  const tag = h.unique();
+  const agent = await h.newAgent(request, `Teclado ${tag}`);
+  const desk = await agentConsole(browser, agent);
+  const customer = await newCustomer(browser, `Tecla ${tag}`);
+  const me = customer.page;
+  await me.goto('/chat');
+  await expect(me.locator('.bubble.from-bot').first()).toContainText('palabras clave');
+
+  // A bot button by keyboard: into the queue.
+  await tabTo(me, me.getByRole('button', { name: 'Chatear con un humano' }));
+  await me.keyboard.press('Enter');
+  await expect(me.locator('.queue-card')).toContainText('Estás en la posición');
+
+  // The agent accepts and answers by keyboard (Enter sends).
+  const item = desk.page.locator('.queue-item', { hasText: `Tecla ${tag}` });
+  await tabTo(desk.page, item.getByRole('button', { name: 'Aceptar' }));
+  await desk.page.keyboard.press('Enter');
+  await expect(me.locator('.chat-note', { hasText: `Teclado ${tag} se unió al chat` })).toBeVisible();
+  await tabTo(desk.page, desk.page.locator('.chat-composer textarea'));
+  await desk.page.keyboard.type('Hola, te leo.');
+  await desk.page.keyboard.press('Enter');
+  await expect(me.locator('.bubble', { hasText: 'Hola, te leo.' })).toBeVisible();
+
+  // The customer answers on two lines (Shift+Enter) and sends with Enter.
+  await tabTo(me, me.locator('.chat-composer textarea'));
+  await me.keyboard.type('Primera línea');
+  await me.keyboard.press('Shift+Enter');
+  await me.keyboard.type('segunda línea');
+  await me.keyboard.press('Enter');
+  const received = desk.page.locator('.bubble', { hasText: 'Primera línea' });
+  await expect(received).toBeVisible();
+  await expect(received).toContainText('segunda línea');
+  await expect(me.locator('.chat-composer textarea')).toHaveValue('');
+
+  // The customer ends the chat and rates it, still by keyboard.
+  await tabTo(me, me.getByRole('button', { name: 'Terminar el chat' }));
+  await me.keyboard.press('Enter');
+  const five = me.getByRole('radio', { name: '5' });
+  await tabTo(me, me.getByRole('radio', { name: '1' }));
+  await me.keyboard.press('Space');
+  for (let i = 0; i < 4; i++) await me.keyboard.press('ArrowRight');
+  await expect(five).toBeChecked();
+  await tabTo(me, me.locator('#rating-comment'));
+  await me.keyboard.type('Rápido y amable');
+  await tabTo(me, me.getByRole('button', { name: 'Enviar valoración' }));
+  await me.keyboard.press('Enter');
+  await expect(me.getByRole('status').filter({ hasText: 'Gracias' })).toBeVisible();
+  await h.expectAccessible(me, 'chat rated (keyboard)');
+  await customer.context.close();
+  await desk.context.close();
+});
+
+test('the admin changes the chat settings: routing and limits, kept after a reload, refused out of range', async ({ page }) => {
+  await h.uiLogin(page, h.ADMIN_EMAIL, h.ADMIN_PASSWORD);
+  await page.goto('/admin?tab=bot');
+  const settings = page.locator('form.chat-settings');
+  await expect(settings.getByRole('radio', { name: /Manual/ })).toBeChecked();
+  // Out of range: said at the field, nothing saved.
+  await settings.getByLabel('Minutos de espera hasta ofrecer dejar un ticket').fill('30');
+  await settings.getByLabel('Minutos de espera hasta convertirlo en ticket').fill('20');
+  await settings.getByRole('button', { name: 'Guardar' }).click();
+  await expect(settings.locator('#hard-wait-error')).toContainText('Escribe un número de 31 a 1440.');
+  await settings.getByLabel('Minutos de espera hasta convertirlo en ticket').fill('45');
+  await settings.getByLabel('Límite de la cola').fill('12');
+  await settings.getByRole('radio', { name: /Automático/ }).check();
+  await settings.getByRole('button', { name: 'Guardar' }).click();
+  await expect(settings.getByRole('status')).toHaveText('Ajustes guardados: ya se aplican.');
+  await h.expectAccessible(page, 'admin chat settings');
+  await h.shot(page, 'admin-chat-settings-es');
+  await page.reload();
+  await expect(settings.getByRole('radio', { name: /Automático/ })).toBeChecked();
+  await expect(settings.getByLabel('Límite de la cola')).toHaveValue('12');
+  await expect(settings.getByLabel('Minutos de espera hasta ofrecer dejar un ticket')).toHaveValue('30');
+  await expect(settings.getByLabel('Minutos de espera hasta convertirlo en ticket')).toHaveValue('45');
+  // Back to how the other tests expect it.
+  await settings.getByRole('radio', { name: /Manual/ }).check();
+  await settings.getByLabel('Límite de la cola').fill('20');
+  await settings.getByRole('button', { name: 'Guardar' }).click();
+  await expect(settings.getByRole('status')).toHaveText('Ajustes guardados: ya se aplican.');
 });

@@ -16,6 +16,7 @@ pub mod messages;
 pub mod moves;
 pub mod presence;
 pub mod queue;
+pub mod settings;
 pub mod texts;
 pub mod write;
 

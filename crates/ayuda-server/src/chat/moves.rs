@@ -197,7 +197,8 @@ pub(crate) async fn ask_for_agent(
         return Ok(());
     }
     let queue = QueueNow::read(&w.txn, w.now).await?;
-    let availability = super::queue::availability(&w.txn, &state.settings, &queue, w.now).await?;
+    let availability =
+        super::queue::availability(&w.txn, &state.chat_settings.get(), &queue, w.now).await?;
     let after = rule(
         chat,
         Move::LiveAgent {

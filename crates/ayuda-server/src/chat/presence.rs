@@ -22,7 +22,7 @@ pub const WS_TICKET_SECS: u64 = 60;
 pub async fn availability(state: &AppState) -> ApiResult<Availability> {
     let now = Utc::now();
     let queue = QueueNow::read(&state.db, now).await?;
-    Ok(queue::availability(&state.db, &state.settings, &queue, now).await?)
+    Ok(queue::availability(&state.db, &state.chat_settings.get(), &queue, now).await?)
 }
 
 /// Sets an agent's status (and, for themselves or as an admin for anyone, capacity).

@@ -3,10 +3,8 @@
 
 use ayuda_db::chats::{self, ChatView};
 use ayuda_db::{ConnectionTrait, DbErr};
-use ayuda_types::{Availability, Eta, QueueInfo, UnavailableReason};
+use ayuda_types::{Availability, ChatSettings, Eta, QueueInfo, UnavailableReason};
 use chrono::{DateTime, Utc};
-
-use crate::config::Settings;
 
 /// Waits looked at for the estimate, and how many it needs before it shows one.
 const WAITS_LOOKED_AT: u64 = 20;
@@ -81,7 +79,7 @@ impl QueueNow {
 /// the queue below its limit.
 pub async fn availability(
     conn: &impl ConnectionTrait,
-    settings: &Settings,
+    settings: &ChatSettings,
     queue: &QueueNow,
     now: DateTime<Utc>,
 ) -> Result<Availability, DbErr> {
@@ -89,7 +87,7 @@ pub async fn availability(
     let agents_online = u32::try_from(online.len()).unwrap_or(u32::MAX);
     let reason = if online.is_empty() {
         Some(UnavailableReason::NoAgents)
-    } else if queue.len() >= settings.chat_queue_limit {
+    } else if queue.len() >= settings.queue_limit {
         Some(UnavailableReason::QueueFull)
     } else {
         None

@@ -56,6 +56,7 @@ pub struct ChatWrite {
     desk: Vec<DeskRow>,
     mail: bool,
     presence: bool,
+    settings: bool,
 }
 
 impl ChatWrite {
@@ -68,6 +69,7 @@ impl ChatWrite {
             desk: Vec::new(),
             mail: false,
             presence: false,
+            settings: false,
         })
     }
 
@@ -148,6 +150,11 @@ impl ChatWrite {
         self.presence = true;
     }
 
+    /// The chat settings changed in this write.
+    pub fn settings_changed(&mut self) {
+        self.settings = true;
+    }
+
     /// Signals, commits, then delivers here; returns the stored events.
     pub async fn commit(self, state: &AppState) -> ApiResult<Vec<EventRow>> {
         let mut chats_seen: Vec<(i64, i64)> = Vec::new();
@@ -164,6 +171,7 @@ impl ChatWrite {
             mail: self.mail,
             ephemeral: None,
             presence: self.presence,
+            settings: self.settings,
         };
         if signal
             != (Signal {
@@ -181,7 +189,7 @@ impl ChatWrite {
         if self.mail {
             rt.outbox_wake.notify_one();
         }
-        if self.presence {
+        if self.presence || self.settings {
             rt.queue_changed.notify_one();
         }
         Ok(self.events)

@@ -159,8 +159,15 @@ pub async fn catch_up(state: &AppState) {
         deliver_chat(state, chat_id).await;
     }
     deliver_desk(state).await;
+    reload_settings(state).await;
     rt.outbox_wake.notify_one();
     rt.queue_changed.notify_one();
+}
+
+async fn reload_settings(state: &AppState) {
+    if let Err(err) = crate::chat::settings::reload(state).await {
+        tracing::warn!(error = %err, "reading the chat settings failed");
+    }
 }
 
 async fn deliver_chat(state: &AppState, chat_id: i64) {
@@ -204,7 +211,10 @@ async fn on_signal(state: &AppState, payload: &str) {
     if signal.mail {
         rt.outbox_wake.notify_one();
     }
-    if signal.presence {
+    if signal.settings {
+        reload_settings(state).await;
+    }
+    if signal.presence || signal.settings {
         rt.queue_changed.notify_one();
     }
     if let Some((chat_id, json)) = signal.ephemeral {
@@ -232,7 +242,7 @@ async fn watch_queue(state: AppState, mut shutdown: watch::Receiver<bool>) {
             _ = shutdown.changed() => return,
         }
         let now = Utc::now();
-        if state.settings.chat_routing == ChatRouting::Auto {
+        if state.chat_settings.get().routing == ChatRouting::Auto {
             crate::chat::moves::route_automatically(&state).await;
         }
         let Ok(queue) = QueueNow::read(&state.db, now).await else {
@@ -265,7 +275,8 @@ async fn watch_queue(state: AppState, mut shutdown: watch::Receiver<bool>) {
             }
         }
         told = still;
-        let Ok(availability) = queue::availability(&state.db, &state.settings, &queue, now).await
+        let Ok(availability) =
+            queue::availability(&state.db, &state.chat_settings.get(), &queue, now).await
         else {
             continue;
         };

@@ -46,6 +46,9 @@ pub struct Signal {
     /// Presence or capacity changed: recompute availability.
     #[serde(rename = "p", default, skip_serializing_if = "std::ops::Not::not")]
     pub presence: bool,
+    /// An admin changed the chat settings: read them again.
+    #[serde(rename = "s", default, skip_serializing_if = "std::ops::Not::not")]
+    pub settings: bool,
 }
 
 /// Real-time state shared by handlers, sockets and workers.

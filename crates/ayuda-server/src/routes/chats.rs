@@ -5,15 +5,17 @@ use actix_web::http::header;
 use actix_web::web::{Bytes, Data, Json, Path, Payload, Query};
 use actix_web::{HttpRequest, HttpResponse, get, post, put};
 use ayuda_types::{
-    AfterSeq, AgentPresence, Availability, ChatListParams, ChatSnapshot, ChatSummary, ChatTicket,
-    ChatTicketCreated, ChatToTicket, CloseChat, CreateChat, Page, ProblemDetails, RateChat,
-    ReadUpTo, ResumeBot, SendChatMessage, SentChatMessage, SetPresence, TransferChat, WsTicket,
+    AfterSeq, AgentPresence, Availability, ChatListParams, ChatSettings, ChatSnapshot, ChatSummary,
+    ChatTicket, ChatTicketCreated, ChatToTicket, CloseChat, CreateChat, Page, ProblemDetails,
+    RateChat, ReadUpTo, ResumeBot, SendChatMessage, SentChatMessage, SetPresence, TransferChat,
+    WsTicket,
 };
 use serde::de::DeserializeOwned;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::responses::{
-    AgentsOnly, ChatMoveRefused, InvalidCursor, InvalidFields, NoSuchChat, StaffOnly, Unauthorized,
+    AdminsOnly, AgentsOnly, ChatMoveRefused, InvalidCursor, InvalidFields, NoSuchChat, StaffOnly,
+    Unauthorized,
 };
 use super::tags;
 use crate::auth::AuthUser;
@@ -45,7 +47,9 @@ pub(super) fn configure(cfg: &mut ServiceConfig<'_>) {
         .service(agent_chats)
         .service(set_presence)
         .service(list_presence)
-        .service(availability);
+        .service(availability)
+        .service(get_settings)
+        .service(put_settings);
 }
 
 /// A JSON body that may be left out (its default then), still refused when malformed.
@@ -566,4 +570,45 @@ async fn list_presence(
 #[get("/chat/availability")]
 async fn availability(state: Data<AppState>, _user: AuthUser) -> ApiResult<Json<Availability>> {
     Ok(Json(presence::availability(&state).await?))
+}
+
+/// The chat settings in force: routing, queue limit, wait limits (agents and admins).
+#[utoipa::path(
+    tag = tags::CHAT,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The settings", body = ChatSettings),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = AgentsOnly),
+    )
+)]
+#[get("/chat/settings")]
+async fn get_settings(state: Data<AppState>, user: AuthUser) -> ApiResult<Json<ChatSettings>> {
+    crate::auth::require_staff(&user.account)?;
+    Ok(Json(state.chat_settings.get()))
+}
+
+/// Change the chat settings (admins): they apply at once, on every instance. The hard wait
+/// limit must be longer than the soft one.
+#[utoipa::path(
+    tag = tags::CHAT,
+    security(("bearer" = [])),
+    request_body = ChatSettings,
+    responses(
+        (status = 200, description = "The settings now in force", body = ChatSettings),
+        (status = 401, response = Unauthorized),
+        (status = 403, response = AdminsOnly),
+        (status = 422, response = InvalidFields),
+    )
+)]
+#[put("/chat/settings")]
+async fn put_settings(
+    state: Data<AppState>,
+    user: AuthUser,
+    body: Json<ChatSettings>,
+) -> ApiResult<Json<ChatSettings>> {
+    let input = validated(body.into_inner())?;
+    Ok(Json(
+        chat::settings::save(&state, &user.account, input).await?,
+    ))
 }

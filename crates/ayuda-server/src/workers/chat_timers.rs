@@ -54,13 +54,14 @@ fn ago(now: DateTime<Utc>, secs: u64) -> DateTime<Utc> {
 /// One pass of every timer.
 pub async fn round(state: &AppState, now: DateTime<Utc>) -> ApiResult<()> {
     let s = &state.settings;
+    let limits = state.chat_settings.get();
     let waiting = ChatState::Waiting.as_str();
     let active = ChatState::Active.as_str();
     for id in chats::due(
         &state.db,
         waiting,
         DueColumn::QueuedAt,
-        ago(now, s.chat_hard_wait_secs),
+        ago(now, u64::from(limits.hard_wait_secs)),
         None,
         BATCH,
     )
@@ -72,7 +73,7 @@ pub async fn round(state: &AppState, now: DateTime<Utc>) -> ApiResult<()> {
         &state.db,
         waiting,
         DueColumn::QueuedAt,
-        ago(now, s.chat_soft_wait_secs),
+        ago(now, u64::from(limits.soft_wait_secs)),
         Some(DoneFlag::SoftOffered),
         BATCH,
     )
@@ -149,6 +150,7 @@ async fn act(state: &AppState, id: i64, timer: Timer) -> ApiResult<()> {
         return Ok(());
     };
     let s = &state.settings;
+    let limits = state.chat_settings.get();
     let now = w.now;
     let locale = chat_locale(&chat);
     let waiting = chat.state == ChatState::Waiting.as_str();
@@ -156,11 +158,11 @@ async fn act(state: &AppState, id: i64, timer: Timer) -> ApiResult<()> {
     let queued_before = |secs| chat.queued_at.is_some_and(|q| q < ago(now, secs));
     let silent_since = |secs| chat.last_customer_at < ago(now, secs);
     match timer {
-        Timer::HardWait if waiting && queued_before(s.chat_hard_wait_secs) => {
+        Timer::HardWait if waiting && queued_before(u64::from(limits.hard_wait_secs)) => {
             moves::leave_ticket_in(&mut w, state, &chat, None).await?;
         }
         Timer::SoftWait
-            if waiting && !chat.soft_offered && queued_before(s.chat_soft_wait_secs) =>
+            if waiting && !chat.soft_offered && queued_before(u64::from(limits.soft_wait_secs)) =>
         {
             chats::update(
                 &w.txn,

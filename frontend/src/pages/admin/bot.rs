@@ -1,10 +1,10 @@
 //! Admin › Bot: the keyword tree in Spanish and English (add, edit, reorder, delete,
-//! follow-ups, linked forum articles) with a preview of the greeting, and each agent's
-//! chat capacity.
+//! follow-ups, linked forum articles) with a preview of the greeting, the chat settings
+//! (routing, queue limit, wait limits) and each agent's chat capacity.
 
 use ayuda_types::{
-    AgentPresence, ArticleSummary, BotKeyword, CreateBotKeyword, Locale, SetPresence,
-    UpdateBotKeyword,
+    AgentPresence, ArticleSummary, BotKeyword, ChatRouting, ChatSettings, CreateBotKeyword,
+    FieldError, Locale, SetPresence, UpdateBotKeyword,
 };
 use leptos::prelude::*;
 
@@ -84,6 +84,7 @@ pub(super) fn BotAdmin() -> impl IntoView {
         {move || editing.get().map(|e| view! {
             <KeywordForm editing=e locale=locale.get_untracked() articles=articles on_done=done on_cancel=Callback::new(move |()| editing.set(None)) />
         })}
+        <ChatSettingsForm />
         <Capacities />
     }
 }
@@ -327,6 +328,107 @@ fn KeywordForm(
                 <button class="button subtle" type="button" on:click=move |_| on_cancel.run(())>{t(T::Cancel)}</button>
             </div>
         </form>
+    }
+}
+
+/// Longest wait limit, in minutes (a day), as the server allows.
+const WAIT_MAX_MINUTES: i64 = 1440;
+
+/// Routing, the queue limit and the wait limits; in force on every instance once saved.
+#[component]
+fn ChatSettingsForm() -> impl IntoView {
+    let routing = RwSignal::new(ChatRouting::Manual);
+    let queue_limit = RwSignal::new(String::new());
+    let soft = RwSignal::new(String::new());
+    let hard = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let saved = RwSignal::new(false);
+    let show = move |s: ChatSettings| {
+        routing.set(s.routing);
+        queue_limit.set(s.queue_limit.to_string());
+        soft.set((s.soft_wait_secs / 60).to_string());
+        hard.set((s.hard_wait_secs / 60).to_string());
+    };
+    leptos::task::spawn_local(async move {
+        match api::chat::settings().await {
+            Ok(s) => show(s),
+            Err(e) => {
+                error.try_set(Some(e));
+            }
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let number = |text: RwSignal<String>| text.get_untracked().trim().parse::<i64>().ok();
+        let mut problems = Vec::new();
+        let mut check = |field: &str, value: Option<i64>, min: i64, max: i64| -> u32 {
+            match value.filter(|v| (min..=max).contains(v)) {
+                Some(v) => u32::try_from(v).unwrap_or_default(),
+                None => {
+                    problems.push(
+                        FieldError::new(field, "out_of_range", "")
+                            .with("min", min)
+                            .with("max", max),
+                    );
+                    0
+                }
+            }
+        };
+        let limit = check("queue_limit", number(queue_limit), 1, 1000);
+        let soft_minutes = check("soft_wait_secs", number(soft), 1, WAIT_MAX_MINUTES - 1);
+        let hard_minutes = check(
+            "hard_wait_secs",
+            number(hard),
+            i64::from(soft_minutes) + 1,
+            WAIT_MAX_MINUTES,
+        );
+        if !problems.is_empty() {
+            error.set(Some(ApiError::fields(problems)));
+            return;
+        }
+        let request = ChatSettings {
+            routing: routing.get_untracked(),
+            queue_limit: limit,
+            soft_wait_secs: soft_minutes * 60,
+            hard_wait_secs: hard_minutes * 60,
+        };
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            match api::chat::save_settings(&request).await {
+                Ok(s) => {
+                    show(s);
+                    saved.try_set(true);
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="chat-settings-title">
+            <h2 id="chat-settings-title">{t(T::ChatSettings)}</h2>
+            <form class="chat-settings" on:submit=submit novalidate>
+                <fieldset>
+                    <legend>{t(T::Routing)}</legend>
+                    {[(ChatRouting::Manual, T::RoutingManual), (ChatRouting::Auto, T::RoutingAuto)].into_iter().map(|(mode, label)| view! {
+                        <label class="check">
+                            <input type="radio" name="routing" value=mode.as_str()
+                                prop:checked=move || routing.get() == mode
+                                on:change=move |_| routing.set(mode) />
+                            {t(label)}
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+                <TextField id="queue-limit" field="queue_limit" label=T::QueueLimit hint=T::QueueLimitHint value=queue_limit error=error kind="number" />
+                <TextField id="soft-wait" field="soft_wait_secs" label=T::SoftWaitMinutes value=soft error=error kind="number" />
+                <TextField id="hard-wait" field="hard_wait_secs" label=T::HardWaitMinutes value=hard error=error kind="number" />
+                <FormError error=error />
+                <button class="button primary" type="submit">{t(T::Save)}</button>
+                {move || saved.get().then(|| view! { <p class="alert success" role="status">{t(T::ChatSettingsSaved)}</p> })}
+            </form>
+        </section>
     }
 }
 
