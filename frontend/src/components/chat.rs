@@ -10,6 +10,7 @@ use crate::components::attachments::{AttachmentList, AttachmentPicker, Uploads, 
 use crate::components::common::ErrorAlert;
 use crate::format;
 use crate::i18n::{self, T, t, tr};
+use crate::load::watch;
 use crate::route::Route;
 
 /// A message's author as shown: the bot and Ayuda by their role, people by name.
@@ -29,7 +30,7 @@ pub fn Timeline(chat: LiveChat) -> impl IntoView {
     let list = NodeRef::<leptos::html::Ol>::new();
     // Follows the newest message, unless the reader has scrolled up to read older ones.
     let at_bottom = StoredValue::new(true);
-    Effect::new(move |_| {
+    watch(move || {
         chat.events.track();
         chat.pending.track();
         if at_bottom.get_value()

@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 
 use crate::api::ApiError;
 use crate::i18n::{T, t, tr};
+use crate::load::watch;
 
 /// A placeholder while data loads (keeps its height, so the page does not jump).
 #[component]
@@ -53,7 +54,7 @@ pub fn ErrorAlert(#[prop(into)] error: Signal<Option<ApiError>>) -> impl IntoVie
 /// When `error` names fields, the first invalid field of the page gets the focus (once it
 /// has rendered), so a keyboard or screen-reader user lands where the problem is.
 pub fn focus_first_invalid(error: RwSignal<Option<ApiError>>) {
-    Effect::new(move |_| {
+    watch(move || {
         if error.with(|e| e.as_ref().is_some_and(ApiError::has_fields)) {
             set_timeout(
                 || {
@@ -129,7 +130,7 @@ pub fn TextField(
     let field = field.unwrap_or(id);
     // An error stops showing once the field is edited: it was about the old value.
     let edited = RwSignal::new(false);
-    Effect::new(move |_| {
+    watch(move || {
         error.track();
         edited.set(false);
     });

@@ -6,6 +6,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api;
 use crate::i18n::{self, T, t, tr};
+use crate::load::watch;
 use crate::route::Route;
 use crate::session::Session;
 use wasm_bindgen::JsCast;
@@ -19,7 +20,7 @@ pub fn Shell(children: Children) -> impl IntoView {
     let nav_open = RwSignal::new(false);
     // Closing the mobile menu on navigation keeps it from covering the new page.
     let location = use_location();
-    Effect::new(move |_| {
+    watch(move || {
         location.pathname.track();
         nav_open.set(false);
     });
@@ -68,7 +69,7 @@ fn announcer() -> RwSignal<String> {
 /// title when a navigation lands on it (a single-page app otherwise changes silently).
 /// `title` may read signals (the language, data still loading).
 pub fn page_title(title: impl Fn() -> String + 'static) {
-    Effect::new(move |_| {
+    watch(move || {
         let text = title();
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
             document.set_title(&if text.is_empty() {
@@ -97,7 +98,7 @@ fn FlashLine() -> impl IntoView {
     let location = use_location();
     let message = flash_signal();
     // Leaving the page it belongs to drops it.
-    Effect::new(move |_| {
+    watch(move || {
         let path = location.pathname.get();
         if message.with_untracked(|m| m.as_ref().is_some_and(|(p, _)| *p != path)) {
             message.set(None);

@@ -381,6 +381,7 @@ texts! {
     ChatCapacityHint => "Cuántos chats atiende cada agente a la vez.", "How many chats each agent takes at once.";
     ChatSettings => "Ajustes del chat", "Chat settings";
     ChatSettingsSaved => "Ajustes guardados: ya se aplican.", "Settings saved: they apply now.";
+    SaveChatSettings => "Guardar ajustes", "Save settings";
     HardWaitMinutes => "Minutos de espera hasta convertirlo en ticket", "Minutes of waiting before it becomes a ticket";
     QueueLimit => "Límite de la cola", "Queue limit";
     QueueLimitHint => "Con tantos chats esperando, a los siguientes clientes se les ofrece dejar un ticket.", "With this many chats waiting, the next customers are offered to leave a ticket.";

@@ -14,7 +14,7 @@ use crate::components::common::{ErrorAlert, FormError, Loading, TextField, focus
 use crate::components::guard::is_return_path;
 use crate::components::layout::page_title;
 use crate::i18n::{self, T, t, tr};
-use crate::load::Load;
+use crate::load::{Load, watch};
 use crate::route::Route;
 use crate::session::Session;
 
@@ -38,7 +38,7 @@ pub fn Login() -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let busy = RwSignal::new(false);
     // Someone signed in (already, or just now) has nothing more to do here.
-    Effect::new(move |_| {
+    watch(move || {
         if session.ready.get()
             && let Some(role) = session.role()
         {

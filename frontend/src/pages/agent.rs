@@ -19,8 +19,8 @@ use crate::components::guard::RequireStaff;
 use crate::components::layout::{page_title, remember_queue};
 use crate::format;
 use crate::i18n::{self, T, t, tr};
-use crate::load::Load;
 use crate::load::poll_tick;
+use crate::load::{Load, watch};
 use crate::route::Route;
 use crate::session::Session;
 
@@ -112,7 +112,7 @@ fn WorkspacePage() -> impl IntoView {
     });
     // The way back from a ticket leads here, to this view, order and search.
     let location = use_location();
-    Effect::new(move |_| {
+    watch(move || {
         let path = location.pathname.get();
         // The location moves on to the ticket before this page goes: only queue URLs count.
         if path == Route::Agent.href() {

@@ -20,7 +20,7 @@ use crate::components::guard::RequireStaff;
 use crate::components::layout::page_title;
 use crate::components::requester::RequesterPanel;
 use crate::i18n::{T, t, tr};
-use crate::load::{Load, poll_tick};
+use crate::load::{Load, poll_tick, watch};
 use crate::route::Route;
 use crate::session::Session;
 
@@ -422,14 +422,14 @@ fn ConsoleChat(desk: Desk, chat: LiveChat) -> impl IntoView {
         })
     });
     // What is on screen is read.
-    Effect::new(move |_| {
+    watch(move || {
         chat.events.track();
         if !page_hidden() {
             chat.read_all();
         }
     });
     // A chat that left this agent (transferred, handed back) leaves the tabs.
-    Effect::new(move |_| {
+    watch(move || {
         let gone = chat.facts.with(|f| {
             f.state != ChatState::Closed && f.assignee.as_ref().is_none_or(|a| a.id != desk.me)
         });

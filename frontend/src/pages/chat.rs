@@ -17,7 +17,7 @@ use crate::components::guard::RequireLogin;
 use crate::components::layout::page_title;
 use crate::format;
 use crate::i18n::{self, T, t, tr};
-use crate::load::Load;
+use crate::load::{Load, watch};
 use crate::route::Route;
 use crate::session::Session;
 
@@ -92,7 +92,7 @@ fn ChatWindow(chat: LiveChat, on_new: Callback<i64>) -> impl IntoView {
     let state = Memo::new(move |_| chat.facts.with(|f| f.state));
     let closed = Signal::derive(move || state.get() == ChatState::Closed);
     // What is shown is read: the agent sees the read mark.
-    Effect::new(move |_| {
+    watch(move || {
         chat.events.track();
         let visible = web_sys::window()
             .and_then(|w| w.document())

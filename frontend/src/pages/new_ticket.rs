@@ -16,6 +16,7 @@ use crate::components::layout::page_title;
 use crate::components::markdown::MarkdownEditor;
 use crate::components::ticket::ticket_types;
 use crate::i18n::{T, t, tr};
+use crate::load::watch;
 use crate::route::Route;
 use crate::session::Session;
 
@@ -304,7 +305,7 @@ fn RequesterPicker(choice: RequesterChoice, error: RwSignal<Option<ApiError>>) -
 fn suggestions_for(title: RwSignal<String>) -> RwSignal<Vec<ArticleSummary>> {
     let found = RwSignal::new(Vec::new());
     let generation = StoredValue::new(0u32);
-    Effect::new(move |_| {
+    watch(move || {
         let text = title.get().trim().to_owned();
         let lang = crate::i18n::locale().get_untracked();
         let mine = generation.get_value().wrapping_add(1);

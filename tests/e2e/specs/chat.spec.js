@@ -331,12 +331,12 @@ test('the admin changes the chat settings: routing and limits, kept after a relo
   // Out of range: said at the field, nothing saved.
   await settings.getByLabel('Minutos de espera hasta ofrecer dejar un ticket').fill('30');
   await settings.getByLabel('Minutos de espera hasta convertirlo en ticket').fill('20');
-  await settings.getByRole('button', { name: 'Guardar' }).click();
+  await settings.getByRole('button', { name: 'Guardar ajustes' }).click();
   await expect(settings.locator('#hard-wait-error')).toContainText('Escribe un número de 31 a 1440.');
   await settings.getByLabel('Minutos de espera hasta convertirlo en ticket').fill('45');
   await settings.getByLabel('Límite de la cola').fill('12');
   await settings.getByRole('radio', { name: /Automático/ }).check();
-  await settings.getByRole('button', { name: 'Guardar' }).click();
+  await settings.getByRole('button', { name: 'Guardar ajustes' }).click();
   await expect(settings.getByRole('status')).toHaveText('Ajustes guardados: ya se aplican.');
   await h.expectAccessible(page, 'admin chat settings');
   await h.shot(page, 'admin-chat-settings-es');
@@ -348,6 +348,6 @@ test('the admin changes the chat settings: routing and limits, kept after a relo
   // Back to how the other tests expect it.
   await settings.getByRole('radio', { name: /Manual/ }).check();
   await settings.getByLabel('Límite de la cola').fill('20');
-  await settings.getByRole('button', { name: 'Guardar' }).click();
+  await settings.getByRole('button', { name: 'Guardar ajustes' }).click();
   await expect(settings.getByRole('status')).toHaveText('Ajustes guardados: ya se aplican.');
 });

@@ -12,7 +12,7 @@ use crate::components::common::{FormError, status_text};
 use crate::components::markdown::MarkdownEditor;
 use crate::format;
 use crate::i18n::{self, T, t, tr};
-use crate::load::Load;
+use crate::load::{Load, watch};
 
 use super::TicketData;
 use crate::route::Route;
@@ -82,7 +82,7 @@ pub fn Composer(
     let draft = Draft::new(number);
     let body = body.unwrap_or_else(|| RwSignal::new(String::new()));
     body.set(draft.load());
-    Effect::new(move |_| draft.save(&body.get()));
+    watch(move || draft.save(&body.get()));
     let submit_status = RwSignal::new(None::<TicketStatus>);
     let uploads = Uploads::new();
     let error = RwSignal::new(None::<ApiError>);

@@ -9,7 +9,7 @@ use crate::components::common::StatusBadge;
 use crate::components::layout::{page_title, queue_url};
 use crate::format;
 use crate::i18n::{self, T, t};
-use crate::load::{Load, poll_tick};
+use crate::load::{Load, poll_tick, watch};
 use crate::route::Route;
 use crate::session::Session;
 
@@ -50,7 +50,7 @@ impl TicketData {
         });
         // Keep the last good list while a poll is in flight or fails.
         let last = RwSignal::new(Vec::new());
-        Effect::new(move |_| {
+        watch(move || {
             if let Some(Ok(list)) = replies.get() {
                 last.set(list);
             }

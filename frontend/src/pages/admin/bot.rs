@@ -425,7 +425,7 @@ fn ChatSettingsForm() -> impl IntoView {
                 <TextField id="soft-wait" field="soft_wait_secs" label=T::SoftWaitMinutes value=soft error=error kind="number" />
                 <TextField id="hard-wait" field="hard_wait_secs" label=T::HardWaitMinutes value=hard error=error kind="number" />
                 <FormError error=error />
-                <button class="button primary" type="submit">{t(T::Save)}</button>
+                <button class="button primary" type="submit">{t(T::SaveChatSettings)}</button>
                 {move || saved.get().then(|| view! { <p class="alert success" role="status">{t(T::ChatSettingsSaved)}</p> })}
             </form>
         </section>

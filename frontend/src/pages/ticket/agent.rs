@@ -16,7 +16,7 @@ use crate::components::requester::RequesterPanel;
 use crate::components::ticket::{Composer, Conversation, TicketData, TicketHeader, ticket_types};
 use crate::format;
 use crate::i18n::{self, T, t, tr};
-use crate::load::Load;
+use crate::load::{Load, watch};
 use crate::session::Session;
 
 /// The agent's view of one ticket.
@@ -248,7 +248,7 @@ fn History(data: TicketData) -> impl IntoView {
 fn presence(number: i64, body: RwSignal<String>, tick: RwSignal<u32>) -> RwSignal<Vec<Viewer>> {
     let others = RwSignal::new(Vec::new());
     let replying = Memo::new(move |_| body.with(|b| !b.trim().is_empty()));
-    Effect::new(move |_| {
+    watch(move || {
         tick.track();
         let presence = Presence {
             replying: replying.get(),
