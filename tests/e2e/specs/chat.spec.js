@@ -92,7 +92,7 @@ test('the whole chat journey in Spanish, customer and agent side by side, with t
   await page.locator('#keyword').fill(keyword);
   await page.locator('#aliases').fill(`recibos${tag}`);
   await page.locator('#response').fill('Tus **facturas** están en tu perfil, apartado Facturas.');
-  await page.getByRole('button', { name: 'Guardar' }).click();
+  await page.getByRole('button', { name: 'Guardar', exact: true }).click();
   await expect(page.locator('.greeting-preview')).toContainText(keyword);
   await h.expectAccessible(page, 'admin bot');
   await h.shot(page, 'admin-bot-es');
