@@ -161,7 +161,11 @@ pub async fn delivery(
     seconds: u64,
 ) -> anyhow::Result<Delivery> {
     // The agent's console makes them online; then every customer asks and is accepted.
-    let _console = socket(client, back, agent, None, -1).await?;
+    // It is read for the whole run, as a browser does: a socket nobody reads never answers
+    // the server's pings and fills its outbound queue, so the server would close it and,
+    // 120 s later, count the agent as gone and put every chat back in the queue.
+    let mut console = socket(client, back, agent, None, -1).await?;
+    tokio::spawn(async move { while let Some(Ok(_)) = console.next().await {} });
     client
         .put(format!("{}/api/v1/agent/presence", back.base))
         .bearer_auth(agent)
