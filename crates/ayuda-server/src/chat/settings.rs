@@ -58,7 +58,7 @@ pub async fn reload(state: &AppState) -> Result<(), DbErr> {
 }
 
 /// Saves new settings (admins; each field already checked on its own), applies them here
-/// at once and tells the other instances.
+/// at once and tells the other instances; returns the settings now in force.
 pub async fn save(state: &AppState, admin: &UserRow, new: ChatSettings) -> ApiResult<ChatSettings> {
     crate::auth::require_admin(admin)?;
     if new.hard_wait_secs <= new.soft_wait_secs {
@@ -77,7 +77,9 @@ pub async fn save(state: &AppState, admin: &UserRow, new: ChatSettings) -> ApiRe
     ayuda_db::settings::put(&w.txn, NAME, &document, admin.id, w.now).await?;
     w.settings_changed();
     w.commit(state).await?;
-    state.chat_settings.set(new);
     tracing::info!(admin = admin.id, ?new, "chat settings changed");
-    Ok(new)
+    // Read back rather than set: another admin's save may have landed just after this
+    // one (its signal may already be handled here), and the stored document is the truth.
+    reload(state).await?;
+    Ok(state.chat_settings.get())
 }
