@@ -113,11 +113,17 @@ pub fn sanitize(untrusted_html: &str) -> String {
 /// Plain text of Markdown, for search snippets and email previews: the text without markup,
 /// whitespace collapsed.
 pub fn plain_text(markdown: &str) -> String {
+    plain_text_upto(markdown, usize::MAX)
+}
+
+/// The plain text of Markdown up to a little more than `max_chars` characters: parsing
+/// stops there, so a list of long articles does not pay for their whole bodies.
+fn plain_text_upto(markdown: &str, max_chars: usize) -> String {
     use pulldown_cmark::{Event, TagEnd};
-    let mut out = String::with_capacity(markdown.len());
+    let mut text = Collapsed::default();
     for event in Parser::new(markdown) {
         match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::Text(t) | Event::Code(t) => text.push(&t),
             Event::SoftBreak
             | Event::HardBreak
             | Event::End(
@@ -127,17 +133,46 @@ pub fn plain_text(markdown: &str) -> String {
                 | TagEnd::CodeBlock
                 | TagEnd::BlockQuote(_)
                 | TagEnd::TableCell,
-            ) => out.push(' '),
+            ) => text.push(" "),
             _ => {}
         }
+        if text.chars > max_chars {
+            break;
+        }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.out
+}
+
+/// Text with every run of whitespace made one space, none at the ends.
+#[derive(Default)]
+struct Collapsed {
+    out: String,
+    chars: usize,
+    space: bool,
+}
+
+impl Collapsed {
+    fn push(&mut self, text: &str) {
+        for c in text.chars() {
+            if c.is_whitespace() {
+                self.space = !self.out.is_empty();
+                continue;
+            }
+            if self.space {
+                self.out.push(' ');
+                self.chars += 1;
+                self.space = false;
+            }
+            self.out.push(c);
+            self.chars += 1;
+        }
+    }
 }
 
 /// The start of Markdown's plain text, for lists: at most `max_chars` characters, cut at
 /// a word where there is one, with "…" when something was left out.
 pub fn excerpt(markdown: &str, max_chars: usize) -> String {
-    let text = plain_text(markdown);
+    let text = plain_text_upto(markdown, max_chars);
     if text.chars().count() <= max_chars {
         return text;
     }
@@ -212,6 +247,19 @@ mod tests {
         assert_eq!(excerpt("uno dos tres cuatro", 12), "uno dos…");
         assert_eq!(excerpt(&"ñ".repeat(30), 10), format!("{}…", "ñ".repeat(9)));
         assert!(excerpt(&"palabra ".repeat(100), 200).chars().count() <= 200);
+        // Only the start is read: what follows the excerpt changes nothing.
+        let start = "Para cambiar tu **contraseña** entra en *Mi perfil* y elige una nueva.";
+        for tail in [
+            "",
+            "\n\nOtro párrafo.",
+            "\n\n# Título\n\n- uno\n- dos\n\n`código`",
+        ] {
+            assert_eq!(
+                excerpt(&format!("{start}{tail}"), 30),
+                "Para cambiar tu contraseña…"
+            );
+        }
+        assert_eq!(excerpt("uno  \n\n  dos\ttres", 50), "uno dos tres");
     }
 
     #[test]
