@@ -1394,6 +1394,40 @@ async fn files_in_a_chat_reach_its_people_and_nobody_else() {
         StatusCode::NOT_FOUND,
     )
     .await;
+    // An agent sending one file to two chats at once: one message takes it, the other is
+    // refused, and only the stored message lists it.
+    let other = app.customer("es").await;
+    let id2 = app.waiting_chat(&other.access_token).await;
+    app.chat_move_ok(&agent.access_token, id2, "accept").await;
+    let raced = app.upload_png(&agent.access_token, "carrera.png").await;
+    let body = |n: &str| json!({"body": n, "client_msg_id": format!("race-{n}"), "attachment_ids": [raced]});
+    let (to_first, to_second) = (body("a"), body("b"));
+    let (path_a, path_b) = (
+        format!("/api/v1/chats/{id}/messages"),
+        format!("/api/v1/chats/{id2}/messages"),
+    );
+    let (a, b) = tokio::join!(
+        app.post_as(&agent.access_token, &path_a, &to_first),
+        app.post_as(&agent.access_token, &path_b, &to_second),
+    );
+    let mut statuses = vec![a.status().as_u16(), b.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, vec![201, 422]);
+    let mut holders = 0;
+    for chat_id in [id, id2] {
+        let chat = app.chat(&agent.access_token, chat_id, 0).await;
+        holders += chat["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .filter(|e| {
+                e["data"]["attachments"]
+                    .as_array()
+                    .is_some_and(|files| files.iter().any(|f| f["id"] == raced))
+            })
+            .count();
+    }
+    assert_eq!(holders, 1);
 }
 
 /// Polls `path` as `token` until `check` holds on its JSON (or fails after 10 s).

@@ -123,3 +123,21 @@ pub fn to_wire(row: &AttachmentRow) -> Attachment {
         sha256: row.sha256.clone(),
     }
 }
+
+/// The distinct ids of a request's `attachment_ids`, in order.
+pub fn distinct(ids: &[i64]) -> Vec<i64> {
+    let mut unique = ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    unique
+}
+
+/// The answer when `attachment_ids` names anything but the sender's own unsent uploads
+/// (someone else's, unknown, already sent, or taken by a message sent at the same moment).
+pub fn not_own_unsent() -> ApiError {
+    ApiError::field(
+        "attachment_ids",
+        "unknown_reference",
+        "must name your own uploads that were not sent yet",
+    )
+}

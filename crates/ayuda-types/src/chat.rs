@@ -374,6 +374,12 @@ wire_enum! {
     }
 }
 
+/// Most chats an admin may let wait at once.
+pub const CHAT_QUEUE_LIMIT_MAX: u32 = 1000;
+
+/// Longest wait limit an admin may set, in seconds (a day).
+pub const CHAT_WAIT_MAX_SECS: u32 = 86_400;
+
 /// The live chat's settings (`GET`/`PUT /chat/settings`): until an admin saves them,
 /// the server's configuration (`AYUDA_CHAT_ROUTING`, `AYUDA_CHAT_QUEUE_LIMIT`,
 /// `AYUDA_CHAT_SOFT_WAIT_SECS`, `AYUDA_CHAT_HARD_WAIT_SECS`).
@@ -384,15 +390,15 @@ pub struct ChatSettings {
     /// `manual` (first accept wins) or `auto` (the least-loaded online agent).
     pub routing: ChatRouting,
     /// Waiting chats at which no further customer is offered a live agent (1-1000).
-    #[validate(range(min = 1, max = 1000, message = "must be 1 to 1000"))]
+    #[validate(range(min = 1, max = CHAT_QUEUE_LIMIT_MAX, message = "must be 1 to 1000"))]
     pub queue_limit: u32,
     /// Seconds of waiting after which the bot offers to leave a ticket instead (60 to a
     /// day).
-    #[validate(range(min = 60, max = 86_400, message = "must be 60 to 86400 seconds"))]
+    #[validate(range(min = 60, max = CHAT_WAIT_MAX_SECS, message = "must be 60 to 86400 seconds"))]
     pub soft_wait_secs: u32,
     /// Seconds of waiting after which the chat becomes a ticket by itself: longer than the
     /// soft limit, at most a day.
-    #[validate(range(min = 120, max = 86_400, message = "must be 120 to 86400 seconds"))]
+    #[validate(range(min = 120, max = CHAT_WAIT_MAX_SECS, message = "must be 120 to 86400 seconds"))]
     pub hard_wait_secs: u32,
 }
 

@@ -36,9 +36,7 @@ pub async fn send(
     if body.is_empty() && input.choice_id.is_none() && input.attachment_ids.is_empty() {
         return Err(ApiError::field("body", "blank", "must not be empty"));
     }
-    let mut file_ids = input.attachment_ids.clone();
-    file_ids.sort_unstable();
-    file_ids.dedup();
+    let file_ids = crate::attachments::distinct(&input.attachment_ids);
     if let Some(sent) = already_sent(state, user, id, &input.client_msg_id).await? {
         return Ok(sent);
     }
@@ -80,11 +78,7 @@ pub async fn send(
     // The files go with the message: the sender's own uploads, not sent anywhere yet.
     let files = ayuda_db::attachments::unsent(&w.txn, &file_ids, user.id).await?;
     if files.len() != file_ids.len() {
-        return Err(ApiError::field(
-            "attachment_ids",
-            "unknown_reference",
-            "must name your own uploads that were not sent yet",
-        ));
+        return Err(crate::attachments::not_own_unsent());
     }
     let files: Vec<_> = files.iter().map(crate::attachments::to_wire).collect();
     // A button press is shown as its label.
@@ -114,7 +108,12 @@ pub async fn send(
         }
         Err(err) => return Err(err.into()),
     };
-    ayuda_db::attachments::link_to_chat(&w.txn, &file_ids, user.id, stored.id).await?;
+    // Taken by another message since they were read (two sends racing): refused, and the
+    // transaction with this message's event is dropped.
+    let linked = ayuda_db::attachments::link_to_chat(&w.txn, &file_ids, user.id, stored.id).await?;
+    if usize::try_from(linked).ok() != Some(file_ids.len()) {
+        return Err(crate::attachments::not_own_unsent());
+    }
     if side == Side::Customer {
         chats::update(
             &w.txn,

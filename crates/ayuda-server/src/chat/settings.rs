@@ -7,7 +7,7 @@ use std::sync::RwLock;
 
 use ayuda_db::DbErr;
 use ayuda_db::users::UserRow;
-use ayuda_types::{ChatSettings, FieldError};
+use ayuda_types::{CHAT_WAIT_MAX_SECS, ChatSettings, FieldError};
 
 use super::write::ChatWrite;
 use crate::config::Settings;
@@ -69,7 +69,7 @@ pub async fn save(state: &AppState, admin: &UserRow, new: ChatSettings) -> ApiRe
                 "must be longer than the soft wait limit",
             )
             .with("min", i64::from(new.soft_wait_secs) + 1)
-            .with("max", 86_400),
+            .with("max", i64::from(CHAT_WAIT_MAX_SECS)),
         ]));
     }
     let document = serde_json::to_string(&new).map_err(|e| ApiError::Internal(e.into()))?;
@@ -80,6 +80,10 @@ pub async fn save(state: &AppState, admin: &UserRow, new: ChatSettings) -> ApiRe
     tracing::info!(admin = admin.id, ?new, "chat settings changed");
     // Read back rather than set: another admin's save may have landed just after this
     // one (its signal may already be handled here), and the stored document is the truth.
-    reload(state).await?;
+    // Saved is saved: if that read fails, what was saved applies here.
+    if let Err(err) = reload(state).await {
+        tracing::warn!(error = %err, "reading the chat settings back failed");
+        state.chat_settings.set(new);
+    }
     Ok(state.chat_settings.get())
 }

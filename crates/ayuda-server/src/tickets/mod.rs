@@ -292,16 +292,10 @@ async fn link_attachments(
     ticket_id: i64,
     message_id: i64,
 ) -> ApiResult<()> {
-    let mut unique = ids.to_vec();
-    unique.sort_unstable();
-    unique.dedup();
+    let unique = crate::attachments::distinct(ids);
     let linked = attachments::link(conn, &unique, uploader_id, ticket_id, message_id).await?;
     if linked != unique.len() as u64 {
-        return Err(ApiError::field(
-            "attachment_ids",
-            "unknown_reference",
-            "must name your own uploads that were not sent yet",
-        ));
+        return Err(crate::attachments::not_own_unsent());
     }
     Ok(())
 }

@@ -3,8 +3,8 @@
 //! (routing, queue limit, wait limits) and each agent's chat capacity.
 
 use ayuda_types::{
-    AgentPresence, ArticleSummary, BotKeyword, ChatRouting, ChatSettings, CreateBotKeyword,
-    FieldError, Locale, SetPresence, UpdateBotKeyword,
+    AgentPresence, ArticleSummary, BotKeyword, CHAT_QUEUE_LIMIT_MAX, CHAT_WAIT_MAX_SECS,
+    ChatRouting, ChatSettings, CreateBotKeyword, FieldError, Locale, SetPresence, UpdateBotKeyword,
 };
 use leptos::prelude::*;
 
@@ -13,7 +13,7 @@ use crate::api::{self, ApiError};
 use crate::components::common::{ErrorAlert, FormError, Loading, TextField};
 use crate::components::markdown::MarkdownEditor;
 use crate::i18n::{T, t, tr};
-use crate::load::Load;
+use crate::load::{Load, watch};
 
 /// What the form edits: a new keyword (under `parent`) or an existing one.
 #[derive(Debug, Clone, PartialEq)]
@@ -331,8 +331,8 @@ fn KeywordForm(
     }
 }
 
-/// Longest wait limit, in minutes (a day), as the server allows.
-const WAIT_MAX_MINUTES: i64 = 1440;
+/// Longest wait limit, in minutes, as the server allows.
+const WAIT_MAX_MINUTES: i64 = (CHAT_WAIT_MAX_SECS / 60) as i64;
 
 /// Routing, the queue limit and the wait limits; in force on every instance once saved.
 #[component]
@@ -349,13 +349,11 @@ fn ChatSettingsForm() -> impl IntoView {
         soft.set((s.soft_wait_secs / 60).to_string());
         hard.set((s.hard_wait_secs / 60).to_string());
     };
-    leptos::task::spawn_local(async move {
-        match api::chat::settings().await {
-            Ok(s) => show(s),
-            Err(e) => {
-                error.try_set(Some(e));
-            }
-        }
+    let stored = Load::new(api::chat::settings);
+    watch(move || match stored.get() {
+        Some(Ok(s)) => show(s),
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -375,7 +373,12 @@ fn ChatSettingsForm() -> impl IntoView {
                 }
             }
         };
-        let limit = check("queue_limit", number(queue_limit), 1, 1000);
+        let limit = check(
+            "queue_limit",
+            number(queue_limit),
+            1,
+            i64::from(CHAT_QUEUE_LIMIT_MAX),
+        );
         let soft_minutes = check("soft_wait_secs", number(soft), 1, WAIT_MAX_MINUTES - 1);
         let hard_minutes = check(
             "hard_wait_secs",
