@@ -6,12 +6,6 @@
 const { test, expect } = require('./fixtures');
 const h = require('./helpers');
 
-// A real 1x1 PNG: the server sniffs the type from the bytes.
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
-
 /** A new customer, signed in, in a browser context of their own: their page and account. */
 async function newCustomer(browser, name, locale = 'es-ES') {
   const context = await browser.newContext({ locale });
@@ -139,7 +133,7 @@ test('the whole chat journey in Spanish, customer and agent side by side, with t
   await myBox.press('Enter');
   await expect(desk.page.locator('.bubble', { hasText: 'Me cobraron dos veces' })).toBeVisible();
   // A screenshot goes with a message; the agent sees it as an image.
-  await me.locator('#chat-files').setInputFiles([{ name: 'cobro.png', mimeType: 'image/png', buffer: PNG }]);
+  await me.locator('#chat-files').setInputFiles([{ name: 'cobro.png', mimeType: 'image/png', buffer: h.PNG }]);
   await expect(me.locator('.upload', { hasText: 'cobro.png' })).toBeVisible();
   await expect(me.locator('.upload', { hasText: 'cobro.png' })).not.toContainText(/Subiendo/);
   await myBox.fill('Adjunto la captura del cobro');
@@ -328,7 +322,7 @@ test('the admin changes the chat settings: routing and limits, kept after a relo
   await page.goto('/admin?tab=bot');
   const settings = page.locator('form.chat-settings');
   await expect(settings.getByRole('radio', { name: /Manual/ })).toBeChecked();
-  // Out of range: said at the field, nothing saved.
+  // Out of range: said at the field, before anything is sent.
   await settings.getByLabel('Minutos de espera hasta ofrecer dejar un ticket').fill('30');
   await settings.getByLabel('Minutos de espera hasta convertirlo en ticket').fill('20');
   await settings.getByRole('button', { name: 'Guardar ajustes' }).click();

@@ -97,7 +97,13 @@ async function newAgent(request, name) {
   return { email, password: 'una frase secreta', name };
 }
 
+/** A real 1x1 PNG: the server sniffs the type from the bytes. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 module.exports = {
-  ADMIN_EMAIL, ADMIN_PASSWORD, emailTo, linkIn, expectAccessible, shot, apiLogin,
+  PNG, ADMIN_EMAIL, ADMIN_PASSWORD, emailTo, linkIn, expectAccessible, shot, apiLogin,
   uiLogin, registerAndActivate, newAgent, unique,
 };

@@ -4,12 +4,6 @@ const fs = require('fs');
 const path = require('path');
 const h = require('./helpers');
 
-// A real 1x1 PNG: the server sniffs the type from the bytes.
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
-
 test('the app loads without errors and is accessible', async ({ page, request }) => {
   // Not even a failed request: a visitor's page load asked for a session refresh that could
   // only answer 401.
@@ -118,11 +112,11 @@ test('register, activate, open a ticket with a screenshot; an agent answers; the
   await page.locator('#description').fill('Al pagar con **tarjeta** sale un error.');
   // 2,516,582 bytes: shown as "2.4 MB".
   const log = { name: 'registro.txt', mimeType: 'text/plain', buffer: Buffer.alloc(2_516_582, 'a') };
-  await page.locator('#ticket-files').setInputFiles([{ name: 'captura.png', mimeType: 'image/png', buffer: PNG }, log]);
+  await page.locator('#ticket-files').setInputFiles([{ name: 'captura.png', mimeType: 'image/png', buffer: h.PNG }, log]);
   await expect(page.locator('.upload').first()).toContainText('captura.png');
   await expect(page.locator('.upload').nth(1)).toContainText('registro.txt');
   await expect(page.locator('.uploads')).not.toContainText('Subiendo');
-  await expect(page.locator('.upload').first()).toContainText(`${PNG.length} B`);
+  await expect(page.locator('.upload').first()).toContainText(`${h.PNG.length} B`);
   await expect(page.locator('.upload').nth(1)).toContainText('2.4 MB');
   await page.getByRole('tab', { name: 'Vista previa' }).click();
   await expect(page.locator('.preview strong')).toHaveText('tarjeta');
