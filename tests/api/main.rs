@@ -18,6 +18,7 @@ mod forum;
 mod hardening;
 mod intake_limits;
 mod operations;
+mod throughput;
 mod ticket_lists;
 mod tickets;
 mod web_app;

@@ -14,7 +14,7 @@ const N: u32 = 2000;
 async fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}/cost.db", dir.path().display());
-    let db = ayuda_db::connect(&url, 4).await?.write;
+    let db = ayuda_db::connect(&url, 4).await?.write.connection().clone();
     db.execute_unprepared("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
         .await?;
     let insert = |i: u32| {

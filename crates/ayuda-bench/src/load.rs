@@ -26,6 +26,21 @@ pub struct Report {
     pub p99_ms: f64,
     /// Requests that failed or answered an error status.
     pub errors: u64,
+    /// Database statements per successful request, from the server's `Server-Timing`
+    /// header (0 when it sends none).
+    pub statements: f64,
+}
+
+/// The statement count of a `Server-Timing: db;dur=..;desc="N statements"` header.
+fn statements_of(res: &reqwest::Response) -> Option<u64> {
+    let header = res.headers().get("server-timing")?.to_str().ok()?;
+    header
+        .split("desc=\"")
+        .nth(1)?
+        .split(' ')
+        .next()?
+        .parse()
+        .ok()
 }
 
 fn pick(seed: u64, first: i64, last: i64) -> i64 {
@@ -167,6 +182,7 @@ pub async fn run(
         tasks.push(tokio::spawn(async move {
             let mut histogram = histogram();
             let mut errors = 0u64;
+            let mut statements = 0u64;
             let mut seed = 0x9e37_79b9_7f4a_7c15u64 ^ (task as u64 + 1);
             while Instant::now() < deadline {
                 seed ^= seed << 13;
@@ -176,6 +192,9 @@ pub async fn run(
                 let ok = match make(&client, seed).send().await {
                     Ok(res) => {
                         let good = res.status().is_success();
+                        if good {
+                            statements += statements_of(&res).unwrap_or(0);
+                        }
                         // Read the whole body: a client waits for it too.
                         res.bytes().await.is_ok() && good
                     }
@@ -188,15 +207,16 @@ pub async fn run(
                     errors += 1;
                 }
             }
-            (histogram, errors)
+            (histogram, errors, statements)
         }));
     }
     let mut total = histogram();
-    let mut errors = 0;
+    let (mut errors, mut statements) = (0, 0);
     for task in tasks {
-        if let Ok((h, e)) = task.await {
+        if let Ok((h, e, n)) = task.await {
             let _ = total.add(h);
             errors += e;
+            statements += n;
         }
     }
     let elapsed = started.elapsed().as_secs_f64();
@@ -205,5 +225,6 @@ pub async fn run(
         p50_ms: total.value_at_quantile(0.50) as f64 / 1000.0,
         p99_ms: total.value_at_quantile(0.99) as f64 / 1000.0,
         errors,
+        statements: statements as f64 / total.len().max(1) as f64,
     }
 }

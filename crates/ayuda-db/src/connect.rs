@@ -5,10 +5,12 @@ use std::time::Duration;
 
 use ayuda_migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
-    DbErr, SqliteTransactionMode, SqlxSqliteConnector, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, SqlxSqliteConnector,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::counting;
+use crate::writer::Writer;
 
 /// Which database a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,11 +39,11 @@ impl Backend {
 pub struct Connections {
     /// Reads, and single-statement writes that may wait for the write lock.
     pub read: DatabaseConnection,
-    /// Write transactions ([`begin_write`]). On SQLite, one connection: only one writer
-    /// can hold the database anyway, and queueing for this connection in order is far
-    /// faster than many connections polling SQLite's lock with sleeps (the busy handler).
-    /// On PostgreSQL, the same pool as `read`.
-    pub write: DatabaseConnection,
+    /// Write transactions and writing statements ([`Writer`]). On SQLite, one connection
+    /// with group commit: only one writer can hold the database anyway, and queueing for
+    /// it in order is far faster than many connections polling SQLite's lock with sleeps
+    /// (the busy handler). On PostgreSQL, the same pool as `read`.
+    pub write: Writer,
 }
 
 /// Opens the database named by `url` with at most `max_connections` for reads.
@@ -53,11 +55,15 @@ pub struct Connections {
 pub async fn connect(url: &str, max_connections: u32) -> Result<Connections, DbErr> {
     match Backend::of_url(url) {
         Some(Backend::Sqlite) => {
-            let read = sqlite_pool(url, max_connections).await?;
-            let write = sqlite_pool(url, 1).await?;
+            let mut read = SqlxSqliteConnector::from_sqlx_sqlite_pool(
+                sqlite_pool(url, max_connections).await?,
+            );
+            let mut write = SqlxSqliteConnector::from_sqlx_sqlite_pool(sqlite_pool(url, 1).await?);
+            read.set_metric_callback(counting::statement_ran);
+            write.set_metric_callback(counting::statement_ran);
             Ok(Connections {
-                read: SqlxSqliteConnector::from_sqlx_sqlite_pool(read),
-                write: SqlxSqliteConnector::from_sqlx_sqlite_pool(write),
+                read,
+                write: Writer::new(write),
             })
         }
         Some(Backend::Postgres) => {
@@ -68,10 +74,11 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Connections, DbE
                 .connect_timeout(Duration::from_secs(10))
                 .acquire_timeout(Duration::from_secs(10))
                 .sqlx_logging(false);
-            let pool = Database::connect(options).await?;
+            let mut pool = Database::connect(options).await?;
+            pool.set_metric_callback(counting::statement_ran);
             Ok(Connections {
                 read: pool.clone(),
-                write: pool,
+                write: Writer::new(pool),
             })
         }
         None => Err(DbErr::Custom(format!(
@@ -114,17 +121,4 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
     db.execute_unprepared("SELECT 1").await.map(|_| ())
-}
-
-/// Begins a transaction that will write, on [`Connections::write`]. On SQLite it starts with `BEGIN IMMEDIATE`: a
-/// deferred transaction that reads first cannot upgrade to a writer while another
-/// connection writes (SQLite answers "database is locked" without waiting), while an
-/// immediate one queues for the write lock under the busy timeout.
-#[tracing::instrument(level = "debug", skip_all)]
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    let mut options = TransactionOptions::default();
-    if db.get_database_backend() == DbBackend::Sqlite {
-        options.sqlite_transaction_mode = Some(SqliteTransactionMode::Immediate);
-    }
-    db.begin_with_options(options).await
 }

@@ -316,8 +316,9 @@ pub type ArticleHit = (ArticleView, f64, String);
 /// Articles matching `filter` that contain every term (the last as a prefix), best first
 /// (title matches weigh more); `limit + 1` rows after `(score, id)`.
 ///
-/// Ranking reads only ids and scores; the articles and their snippets are read for the
-/// page alone, so a query matching many articles costs little more than one matching few.
+/// One statement: the ranking reads only ids and scores, and the articles and their
+/// snippets are joined to the page alone, so a query matching many articles costs little
+/// more than one matching few.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn search(
     conn: &impl ConnectionTrait,
@@ -356,70 +357,50 @@ pub async fn search(
         }
     }
     filter.push_conditions(&mut sql);
-    sql.push(") SELECT id, score FROM ranked");
+    sql.push("), page AS (SELECT id, score FROM ranked");
     crate::search::push_after_anchor(&mut sql, after);
     sql.push(" ORDER BY score DESC, id DESC LIMIT ")
-        .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX));
-
-    #[derive(FromQueryResult)]
-    struct Hit {
-        id: i64,
-        score: f64,
-    }
-    #[derive(FromQueryResult)]
-    struct Snippet {
-        id: i64,
-        snippet: String,
-    }
-    let hits = Hit::find_by_statement(sql.build()).all(conn).await?;
-    if hits.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids = || hits.iter().map(|h| h.id);
-    let mut views = Sql::new(backend, &view_select());
-    views.push(" WHERE a.id IN ").bind_list(ids());
-    let mut views = ArticleView::find_by_statement(views.build())
-        .all(conn)
-        .await?;
-    let snippets_sql = match backend {
+        .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX))
+        .push(") ")
+        .push(VIEW_COLUMNS)
+        .push(", page.score AS score, ");
+    match backend {
         DbBackend::Postgres => {
-            let mut sql = Sql::new(
-                backend,
-                "SELECT id, ts_headline('ayuda_search', body, to_tsquery('ayuda_search', ",
-            );
-            sql.bind(query)
+            sql.push("ts_headline('ayuda_search', a.body, to_tsquery('ayuda_search', ")
+                .bind(query)
                 .push(
                     "), 'StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=12') AS snippet \
-                       FROM forum_articles WHERE id IN ",
-                )
-                .bind_list(ids());
-            sql
+                     FROM page JOIN forum_articles a ON a.id = page.id",
+                );
         }
         _ => {
-            let mut sql = Sql::new(
-                backend,
-                "SELECT rowid AS id, snippet(forum_article_fts, 1, char(1), char(2), '…', 24) \
-                 AS snippet FROM forum_article_fts WHERE forum_article_fts MATCH ",
-            );
-            sql.bind(query).push(" AND rowid IN ").bind_list(ids());
-            sql
+            // snippet() needs the full-text match of its own row: joined for the page only.
+            sql.push(
+                "COALESCE(s.snippet, '') AS snippet FROM page \
+                 JOIN forum_articles a ON a.id = page.id \
+                 LEFT JOIN (SELECT rowid AS id, \
+                 snippet(forum_article_fts, 1, char(1), char(2), '…', 24) AS snippet \
+                 FROM forum_article_fts WHERE forum_article_fts MATCH ",
+            )
+            .bind(query)
+            .push(" AND rowid IN (SELECT id FROM page)) s ON s.id = page.id");
         }
-    };
-    let snippets = Snippet::find_by_statement(snippets_sql.build())
-        .all(conn)
-        .await?;
-    Ok(hits
-        .into_iter()
-        .filter_map(|hit| {
-            let at = views.iter().position(|v| v.id == hit.id)?;
-            let snippet = snippets
-                .iter()
-                .find(|s| s.id == hit.id)
-                .map(|s| s.snippet.clone())
-                .unwrap_or_default();
-            Some((views.swap_remove(at), hit.score, snippet))
+    }
+    sql.push(
+        " JOIN forum_categories c ON c.id = a.category_id JOIN users u ON u.id = a.author_id \
+         ORDER BY page.score DESC, page.id DESC",
+    );
+    conn.query_all_raw(sql.build())
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                ArticleView::from_query_result(row, "")?,
+                row.try_get::<f64>("", "score")?,
+                row.try_get::<String>("", "snippet")?,
+            ))
         })
-        .collect())
+        .collect()
 }
 
 /// An article to store.

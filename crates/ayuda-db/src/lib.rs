@@ -10,6 +10,7 @@ pub mod audit;
 pub mod bot_keywords;
 pub mod canned_replies;
 pub mod chats;
+pub mod counting;
 pub mod entity;
 pub mod forum;
 pub mod inbound;
@@ -25,16 +26,18 @@ pub mod tickets;
 pub mod tokens;
 pub mod users;
 pub mod viewers;
+pub mod writer;
 
 mod connect;
 mod search;
 mod sql;
 
-pub use connect::{Backend, Connections, begin_write, connect, migrate, ping};
+pub use connect::{Backend, Connections, connect, migrate, ping};
 pub use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
     TransactionTrait,
 };
+pub use writer::{WriteTxn, Writer, begin_write};
 
 /// True when `err` is a foreign-key violation (a row still referenced, say).
 pub fn is_foreign_key_violation(err: &DbErr) -> bool {

@@ -21,7 +21,10 @@ pub enum Rotation {
         family_id: String,
     },
     /// The token had been spent before: its family is now revoked.
-    Reused,
+    Reused {
+        /// Owner of the revoked session.
+        user_id: i64,
+    },
     /// Unknown, expired or revoked.
     Invalid,
 }
@@ -82,7 +85,9 @@ pub async fn rotate(
     }
     if row.used_at.is_some() && row.revoked_at.is_none() {
         revoke_family(conn, &row.family_id, now).await?;
-        return Ok(Rotation::Reused);
+        return Ok(Rotation::Reused {
+            user_id: row.user_id,
+        });
     }
     Ok(Rotation::Invalid)
 }
@@ -103,21 +108,23 @@ pub async fn revoke_family(
         .map(|_| ())
 }
 
-/// Revokes the family of the session a token belongs to (logout). Unknown tokens are ignored.
+/// Revokes the family of the session a token belongs to (logout), returning the session's
+/// owner. Unknown tokens are ignored.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn revoke_session_of(
     conn: &impl ConnectionTrait,
     token_hash: &str,
     now: DateTime<Utc>,
-) -> Result<(), DbErr> {
-    if let Some(row) = Entity::find()
+) -> Result<Option<i64>, DbErr> {
+    let Some(row) = Entity::find()
         .filter(Column::TokenHash.eq(token_hash))
         .one(conn)
         .await?
-    {
-        revoke_family(conn, &row.family_id, now).await?;
-    }
-    Ok(())
+    else {
+        return Ok(None);
+    };
+    revoke_family(conn, &row.family_id, now).await?;
+    Ok(Some(row.user_id))
 }
 
 /// Revokes every session of a user but `keep` (a password changed from that session).

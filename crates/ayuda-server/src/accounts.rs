@@ -246,6 +246,7 @@ async fn set_password_with_token(
     // that never activated is activated by it too (set_password marks it).
     let session = start_session(&txn, state, &user, None).await?;
     txn.commit().await?;
+    crate::auth::cache::changed(state, user.id).await;
     Ok(session)
 }
 
@@ -296,6 +297,7 @@ pub async fn change_password(
     users::set_password(&txn, user.id, hash, now).await?;
     refresh_tokens::revoke_user_except(&txn, user.id, session, now).await?;
     txn.commit().await?;
+    crate::auth::cache::changed(state, user.id).await;
     tracing::info!(user = user.id, "password changed; other sessions ended");
     Ok(())
 }
@@ -401,6 +403,7 @@ pub async fn confirm_email_change(state: &AppState, client: &str, token: &str) -
             }
         })?;
     txn.commit().await?;
+    crate::auth::cache::changed(state, user.id).await;
     tracing::info!(user = user.id, "email address changed");
     Ok(crate::people::to_wire(&user)?)
 }
@@ -477,6 +480,10 @@ pub async fn refresh(state: &AppState, token: &str) -> ApiResult<LoginResponse> 
     let now = Utc::now();
     let txn = ayuda_db::begin_write(&state.writer).await?;
     let outcome = refresh_tokens::rotate(&txn, &token_hash(token), now).await?;
+    let reused_by = match outcome {
+        Rotation::Reused { user_id } => Some(user_id),
+        _ => None,
+    };
     let result = match outcome {
         Rotation::Rotated { user_id, family_id } => {
             match users::find_by_id(&txn, user_id).await?.filter(|u| u.active) {
@@ -484,7 +491,7 @@ pub async fn refresh(state: &AppState, token: &str) -> ApiResult<LoginResponse> 
                 None => Err(ApiError::Unauthorized("invalid refresh token")),
             }
         }
-        Rotation::Reused => {
+        Rotation::Reused { .. } => {
             tracing::warn!("refresh token reuse detected; session revoked");
             Err(ApiError::Unauthorized("invalid refresh token"))
         }
@@ -492,6 +499,9 @@ pub async fn refresh(state: &AppState, token: &str) -> ApiResult<LoginResponse> 
     };
     // Commit also on reuse, so the family revocation sticks.
     txn.commit().await?;
+    if let Some(user_id) = reused_by {
+        crate::auth::cache::changed(state, user_id).await;
+    }
     result
 }
 
@@ -499,7 +509,12 @@ pub async fn refresh(state: &AppState, token: &str) -> ApiResult<LoginResponse> 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn logout(state: &AppState, token: Option<&str>) -> ApiResult<()> {
     if let Some(token) = token {
-        refresh_tokens::revoke_session_of(&state.writer, &token_hash(token), Utc::now()).await?;
+        let owner =
+            refresh_tokens::revoke_session_of(&state.writer, &token_hash(token), Utc::now())
+                .await?;
+        if let Some(user_id) = owner {
+            crate::auth::cache::changed(state, user_id).await;
+        }
     }
     Ok(())
 }
@@ -555,6 +570,7 @@ pub fn profile(user: &UserRow) -> ApiResult<User> {
 pub async fn update_profile(state: &AppState, user: UserRow, req: UpdateMe) -> ApiResult<User> {
     let name = req.name.map(|n| n.trim().to_owned());
     let row = users::update_profile(&state.writer, user, name, req.locale, Utc::now()).await?;
+    crate::auth::cache::changed(state, row.id).await;
     Ok(crate::people::to_wire(&row)?)
 }
 
@@ -623,6 +639,7 @@ pub async fn update_user(
     }
     let user = users::update_access(&txn, user, req.role, req.active, now).await?;
     txn.commit().await?;
+    crate::auth::cache::changed(state, user.id).await;
     Ok(crate::people::to_wire(&user)?)
 }
 
@@ -662,6 +679,7 @@ pub async fn ensure_admin(
         }
     };
     txn.commit().await?;
+    crate::auth::cache::changed(state, user.id).await;
     Ok(user)
 }
 

@@ -31,7 +31,7 @@ macro_rules! from_str_values {
         }
     )*};
 }
-from_str_values!(u32, u64, usize);
+from_str_values!(u32, u64, usize, bool);
 
 impl SettingValue for String {
     fn read(raw: &str) -> anyhow::Result<Self> {
@@ -261,6 +261,8 @@ settings! {
     imap_url: Option<SecretUrl> = None, "AYUDA_IMAP_URL", "none";
     /// bearer token for `POST /api/v1/inbound/email` (raw `message/rfc822` from an MTA pipe or a mail provider's webhook)
     inbound_token: Option<Secret> = None, "AYUDA_INBOUND_TOKEN", "none: the endpoint answers 404";
+    /// add a `Server-Timing` header to every response: the database statements it ran and their time (for profiling and the benchmark; it tells clients how much database work a request took)
+    server_timing: bool = false, "AYUDA_SERVER_TIMING", "`false`";
     /// bearer token `GET /metrics` asks for (give it to your Prometheus as `authorization: credentials`)
     metrics_token: Option<Secret> = None, "AYUDA_METRICS_TOKEN", "none: `/metrics` is open";
     /// minimum password length (5 or more)

@@ -62,7 +62,8 @@ pub fn problem_fallback<B: MessageBody>(
 }
 
 /// Adds `X-Request-Id` (the id tracing-actix-web gave the request's log span) to responses,
-/// and records request count and latency per route pattern.
+/// and records request count, latency and database statements per route pattern
+/// (`ayuda_db_statements_total` over `http_requests_total` is the statements per request).
 pub async fn request_id_and_metrics(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -74,7 +75,23 @@ pub async fn request_id_and_metrics(
         .extensions()
         .get::<tracing_actix_web::RequestId>()
         .map(ToString::to_string);
-    let mut res = next.call(req).await?;
+    let timing = req
+        .app_data::<actix_web::web::Data<crate::state::AppState>>()
+        .is_some_and(|s| s.settings.server_timing);
+    let (res, db) = ayuda_db::counting::count(next.call(req)).await;
+    let mut res = res?;
+    if timing {
+        let value = format!(
+            "db;dur={:.3};desc=\"{} statements\", total;dur={:.3}",
+            db.time.as_secs_f64() * 1000.0,
+            db.statements,
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            res.headers_mut()
+                .insert(header::HeaderName::from_static("server-timing"), value);
+        }
+    }
     if let Some(id) = request_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
         res.headers_mut()
             .insert(header::HeaderName::from_static("x-request-id"), id);
@@ -82,8 +99,10 @@ pub async fn request_id_and_metrics(
     let status = res.status().as_u16().to_string();
     metrics::counter!("http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
         .increment(1);
-    metrics::histogram!("http_request_duration_seconds", "method" => method, "route" => route)
+    metrics::histogram!("http_request_duration_seconds", "method" => method.clone(), "route" => route.clone())
         .record(started.elapsed().as_secs_f64());
+    metrics::counter!("ayuda_db_statements_total", "method" => method, "route" => route)
+        .increment(u64::from(db.statements));
     Ok(res)
 }
 

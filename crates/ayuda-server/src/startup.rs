@@ -44,7 +44,7 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<ayuda_db::Conn
     let db = ayuda_db::connect(&url, settings.db_max_connections)
         .await
         .with_context(|| format!("connecting to {}", crate::config::redact_url(&url)))?;
-    ayuda_db::migrate(&db.write)
+    ayuda_db::migrate(db.write.connection())
         .await
         .context("applying migrations")?;
     Ok(db)
@@ -59,6 +59,7 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         writer: db.write,
         jwt: JwtKeys::new(secret.as_bytes()),
         limiters: Arc::new(Limiters::new(settings.quotas())),
+        accounts: Arc::default(),
         passwords: crate::auth::password::Hasher::for_this_machine(),
         proxies: Arc::new(settings.trusted_proxies.clone()),
         realtime: Arc::new(crate::realtime::Realtime::new(Arc::new(Notify::new()))),

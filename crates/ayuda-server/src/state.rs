@@ -13,8 +13,9 @@ use crate::storage::BlobStore;
 pub struct AppState {
     /// Database pool for reads.
     pub db: DatabaseConnection,
-    /// Database connection(s) for writes: pass to [`ayuda_db::begin_write`].
-    pub writer: DatabaseConnection,
+    /// Writes: transactions begin here ([`ayuda_db::begin_write`]), and single writing
+    /// statements run on it (on SQLite both are group-committed).
+    pub writer: ayuda_db::Writer,
     /// This instance's id (a fresh UUID per start): the holder of its leases.
     pub instance: Arc<str>,
     /// Where this instance runs: host name and listen address.
@@ -29,6 +30,8 @@ pub struct AppState {
     pub passwords: crate::auth::password::Hasher,
     /// Proxies whose `X-Forwarded-For` entries are believed.
     pub proxies: Arc<crate::auth::client::TrustedProxies>,
+    /// Callers' accounts, cached for a few seconds (forgotten on every change).
+    pub accounts: Arc<crate::auth::cache::AccountCache>,
     /// Rate limiters.
     pub limiters: Arc<Limiters>,
     /// Real time: the sockets of this instance, and the signals between instances (which

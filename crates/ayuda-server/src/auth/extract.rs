@@ -12,8 +12,9 @@ use crate::state::AppState;
 
 /// The logged-in user of a request with a valid `Authorization: Bearer` access token.
 ///
-/// The user is read from the database on every request, together with whether the token's
-/// session is still live, so a deactivated account, a changed role, a logout or a password
+/// The user is read from the database together with whether the token's session is still
+/// live, and kept for a few seconds ([`super::cache`]) until anything about the account or
+/// its sessions changes, so a deactivated account, a changed role, a logout or a password
 /// reset takes effect at once rather than when the token expires.
 ///
 /// Its role is read strictly once, here: a user whose stored role Ayuda does not know is
@@ -45,9 +46,17 @@ impl FromRequest for AuthUser {
                 .jwt
                 .verify(&token)
                 .ok_or(ApiError::Unauthorized("invalid or expired token"))?;
-            let user = users::find_in_session(&state.db, user_id, &session)
-                .await?
-                .ok_or(ApiError::Unauthorized("invalid or expired token"))?;
+            let user = match state.accounts.get(user_id, &session) {
+                Some(user) => user,
+                None => {
+                    let generation = state.accounts.generation();
+                    let user = users::find_in_session(&state.db, user_id, &session)
+                        .await?
+                        .ok_or(ApiError::Unauthorized("invalid or expired token"))?;
+                    state.accounts.put(&session, &user, generation);
+                    user
+                }
+            };
             Ok(AuthUser {
                 id: user.id,
                 role: users::role_of(&user)?,

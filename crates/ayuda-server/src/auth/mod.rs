@@ -1,6 +1,7 @@
 //! Authentication: password hashing, emailed and refresh tokens, JWT access tokens, the
 //! extractors handlers use, and rate limits.
 
+pub mod cache;
 pub mod client;
 pub mod extract;
 pub mod jwt;

@@ -3,7 +3,7 @@
 //! sockets and wakes whoever has work (the outbox, the queue watcher).
 
 use ayuda_db::chats::{self, DeskRow, EventRow, NewEvent};
-use ayuda_db::{DatabaseTransaction, DbErr};
+use ayuda_db::{DbErr, WriteTxn};
 use ayuda_domain::markdown;
 use ayuda_types::AuthorKind;
 use chrono::{DateTime, Utc};
@@ -49,7 +49,7 @@ impl Author {
 /// An open chat write.
 pub struct ChatWrite {
     /// The transaction; repository calls take it.
-    pub txn: DatabaseTransaction,
+    pub txn: WriteTxn,
     /// When this write happens.
     pub now: DateTime<Utc>,
     events: Vec<EventRow>,
@@ -172,6 +172,7 @@ impl ChatWrite {
             ephemeral: None,
             presence: self.presence,
             settings: self.settings,
+            accounts: Vec::new(),
         };
         if signal
             != (Signal {

@@ -27,7 +27,7 @@ use ayuda_db::attachments::NewAttachment;
 use ayuda_db::inbound::{self, NewInbound};
 use ayuda_db::tickets::TicketRow;
 use ayuda_db::users::UserRow;
-use ayuda_db::{ConnectionTrait, DatabaseTransaction, TransactionTrait, attachments, outbox};
+use ayuda_db::{ConnectionTrait, DatabaseTransaction, attachments, outbox};
 use ayuda_domain::content;
 use ayuda_mail::inbound::{FileLimits, InboundEmail, Mailbox, Omitted, Origin};
 use ayuda_mail::replies;
@@ -545,7 +545,7 @@ async fn open(
 /// which is recorded (the bytes kept) so that nothing is lost silently.
 #[tracing::instrument(level = "debug", skip_all)]
 async fn settle_failure(
-    conn: &DatabaseTransaction,
+    conn: &ayuda_db::WriteTxn,
     raw: &[u8],
     message: &Prepared,
     source: Source,

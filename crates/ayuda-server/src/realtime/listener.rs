@@ -40,6 +40,21 @@ pub async fn broadcast_ephemeral(state: &AppState, chat_id: i64, json: String) {
     }
 }
 
+/// Tells the other instances that these users' accounts or sessions changed.
+pub async fn signal_accounts(state: &AppState, user_ids: &[i64]) {
+    let signal = Signal {
+        instance: state.instance.to_string(),
+        accounts: user_ids.to_vec(),
+        ..Signal::default()
+    };
+    if let Ok(payload) = serde_json::to_string(&signal)
+        && let Err(err) = chats::notify(&state.db, CHANNEL, &payload).await
+    {
+        // Their caches expire within auth::cache::TTL anyway.
+        tracing::warn!(error = %err, "could not signal an account change");
+    }
+}
+
 /// An agent's first console connected here: they count as connected now.
 pub async fn agent_online(state: &AppState, user_id: i64) {
     let result = async {
@@ -154,6 +169,8 @@ async fn listen(state: AppState, mut shutdown: watch::Receiver<bool>) {
 
 /// Delivers whatever was written elsewhere while signals were not heard.
 pub async fn catch_up(state: &AppState) {
+    // Account changes signalled meanwhile were missed too.
+    state.accounts.forget(None);
     let rt = &state.realtime;
     for chat_id in rt.hub.watched_chats() {
         deliver_chat(state, chat_id).await;
@@ -213,6 +230,9 @@ async fn on_signal(state: &AppState, payload: &str) {
     }
     if signal.settings {
         reload_settings(state).await;
+    }
+    for user_id in &signal.accounts {
+        state.accounts.forget(Some(*user_id));
     }
     if signal.presence || signal.settings {
         rt.queue_changed.notify_one();

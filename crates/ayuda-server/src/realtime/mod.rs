@@ -49,6 +49,9 @@ pub struct Signal {
     /// An admin changed the chat settings: read them again.
     #[serde(rename = "s", default, skip_serializing_if = "std::ops::Not::not")]
     pub settings: bool,
+    /// These users' accounts or sessions changed: forget what is cached of them.
+    #[serde(rename = "u", default, skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<i64>,
 }
 
 /// Real-time state shared by handlers, sockets and workers.

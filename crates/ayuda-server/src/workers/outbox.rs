@@ -15,6 +15,7 @@
 
 use std::time::Instant;
 
+use ayuda_db::ConnectionTrait;
 use ayuda_db::outbox::{self, Lease, OutboxEmail};
 use ayuda_mail::{Envelope, Mailer};
 use chrono::Utc;

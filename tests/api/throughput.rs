@@ -1,0 +1,311 @@
+//! What keeps Ayuda fast without giving up a guarantee: statements per request (counted
+//! by the server, reported in `Server-Timing`), group commit on SQLite, and the account
+//! cache that must still notice every change at once.
+
+use ayuda_types::Role;
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::app::assert_problem;
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+
+/// The statements the server ran for a request, from its `Server-Timing` header.
+fn statements(res: &Response) -> u32 {
+    let header = res
+        .headers()
+        .get("server-timing")
+        .and_then(|v| v.to_str().ok())
+        .expect("a Server-Timing header");
+    let desc = header
+        .split("desc=\"")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .unwrap_or_else(|| panic!("no statement count in {header}"));
+    desc.parse().expect("a number of statements")
+}
+
+/// The statements of each request a user makes all the time. Each is the count with the
+/// caller's account already cached (as it is for every request but the first few seconds
+/// of a session). A change that adds a query to one of these fails here: look at it, and
+/// if it is worth its cost, change the number here and in the README's table.
+#[tokio::test]
+async fn each_common_request_runs_the_statements_written_here() {
+    let app = spawn_app_with(|s| s.server_timing = true).await;
+    let agent = app.user(Role::Agent).await;
+    let customer = app.user(Role::Customer).await;
+    let (a, c) = (&agent.access_token, &customer.access_token);
+    let type_id = app.ticket_types(c).await[0].id;
+    let ticket = app
+        .open_ticket(c, "Primer ticket", "Calienta la caché")
+        .await;
+    app.ticket(a, ticket.number).await;
+    let cat = crate::forum::category(&app, a, "Facturación").await;
+    for title in ["Descargar la factura", "Cambiar los datos de la factura"] {
+        crate::forum::write(
+            &app,
+            a,
+            &json!({"title": title, "body": "Desde el panel, **Facturas**.", "category_id": cat.id, "status": "published"}),
+        )
+        .await;
+    }
+
+    let mut counts = Vec::new();
+    let mut note = |what: &str, res: &Response| {
+        assert!(res.status().is_success(), "{what}: {}", res.status());
+        counts.push((what.to_owned(), statements(res)));
+    };
+    let res = app
+        .post_as(
+            c,
+            "/api/v1/tickets",
+            &json!({"title": "No puedo entrar", "type_id": type_id, "description": "Desde ayer."}),
+        )
+        .await;
+    note("create ticket", &res);
+    let created: Value = res.json().await.unwrap();
+    let number = created["number"].as_i64().unwrap();
+    let path = format!("/api/v1/tickets/{number}");
+    note("get ticket (customer)", &app.get_as(c, &path).await);
+    note("get ticket (agent)", &app.get_as(a, &path).await);
+    note(
+        "reply (agent)",
+        &app.post_as(
+            a,
+            &format!("{path}/replies"),
+            &json!({"body": "Mirándolo.", "internal": false}),
+        )
+        .await,
+    );
+    note(
+        "reply (customer)",
+        &app.post_as(
+            c,
+            &format!("{path}/replies"),
+            &json!({"body": "Gracias.", "internal": false}),
+        )
+        .await,
+    );
+    note(
+        "list tickets (agent)",
+        &app.get_as(a, "/api/v1/tickets?limit=25").await,
+    );
+    note(
+        "list tickets (customer)",
+        &app.get_as(c, "/api/v1/tickets?limit=25").await,
+    );
+    let res = app.get("/api/v1/forum/articles?q=factura").await;
+    let found: Value = res.json().await.unwrap();
+    assert_eq!(found["items"].as_array().map(Vec::len), Some(2), "{found}");
+    note(
+        "article search",
+        &app.get("/api/v1/forum/articles?q=factura").await,
+    );
+    note("me", &app.get_as(c, "/api/v1/me").await);
+
+    let table: Vec<String> = counts.iter().map(|(w, n)| format!("{w}: {n}")).collect();
+    println!("statements per request:\n{}", table.join("\n"));
+    // PostgreSQL signals the outbox workers of every instance when mail is queued: one
+    // `pg_notify` more in each write that sends mail.
+    let mail_signal = u32::from(std::env::var("TEST_DATABASE_URL").is_ok());
+    let expected = [
+        ("create ticket", 10 + mail_signal),
+        ("get ticket (customer)", 1),
+        ("get ticket (agent)", 1),
+        ("reply (agent)", 10 + mail_signal),
+        ("reply (customer)", 10 + mail_signal),
+        ("list tickets (agent)", 1),
+        ("list tickets (customer)", 1),
+        ("article search", 1),
+        ("me", 0),
+    ];
+    let expected: Vec<String> = expected.iter().map(|(w, n)| format!("{w}: {n}")).collect();
+    assert_eq!(table, expected);
+}
+
+/// A deactivated user's next request is refused, though their account was cached a moment
+/// before; so is a logged-out session's; and a role change acts on the next request.
+#[tokio::test]
+async fn the_cached_account_notices_deactivation_logout_and_role_changes_at_once() {
+    let app = spawn_app().await;
+    let admin = app.user(Role::Admin).await;
+    let user = app.user(Role::Agent).await;
+    let me = |token: String| {
+        let app = &app;
+        async move { app.get_as(&token, "/api/v1/me").await }
+    };
+    assert_eq!(me(user.access_token.clone()).await.status(), StatusCode::OK);
+    deactivate(&app, &admin.access_token, user.user.id).await;
+    assert_problem(
+        me(user.access_token.clone()).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+
+    // Staff may list the users; demoted to customer, the same token may not.
+    let other = app.user(Role::Agent).await;
+    let users = |token: String| {
+        let app = &app;
+        async move { app.get_as(&token, "/api/v1/users").await.status() }
+    };
+    assert_eq!(users(other.access_token.clone()).await, StatusCode::OK);
+    let res = app
+        .patch_as(
+            &admin.access_token,
+            &format!("/api/v1/users/{}", other.user.id),
+            &json!({"role": "customer"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        users(other.access_token.clone()).await,
+        StatusCode::FORBIDDEN
+    );
+    let body: Value = me(other.access_token.clone()).await.json().await.unwrap();
+    assert_eq!(body["role"], "customer", "{body}");
+
+    // Logging out ends the access token of that session at once (the client's cookie is
+    // the refresh token of the last login: `other`'s).
+    let res = app.post("/api/v1/auth/logout", &json!({})).await;
+    assert!(res.status().is_success(), "{}", res.status());
+    assert_problem(
+        me(other.access_token.clone()).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+}
+
+async fn deactivate(app: &TestApp, admin: &str, id: i64) {
+    let res = app
+        .patch_as(
+            admin,
+            &format!("/api/v1/users/{id}"),
+            &json!({"active": false}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK, "{:?}", res.text().await);
+}
+
+/// Two instances on one PostgreSQL database: an account cached on B is refused on B at
+/// once when an admin deactivates it on A.
+#[tokio::test]
+async fn a_deactivation_on_one_instance_is_refused_on_the_other_at_once() {
+    if std::env::var("TEST_DATABASE_URL").is_err() {
+        eprintln!("skipped: several instances need PostgreSQL (TEST_DATABASE_URL)");
+        return;
+    }
+    let a = spawn_app().await;
+    let b = a.sibling().await;
+    let admin = a.user(Role::Admin).await;
+    let user = a.user(Role::Customer).await;
+    assert_eq!(
+        b.get_as(&user.access_token, "/api/v1/me").await.status(),
+        StatusCode::OK
+    );
+    deactivate(&a, &admin.access_token, user.user.id).await;
+    // The signal crosses through PostgreSQL; it is heard within milliseconds, but the
+    // request may not wait for it: it must be refused within a moment, well inside the
+    // cache's lifetime.
+    let started = std::time::Instant::now();
+    loop {
+        let status = b.get_as(&user.access_token, "/api/v1/me").await.status();
+        if status == StatusCode::UNAUTHORIZED {
+            break;
+        }
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1),
+            "B still served a deactivated account after 1 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+/// Concurrent writes on SQLite share commits; one that fails does not take its neighbours
+/// with it, and answers with its own error.
+#[tokio::test]
+async fn concurrent_writes_commit_together_and_a_failing_one_fails_alone() {
+    let app = spawn_app().await;
+    let admin = app.user(Role::Admin).await;
+    let customer = app.user(Role::Customer).await;
+    let taken = app.user(Role::Customer).await;
+    let (ad, c) = (&admin.access_token, &customer.access_token);
+    let type_id = app.ticket_types(c).await[0].id;
+    // 40 tickets at once, and among them admin creations of users whose email is taken
+    // (409, its unit rolls back) and of new users (201).
+    let mut work = Vec::new();
+    for i in 0..40 {
+        let body = json!({"title": format!("Pedido {i}"), "type_id": type_id, "description": "Llega tarde."});
+        work.push(tokio::spawn({
+            let api = app.api.clone();
+            let url = app.url("/api/v1/tickets");
+            let c = c.clone();
+            async move {
+                let res = api
+                    .post(url)
+                    .bearer_auth(c)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                ("ticket", res.status())
+            }
+        }));
+        let email = if i % 4 == 0 {
+            taken.user.email.clone()
+        } else {
+            format!("nuevo{i}@example.com")
+        };
+        work.push(tokio::spawn({
+            let api = app.api.clone();
+            let url = app.url("/api/v1/users");
+            let ad = ad.clone();
+            async move {
+                let res = api
+                    .post(url)
+                    .bearer_auth(ad)
+                    .json(&json!({"email": email, "name": "Nuevo", "role": "customer"}))
+                    .send()
+                    .await
+                    .unwrap();
+                ("user", res.status())
+            }
+        }));
+    }
+    let mut tickets = 0;
+    let (mut created, mut refused) = (0, 0);
+    for handle in work {
+        match handle.await.unwrap() {
+            ("ticket", StatusCode::CREATED) => tickets += 1,
+            ("user", StatusCode::CREATED) => created += 1,
+            ("user", StatusCode::CONFLICT) => refused += 1,
+            other => panic!("unexpected answer {other:?}"),
+        }
+    }
+    assert_eq!((tickets, created, refused), (40, 30, 10));
+    // What was acknowledged is there, and the refused ones left nothing behind.
+    let list: Value = app
+        .get_as(c, "/api/v1/tickets?limit=100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["items"].as_array().unwrap().len(), 40);
+    let users: Value = app
+        .get_as(ad, "/api/v1/users?limit=100")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let emails: Vec<&str> = users["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|u| u["email"].as_str())
+        .collect();
+    assert_eq!(
+        emails.iter().filter(|e| e.starts_with("nuevo")).count(),
+        30,
+        "{emails:?}"
+    );
+    assert_eq!(emails.iter().filter(|e| **e == taken.user.email).count(), 1);
+}
