@@ -32,8 +32,15 @@ pub async fn count<F: Future>(work: F) -> (F::Output, Work) {
     .await
 }
 
-/// Called by the connections after every statement.
+/// Called by the connections after every statement. With
+/// `RUST_LOG=ayuda_db::statements=trace` every statement is logged with its time.
 pub(crate) fn statement_ran(info: &sea_orm::metric::Info<'_>) {
+    tracing::trace!(
+        target: "ayuda_db::statements",
+        micros = info.elapsed.as_micros(),
+        failed = info.failed,
+        sql = %info.statement.sql,
+    );
     let _ = WORK.try_with(|w| {
         let mut work = w.get();
         work.statements += 1;

@@ -176,32 +176,25 @@ pub async fn replace_subscriptions(
 }
 
 /// Who hears of a new ticket of `type_id`: the active staff subscribed to it, or every active
-/// agent and admin when nobody is.
+/// agent and admin when nobody is. One statement.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn staff_to_notify(
     conn: &impl ConnectionTrait,
     type_id: i64,
 ) -> Result<Vec<user::Model>, DbErr> {
-    let staff = || {
-        user::Entity::find()
-            .filter(user::Column::Active.eq(true))
-            .filter(user::Column::Role.is_in(["agent", "admin"]))
-    };
-    let subscribed = staff()
-        .filter(
-            user::Column::Id.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(type_subscription::Column::UserId)
-                    .from(type_subscription::Entity)
-                    .and_where(type_subscription::Column::TypeId.eq(type_id))
-                    .to_owned(),
-            ),
+    const STAFF: &str = "active = TRUE AND role IN ('agent', 'admin')";
+    let mut sql = crate::sql::Sql::new(conn.get_database_backend(), "SELECT * FROM users WHERE ");
+    sql.push(STAFF)
+        .push(" AND (id IN (SELECT user_id FROM type_subscriptions WHERE type_id = ")
+        .bind(type_id)
+        .push(
+            ") OR NOT EXISTS (SELECT 1 FROM type_subscriptions s JOIN users su ON su.id = s.user_id \
+             WHERE su.active = TRUE AND su.role IN ('agent', 'admin') AND s.type_id = ",
         )
-        .order_by_asc(user::Column::Id)
+        .bind(type_id)
+        .push(")) ORDER BY id");
+    user::Entity::find()
+        .from_raw_sql(sql.build())
         .all(conn)
-        .await?;
-    if !subscribed.is_empty() {
-        return Ok(subscribed);
-    }
-    staff().order_by_asc(user::Column::Id).all(conn).await
+        .await
 }

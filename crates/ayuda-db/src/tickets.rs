@@ -6,7 +6,6 @@
 
 use ayuda_types::{Channel, Priority, TicketSort, TicketStatus};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, Func, SimpleExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
@@ -77,11 +76,13 @@ pub struct NewTicket {
     pub parent_id: Option<i64>,
 }
 
-/// Stores a new ticket in status `new`, priority `normal`; its id is its number.
+/// Stores a new ticket in status `new`, priority `normal`, with `first` as its newest public
+/// message; its id is its number.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     conn: &impl ConnectionTrait,
     new: NewTicket,
+    first: PublicMessage,
     now: DateTime<Utc>,
 ) -> Result<Model, DbErr> {
     ActiveModel {
@@ -97,10 +98,11 @@ pub async fn insert(
         updated_at: Set(now),
         resolved_at: Set(None),
         closed_at: Set(None),
-        waiting_since: Set(None),
-        last_message_at: Set(None),
-        last_message_excerpt: Set(None),
-        last_message_staff: Set(None),
+        // The opening message, recorded with the ticket instead of by a second statement.
+        waiting_since: Set((!first.staff).then_some(first.at)),
+        last_message_at: Set(Some(first.at)),
+        last_message_excerpt: Set(Some(first.excerpt)),
+        last_message_staff: Set(Some(first.staff)),
         ..Default::default()
     }
     .insert(conn)
@@ -520,32 +522,6 @@ pub struct PublicMessage {
     pub excerpt: String,
     /// Whether staff wrote it.
     pub staff: bool,
-}
-
-/// Records a ticket's newest public message: lists show it, and it starts (customer) or
-/// ends (staff) the customer's wait for an answer. (A reply records it with the rest of its
-/// change, through [`Changes::message`]; this is for a ticket just opened.)
-#[tracing::instrument(level = "debug", skip_all)]
-pub async fn record_public_message(
-    conn: &impl ConnectionTrait,
-    number: i64,
-    message: PublicMessage,
-) -> Result<(), DbErr> {
-    let waiting: SimpleExpr = if message.staff {
-        Expr::value(Option::<DateTime<Utc>>::None)
-    } else {
-        Func::coalesce([Expr::col(Column::WaitingSince), Expr::value(message.at)]).into()
-    };
-    Entity::update_many()
-        .col_expr(Column::WaitingSince, waiting)
-        .col_expr(Column::LastMessageAt, Expr::value(message.at))
-        .col_expr(Column::LastMessageExcerpt, Expr::value(message.excerpt))
-        .col_expr(Column::LastMessageStaff, Expr::value(message.staff))
-        .col_expr(Column::UpdatedAt, Expr::value(message.at))
-        .filter(Column::Id.eq(number))
-        .exec(conn)
-        .await
-        .map(|_| ())
 }
 
 /// Moves every timestamp of ticket `number` (the ticket, its messages and its audit trail)

@@ -41,6 +41,19 @@ struct Group {
     finished: Arc<Notify>,
 }
 
+impl Group {
+    /// Waits for the writer, as long as a burst may take to drain (as the pool of one
+    /// connection did before): a unit that waits longer gets an error, not a hang.
+    async fn turn(&self) -> Result<OwnedMutexGuard<Batch>, DbErr> {
+        tokio::time::timeout(TURN_TIMEOUT, self.batch.clone().lock_owned())
+            .await
+            .map_err(|_| DbErr::Custom("timed out waiting for the database writer".into()))
+    }
+}
+
+/// How long a write waits for its turn.
+const TURN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 impl Drop for Group {
     fn drop(&mut self) {
         // Lets the committer see that the writer is gone and stop.
@@ -119,7 +132,7 @@ impl Writer {
                 turn: None,
             });
         };
-        let mut batch = group.batch.clone().lock_owned().await;
+        let mut batch = group.turn().await?;
         let turn = Turn::start(&mut batch, &self.conn, group.finished.clone()).await?;
         // On failure the turn ends here and the committer takes the batch as it is.
         let savepoint = batch.open()?.begin().await?;
@@ -137,7 +150,7 @@ impl Writer {
         group: &Group,
         run: impl AsyncFnOnce(&DatabaseTransaction) -> Result<T, DbErr>,
     ) -> Result<T, DbErr> {
-        let mut batch = group.batch.clone().lock_owned().await;
+        let mut batch = group.turn().await?;
         let turn = Turn::start(&mut batch, &self.conn, group.finished.clone()).await?;
         let result = run(batch.open()?).await;
         let outcome = turn.with(batch).finish();

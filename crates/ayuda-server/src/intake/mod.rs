@@ -471,7 +471,7 @@ async fn reply(
     let added =
         tickets::add_reply(conn, state, sender, ticket, writing, Channel::Email, now).await?;
     record.new.ticket_id = Some(added.ticket_number);
-    record.new.ticket_message_id = Some(added.message_id);
+    record.new.ticket_message_id = Some(added.message.id);
     record.new.answered |= added.followed_up;
     let (disposition, reason) = if added.followed_up {
         let number = added.ticket_number;
@@ -534,7 +534,7 @@ async fn open(
         .collect();
     inbound::add_participants(conn, opened.number, &copied, now).await?;
     record.new.ticket_id = Some(opened.number);
-    record.new.ticket_message_id = Some(opened.message_id);
+    record.new.ticket_message_id = Some(opened.message.id);
     record.new.answered |= new.may_answer;
     Ok(record
         .done(conn, letter.raw, IntakeOutcome::Ticketed, &reason, now)

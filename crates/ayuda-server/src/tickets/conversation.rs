@@ -49,6 +49,15 @@ async fn to_wire(
     } else {
         Vec::new()
     };
+    wire(rows, &files, &emails)
+}
+
+/// Messages as the API shows them, given their attachments and source emails.
+fn wire(
+    rows: &[MessageView],
+    files: &[attachments::AttachmentRow],
+    emails: &[inbound::InboundRow],
+) -> ApiResult<Vec<Reply>> {
     rows.iter()
         .map(|m| {
             Ok(Reply {
@@ -96,13 +105,13 @@ pub struct Writing {
 }
 
 /// Where a reply landed.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Added {
     /// The ticket it joined: the one written to, or the follow-up opened for it when that
     /// one was closed.
     pub ticket_number: i64,
-    /// The conversation message.
-    pub message_id: i64,
+    /// The conversation message, as stored.
+    pub message: messages::MessageRow,
     /// Whether a follow-up ticket was opened.
     pub followed_up: bool,
 }
@@ -130,16 +139,31 @@ pub async fn create_reply(
         attachment_ids: input.attachment_ids,
         status: input.status,
     };
+    let attached = !writing.attachment_ids.is_empty();
     let added = add_reply(&txn, state, user, ticket, writing, channel, Utc::now()).await?;
     txn.commit().await?;
     state.mail_queued().await;
-    let view = messages::find_view(&state.db, added.message_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    to_wire(&state.db, &[view], staff)
-        .await?
-        .pop()
-        .ok_or(ApiError::NotFound)
+    // Answered from the stored row and the author at hand; only files are read back, when
+    // there are any (a reply written here never comes from an email).
+    let message = added.message;
+    let files = if attached {
+        attachments::of_messages(&state.db, &[message.id]).await?
+    } else {
+        Vec::new()
+    };
+    let view = MessageView {
+        id: message.id,
+        ticket_id: message.ticket_id,
+        author_id: message.author_id,
+        body: message.body,
+        body_html: message.body_html,
+        internal: message.internal,
+        channel: message.channel,
+        created_at: message.created_at,
+        author_name: user.name.clone(),
+        author_role: user.role.clone(),
+    };
+    wire(&[view], &files, &[])?.pop().ok_or(ApiError::NotFound)
 }
 
 /// Adds `writing` by `user` to `ticket` (which the caller has checked they may write to),
@@ -201,7 +225,7 @@ pub async fn add_reply(
             .await?;
             Ok(Added {
                 ticket_number: opened.number,
-                message_id: opened.message_id,
+                message: opened.message,
                 followed_up: true,
             })
         }
@@ -268,7 +292,7 @@ pub async fn add_reply(
             }
             Ok(Added {
                 ticket_number: ticket.id,
-                message_id: message.id,
+                message,
                 followed_up: false,
             })
         }

@@ -103,12 +103,12 @@ pub struct Opening {
 }
 
 /// A ticket just opened.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Opened {
     /// Its number.
     pub number: i64,
-    /// Its first message.
-    pub message_id: i64,
+    /// Its first message, as stored.
+    pub message: messages::MessageRow,
 }
 
 /// Opens a ticket for `user`: the ticket, its description as the first message, the
@@ -219,7 +219,13 @@ pub(crate) async fn open_ticket(
     let channel = opening.ticket.channel;
     let parent = opening.ticket.parent_id;
     let author_id = opening.author_id.unwrap_or(requester.id);
-    let ticket = repo::insert(conn, opening.ticket, now).await?;
+    // The opening message is the request itself, whoever typed it: the customer waits.
+    let first = repo::PublicMessage {
+        at: now,
+        excerpt: markdown::excerpt(&opening.body.text, LAST_MESSAGE_CHARS),
+        staff: false,
+    };
+    let ticket = repo::insert(conn, opening.ticket, first, now).await?;
     let message = messages::insert(
         conn,
         messages::NewMessage {
@@ -241,8 +247,6 @@ pub(crate) async fn open_ticket(
         message.id,
     )
     .await?;
-    // The opening message is the request itself, whoever typed it: the customer waits.
-    repo::record_public_message(conn, ticket.id, public_message(&message, false)).await?;
     audit::record(
         conn,
         NewEvent {
@@ -266,7 +270,7 @@ pub(crate) async fn open_ticket(
     .await?;
     Ok(Opened {
         number: ticket.id,
-        message_id: message.id,
+        message,
     })
 }
 
