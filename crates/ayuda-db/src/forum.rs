@@ -357,7 +357,7 @@ pub async fn search(
         }
     }
     filter.push_conditions(&mut sql);
-    sql.push("), page AS (SELECT id, score FROM ranked");
+    sql.push("), page AS MATERIALIZED (SELECT id, score FROM ranked");
     crate::search::push_after_anchor(&mut sql, after);
     sql.push(" ORDER BY score DESC, id DESC LIMIT ")
         .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX))
@@ -367,29 +367,27 @@ pub async fn search(
     match backend {
         DbBackend::Postgres => {
             sql.push("ts_headline('ayuda_search', a.body, to_tsquery('ayuda_search', ")
-                .bind(query)
+                .bind(query.clone())
                 .push(
                     "), 'StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=12') AS snippet \
                      FROM page JOIN forum_articles a ON a.id = page.id",
                 );
         }
         _ => {
-            // snippet() needs the full-text match of its own row: joined for the page only.
+            // snippet() needs the full-text row under a MATCH: joined by rowid to the page
+            // alone (CROSS JOIN keeps that order), so only the page's snippets are made.
             sql.push(
-                "COALESCE(s.snippet, '') AS snippet FROM page \
-                 JOIN forum_articles a ON a.id = page.id \
-                 LEFT JOIN (SELECT rowid AS id, \
-                 snippet(forum_article_fts, 1, char(1), char(2), '…', 24) AS snippet \
-                 FROM forum_article_fts WHERE forum_article_fts MATCH ",
-            )
-            .bind(query)
-            .push(" AND rowid IN (SELECT id FROM page)) s ON s.id = page.id");
+                "snippet(forum_article_fts, 1, char(1), char(2), '…', 24) AS snippet \
+                 FROM page CROSS JOIN forum_article_fts ON forum_article_fts.rowid = page.id \
+                 CROSS JOIN forum_articles a ON a.id = page.id",
+            );
         }
     }
-    sql.push(
-        " JOIN forum_categories c ON c.id = a.category_id JOIN users u ON u.id = a.author_id \
-         ORDER BY page.score DESC, page.id DESC",
-    );
+    sql.push(" JOIN forum_categories c ON c.id = a.category_id JOIN users u ON u.id = a.author_id");
+    if backend != DbBackend::Postgres {
+        sql.push(" WHERE forum_article_fts MATCH ").bind(query);
+    }
+    sql.push(" ORDER BY page.score DESC, page.id DESC");
     conn.query_all_raw(sql.build())
         .await?
         .iter()
