@@ -317,7 +317,7 @@ async fn mail_leased_by_an_instance_that_died_goes_out_at_once() {
     let app = spawn_app().await;
     let to = format!("orphan-{}@example.com", uuid::Uuid::new_v4().simple());
     // A message another instance leased for ten minutes, then died (no heartbeat).
-    let txn = ayuda_db::begin_write(&app.state.writer).await.unwrap();
+    let txn = app.state.writer.begin().await.unwrap();
     let now = chrono::Utc::now();
     ayuda_db::outbox::enqueue(
         &txn,

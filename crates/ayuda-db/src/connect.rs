@@ -37,7 +37,7 @@ impl Backend {
 /// The ways into the database: a pool for reads, and one for write transactions.
 #[derive(Debug, Clone)]
 pub struct Connections {
-    /// Reads, and single-statement writes that may wait for the write lock.
+    /// Reads (writes go through `write`).
     pub read: DatabaseConnection,
     /// Write transactions and writing statements ([`Writer`]). On SQLite, one connection
     /// with group commit: only one writer can hold the database anyway, and queueing for

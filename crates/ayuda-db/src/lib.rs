@@ -37,7 +37,7 @@ pub use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
     TransactionTrait,
 };
-pub use writer::{WriteTxn, Writer, begin_write};
+pub use writer::{WriteTxn, Writer};
 
 /// True when `err` is a foreign-key violation (a row still referenced, say).
 pub fn is_foreign_key_violation(err: &DbErr) -> bool {

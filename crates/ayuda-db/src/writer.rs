@@ -5,7 +5,7 @@
 //! was. So on SQLite the writer keeps one transaction (a *batch*) open while writes are
 //! queued for it: each write transaction of a request (a *unit*, [`WriteTxn`]) runs in a
 //! savepoint of the batch, one after another, and the batch commits once when the units
-//! queued ahead of the committer are done, or after [`MAX_UNITS`]. A unit's `commit`
+//! queued ahead of the committer are done, or after 256 units. A unit's `commit`
 //! returns only after its batch is durable, so nothing is acknowledged before it would
 //! survive a power cut. A unit that fails or is dropped rolls back to its own savepoint:
 //! its neighbours commit. If the batch's commit fails, every unit in it gets the error.
@@ -23,7 +23,7 @@ use tokio::sync::{Mutex, Notify, OwnedMutexGuard, watch};
 
 /// The most units one batch takes before it commits, so that a steady stream of writes
 /// still reaches the disk (and its requests their answer) in bounded time.
-pub const MAX_UNITS: usize = 256;
+const MAX_UNITS: usize = 256;
 
 /// Where write transactions begin ([`Writer::begin`]); also a connection for single
 /// writing statements, which on SQLite join the current batch the same way.
@@ -160,11 +160,6 @@ impl Writer {
     }
 }
 
-/// Begins a write transaction on `writer`: see [`Writer::begin`].
-pub async fn begin_write(writer: &Writer) -> Result<WriteTxn, DbErr> {
-    writer.begin().await
-}
-
 /// Commits whenever a unit has finished and the units queued before this task are done.
 /// The mutex is fair, so a batch takes in every unit that queued while it ran.
 async fn commit_when_idle(batch: Weak<Mutex<Batch>>, finished: Arc<Notify>) {
@@ -240,9 +235,8 @@ async fn wait(mut outcome: watch::Receiver<Option<Result<(), String>>>) -> Resul
         .await
         .map_err(|_| DbErr::Custom("the writer stopped before committing".into()))?;
     match done.as_ref() {
-        Some(Ok(())) => Ok(()),
         Some(Err(err)) => Err(DbErr::Custom(format!("commit failed: {err}"))),
-        None => unreachable!("waited for Some"),
+        _ => Ok(()),
     }
 }
 
@@ -254,6 +248,8 @@ async fn wait(mut outcome: watch::Receiver<Option<Result<(), String>>>) -> Resul
 #[derive(Debug)]
 pub struct WriteTxn {
     /// The unit's savepoint (SQLite) or transaction (PostgreSQL); `None` once committed.
+    /// Declared before `turn`, so when dropped its rollback is queued on the connection
+    /// before the turn ends and the next unit or the committer takes the batch.
     savepoint: Option<DatabaseTransaction>,
     backend: DbBackend,
     /// SQLite: this unit's hold on the batch.
@@ -286,14 +282,6 @@ impl WriteTxn {
 
 fn committed() -> DbErr {
     DbErr::Custom("the transaction was committed already".into())
-}
-
-impl Drop for WriteTxn {
-    fn drop(&mut self) {
-        // The savepoint's rollback is queued on the connection before the turn ends.
-        self.savepoint = None;
-        self.turn = None;
-    }
 }
 
 #[async_trait::async_trait]

@@ -55,7 +55,7 @@ pub async fn register(state: &AppState, req: RegisterRequest) -> ApiResult<()> {
 async fn register_once(state: &AppState, req: &RegisterRequest, email: &Email) -> ApiResult<bool> {
     let settings = &state.settings;
     let now = Utc::now();
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     match users::find(&txn, Lookup::Email(email.as_str())).await? {
         Some(user) if user.activated_at.is_some() => {
             let template = Template::AlreadyRegistered {
@@ -233,7 +233,7 @@ async fn set_password_with_token(
             return Err(err);
         }
     };
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     let user = users::find_by_id(&txn, user_id)
         .await?
         .filter(|u| u.active)
@@ -293,7 +293,7 @@ pub async fn change_password(
     confirm_current_password(state, user, client, &req.current_password).await?;
     let hash = state.passwords.hash(&password).await?;
     let now = Utc::now();
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     users::set_password(&txn, user.id, hash, now).await?;
     refresh_tokens::revoke_user_except(&txn, user.id, session, now).await?;
     txn.commit().await?;
@@ -331,7 +331,7 @@ pub async fn request_email_change(
     confirm_current_password(state, user, client, &req.current_password).await?;
     let settings = &state.settings;
     let now = Utc::now();
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     if users::find(&txn, Lookup::Email(new_email.as_str()))
         .await?
         .is_none()
@@ -378,7 +378,7 @@ pub async fn confirm_email_change(state: &AppState, client: &str, token: &str) -
     state.limiters.reserve_token(client)?;
     let hash = token_hash(token.trim());
     let now = Utc::now();
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     let user_id = tokens::consume(&txn, &hash, Purpose::EmailChange, now)
         .await?
         .ok_or(ApiError::InvalidToken)?;
@@ -429,7 +429,7 @@ pub async fn login(state: &AppState, client: &str, req: LoginRequest) -> ApiResu
         return Err(ApiError::Unauthorized(BAD_LOGIN));
     };
     state.limiters.login_succeeded(&account_key, client);
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     let session = start_session(&txn, state, &user, None).await?;
     txn.commit().await?;
     Ok(session)
@@ -478,7 +478,7 @@ async fn start_session(
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn refresh(state: &AppState, token: &str) -> ApiResult<LoginResponse> {
     let now = Utc::now();
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     let outcome = refresh_tokens::rotate(&txn, &token_hash(token), now).await?;
     let reused_by = match outcome {
         Rotation::Reused { user_id } => Some(user_id),
@@ -525,7 +525,7 @@ pub async fn logout(state: &AppState, token: Option<&str>) -> ApiResult<()> {
 pub async fn forgot_password(state: &AppState, raw_email: &str) -> ApiResult<()> {
     let email = email_of(raw_email)?;
     let settings = &state.settings;
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     if let Some(user) = users::find(&txn, Lookup::Email(email.as_str()))
         .await?
         .filter(|u| u.active)
@@ -588,7 +588,7 @@ pub async fn create_user(state: &AppState, admin: &UserRow, req: CreateUser) -> 
         locale: req.locale.unwrap_or_else(|| state.settings.default_locale),
         password_hash: None,
     };
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     let user = users::insert(&txn, new, Utc::now()).await.map_err(|e| {
         if ayuda_db::is_unique_violation(&e) {
             ApiError::conflict("email_taken", "a user with this email already exists")
@@ -620,7 +620,7 @@ pub async fn update_user(
         ));
     }
     let now = Utc::now();
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     users::lock_admins(&txn).await?;
     let user = users::find_by_id(&txn, id)
         .await?
@@ -658,7 +658,7 @@ pub async fn ensure_admin(
         .map_err(|e| anyhow::anyhow!("admin password {e}"))?;
     let hash = state.passwords.hash(&password).await?;
     let now = Utc::now();
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     let user = match users::find(&txn, Lookup::Email(email.as_str())).await? {
         Some(existing) => {
             let user =

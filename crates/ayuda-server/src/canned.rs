@@ -33,7 +33,7 @@ pub async fn create(
     if input.shared && !is_admin(user) {
         return Err(ApiError::Forbidden);
     }
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     let row = canned_replies::insert(
         &txn,
         NewCannedReply {
@@ -57,7 +57,7 @@ pub async fn update(
     id: i64,
     input: UpdateCannedReply,
 ) -> ApiResult<CannedReply> {
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     let row = manageable(&txn, user, id).await?;
     canned_replies::update(
         &txn,
@@ -75,7 +75,7 @@ pub async fn update(
 /// Deletes a reply the caller may manage.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(state: &AppState, user: &UserRow, id: i64) -> ApiResult<()> {
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     manageable(&txn, user, id).await?;
     canned_replies::delete(&txn, id).await?;
     txn.commit().await?;

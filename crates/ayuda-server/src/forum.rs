@@ -211,7 +211,7 @@ pub async fn update_category(
         texts: input.translations.map(category_texts),
         position: input.position,
     };
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     if forum::update_category(&txn, id, changes).await?.is_none() {
         return Err(ApiError::NotFound);
     }
@@ -231,7 +231,7 @@ pub async fn delete_category(state: &AppState, user: &UserRow, id: i64) -> ApiRe
     if !is_staff(Some(user)) {
         return Err(ApiError::Forbidden);
     }
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     let held = forum::articles_in_category(&txn, id).await?;
     if held > 0 {
         return Err(ApiError::Conflict {
@@ -562,7 +562,7 @@ pub async fn delete(state: &AppState, user: &UserRow, slug: &str) -> ApiResult<(
         return Err(ApiError::Forbidden);
     }
     let article = readable(state, Some(user), slug).await?;
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     forum::delete_article(&txn, article.id).await?;
     txn.commit().await?;
     Ok(())
@@ -623,7 +623,7 @@ pub async fn hide_comment(state: &AppState, user: &UserRow, slug: &str, id: i64)
         return Err(ApiError::Forbidden);
     }
     let article = readable(state, Some(user), slug).await?;
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     if !forum::hide_comment(&txn, article.id, id, user.id, Utc::now()).await? {
         return Err(ApiError::NotFound);
     }
@@ -643,7 +643,7 @@ pub async fn feedback(
     helpful: bool,
 ) -> ApiResult<(i64, i64)> {
     let article = readable(state, user, slug).await?;
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     let counts = forum::vote(&txn, article.id, voter, helpful, Utc::now()).await?;
     txn.commit().await?;
     Ok(counts)

@@ -13,7 +13,7 @@ use crate::storage::BlobStore;
 pub struct AppState {
     /// Database pool for reads.
     pub db: DatabaseConnection,
-    /// Writes: transactions begin here ([`ayuda_db::begin_write`]), and single writing
+    /// Writes: transactions begin here ([`ayuda_db::Writer::begin`]), and single writing
     /// statements run on it (on SQLite both are group-committed).
     pub writer: ayuda_db::Writer,
     /// This instance's id (a fresh UUID per start): the holder of its leases.

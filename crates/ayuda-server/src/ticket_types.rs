@@ -73,7 +73,7 @@ pub async fn update(
             "make another type the default instead",
         ));
     }
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     let row = ticket_types::find(&txn, id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -135,7 +135,7 @@ pub async fn subscribe(
     input: Subscriptions,
 ) -> ApiResult<Subscriptions> {
     let agent = subscriber(state, user, id).await?;
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     let known: Vec<i64> = ticket_types::list(&txn, true)
         .await?
         .into_iter()

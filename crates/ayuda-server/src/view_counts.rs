@@ -105,7 +105,7 @@ pub async fn flush(state: &AppState) {
         return;
     }
     let written = async {
-        let txn = ayuda_db::begin_write(&state.writer).await?;
+        let txn = state.writer.begin().await?;
         for (&article, &n) in &counts {
             ayuda_db::forum::count_views(&txn, article, n).await?;
         }

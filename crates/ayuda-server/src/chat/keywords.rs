@@ -28,7 +28,7 @@ pub async fn create(
     input: CreateBotKeyword,
 ) -> ApiResult<BotKeyword> {
     require_admin(user)?;
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     let now = Utc::now();
     let fields = checked(
         &txn,
@@ -59,7 +59,7 @@ pub async fn update(
     input: UpdateBotKeyword,
 ) -> ApiResult<BotKeyword> {
     require_admin(user)?;
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     let now = Utc::now();
     let row = bot_keywords::find(&txn, id)
         .await?
@@ -100,7 +100,7 @@ pub async fn update(
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn delete(state: &AppState, user: &UserRow, id: i64) -> ApiResult<()> {
     require_admin(user)?;
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     let row = bot_keywords::find(&txn, id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -355,7 +355,7 @@ pub const MINIMAL_EN: &[Seed] = &[
 
 /// Gives a fresh install its minimal tree (nothing when any keyword exists).
 pub async fn ensure_minimal(state: &AppState) -> Result<(), DbErr> {
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     if !bot_keywords::any(&txn).await? {
         seed(&txn, Locale::Es, MINIMAL_ES).await?;
         seed(&txn, Locale::En, MINIMAL_EN).await?;

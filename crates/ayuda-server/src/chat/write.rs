@@ -63,7 +63,7 @@ impl ChatWrite {
     /// Begins a write transaction.
     pub async fn begin(state: &AppState) -> Result<Self, DbErr> {
         Ok(ChatWrite {
-            txn: ayuda_db::begin_write(&state.writer).await?,
+            txn: state.writer.begin().await?,
             now: Utc::now(),
             events: Vec::new(),
             desk: Vec::new(),

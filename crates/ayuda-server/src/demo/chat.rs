@@ -121,7 +121,7 @@ const TREE_EN: &[Seed] = &[
 /// Replaces a fresh install's flat tree with the demo's; a tree an admin has grown (any
 /// follow-up) is left alone. Returns whether it seeded.
 pub async fn load_keywords(state: &AppState) -> anyhow::Result<bool> {
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     let rows = bot_keywords::all(&txn).await?;
     if rows.iter().any(|r| r.parent_id.is_some()) {
         return Ok(false);

@@ -381,7 +381,7 @@ async fn load_tickets(state: &AppState) -> anyhow::Result<()> {
 /// days ago, and each later step comes [`STEP_MINUTES`] after the one before.
 async fn spread_in_time(state: &AppState, number: i64, days_ago: i64) -> anyhow::Result<()> {
     let start = chrono::Utc::now() - chrono::Duration::days(days_ago);
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     ayuda_db::tickets::retime(&txn, number, |step| {
         start + chrono::Duration::minutes(STEP_MINUTES * i64::try_from(step).unwrap_or(0))
     })

@@ -198,7 +198,7 @@ pub async fn ingest_batch(
         prepared.push(prepare(state, raw).await?);
     }
     let now = Utc::now();
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     let mut outcomes = Vec::with_capacity(raws.len());
     for (raw, message) in raws.iter().zip(&prepared) {
         let savepoint = txn.begin().await?;

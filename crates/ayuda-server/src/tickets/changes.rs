@@ -111,7 +111,7 @@ pub async fn update(
     input: UpdateTicket,
 ) -> ApiResult<TicketView> {
     let now = Utc::now();
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     let ticket = load_for_change(&txn, agent, number).await?;
     if !is_staff(agent) {
         return Err(ApiError::Forbidden);
@@ -234,7 +234,7 @@ async fn move_status(
     rule: fn(TicketStatus) -> Result<TicketStatus, IllegalMove>,
 ) -> ApiResult<TicketView> {
     let now = Utc::now();
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     let ticket = load_for_change(&txn, user, number).await?;
     let to = rule(status_of(&ticket.status)?)?;
     let changes = Changes {

@@ -128,7 +128,7 @@ pub async fn create_reply(
     channel: Channel,
 ) -> ApiResult<Reply> {
     let staff = is_staff(user);
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     let ticket = repo::find_for_update(&txn, number)
         .await?
         .filter(|t| staff || t.requester_id == user.id)

@@ -125,7 +125,7 @@ pub async fn create(
     if on_behalf && !is_staff(user) {
         return Err(ApiError::Forbidden);
     }
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     if !ticket_types::is_active(&txn, input.type_id).await? {
         return Err(ApiError::field(
             "type_id",

@@ -25,7 +25,7 @@ pub async fn here(
     }
     visible(&state.db, user, number).await?;
     let now = Utc::now();
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     viewers::seen(
         &txn,
         number,
@@ -57,7 +57,7 @@ pub async fn leave(state: &AppState, user: &UserRow, number: i64) -> ApiResult<(
     if !is_staff(user) {
         return Err(ApiError::Forbidden);
     }
-    let txn = ayuda_db::begin_write(&state.writer).await?;
+    let txn = state.writer.begin().await?;
     viewers::left(&txn, number, user.id).await?;
     txn.commit().await?;
     Ok(())

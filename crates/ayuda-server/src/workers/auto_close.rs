@@ -51,7 +51,7 @@ pub async fn close_due(state: &AppState, now: DateTime<Utc>) -> Result<u64, ayud
     loop {
         let due = tickets::resolved_before(&state.db, cutoff, BATCH).await?;
         for number in &due {
-            let txn = ayuda_db::begin_write(&state.writer).await?;
+            let txn = state.writer.begin().await?;
             if tickets::close_if_resolved_before(&txn, *number, cutoff, now).await? {
                 audit::record(
                     &txn,

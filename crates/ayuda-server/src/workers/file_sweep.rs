@@ -59,7 +59,7 @@ pub async fn sweep(state: &AppState) -> anyhow::Result<Swept> {
     let cutoff = Utc::now() - chrono::Duration::from_std(age)?;
     let mut swept = Swept::default();
     loop {
-        let txn = ayuda_db::begin_write(&state.writer).await?;
+        let txn = state.writer.begin().await?;
         let deleted = attachments::delete_unlinked_before(&txn, cutoff, BATCH).await?;
         txn.commit().await?;
         swept.uploads += deleted;
