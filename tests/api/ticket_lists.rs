@@ -341,6 +341,85 @@ async fn search_ranks_titles_and_conversations_and_pages_through_results() {
     assert_eq!(seen, found);
 }
 
+/// A search over the whole desk ranks only the newest `SEARCH_CANDIDATES` matches (ranking
+/// every match of a common word costs seconds at a large desk); a narrower query, a
+/// customer's own search and an agent's search within one requester reach older tickets.
+#[tokio::test]
+async fn a_broad_search_ranks_the_newest_matches_and_narrower_ones_reach_older_tickets() {
+    let app = spawn_app().await;
+    let agent = app.user(Role::Agent).await;
+    let old_owner = app.user(Role::Customer).await;
+    let other = app.user(Role::Customer).await;
+    let old = app
+        .open_ticket(
+            &old_owner.access_token,
+            "Zanahoria vieja",
+            "El nabo no llega",
+        )
+        .await
+        .number;
+    let template = app
+        .open_ticket(&other.access_token, "Zanahoria 0", "otra cosa")
+        .await
+        .number;
+    let newer = ayuda_db::tickets::SEARCH_CANDIDATES;
+    app.db
+        .execute_unprepared(&format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {newer}) \
+             INSERT INTO tickets (title, type_id, status, priority, channel, requester_id, \
+             created_at, updated_at, waiting_since, last_message_at, last_message_excerpt, \
+             last_message_staff) \
+             SELECT 'Zanahoria ' || n.i, type_id, status, priority, channel, requester_id, \
+             created_at, updated_at, waiting_since, last_message_at, last_message_excerpt, \
+             last_message_staff FROM tickets CROSS JOIN n WHERE tickets.id = {template}"
+        ))
+        .await
+        .unwrap();
+
+    let all_pages = |query: String, token: String| {
+        let app = &app;
+        async move {
+            let mut found = Vec::new();
+            let mut path = format!("/api/v1/tickets?{query}&limit=100");
+            loop {
+                let res = app.get_as(&token, &path).await;
+                assert_eq!(res.status(), StatusCode::OK);
+                let page: Page<Ticket> = res.json().await.unwrap();
+                found.extend(page.items.iter().map(|t| t.number));
+                let Some(next) = page.next_cursor else { break };
+                path = format!("/api/v1/tickets?{query}&limit=100&cursor={next}");
+            }
+            found
+        }
+    };
+    let a = agent.access_token.clone();
+    let broad = all_pages("q=zanahoria".into(), a.clone()).await;
+    assert_eq!(
+        broad.len(),
+        usize::try_from(newer).unwrap(),
+        "the newest matches, each once"
+    );
+    assert_eq!(broad.iter().collect::<HashSet<_>>().len(), broad.len());
+    assert!(
+        !broad.contains(&old) && !broad.contains(&template),
+        "older than the newest matches"
+    );
+
+    assert_eq!(all_pages("q=nabo".into(), a.clone()).await, vec![old]);
+    assert_eq!(
+        all_pages("q=zanahoria".into(), old_owner.access_token.clone()).await,
+        vec![old],
+        "a customer's search ranks all of their tickets"
+    );
+    assert_eq!(
+        all_pages(format!("q=zanahoria&requester_id={}", old_owner.user.id), a).await,
+        vec![old]
+    );
+    // The other customer has more matches than a broad search ranks: all of them count.
+    let theirs = all_pages("q=zanahoria".into(), other.access_token.clone()).await;
+    assert_eq!(theirs.len(), usize::try_from(newer).unwrap() + 1);
+}
+
 /// Plans of the list queries: every filter is served by an index that also gives the order,
 /// so no query reads the table through or sorts in a temporary structure.
 #[tokio::test]

@@ -106,3 +106,18 @@ pub async fn large(state: &AppState, bytes: usize) -> anyhow::Result<f64> {
     );
     Ok(ms)
 }
+
+/// Milliseconds to write `bytes` to a new file in `dir` and fsync it: what storing a large
+/// message durably cannot go below on this disk (the 10 MB row is compared with it).
+pub fn durable_write(dir: &std::path::Path, bytes: usize) -> anyhow::Result<f64> {
+    use std::io::Write;
+    let path = dir.join("durable-write-baseline");
+    let data = vec![b'x'; bytes];
+    let started = Instant::now();
+    let mut file = std::fs::File::create(&path)?;
+    file.write_all(&data)?;
+    file.sync_all()?;
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    std::fs::remove_file(&path)?;
+    Ok(ms)
+}

@@ -140,19 +140,42 @@ impl Workload {
         )
     }
 
+    /// Ranked ticket search as the agent. The generated conversations draw from 32 words,
+    /// so every query matches most tickets: the ranking's worst case, as for articles.
+    pub fn search_tickets(base: &str, token: &str) -> Self {
+        Self::search(
+            "ticket search",
+            format!("{base}/api/v1/tickets"),
+            Some(token),
+        )
+    }
+
     /// Anonymous ranked article search with a few different queries.
     pub fn search_articles(base: &str) -> Self {
-        let base = base.to_owned();
-        let queries = [
+        Self::search(
+            "article search",
+            format!("{base}/api/v1/forum/articles"),
+            None,
+        )
+    }
+
+    /// GET `url?q=` with one of a few queries in turn.
+    fn search(name: &str, url: String, token: Option<&str>) -> Self {
+        const QUERIES: [&str; 5] = [
             "factura",
             "contraseña acceso",
             "login",
             "descarga",
             "mobile sync",
         ];
-        Self::new("article search", move |c, seed| {
-            let q = queries[usize::try_from(seed).unwrap_or(0) % queries.len()];
-            c.get(format!("{base}/api/v1/forum/articles?q={q}"))
+        let token = token.map(str::to_owned);
+        Self::new(name, move |c, seed| {
+            let q = QUERIES[usize::try_from(seed).unwrap_or(0) % QUERIES.len()];
+            let req = c.get(format!("{url}?q={q}"));
+            match &token {
+                Some(t) => req.bearer_auth(t),
+                None => req,
+            }
         })
     }
 }

@@ -27,10 +27,12 @@ pub(crate) fn tsquery(terms: &[Term]) -> String {
 /// Continues a ranking (a CTE named `ranked` with columns `id` and `score`, best first) after
 /// the row `after`: the rows ranked below it. An anchor that no longer matches ends the list.
 pub(crate) fn push_after_anchor(sql: &mut crate::sql::Sql, after: Option<i64>) {
+    // A row value against one uncorrelated subquery: the anchor is read once, not once per
+    // ranked row as a joined subquery may be.
     if let Some(id) = after {
-        sql.push(" CROSS JOIN (SELECT id AS anchor_id, score AS anchor FROM ranked WHERE id = ")
+        sql.push(" WHERE (score, id) < (SELECT score, id FROM ranked WHERE id = ")
             .bind(id)
-            .push(") a WHERE score < anchor OR (score = anchor AND id < anchor_id)");
+            .push(")");
     }
 }
 

@@ -313,10 +313,20 @@ pub async fn list(
     TicketView::find_by_statement(stmt).all(conn).await
 }
 
-/// Tickets matching `filter` whose title or conversation contains every term (the last one
+/// How many of the newest matching titles, and as many messages, a search over the whole
+/// desk ranks. Ranking every match costs in proportion to the matches, and a common word
+/// matches most of a large desk (at 1,000,000 tickets: half a minute and gigabytes of
+/// memory per query). So, as in other helpdesks' search, a broad query is answered from the
+/// most recent matches and a narrower one reaches older tickets. A search within one
+/// requester's tickets (every customer's search) ranks all of theirs.
+pub const SEARCH_CANDIDATES: i64 = 1000;
+
+/// Tickets matching `filter` whose title or conversation contains any term (the last one
 /// as a prefix), best first; `limit + 1` rows after the ticket with id `after` (whose score
 /// the query computes again, so a cursor never has to carry one). Internal notes count only
 /// with `include_internal`, so a customer's search never reveals what agents wrote about them.
+/// Without a requester in `filter`, only the [`SEARCH_CANDIDATES`] newest matching titles
+/// and messages are ranked.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn search(
     conn: &impl ConnectionTrait,
@@ -333,56 +343,30 @@ pub async fn search(
     // Scores are rounded so that the anchor of the next page compares equal to the score
     // its row gets in the ranking (float sums may differ in the last bits).
     let score = match backend {
-        DbBackend::Postgres => "ROUND(SUM(h.score)::numeric, 6)::float8",
-        _ => "ROUND(SUM(h.score), 6)",
+        DbBackend::Postgres => "ROUND(g.score::numeric, 6)::float8",
+        _ => "ROUND(g.score, 6)",
     };
     let mut sql = Sql::new(backend, "WITH ranked AS (SELECT t.id AS id, ");
-    sql.push(score).push(" AS score FROM (");
-    match backend {
-        DbBackend::Postgres => {
-            let query = crate::search::tsquery(terms);
-            sql.push(
-                "SELECT id AS ticket_id, ts_rank(search, to_tsquery('ayuda_search', ",
-            )
-            .bind(query.clone())
-            .push("))::float8 * 2 AS score FROM tickets WHERE search @@ to_tsquery('ayuda_search', ")
-            .bind(query.clone())
-            .push(") UNION ALL SELECT ticket_id, ts_rank(search, to_tsquery('ayuda_search', ")
-            .bind(query.clone())
-            .push("))::float8 AS score FROM ticket_messages WHERE search @@ to_tsquery('ayuda_search', ")
-            .bind(query)
-            .push(")");
-            if !include_internal {
-                sql.push(" AND internal = FALSE");
-            }
-        }
-        _ => {
-            let query = crate::search::fts5_match(terms);
-            sql.push(
-                "SELECT rowid AS ticket_id, -bm25(ticket_title_fts) * 2 AS score \
-                 FROM ticket_title_fts WHERE ticket_title_fts MATCH ",
-            )
-            .bind(query.clone())
-            .push(
-                " UNION ALL SELECT m.ticket_id, -bm25(ticket_message_fts) AS score \
-                 FROM ticket_message_fts CROSS JOIN ticket_messages m ON m.id = ticket_message_fts.rowid \
-                 WHERE ticket_message_fts MATCH ",
-            )
-            .bind(query);
-            if !include_internal {
-                sql.push(" AND m.internal = 0");
-            }
-        }
-    }
-    // On SQLite, CROSS JOIN keeps the planner from putting the full-text match in an inner
-    // loop (one whole MATCH per candidate row): the matches drive, tickets are looked up by
-    // key. PostgreSQL has no `CROSS JOIN ... ON` and plans this well by itself.
+    sql.push(score)
+        .push(" AS score FROM (SELECT ticket_id, SUM(score) AS score FROM (");
+    push_matches(
+        &mut sql,
+        backend,
+        terms,
+        filter.requester_id,
+        include_internal,
+    );
+    // Summed per ticket before tickets are joined, so each ticket is looked up once by key
+    // (on PostgreSQL a join before the sum was planned as a nested loop over the matches,
+    // quadratic, when the statistics were stale). CROSS JOIN keeps that order on SQLite.
     sql.push(match backend {
-        DbBackend::Postgres => ") h JOIN tickets t ON t.id = h.ticket_id WHERE 1 = 1",
-        _ => ") h CROSS JOIN tickets t ON t.id = h.ticket_id WHERE 1 = 1",
+        DbBackend::Postgres => {
+            ") h GROUP BY ticket_id) g JOIN tickets t ON t.id = g.ticket_id WHERE 1 = 1"
+        }
+        _ => ") h GROUP BY ticket_id) g CROSS JOIN tickets t ON t.id = g.ticket_id WHERE 1 = 1",
     });
     filter.push_conditions(&mut sql);
-    sql.push(" GROUP BY t.id) SELECT id, score FROM ranked");
+    sql.push(") SELECT id, score FROM ranked");
     crate::search::push_after_anchor(&mut sql, after);
     sql.push(" ORDER BY score DESC, id DESC LIMIT ")
         .bind(i64::try_from(limit + 1).unwrap_or(i64::MAX));
@@ -410,6 +394,119 @@ pub async fn search(
             Some((views.swap_remove(at), hit.score))
         })
         .collect())
+}
+
+/// The scored matches of a ticket search, as rows `(ticket_id, score)`: titles (worth
+/// double) and messages, either the newest [`SEARCH_CANDIDATES`] of each over the whole
+/// desk or all of one requester's, which are read from their tickets.
+fn push_matches(
+    sql: &mut Sql,
+    backend: DbBackend,
+    terms: &[ayuda_domain::search::Term],
+    requester: Option<i64>,
+    include_internal: bool,
+) {
+    let postgres = backend == DbBackend::Postgres;
+    let query = if postgres {
+        crate::search::tsquery(terms)
+    } else {
+        crate::search::fts5_match(terms)
+    };
+    let internal = match (include_internal, postgres) {
+        (true, _) => "",
+        (false, true) => " AND m.internal = FALSE",
+        (false, false) => " AND m.internal = 0",
+    };
+    match (requester, postgres) {
+        (None, true) => {
+            sql.push("SELECT ticket_id, ts_rank(search, to_tsquery('ayuda_search', ")
+                .bind(query.clone())
+                .push(
+                    "))::float8 * 2 AS score FROM (SELECT id AS ticket_id, search FROM tickets \
+                 WHERE search @@ to_tsquery('ayuda_search', ",
+                )
+                .bind(query.clone())
+                .push(") ORDER BY id DESC LIMIT ")
+                .bind(SEARCH_CANDIDATES)
+                .push(") x UNION ALL SELECT ticket_id, ts_rank(search, to_tsquery('ayuda_search', ")
+                .bind(query.clone())
+                .push(
+                    "))::float8 AS score FROM (SELECT m.ticket_id, m.search FROM ticket_messages m \
+                 WHERE m.search @@ to_tsquery('ayuda_search', ",
+                )
+                .bind(query)
+                .push(")")
+                .push(internal)
+                .push(" ORDER BY m.id DESC LIMIT ")
+                .bind(SEARCH_CANDIDATES)
+                .push(") y");
+        }
+        (Some(requester), true) => {
+            sql.push("SELECT id AS ticket_id, ts_rank(search, to_tsquery('ayuda_search', ")
+                .bind(query.clone())
+                .push("))::float8 * 2 AS score FROM tickets WHERE requester_id = ")
+                .bind(requester)
+                .push(" AND search @@ to_tsquery('ayuda_search', ")
+                .bind(query.clone())
+                .push(
+                    ") UNION ALL SELECT m.ticket_id, ts_rank(m.search, to_tsquery('ayuda_search', ",
+                )
+                .bind(query.clone())
+                .push(
+                    "))::float8 AS score FROM tickets r JOIN ticket_messages m ON m.ticket_id = r.id \
+                     WHERE r.requester_id = ",
+                )
+                .bind(requester)
+                .push(" AND m.search @@ to_tsquery('ayuda_search', ")
+                .bind(query)
+                .push(")")
+                .push(internal);
+        }
+        // FTS5 walks a match's rows newest first and stops at the limit; bm25() is
+        // computed for those rows alone.
+        (None, false) => {
+            sql.push(
+                "SELECT ticket_id, score FROM (SELECT rowid AS ticket_id, \
+                 -bm25(ticket_title_fts) * 2 AS score FROM ticket_title_fts \
+                 WHERE ticket_title_fts MATCH ",
+            )
+            .bind(query.clone())
+            .push(" ORDER BY rowid DESC LIMIT ")
+            .bind(SEARCH_CANDIDATES)
+            .push(
+                ") UNION ALL SELECT m.ticket_id, s.score FROM (SELECT rowid AS id, \
+                 -bm25(ticket_message_fts) AS score FROM ticket_message_fts \
+                 WHERE ticket_message_fts MATCH ",
+            )
+            .bind(query)
+            .push(" ORDER BY rowid DESC LIMIT ")
+            .bind(SEARCH_CANDIDATES)
+            .push(") s CROSS JOIN ticket_messages m ON m.id = s.id WHERE 1 = 1")
+            .push(internal);
+        }
+        // The requester's tickets drive; each is looked up in the full-text index by rowid
+        // under the MATCH (CROSS JOIN keeps that order).
+        (Some(requester), false) => {
+            sql.push(
+                "SELECT r.id AS ticket_id, -bm25(ticket_title_fts) * 2 AS score FROM tickets r \
+                 CROSS JOIN ticket_title_fts ON ticket_title_fts.rowid = r.id \
+                 WHERE r.requester_id = ",
+            )
+            .bind(requester)
+            .push(" AND ticket_title_fts MATCH ")
+            .bind(query.clone())
+            .push(
+                " UNION ALL SELECT m.ticket_id, -bm25(ticket_message_fts) AS score FROM tickets r \
+                 CROSS JOIN ticket_messages m ON m.ticket_id = r.id \
+                 CROSS JOIN ticket_message_fts ON ticket_message_fts.rowid = m.id \
+                 WHERE r.requester_id = ",
+            )
+            .bind(requester)
+            .push(" AND ticket_message_fts MATCH ")
+            .bind(query)
+            .push(internal);
+        }
+    }
 }
 
 /// Changes to a ticket; `None` leaves a field alone.
