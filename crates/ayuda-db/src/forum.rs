@@ -331,21 +331,18 @@ pub async fn search(
         return Ok(Vec::new());
     }
     let backend = conn.get_database_backend();
-    let query = match backend {
-        DbBackend::Postgres => crate::search::tsquery(terms),
-        _ => crate::search::fts5_match(terms),
+    // PostgreSQL's query is a literal (see `tsquery_literal`), SQLite's a bound value.
+    let (query, q) = match backend {
+        DbBackend::Postgres => (String::new(), crate::search::tsquery_literal(terms)),
+        _ => (crate::search::fts5_match(terms), String::new()),
     };
     let mut sql = Sql::new(backend, "WITH ranked AS (");
     match backend {
         DbBackend::Postgres => {
-            sql.push("SELECT a.id AS id, ROUND(ts_rank(a.search, to_tsquery('ayuda_search', ")
-                .bind(query.clone())
-                .push(
-                    "))::numeric, 6)::float8 AS score FROM forum_articles a \
-                   WHERE a.search @@ to_tsquery('ayuda_search', ",
-                )
-                .bind(query.clone())
-                .push(")");
+            sql.push(&format!(
+                "SELECT a.id AS id, ROUND(ts_rank(a.search, {q})::numeric, 6)::float8 AS score \
+                 FROM forum_articles a WHERE a.search @@ {q}"
+            ));
         }
         _ => {
             sql.push(
@@ -366,10 +363,9 @@ pub async fn search(
         .push(", page.score AS score, ");
     match backend {
         DbBackend::Postgres => {
-            sql.push("ts_headline('ayuda_search', a.body, to_tsquery('ayuda_search', ")
-                .bind(query.clone())
+            sql.push(&format!("ts_headline('ayuda_search', a.body, {q}, "))
                 .push(
-                    "), 'StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=12') AS snippet \
+                    "'StartSel=\u{1}, StopSel=\u{2}, MaxWords=30, MinWords=12') AS snippet \
                      FROM page JOIN forum_articles a ON a.id = page.id",
                 );
         }

@@ -24,6 +24,18 @@ pub(crate) fn tsquery(terms: &[Term]) -> String {
         .join(" | ")
 }
 
+/// `to_tsquery(...)` of [`tsquery`] written into the statement as a literal, not bound.
+/// A bound query gets PostgreSQL's generic plan after a few runs, which guesses that 0.5 %
+/// of rows match: for a common word it then reads every match through the index and sorts
+/// them (1.3 s at 750,000 matches) where the newest-first scan it picks with the value in
+/// hand takes 1.5 ms. The terms are letters and digits; quotes are doubled all the same.
+pub(crate) fn tsquery_literal(terms: &[Term]) -> String {
+    format!(
+        "to_tsquery('ayuda_search', '{}')",
+        tsquery(terms).replace('\'', "''")
+    )
+}
+
 /// Continues a ranking (a CTE named `ranked` with columns `id` and `score`, best first) after
 /// the row `after`: the rows ranked below it. An anchor that no longer matches ends the list.
 pub(crate) fn push_after_anchor(sql: &mut crate::sql::Sql, after: Option<i64>) {
@@ -54,5 +66,17 @@ mod tests {
         ];
         assert_eq!(fts5_match(&terms), "\"factur\"* OR \"2026\"");
         assert_eq!(tsquery(&terms), "factur:* | 2026");
+    }
+
+    #[test]
+    fn a_literal_query_cannot_end_its_string() {
+        let odd = vec![Term {
+            text: "o'brien".to_owned(),
+            prefix: false,
+        }];
+        assert_eq!(
+            tsquery_literal(&odd),
+            "to_tsquery('ayuda_search', 'o''brien')"
+        );
     }
 }

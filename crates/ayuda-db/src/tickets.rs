@@ -407,11 +407,7 @@ fn push_matches(
     include_internal: bool,
 ) {
     let postgres = backend == DbBackend::Postgres;
-    let query = if postgres {
-        crate::search::tsquery(terms)
-    } else {
-        crate::search::fts5_match(terms)
-    };
+    let query = crate::search::fts5_match(terms);
     let internal = match (include_internal, postgres) {
         (true, _) => "",
         (false, true) => " AND m.internal = FALSE",
@@ -419,48 +415,29 @@ fn push_matches(
     };
     match (requester, postgres) {
         (None, true) => {
-            sql.push("SELECT ticket_id, ts_rank(search, to_tsquery('ayuda_search', ")
-                .bind(query.clone())
-                .push(
-                    "))::float8 * 2 AS score FROM (SELECT id AS ticket_id, search FROM tickets \
-                 WHERE search @@ to_tsquery('ayuda_search', ",
-                )
-                .bind(query.clone())
-                .push(") ORDER BY id DESC LIMIT ")
-                .bind(SEARCH_CANDIDATES)
-                .push(") x UNION ALL SELECT ticket_id, ts_rank(search, to_tsquery('ayuda_search', ")
-                .bind(query.clone())
-                .push(
-                    "))::float8 AS score FROM (SELECT m.ticket_id, m.search FROM ticket_messages m \
-                 WHERE m.search @@ to_tsquery('ayuda_search', ",
-                )
-                .bind(query)
-                .push(")")
-                .push(internal)
-                .push(" ORDER BY m.id DESC LIMIT ")
-                .bind(SEARCH_CANDIDATES)
-                .push(") y");
+            let q = crate::search::tsquery_literal(terms);
+            sql.push(&format!(
+                "SELECT ticket_id, ts_rank(search, {q})::float8 * 2 AS score \
+                 FROM (SELECT id AS ticket_id, search FROM tickets WHERE search @@ {q} \
+                 ORDER BY id DESC LIMIT {SEARCH_CANDIDATES}) x \
+                 UNION ALL SELECT ticket_id, ts_rank(search, {q})::float8 AS score \
+                 FROM (SELECT m.ticket_id, m.search FROM ticket_messages m WHERE m.search @@ {q}{internal} \
+                 ORDER BY m.id DESC LIMIT {SEARCH_CANDIDATES}) y"
+            ));
         }
         (Some(requester), true) => {
-            sql.push("SELECT id AS ticket_id, ts_rank(search, to_tsquery('ayuda_search', ")
-                .bind(query.clone())
-                .push("))::float8 * 2 AS score FROM tickets WHERE requester_id = ")
-                .bind(requester)
-                .push(" AND search @@ to_tsquery('ayuda_search', ")
-                .bind(query.clone())
-                .push(
-                    ") UNION ALL SELECT m.ticket_id, ts_rank(m.search, to_tsquery('ayuda_search', ",
-                )
-                .bind(query.clone())
-                .push(
-                    "))::float8 AS score FROM tickets r JOIN ticket_messages m ON m.ticket_id = r.id \
-                     WHERE r.requester_id = ",
-                )
-                .bind(requester)
-                .push(" AND m.search @@ to_tsquery('ayuda_search', ")
-                .bind(query)
-                .push(")")
-                .push(internal);
+            let q = crate::search::tsquery_literal(terms);
+            sql.push(&format!(
+                "SELECT id AS ticket_id, ts_rank(search, {q})::float8 * 2 AS score FROM tickets \
+                 WHERE search @@ {q} AND requester_id = "
+            ))
+            .bind(requester)
+            .push(&format!(
+                " UNION ALL SELECT m.ticket_id, ts_rank(m.search, {q})::float8 AS score \
+                 FROM tickets r JOIN ticket_messages m ON m.ticket_id = r.id \
+                 WHERE m.search @@ {q}{internal} AND r.requester_id = "
+            ))
+            .bind(requester);
         }
         // FTS5 walks a match's rows newest first and stops at the limit; bm25() is
         // computed for those rows alone.
