@@ -447,7 +447,10 @@ pub struct ListTicketsParams {
     pub assignee_id: Option<String>,
     /// Only tickets of this requester (agents).
     pub requester_id: Option<i64>,
-    /// Full-text search over titles and conversations; results ranked by relevance.
+    /// Full-text search over titles and conversations; results ranked by relevance. Over
+    /// the whole desk the 1,000 newest matching titles and as many messages are ranked (a
+    /// narrower query reaches older tickets); a customer's search, or one with
+    /// `requester_id`, ranks all of that requester's tickets.
     pub q: Option<String>,
     /// The order, newest first by default (ignored with `q`).
     pub sort: Option<TicketSort>,
