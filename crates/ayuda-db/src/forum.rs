@@ -332,10 +332,8 @@ pub async fn search(
     }
     let backend = conn.get_database_backend();
     // PostgreSQL's query is a literal (see `tsquery_literal`), SQLite's a bound value.
-    let (query, q) = match backend {
-        DbBackend::Postgres => (String::new(), crate::search::tsquery_literal(terms)),
-        _ => (crate::search::fts5_match(terms), String::new()),
-    };
+    let q = crate::search::tsquery_literal(terms);
+    let query = crate::search::fts5_match(terms);
     let mut sql = Sql::new(backend, "WITH ranked AS (");
     match backend {
         DbBackend::Postgres => {

@@ -407,6 +407,8 @@ fn push_matches(
     include_internal: bool,
 ) {
     let postgres = backend == DbBackend::Postgres;
+    // PostgreSQL's query is a literal (see `tsquery_literal`), SQLite's a bound value.
+    let q = crate::search::tsquery_literal(terms);
     let query = crate::search::fts5_match(terms);
     let internal = match (include_internal, postgres) {
         (true, _) => "",
@@ -415,7 +417,6 @@ fn push_matches(
     };
     match (requester, postgres) {
         (None, true) => {
-            let q = crate::search::tsquery_literal(terms);
             sql.push(&format!(
                 "SELECT ticket_id, ts_rank(search, {q})::float8 * 2 AS score \
                  FROM (SELECT id AS ticket_id, search FROM tickets WHERE search @@ {q} \
@@ -426,7 +427,6 @@ fn push_matches(
             ));
         }
         (Some(requester), true) => {
-            let q = crate::search::tsquery_literal(terms);
             sql.push(&format!(
                 "SELECT id AS ticket_id, ts_rank(search, {q})::float8 * 2 AS score FROM tickets \
                  WHERE search @@ {q} AND requester_id = "

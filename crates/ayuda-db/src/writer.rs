@@ -234,9 +234,11 @@ async fn wait(mut outcome: watch::Receiver<Option<Result<(), String>>>) -> Resul
         .wait_for(Option::is_some)
         .await
         .map_err(|_| DbErr::Custom("the writer stopped before committing".into()))?;
+    // Only a recorded successful commit acknowledges the unit.
     match done.as_ref() {
+        Some(Ok(())) => Ok(()),
         Some(Err(err)) => Err(DbErr::Custom(format!("commit failed: {err}"))),
-        _ => Ok(()),
+        None => Err(DbErr::Custom("the batch has no outcome".into())),
     }
 }
 
