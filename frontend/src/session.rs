@@ -9,9 +9,9 @@ use ayuda_types::{LoginResponse, RefreshRequest, Role, User};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::{Closure, JsValue};
+use wasm_bindgen::prelude::JsValue;
 
-use crate::http::{self, ApiResult, Body, Method, Response};
+use crate::http::{self, ApiError, ApiResult, Body, Method, Response};
 use crate::i18n;
 
 thread_local! {
@@ -115,12 +115,9 @@ impl Session {
             return self.token.get_value().is_some();
         }
         self.refreshing.set_value(true);
-        // Tabs share the cookie: while another tab refreshes, wait for its new cookie
-        // instead of presenting the same token (which would end the session everywhere,
-        // e.g. when a browser restores several tabs at once).
-        let result: ApiResult<LoginResponse> = match take_early_refresh() {
+        let result: ApiResult<LoginResponse> = match start_refresh() {
             Some(request) => http::answer_of(request).await,
-            None => with_tab_lock(refresh_call()).await,
+            None => Err(ApiError::network()),
         };
         self.refreshing.set_value(false);
         match result {
@@ -180,12 +177,6 @@ impl Session {
     }
 }
 
-/// Trades the refresh cookie (sent by the browser) for a new access token.
-async fn refresh_call() -> ApiResult<LoginResponse> {
-    let response = http::anonymous("/auth/refresh", Body::json(&RefreshRequest::default())).await?;
-    http::parse(&http::text(response).await?)
-}
-
 /// The server's hint that this browser holds a refresh cookie (`ayuda_signed_in`, set with
 /// it at sign-in, removed at logout).
 const SIGNED_IN_COOKIE: &str = "ayuda_signed_in=";
@@ -200,14 +191,24 @@ fn signed_in_before() -> bool {
         .is_some_and(|cookies| cookies.split("; ").any(|c| c.starts_with(SIGNED_IN_COOKIE)))
 }
 
-/// The refresh `index.html` started before the app loaded, once (a later refresh needs a
-/// new request: the cookie it would present is spent).
-fn take_early_refresh() -> Option<js_sys::Promise> {
+/// Trades the refresh cookie (sent by the browser) for a new token through the page's
+/// `ayudaRefresh` (`index.html`: one refresh at a time across tabs and page loads, and the
+/// request outlives the page). The first call takes the refresh `index.html` started before
+/// the app loaded; later ones need a new request, since the cookie it presented is spent.
+fn start_refresh() -> Option<js_sys::Promise> {
     let window = web_sys::window()?;
-    let key = wasm_bindgen::JsValue::from_str("ayudaEarlyRefresh");
-    let request = js_sys::Reflect::get(&window, &key).ok()?;
-    let _ = js_sys::Reflect::delete_property(&window, &key);
-    request.dyn_into().ok()
+    let early = JsValue::from_str("ayudaEarlyRefresh");
+    if let Ok(request) = js_sys::Reflect::get(&window, &early) {
+        let _ = js_sys::Reflect::delete_property(&window, &early);
+        if let Ok(request) = request.dyn_into::<js_sys::Promise>() {
+            return Some(request);
+        }
+    }
+    let start: js_sys::Function = js_sys::Reflect::get(&window, &JsValue::from_str("ayudaRefresh"))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    start.call0(&window).ok()?.dyn_into().ok()
 }
 
 /// Drops the hint once the server refused the refresh (an expired or revoked session), so
@@ -218,59 +219,4 @@ fn forget_signed_in() {
             "{SIGNED_IN_COOKIE}; Max-Age=0; Path=/; SameSite=Strict"
         ));
     }
-}
-
-/// The name of the Web Lock a tab holds while it refreshes.
-const TAB_LOCK: &str = "ayuda.refresh";
-
-/// Runs `work` holding the browser-wide lock [`TAB_LOCK`] of the Web Locks API
-/// (`navigator.locks`), which the browser grants to one tab at a time, in request order.
-/// Without that API (an insecure origin, an old browser) `work` runs unlocked.
-async fn with_tab_lock<F: std::future::Future>(work: F) -> F::Output {
-    match acquire_tab_lock().await {
-        Some(release) => {
-            let output = work.await;
-            let _ = release.call0(&JsValue::UNDEFINED);
-            output
-        }
-        None => work.await,
-    }
-}
-
-/// Requests the lock; once granted, returns the function that releases it. The lock is
-/// held until the promise handed to the browser settles, i.e. until `release` is called.
-async fn acquire_tab_lock() -> Option<js_sys::Function> {
-    let navigator = web_sys::window()?.navigator();
-    let locks = js_sys::Reflect::get(&navigator, &JsValue::from_str("locks")).ok()?;
-    let request: js_sys::Function = js_sys::Reflect::get(&locks, &JsValue::from_str("request"))
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    let mut release = None;
-    let held = js_sys::Promise::new(&mut |resolve, _| release = Some(resolve));
-    let mut granted = None;
-    let on_grant = js_sys::Promise::new(&mut |resolve, _| granted = Some(resolve));
-    let (release, granted) = (release?, granted?);
-    let refused = granted.clone();
-    let callback = Closure::once_into_js(move |_lock: JsValue| -> JsValue {
-        let _ = granted.call1(&JsValue::UNDEFINED, &JsValue::TRUE);
-        held.into()
-    });
-    let requested: js_sys::Promise = request
-        .call2(&locks, &JsValue::from_str(TAB_LOCK), &callback)
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    // The request's own promise settles when the lock is released, or rejects when the
-    // browser refuses it; then run unlocked rather than wait forever.
-    spawn_local(async move {
-        if wasm_bindgen_futures::JsFuture::from(requested)
-            .await
-            .is_err()
-        {
-            let _ = refused.call1(&JsValue::UNDEFINED, &JsValue::FALSE);
-        }
-    });
-    let answer = wasm_bindgen_futures::JsFuture::from(on_grant).await.ok()?;
-    answer.is_truthy().then_some(release)
 }

@@ -7,6 +7,24 @@ use serde_json::{Value, json};
 use crate::helpers::app::{PASSWORD, assert_problem, error_fields};
 use crate::helpers::spawn_app;
 
+/// The `Set-Cookie` header of `res` that sets the cookie named in `prefix` (`name=`).
+fn set_cookie(res: &reqwest::Response, prefix: &str) -> String {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(prefix))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The value of the hint cookie `ayuda_signed_in` set by `res`.
+fn signed_in_tag(res: &reqwest::Response) -> String {
+    let hint = set_cookie(res, "ayuda_signed_in=");
+    let value = hint.trim_start_matches("ayuda_signed_in=");
+    value.split(';').next().unwrap_or_default().to_owned()
+}
+
 fn unique_email(prefix: &str) -> String {
     format!("{prefix}-{}@example.com", uuid::Uuid::new_v4().simple())
 }
@@ -54,12 +72,7 @@ async fn a_new_customer_registers_activates_from_the_email_and_uses_the_session(
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let cookie = res
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let cookie = set_cookie(&res, "ayuda_refresh=");
     assert!(cookie.starts_with("ayuda_refresh="), "{cookie}");
     assert!(
         cookie.contains("HttpOnly")
@@ -71,17 +84,14 @@ async fn a_new_customer_registers_activates_from_the_email_and_uses_the_session(
         !cookie.contains("Secure"),
         "plain-http public URL must not set Secure: {cookie}"
     );
-    // Beside it, a hint the web app can read (no secret in it): someone signed in here.
-    let hint = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("ayuda_signed_in="))
-        .unwrap_or_default()
-        .to_owned();
+    // Beside it, a hint the web app can read (no secret in it): someone signed in here,
+    // and which refresh cookie they hold (a tag that changes with it).
+    let hint = set_cookie(&res, "ayuda_signed_in=");
+    let tag = signed_in_tag(&res);
     assert!(
-        hint.starts_with("ayuda_signed_in=1;")
+        tag.len() == 16
+            && tag.bytes().all(|b| b.is_ascii_hexdigit())
+            && !cookie.contains(&tag)
             && !hint.contains("HttpOnly")
             && hint.contains("Path=/;"),
         "{hint}"
@@ -124,6 +134,12 @@ async fn a_new_customer_registers_activates_from_the_email_and_uses_the_session(
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
+    // The hint names the new refresh cookie: a page can tell the new one has arrived.
+    let next_tag = signed_in_tag(&res);
+    assert!(
+        next_tag.len() == 16 && next_tag != tag,
+        "{next_tag} after {tag}"
+    );
     let refreshed: LoginResponse = res.json().await.expect("refreshed");
     assert_ne!(refreshed.refresh_token, login.refresh_token);
     assert_eq!(
@@ -202,28 +218,13 @@ async fn the_spa_refreshes_and_logs_out_with_the_cookie_alone() {
         .await
         .expect("logout");
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    let removal = res
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
+    let removal = set_cookie(&res, "ayuda_refresh=");
     assert!(
-        removal.contains("ayuda_refresh=;") || removal.contains("Max-Age=0"),
+        removal.starts_with("ayuda_refresh=;") && removal.contains("Max-Age=0"),
         "{removal}"
     );
-    let removals: Vec<&str> = res
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .collect();
-    assert!(
-        removals
-            .iter()
-            .any(|c| c.starts_with("ayuda_signed_in=") && c.contains("Max-Age=0")),
-        "{removals:?}"
-    );
+    let hint_removal = set_cookie(&res, "ayuda_signed_in=");
+    assert!(hint_removal.contains("Max-Age=0"), "{hint_removal}");
     // The session is revoked server-side, not only forgotten by the browser.
     let res = app
         .post(

@@ -14,6 +14,7 @@ use super::responses::InvalidFields;
 use super::tags;
 use crate::accounts;
 use crate::auth::ClientAddr;
+use crate::auth::secret::token_hash;
 use crate::error::{ApiError, ApiResult, validated};
 use crate::state::AppState;
 
@@ -140,7 +141,7 @@ async fn logout(state: Data<AppState>, req: HttpRequest, body: Bytes) -> ApiResu
     accounts::logout(&state, token.as_deref()).await?;
     let mut gone = refresh_cookie(&state, String::new());
     gone.make_removal();
-    let mut hint_gone = signed_in_cookie(&state);
+    let mut hint_gone = signed_in_cookie(&state, String::new());
     hint_gone.make_removal();
     Ok(HttpResponse::NoContent()
         .cookie(gone)
@@ -223,26 +224,37 @@ async fn confirm_email(
 
 /// 200 with the login response, setting the refresh cookie.
 fn with_session(state: &AppState, session: LoginResponse) -> HttpResponse {
+    let hint = signed_in_cookie(state, session_tag(&session.refresh_token));
     let cookie = refresh_cookie(state, session.refresh_token.clone());
     HttpResponse::Ok()
         .cookie(cookie)
-        .cookie(signed_in_cookie(state))
+        .cookie(hint)
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(session)
 }
 
 /// The cookie that tells the web app a refresh cookie may exist (that one is HttpOnly, so
 /// no script can see it): without it, a visitor's first page load does not ask for a
-/// refresh that can only fail. It holds no secret.
+/// refresh that can only fail. Its value, [`session_tag`], changes with every refresh
+/// cookie, so a page can tell when a refresh sent by a page since closed has arrived
+/// (see `index.html`). It holds no secret.
 pub const SIGNED_IN_COOKIE: &str = "ayuda_signed_in";
 
-fn signed_in_cookie(state: &AppState) -> Cookie<'static> {
-    Cookie::build(SIGNED_IN_COOKIE, "1")
+fn signed_in_cookie(state: &AppState, tag: String) -> Cookie<'static> {
+    Cookie::build(SIGNED_IN_COOKIE, tag)
         .path("/")
         .same_site(SameSite::Strict)
         .secure(state.settings.public_url_is_https())
         .max_age(session_lifetime(state))
         .finish()
+}
+
+/// Names a refresh token without revealing it: the first 64 bits of its SHA-256 (the
+/// token has 256 random bits, so this says nothing that would help to forge it).
+fn session_tag(refresh_token: &str) -> String {
+    let mut hash = token_hash(refresh_token);
+    hash.truncate(16);
+    hash
 }
 
 /// How long a session lasts unused: the refresh token's lifetime.
