@@ -22,6 +22,7 @@ mod m20261204_000009_default_ticket_type;
 mod m20261205_000010_live_chat;
 mod m20261205_000011_chat_attachments;
 mod m20261205_000012_settings;
+mod m20261208_000013_raw_mail_files;
 
 /// Applies Ayuda's migrations.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000010_live_chat::Migration),
             Box::new(m20261205_000011_chat_attachments::Migration),
             Box::new(m20261205_000012_settings::Migration),
+            Box::new(m20261208_000013_raw_mail_files::Migration),
         ]
     }
 }

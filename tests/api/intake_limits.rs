@@ -44,6 +44,16 @@ fn part_bomb(from: &str, n: usize) -> Vec<u8> {
 
 /// The files in the attachment store (temporary ones aside).
 fn stored_files(app: &TestApp) -> usize {
+    files_in(&app.state.settings.attachments_dir())
+}
+
+/// The files in the raw-mail store (temporary ones aside).
+fn raw_mail_files(app: &TestApp) -> usize {
+    files_in(&app.state.settings.raw_mail_dir())
+}
+
+/// The files under `dir`, its `tmp` directories aside.
+fn files_in(dir: &std::path::Path) -> usize {
     fn walk(dir: &std::path::Path) -> usize {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return 0;
@@ -64,7 +74,7 @@ fn stored_files(app: &TestApp) -> usize {
             })
             .sum()
     }
-    walk(&app.state.settings.attachments_dir())
+    walk(dir)
 }
 
 /// The ticket a message became, whose intake record says `note`.
@@ -162,6 +172,7 @@ async fn files_of_mail_that_becomes_no_ticket_are_not_stored() {
 #[tokio::test]
 async fn uploads_never_attached_and_files_nothing_refers_to_are_swept() {
     let app = spawn_app_with(|s| {
+        s.inbound_token = Some(TOKEN.into());
         s.unlinked_upload_ttl_secs = 3;
         s.file_sweep_interval_secs = 1;
     })
@@ -197,6 +208,27 @@ async fn uploads_never_attached_and_files_nothing_refers_to_are_swept() {
         .expect("stored");
     let orphan_path = app.state.blobs.path(&orphan.sha256);
     assert_eq!(stored_files(app), 3);
+    // The same for raw mail: a large message's file stays, a file of none goes.
+    let large = email(
+        &unique("grande"),
+        "",
+        &"registro de errores ".repeat(20_000),
+    );
+    let receipt = app.deliver(large.clone()).await;
+    assert_eq!(
+        receipt.outcome,
+        IntakeOutcome::Ticketed,
+        "{}",
+        receipt.reason
+    );
+    let raw_orphan = app
+        .state
+        .raw_mail
+        .put_bytes(b"From: nadie\r\n\r\nsin registro".to_vec())
+        .await
+        .expect("stored");
+    let raw_orphan_path = app.state.raw_mail.path(&raw_orphan.sha256);
+    assert_eq!(raw_mail_files(app), 2);
 
     let deadline = Instant::now() + Duration::from_secs(20);
     while stored_files(app) > 1 && Instant::now() < deadline {
@@ -204,6 +236,18 @@ async fn uploads_never_attached_and_files_nothing_refers_to_are_swept() {
     }
     assert_eq!(stored_files(app), 1, "only the attached file is left");
     assert!(!orphan_path.exists());
+    while raw_mail_files(app) > 1 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(raw_mail_files(app), 1, "only the recorded message is left");
+    assert!(!raw_orphan_path.exists());
+    let res = app
+        .get_as(
+            &app.user(Role::Agent).await.access_token,
+            &format!("/api/v1/inbound/emails/{}/raw", receipt.inbound_id.unwrap()),
+        )
+        .await;
+    assert_eq!(&res.bytes().await.expect("bytes")[..], &large[..]);
     let gone = app
         .get_as(c, &format!("/api/v1/attachments/{forgotten}"))
         .await;
@@ -343,4 +387,93 @@ async fn a_text_body_of_megabytes_becomes_a_searchable_ticket() {
         .await
         .expect("raw");
     assert!(raw.len() > body.len());
+}
+
+#[tokio::test]
+async fn a_large_message_is_kept_as_a_file_and_given_back_byte_for_byte() {
+    let app = app().await;
+    let agent = app.user(Role::Agent).await;
+    let customer = app.user(Role::Customer).await;
+    let a = &agent.access_token;
+    let original = |id: i64| format!("/api/v1/inbound/emails/{id}/raw");
+
+    // About 1.5 MB, with a file: over RAW_FILE_FROM.
+    let from = unique("grande");
+    let mut large = format!(
+        "From: {from}\r\nTo: support@ayuda.test\r\nMessage-ID: <{}>\r\nSubject: Registro\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n\
+         --b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nAdjunto el registro, señor.\r\n\
+         --b\r\nContent-Type: text/plain; name=\"registro.txt\"\r\n\
+         Content-Disposition: attachment; filename=\"registro.txt\"\r\n\r\n",
+        message_id()
+    );
+    for i in 0..30_000 {
+        large.push_str(&format!("línea {i:06} del registro de errores\r\n"));
+    }
+    large.push_str("--b--\r\n");
+    let large = large.into_bytes();
+    assert!(large.len() > 4 * ayuda_server::intake::RAW_FILE_FROM);
+    let receipt = app.deliver(large.clone()).await;
+    assert_eq!(
+        receipt.outcome,
+        IntakeOutcome::Ticketed,
+        "{}",
+        receipt.reason
+    );
+    let id = receipt.inbound_id.expect("record");
+
+    // Stored once, as a file of the raw-mail store, not in the row.
+    let Some(ayuda_db::inbound::StoredRaw::File(sha256)) =
+        ayuda_db::inbound::raw(&app.db, id).await.expect("read")
+    else {
+        panic!("a large message belongs in a file");
+    };
+    let path = app.state.raw_mail.path(&sha256);
+    assert_eq!(std::fs::read(&path).expect("the file"), large);
+    assert_eq!(raw_mail_files(&app), 1);
+    assert_eq!(stored_files(&app), 1, "its attachment");
+
+    // Agents get it back byte for byte, as an .eml download; customers do not.
+    let res = app.get_as(a, &original(id)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let header = |name: &str| {
+        res.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(header("content-type"), "message/rfc822");
+    assert_eq!(header("x-content-type-options"), "nosniff");
+    assert_eq!(
+        header("content-disposition"),
+        format!("attachment; filename=\"email-{id}.eml\"")
+    );
+    assert_eq!(&res.bytes().await.expect("bytes")[..], &large[..]);
+    let res = app.get_as(&customer.access_token, &original(id)).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    // Delivered again: the same message, nothing stored twice.
+    let again = app.deliver(large.clone()).await;
+    assert_eq!(again.outcome, IntakeOutcome::Duplicate, "{}", again.reason);
+    assert_eq!(raw_mail_files(&app), 1);
+
+    // A small message stays in its row, and comes back the same way.
+    let small = email(&unique("corto"), "", "Hola, no puedo entrar.");
+    let receipt = app.deliver(small.clone()).await;
+    let id = receipt.inbound_id.expect("record");
+    assert_eq!(
+        ayuda_db::inbound::raw(&app.db, id).await.expect("read"),
+        Some(ayuda_db::inbound::StoredRaw::Row(small.clone()))
+    );
+    let res = app.get_as(a, &original(id)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("message/rfc822")
+    );
+    assert_eq!(&res.bytes().await.expect("bytes")[..], &small[..]);
+    assert_eq!(raw_mail_files(&app), 1);
 }

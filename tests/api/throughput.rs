@@ -1,6 +1,6 @@
 //! What keeps Ayuda fast without giving up a guarantee: statements per request (counted
-//! by the server, reported in `Server-Timing`), group commit on SQLite, and the account
-//! cache that must still notice every change at once.
+//! by the server, reported in `Server-Timing`), group commit on SQLite, and the account and
+//! article search caches that must still notice every change at once.
 
 use ayuda_types::Role;
 use reqwest::{Response, StatusCode};
@@ -94,10 +94,11 @@ async fn each_common_request_runs_the_statements_written_here() {
         &app.get_as(c, "/api/v1/tickets?limit=25").await,
     );
     let res = app.get("/api/v1/forum/articles?q=factura").await;
+    note("article search", &res);
     let found: Value = res.json().await.unwrap();
     assert_eq!(found["items"].as_array().map(Vec::len), Some(2), "{found}");
     note(
-        "article search",
+        "article search, asked again",
         &app.get("/api/v1/forum/articles?q=factura").await,
     );
     note("me", &app.get_as(c, "/api/v1/me").await);
@@ -116,6 +117,7 @@ async fn each_common_request_runs_the_statements_written_here() {
         ("list tickets (agent)", 1),
         ("list tickets (customer)", 1),
         ("article search", 1),
+        ("article search, asked again", 0),
         ("me", 0),
     ];
     let expected: Vec<String> = expected.iter().map(|(w, n)| format!("{w}: {n}")).collect();
@@ -218,6 +220,100 @@ async fn a_deactivation_on_one_instance_is_refused_on_the_other_at_once() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
+}
+
+/// The titles article search finds for `q` on `app`.
+async fn found(app: &TestApp, q: &str) -> Vec<String> {
+    let res = app.get(&format!("/api/v1/forum/articles?q={q}")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let page: Value = res.json().await.expect("a page");
+    page["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|a| a["title"].as_str().expect("title").to_owned())
+        .collect()
+}
+
+/// Article search is answered from a per-instance cache, yet every forum write shows in
+/// the very next search: creating, editing, unpublishing, deleting, renaming the category.
+#[tokio::test]
+async fn a_cached_article_search_sees_every_forum_change_at_once() {
+    let app = spawn_app_with(|s| s.server_timing = true).await;
+    let agent = app.user(Role::Agent).await;
+    let a = &agent.access_token;
+    let cat = crate::forum::category(&app, a, "Cuentas").await;
+    assert!(found(&app, "contraseña").await.is_empty());
+    let article = crate::forum::write(
+        &app,
+        a,
+        &json!({"title": "Cambiar la contraseña", "body": "Desde **Perfil**.", "category_id": cat.id, "status": "published"}),
+    )
+    .await;
+    assert_eq!(found(&app, "contraseña").await, ["Cambiar la contraseña"]);
+    // Asked again: from the cache (no statement), and the same answer.
+    let res = app.get("/api/v1/forum/articles?q=contraseña").await;
+    assert_eq!(statements(&res), 0);
+    let path = format!("/api/v1/forum/articles/{}", article.summary.slug);
+    let edit = |body: Value| {
+        let (app, path) = (&app, &path);
+        async move {
+            let res = app.patch_as(a, path, &body).await;
+            assert_eq!(res.status(), StatusCode::OK, "{:?}", res.text().await);
+        }
+    };
+    edit(json!({"title": "Recuperar la contraseña"})).await;
+    assert_eq!(found(&app, "contraseña").await, ["Recuperar la contraseña"]);
+    edit(json!({"status": "draft"})).await;
+    assert!(found(&app, "contraseña").await.is_empty());
+    edit(json!({"status": "published"})).await;
+    assert_eq!(found(&app, "contraseña").await, ["Recuperar la contraseña"]);
+    let res = app
+        .patch_as(
+            a,
+            &format!("/api/v1/forum/categories/{}", cat.id),
+            &json!({"name": "Cuenta y acceso"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = app.get("/api/v1/forum/articles?q=contraseña").await;
+    let page: Value = res.json().await.unwrap();
+    assert_eq!(page["items"][0]["category"]["name"], "Cuenta y acceso");
+    let res = app.delete_as(a, &path).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert!(found(&app, "contraseña").await.is_empty());
+}
+
+/// Two instances on one PostgreSQL database: a search cached on B shows an article
+/// published on A at once.
+#[tokio::test]
+async fn a_forum_change_on_one_instance_shows_in_searches_on_the_other_at_once() {
+    if std::env::var("TEST_DATABASE_URL").is_err() {
+        eprintln!("skipped: several instances need PostgreSQL (TEST_DATABASE_URL)");
+        return;
+    }
+    let a = spawn_app().await;
+    let b = a.sibling().await;
+    let agent = a.user(Role::Agent).await;
+    let cat = crate::forum::category(&a, &agent.access_token, "Envíos").await;
+    assert!(found(&b, "paquete").await.is_empty());
+    crate::forum::write(
+        &a,
+        &agent.access_token,
+        &json!({"title": "Dónde está mi paquete", "body": "Con el número de envío.", "category_id": cat.id, "status": "published"}),
+    )
+    .await;
+    // The signal crosses through PostgreSQL: within a moment, well inside the cache's
+    // lifetime.
+    let started = std::time::Instant::now();
+    while found(&b, "paquete").await.is_empty() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1),
+            "B still answered from its cache after 1 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(found(&b, "paquete").await, ["Dónde está mi paquete"]);
 }
 
 /// Concurrent writes on SQLite share commits; one that fails does not take its neighbours

@@ -147,20 +147,35 @@ impl Workload {
             "ticket search",
             format!("{base}/api/v1/tickets"),
             Some(token),
+            false,
         )
     }
 
-    /// Anonymous ranked article search with a few different queries.
+    /// Anonymous ranked article search with a few different queries, each asked again and
+    /// again (as customers and the chat bot do): answered mostly from the server's cache.
     pub fn search_articles(base: &str) -> Self {
         Self::search(
             "article search",
             format!("{base}/api/v1/forum/articles"),
             None,
+            false,
         )
     }
 
-    /// GET `url?q=` with one of a few queries in turn.
-    fn search(name: &str, url: String, token: Option<&str>) -> Self {
+    /// Anonymous ranked article search where no query was asked before: the same few
+    /// queries, each after a word of its own that matches nothing, so the server's cache
+    /// never answers and every search ranks all the articles it matches.
+    pub fn search_articles_new(base: &str) -> Self {
+        Self::search(
+            "article search, a new query every time",
+            format!("{base}/api/v1/forum/articles"),
+            None,
+            true,
+        )
+    }
+
+    /// GET `url?q=` with one of a few queries in turn; `unique` adds a word of its own.
+    fn search(name: &str, url: String, token: Option<&str>, unique: bool) -> Self {
         const QUERIES: [&str; 5] = [
             "factura",
             "contraseña acceso",
@@ -171,7 +186,11 @@ impl Workload {
         let token = token.map(str::to_owned);
         Self::new(name, move |c, seed| {
             let q = QUERIES[usize::try_from(seed).unwrap_or(0) % QUERIES.len()];
-            let req = c.get(format!("{url}?q={q}"));
+            let req = if unique {
+                c.get(format!("{url}?q=zq{seed:x} {q}"))
+            } else {
+                c.get(format!("{url}?q={q}"))
+            };
             match &token {
                 Some(t) => req.bearer_auth(t),
                 None => req,

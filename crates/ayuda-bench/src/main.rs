@@ -359,6 +359,7 @@ async fn bench(args: &Args, data_dir: PathBuf, database_url: &str) -> anyhow::Re
         Workload::create_ticket(&base, &customers, seeded.type_id),
         Workload::reply(&base, &agent, first, last),
         Workload::search_articles(&base),
+        Workload::search_articles_new(&base),
         Workload::search_tickets(&base, &agent),
         Workload::inbound_email(&base, INBOUND_TOKEN),
     ];

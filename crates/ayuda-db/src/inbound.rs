@@ -43,13 +43,22 @@ pub struct NewInbound {
     pub headers: String,
 }
 
+/// Where the bytes of an inbound message are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawBytes<'a> {
+    /// In its row.
+    Row(&'a [u8]),
+    /// In the raw-mail file store, under this SHA-256 (hex); the file is durable already.
+    File(&'a str),
+}
+
 /// Records an inbound message with its bytes. A unique violation means the same message
 /// was taken before.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     conn: &impl ConnectionTrait,
     new: NewInbound,
-    raw: &[u8],
+    raw: RawBytes<'_>,
     now: DateTime<Utc>,
 ) -> Result<InboundRow, DbErr> {
     let row = ActiveModel {
@@ -71,22 +80,60 @@ pub async fn insert(
     }
     .insert(conn)
     .await?;
-    inbound_raw::ActiveModel {
+    let (bytes, sha256) = match raw {
+        RawBytes::Row(bytes) => (bytes.to_vec(), None),
+        RawBytes::File(sha256) => (Vec::new(), Some(sha256.to_owned())),
+    };
+    // Inserted without reading it back: `exec`, not `insert` (which would return the bytes).
+    inbound_raw::Entity::insert(inbound_raw::ActiveModel {
         inbound_email_id: Set(row.id),
-        bytes: Set(raw.to_vec()),
-    }
-    .insert(conn)
+        bytes: Set(bytes),
+        sha256: Set(sha256),
+    })
+    .exec_without_returning(conn)
     .await?;
     Ok(row)
 }
 
+/// The stored bytes of an inbound message: the bytes, or the file that holds them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredRaw {
+    /// Kept in the row.
+    Row(Vec<u8>),
+    /// Kept in the raw-mail file store under this SHA-256.
+    File(String),
+}
+
 /// The bytes of inbound message `id`.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn raw(conn: &impl ConnectionTrait, id: i64) -> Result<Option<Vec<u8>>, DbErr> {
+pub async fn raw(conn: &impl ConnectionTrait, id: i64) -> Result<Option<StoredRaw>, DbErr> {
     Ok(inbound_raw::Entity::find_by_id(id)
         .one(conn)
         .await?
-        .map(|r| r.bytes))
+        .map(|r| match r.sha256 {
+            Some(sha256) => StoredRaw::File(sha256),
+            None => StoredRaw::Row(r.bytes),
+        }))
+}
+
+/// Which of `hashes` name the bytes of a recorded inbound message (for the file sweep).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn raw_hashes_in_use(
+    conn: &impl ConnectionTrait,
+    hashes: &[String],
+) -> Result<std::collections::HashSet<String>, DbErr> {
+    if hashes.is_empty() {
+        return Ok(Default::default());
+    }
+    let used: Vec<Option<String>> = inbound_raw::Entity::find()
+        .select_only()
+        .column(inbound_raw::Column::Sha256)
+        .filter(inbound_raw::Column::Sha256.is_in(hashes.iter().cloned()))
+        .distinct()
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(used.into_iter().flatten().collect())
 }
 
 /// The message recorded under `dedupe_key`.

@@ -529,7 +529,8 @@ impl Settings {
         })
     }
 
-    /// Where raw inbound mail is kept.
+    /// Where the bytes of large inbound messages are kept (smaller ones are kept in the
+    /// database).
     pub fn raw_mail_dir(&self) -> std::path::PathBuf {
         self.data_dir.join("mail")
     }

@@ -3,7 +3,9 @@
 //! Drafts exist only for agents: to anyone else a draft's slug is "not found".
 
 pub use ayuda_db::forum::Voter;
-use ayuda_db::forum::{self, ArticleChanges, ArticleFilter, ArticleView, NewArticle};
+use std::sync::Arc;
+
+use ayuda_db::forum::{self, ArticleChanges, ArticleFilter, ArticleHit, ArticleView, NewArticle};
 use ayuda_db::users::{self, UserRow};
 use ayuda_db::{is_foreign_key_violation, is_unique_violation, stored};
 use ayuda_domain::{markdown, search};
@@ -18,6 +20,7 @@ use chrono::Utc;
 use crate::error::{ApiError, ApiResult};
 use crate::pagination::{self, ListCursor};
 use crate::people::user_locale;
+use crate::search_cache;
 use crate::state::AppState;
 
 fn is_staff(user: Option<&UserRow>) -> bool {
@@ -221,6 +224,8 @@ pub async fn update_category(
         .await?
         .ok_or(ApiError::NotFound)?;
     txn.commit().await?;
+    // Results name their articles' categories.
+    search_cache::changed(state).await;
     Ok(category(view, lang))
 }
 
@@ -305,14 +310,34 @@ pub async fn list(
         )
     } else {
         let after = state.cursors.decode_ranked(params.cursor.as_deref())?;
-        let rows = forum::search(&state.db, &filter, &terms, after, limit).await?;
+        let hits = search_articles(state, &filter, &terms, after, limit).await?;
         state.cursors.try_page(
-            rows,
+            hits.iter().collect(),
             limit,
             |(a, _, _)| ListCursor::Ranked(a.id),
             |(a, _, snippet)| summary(a, Some(snippet), lang),
         )
     }
+}
+
+/// Ranked article search ([`forum::search`]), answered from this instance's
+/// [`crate::search_cache`] when the same search was made moments ago.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn search_articles(
+    state: &AppState,
+    filter: &ArticleFilter,
+    terms: &[search::Term],
+    after: Option<i64>,
+    limit: u64,
+) -> ApiResult<Arc<Vec<ArticleHit>>> {
+    let query = search_cache::Query::new(filter, terms, after, limit);
+    if let Some(hits) = state.searches.get(&query) {
+        return Ok(hits);
+    }
+    let generation = state.searches.generation();
+    let hits = Arc::new(forum::search(&state.db, filter, terms, after, limit).await?);
+    state.searches.put(query, Arc::clone(&hits), generation);
+    Ok(hits)
 }
 
 /// The article `slug` if `user` may read it (drafts: agents only).
@@ -493,6 +518,7 @@ pub async fn create(state: &AppState, user: &UserRow, input: CreateArticle) -> A
     )
     .await
     .map_err(slug_conflict)?;
+    search_cache::changed(state).await;
     let view = readable(state, Some(user), &row.slug).await?;
     article(state, Some(user), &view, None).await
 }
@@ -551,6 +577,7 @@ pub async fn update(
     let row = forum::update_article(&state.writer, row, changes, Utc::now())
         .await
         .map_err(slug_conflict)?;
+    search_cache::changed(state).await;
     let view = readable(state, Some(user), &row.slug).await?;
     article(state, Some(user), &view, None).await
 }
@@ -565,6 +592,7 @@ pub async fn delete(state: &AppState, user: &UserRow, slug: &str) -> ApiResult<(
     let txn = state.writer.begin().await?;
     forum::delete_article(&txn, article.id).await?;
     txn.commit().await?;
+    search_cache::changed(state).await;
     Ok(())
 }
 

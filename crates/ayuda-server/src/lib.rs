@@ -18,6 +18,7 @@ pub mod pagination;
 pub mod people;
 pub mod realtime;
 pub mod routes;
+pub mod search_cache;
 pub mod spa;
 pub mod startup;
 pub mod state;

@@ -60,11 +60,13 @@ pub async fn build_state(settings: Settings) -> anyhow::Result<AppState> {
         jwt: JwtKeys::new(secret.as_bytes()),
         limiters: Arc::new(Limiters::new(settings.quotas())),
         accounts: Arc::default(),
+        searches: Arc::default(),
         passwords: crate::auth::password::Hasher::for_this_machine(),
         proxies: Arc::new(settings.trusted_proxies.clone()),
         realtime: Arc::new(crate::realtime::Realtime::new(Arc::new(Notify::new()))),
         views: Arc::default(),
         blobs: crate::storage::BlobStore::new(settings.attachments_dir()),
+        raw_mail: crate::storage::BlobStore::new(settings.raw_mail_dir()),
         mailbox: ayuda_mail::identity::SupportMailbox::new(
             &settings.support_address,
             &settings.reply_to_pattern(),

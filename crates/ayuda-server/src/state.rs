@@ -37,10 +37,14 @@ pub struct AppState {
     /// Real time: the sockets of this instance, and the signals between instances (which
     /// also wake the outbox workers when mail was queued).
     pub realtime: Arc<crate::realtime::Realtime>,
+    /// Article search results, cached for a few seconds (forgotten on every forum write).
+    pub searches: Arc<crate::search_cache::SearchCache>,
     /// Article views counted in memory, written every few seconds.
     pub views: Arc<crate::view_counts::ViewCounts>,
     /// Attachment bytes.
     pub blobs: BlobStore,
+    /// The bytes of large inbound messages (see [`crate::intake`]).
+    pub raw_mail: BlobStore,
     /// Signs and checks list cursors.
     pub cursors: crate::pagination::Cursors,
     /// The support mailbox: its own addresses, and the signed identifiers that thread

@@ -272,7 +272,7 @@ async fn answer_from_forum(
         locale: None,
         shown_in: Some(locale.as_str()),
     };
-    let hits = forum::search(&state.db, &filter, &terms, None, 3).await?;
+    let hits = crate::forum::search_articles(state, &filter, &terms, None, 3).await?;
     let links: Vec<Value> = hits
         .iter()
         .take(3)

@@ -173,6 +173,7 @@ impl ChatWrite {
             presence: self.presence,
             settings: self.settings,
             accounts: Vec::new(),
+            forum: false,
         };
         if signal
             != (Signal {

@@ -5,7 +5,8 @@
 //! store its files, then in the database: skip it if the same message was taken before,
 //! decide what it is ([`classify`], from the message alone), find or create the sender's
 //! account, decide where it belongs ([`threading`]), add it there,
-//! and record the message with its bytes and the reason for what was done. A batch of
+//! and record the message with its bytes and the reason for what was done (the bytes of a
+//! message of [`RAW_FILE_FROM`] or more go to a file, like its attachments). A batch of
 //! messages shares one transaction (each in its own savepoint, so one bad message spoils
 //! nothing else) and is durable when [`ingest_batch`] returns: only then may the mail
 //! server or webhook caller be told the messages were taken.
@@ -24,7 +25,7 @@ pub mod records;
 pub(crate) mod threading;
 
 use ayuda_db::attachments::NewAttachment;
-use ayuda_db::inbound::{self, NewInbound};
+use ayuda_db::inbound::{self, NewInbound, RawBytes};
 use ayuda_db::tickets::TicketRow;
 use ayuda_db::users::UserRow;
 use ayuda_db::{ConnectionTrait, DatabaseTransaction, attachments, outbox};
@@ -100,6 +101,11 @@ impl From<IntakeError> for ApiError {
 const TEXT_MAX_CHARS: usize = 100_000;
 /// Longest reason recorded, in characters.
 const REASON_MAX_CHARS: usize = 2000;
+/// From this size, a message's bytes are kept as a file in the raw-mail store instead of
+/// in its database row: megabytes in a row are written twice on SQLite (into the WAL, then
+/// into the database at the checkpoint), a file once; below it, a row costs no file and
+/// no fsync of its own.
+pub const RAW_FILE_FROM: usize = 256 * 1024;
 
 /// Takes in one raw message (the webhook); see [`ingest_batch`]. When storing it fails, it
 /// is tried once more; when that fails too while the database answers, the message is the
@@ -236,6 +242,8 @@ struct Prepared {
     email: Option<InboundEmail>,
     /// Its files, stored and ready to record as attachments.
     files: Vec<NewAttachment>,
+    /// The raw-mail file holding its bytes (a large message), by SHA-256.
+    raw_file: Option<String>,
 }
 
 #[tracing::instrument(level = "debug", skip_all)]
@@ -245,7 +253,7 @@ async fn prepare(state: &AppState, raw: &[u8]) -> Result<Prepared, IntakeError> 
     let owned = raw.to_vec();
     // Reading takes CPU time in proportion to the message (tens of thousands of parts, say):
     // off the async workers, which serve other requests meanwhile.
-    let (mut email, dedupe_key) = tokio::task::spawn_blocking(move || {
+    let (mut email, dedupe_key, owned) = tokio::task::spawn_blocking(move || {
         // A message over the limit is not read past its headers: nothing else of it is used.
         let email = if too_large {
             ayuda_mail::inbound::parse_headers(&owned)
@@ -253,41 +261,53 @@ async fn prepare(state: &AppState, raw: &[u8]) -> Result<Prepared, IntakeError> 
             ayuda_mail::inbound::parse(&owned, limits)
         };
         let key = dedupe_key(email.as_ref(), &owned);
-        (email, key)
+        (email, key, owned)
     })
     .await
     .map_err(|e| IntakeError::Storage(format!("reading an email: {e}")))?;
-    let mut files = Vec::new();
-    if let Some(email) = email.as_mut().filter(|e| may_keep_files(state, e)) {
-        // A redelivery refers to the files stored the first time (read outside the
-        // transaction: at worst a racing copy stores files that the sweep removes later).
-        if inbound::find_by_key(&state.db, &dedupe_key)
+    let keeps_files = email.as_ref().is_some_and(|e| may_keep_files(state, e));
+    let large = owned.len() >= RAW_FILE_FROM;
+    // A redelivery refers to what was stored the first time (read outside the transaction:
+    // at worst a racing copy stores files that the sweep removes later).
+    let new = (keeps_files || large)
+        && inbound::find_by_key(&state.db, &dedupe_key)
             .await?
-            .is_none()
-        {
-            for file in &mut email.files {
-                // The bytes move to the store; the rest of the message is still needed.
-                let bytes = std::mem::take(&mut file.bytes);
-                let stored = state
-                    .blobs
-                    .put_bytes(bytes)
-                    .await
-                    .map_err(|e| IntakeError::Storage(format!("storing an email file: {e}")))?;
-                files.push(NewAttachment {
-                    // The sender's account may not exist yet; set when recorded.
-                    uploader_id: 0,
-                    filename: content::clean_filename(&file.filename),
-                    content_type: content::sniff(&stored.head),
-                    size: i64::try_from(stored.size).unwrap_or(i64::MAX),
-                    sha256: stored.sha256,
-                });
-            }
+            .is_none();
+    let raw_file = if large && new {
+        let stored = state.raw_mail.put_bytes(owned).await;
+        Some(
+            stored
+                .map_err(|e| IntakeError::Storage(format!("storing an email: {e}")))?
+                .sha256,
+        )
+    } else {
+        None
+    };
+    let mut files = Vec::new();
+    if let Some(email) = email.as_mut().filter(|_| keeps_files && new) {
+        for file in &mut email.files {
+            // The bytes move to the store; the rest of the message is still needed.
+            let bytes = std::mem::take(&mut file.bytes);
+            let stored = state
+                .blobs
+                .put_bytes(bytes)
+                .await
+                .map_err(|e| IntakeError::Storage(format!("storing an email file: {e}")))?;
+            files.push(NewAttachment {
+                // The sender's account may not exist yet; set when recorded.
+                uploader_id: 0,
+                filename: content::clean_filename(&file.filename),
+                content_type: content::sniff(&stored.head),
+                size: i64::try_from(stored.size).unwrap_or(i64::MAX),
+                sha256: stored.sha256,
+            });
         }
     }
     Ok(Prepared {
         dedupe_key,
         email,
         files,
+        raw_file,
     })
 }
 
@@ -595,6 +615,8 @@ fn duplicate(seen: &inbound::InboundRow) -> Outcome {
 /// The intake record of one message, filled in as it is handled.
 struct Record {
     new: NewInbound,
+    /// The raw-mail file holding the message's bytes, if they are not kept in the row.
+    raw_file: Option<String>,
 }
 
 impl Record {
@@ -620,6 +642,7 @@ impl Record {
                 raw_size: 0,
                 headers: email.map(|e| e.headers.clone()).unwrap_or_default(),
             },
+            raw_file: message.raw_file.clone(),
         }
     }
 
@@ -646,7 +669,11 @@ impl Record {
         self.new.outcome = disposition.as_str().to_owned();
         self.new.reason = reason.chars().take(REASON_MAX_CHARS).collect();
         self.new.raw_size = i64::try_from(raw.len()).unwrap_or(i64::MAX);
-        let row = inbound::insert(conn, self.new, raw, now).await?;
+        let bytes = match &self.raw_file {
+            Some(sha256) => RawBytes::File(sha256),
+            None => RawBytes::Row(raw),
+        };
+        let row = inbound::insert(conn, self.new, bytes, now).await?;
         Ok(Outcome {
             disposition,
             ticket_number: row.ticket_id,

@@ -1,7 +1,7 @@
 //! The agents' view of what email intake received: each message, what became of it and why,
 //! and its original bytes.
 
-use ayuda_db::inbound::{self, InboundRow};
+use ayuda_db::inbound::{self, InboundRow, StoredRaw};
 use ayuda_db::stored;
 use ayuda_db::users::UserRow;
 use ayuda_types::{InboundEmail, InboundEmailDetail, IntakeOutcome, ListInboundParams, Page};
@@ -39,11 +39,24 @@ pub async fn detail(state: &AppState, user: &UserRow, id: i64) -> ApiResult<Inbo
     })
 }
 
+/// Where the original bytes of a message are.
+#[derive(Debug)]
+pub enum Original {
+    /// Read from its row.
+    Bytes(Vec<u8>),
+    /// In this file of the raw-mail store (a large message), to stream.
+    File(std::path::PathBuf),
+}
+
 /// The original message, byte for byte (staff).
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn original(state: &AppState, user: &UserRow, id: i64) -> ApiResult<Vec<u8>> {
+pub async fn original(state: &AppState, user: &UserRow, id: i64) -> ApiResult<Original> {
     require_staff(user)?;
-    inbound::raw(&state.db, id).await?.ok_or(ApiError::NotFound)
+    match inbound::raw(&state.db, id).await? {
+        Some(StoredRaw::Row(bytes)) => Ok(Original::Bytes(bytes)),
+        Some(StoredRaw::File(sha256)) => Ok(Original::File(state.raw_mail.path(&sha256))),
+        None => Err(ApiError::NotFound),
+    }
 }
 
 fn summary(row: &InboundRow) -> ApiResult<InboundEmail> {

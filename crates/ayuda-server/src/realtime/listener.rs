@@ -55,6 +55,21 @@ pub async fn signal_accounts(state: &AppState, user_ids: &[i64]) {
     }
 }
 
+/// Tells the other instances that the forum was written.
+pub async fn signal_forum(state: &AppState) {
+    let signal = Signal {
+        instance: state.instance.to_string(),
+        forum: true,
+        ..Signal::default()
+    };
+    if let Ok(payload) = serde_json::to_string(&signal)
+        && let Err(err) = chats::notify(&state.db, CHANNEL, &payload).await
+    {
+        // Their results expire within search_cache::TTL anyway.
+        tracing::warn!(error = %err, "could not signal a forum change");
+    }
+}
+
 /// An agent's first console connected here: they count as connected now.
 pub async fn agent_online(state: &AppState, user_id: i64) {
     let result = async {
@@ -169,8 +184,9 @@ async fn listen(state: AppState, mut shutdown: watch::Receiver<bool>) {
 
 /// Delivers whatever was written elsewhere while signals were not heard.
 pub async fn catch_up(state: &AppState) {
-    // Account changes signalled meanwhile were missed too.
+    // Account and forum changes signalled meanwhile were missed too.
     state.accounts.forget(None);
+    state.searches.forget();
     let rt = &state.realtime;
     for chat_id in rt.hub.watched_chats() {
         deliver_chat(state, chat_id).await;
@@ -233,6 +249,9 @@ async fn on_signal(state: &AppState, payload: &str) {
     }
     for user_id in &signal.accounts {
         state.accounts.forget(Some(*user_id));
+    }
+    if signal.forum {
+        state.searches.forget();
     }
     if signal.presence || signal.settings {
         rt.queue_changed.notify_one();

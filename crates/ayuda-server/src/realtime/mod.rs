@@ -52,6 +52,9 @@ pub struct Signal {
     /// These users' accounts or sessions changed: forget what is cached of them.
     #[serde(rename = "u", default, skip_serializing_if = "Vec::is_empty")]
     pub accounts: Vec<i64>,
+    /// The forum was written: forget cached search results.
+    #[serde(rename = "f", default, skip_serializing_if = "std::ops::Not::not")]
+    pub forum: bool,
 }
 
 /// Real-time state shared by handlers, sockets and workers.

@@ -1,7 +1,8 @@
 //! `/api/v1/inbound`: raw email from a mail server (MTA pipe or a provider's webhook), and
 //! the agents' view of everything email intake received.
 
-use actix_web::http::header::{self, CONTENT_TYPE};
+use actix_files::NamedFile;
+use actix_web::http::header::{self, CONTENT_TYPE, HeaderValue};
 use actix_web::web::{Data, Path, Payload, Query};
 use actix_web::{HttpRequest, HttpResponse, get, post};
 use ayuda_types::{
@@ -163,15 +164,35 @@ async fn detail(state: Data<AppState>, user: AuthUser, id: Path<i64>) -> ApiResu
     )
 )]
 #[get("/inbound/emails/{id}/raw")]
-async fn original(state: Data<AppState>, user: AuthUser, id: Path<i64>) -> ApiResult<HttpResponse> {
+async fn original(
+    state: Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    id: Path<i64>,
+) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let bytes = records::original(&state, &user.account, id).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("message/rfc822")
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"email-{id}.eml\""),
-        ))
-        .body(bytes))
+    let mut response = match records::original(&state, &user.account, id).await? {
+        records::Original::Bytes(bytes) => HttpResponse::Ok().body(bytes),
+        // Streamed from the file, not read into memory.
+        records::Original::File(path) => NamedFile::open(&path)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("email {id} missing: {e}")))?
+            .use_last_modified(false)
+            .use_etag(false)
+            .into_response(&req),
+    };
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("message/rfc822"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!("attachment; filename=\"email-{id}.eml\""))
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?,
+    );
+    Ok(response)
 }
