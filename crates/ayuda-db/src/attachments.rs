@@ -248,17 +248,27 @@ pub async fn hashes_in_use(
     conn: &impl ConnectionTrait,
     hashes: &[String],
 ) -> Result<std::collections::HashSet<String>, DbErr> {
+    hashes_in::<Entity>(conn, Column::Sha256, hashes).await
+}
+
+/// Which of `hashes` stand in `column` of `E` (a file store's references, for its sweep).
+pub(crate) async fn hashes_in<E: EntityTrait>(
+    conn: &impl ConnectionTrait,
+    column: E::Column,
+    hashes: &[String],
+) -> Result<std::collections::HashSet<String>, DbErr> {
     use sea_orm::QuerySelect;
     if hashes.is_empty() {
         return Ok(Default::default());
     }
-    let used: Vec<String> = Entity::find()
+    // Option: the column may be nullable (a row that refers to no file).
+    let used: Vec<Option<String>> = E::find()
         .select_only()
-        .column(Column::Sha256)
-        .filter(Column::Sha256.is_in(hashes.iter().cloned()))
+        .column(column)
+        .filter(column.is_in(hashes.iter().cloned()))
         .distinct()
         .into_tuple()
         .all(conn)
         .await?;
-    Ok(used.into_iter().collect())
+    Ok(used.into_iter().flatten().collect())
 }

@@ -122,18 +122,8 @@ pub async fn raw_hashes_in_use(
     conn: &impl ConnectionTrait,
     hashes: &[String],
 ) -> Result<std::collections::HashSet<String>, DbErr> {
-    if hashes.is_empty() {
-        return Ok(Default::default());
-    }
-    let used: Vec<Option<String>> = inbound_raw::Entity::find()
-        .select_only()
-        .column(inbound_raw::Column::Sha256)
-        .filter(inbound_raw::Column::Sha256.is_in(hashes.iter().cloned()))
-        .distinct()
-        .into_tuple()
-        .all(conn)
-        .await?;
-    Ok(used.into_iter().flatten().collect())
+    crate::attachments::hashes_in::<inbound_raw::Entity>(conn, inbound_raw::Column::Sha256, hashes)
+        .await
 }
 
 /// The message recorded under `dedupe_key`.

@@ -29,7 +29,7 @@ const STOP_WORDS: &[&str] = &[
 
 /// One word of a query as the databases look for it: accents folded, lowercase; with
 /// `prefix`, any word starting with it matches (a stem, or the word being typed).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Term {
     /// Letters and digits only, so it needs no escaping in FTS5 or `tsquery`.
     pub text: String,

@@ -34,7 +34,7 @@ pub struct Query {
     category_id: Option<i64>,
     locale: Option<&'static str>,
     shown_in: Option<&'static str>,
-    terms: Vec<(String, bool)>,
+    terms: Vec<Term>,
     after: Option<i64>,
     limit: u64,
 }
@@ -47,7 +47,7 @@ impl Query {
             category_id: filter.category_id,
             locale: filter.locale,
             shown_in: filter.shown_in,
-            terms: terms.iter().map(|t| (t.text.clone(), t.prefix)).collect(),
+            terms: terms.to_vec(),
             after,
             limit,
         }
@@ -92,6 +92,9 @@ impl SearchCache {
             return;
         }
         let size = bytes_of(&hits);
+        if size > MAX_BYTES {
+            return;
+        }
         if entries.bytes + size > MAX_BYTES {
             entries
                 .by_query
@@ -101,9 +104,6 @@ impl SearchCache {
                 entries.by_query.clear();
                 entries.bytes = 0;
             }
-        }
-        if size > MAX_BYTES {
-            return;
         }
         entries.bytes += size;
         if let Some((_, replaced)) = entries.by_query.insert(query, (Instant::now(), hits)) {
@@ -132,7 +132,11 @@ fn bytes_of(hits: &[ArticleHit]) -> usize {
 /// instance.
 pub async fn changed(state: &AppState) {
     state.searches.forget();
-    crate::realtime::listener::signal_forum(state).await;
+    let signal = crate::realtime::Signal {
+        forum: true,
+        ..crate::realtime::Signal::default()
+    };
+    crate::realtime::listener::signal_others(state, signal, "a forum change").await;
 }
 
 #[cfg(test)]

@@ -58,15 +58,9 @@ impl AppState {
     pub async fn mail_queued(&self) {
         self.realtime.outbox_wake.notify_one();
         let signal = crate::realtime::Signal {
-            instance: self.instance.to_string(),
             mail: true,
             ..crate::realtime::Signal::default()
         };
-        if let Ok(payload) = serde_json::to_string(&signal)
-            && let Err(err) =
-                ayuda_db::chats::notify(&self.db, crate::realtime::CHANNEL, &payload).await
-        {
-            tracing::warn!(error = %err, "could not signal other instances of new mail");
-        }
+        crate::realtime::listener::signal_others(self, signal, "new mail").await;
     }
 }

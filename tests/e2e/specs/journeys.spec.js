@@ -937,3 +937,21 @@ test('time from navigation to the ticket list and to a usable chat (measured, re
   console.log(`fast 3G, cold cache: first paint ${slow.first_paint_ms} ms, portal content ${slow.portal_content_ms} ms, ticket list ${slow.ticket_list_ms} ms, chat usable ${slow.chat_cold_ms} ms (app cached: ${slow.chat_cached_ms} ms)`);
   await expect(page.locator('.bot-choices button').first()).toBeVisible();
 });
+
+test('reloading again and again, even mid-refresh, keeps the session', async ({ page }) => {
+  await h.registerAndActivate(page, 'Rita Recarga');
+  await page.getByRole('button', { name: 'Confirmar e iniciar sesión' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hola, Rita Recarga');
+  // Each load trades the refresh cookie for a new one; a reload that leaves while that
+  // request is on its way must not make the next load present the spent cookie (which
+  // ends the session everywhere).
+  for (let i = 0; i < 6; i += 1) {
+    await page.reload({ waitUntil: 'commit' });
+    await page.waitForTimeout(40 * i);
+  }
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hola, Rita Recarga');
+  await page.goto('/tickets');
+  await expect(page).toHaveURL(/\/tickets$/);
+  await expect(page.getByRole('heading', { level: 1 })).not.toHaveText('Iniciar sesión');
+});

@@ -79,7 +79,11 @@ impl AccountCache {
 /// on every other instance.
 pub async fn changed(state: &AppState, user_id: i64) {
     state.accounts.forget(Some(user_id));
-    crate::realtime::listener::signal_accounts(state, &[user_id]).await;
+    let signal = crate::realtime::Signal {
+        accounts: vec![user_id],
+        ..crate::realtime::Signal::default()
+    };
+    crate::realtime::listener::signal_others(state, signal, "an account change").await;
 }
 
 #[cfg(test)]

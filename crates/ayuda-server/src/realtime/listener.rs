@@ -31,42 +31,24 @@ pub async fn broadcast_ephemeral(state: &AppState, chat_id: i64, json: String) {
         Arc::new(Frame::ephemeral(Some(chat_id), json.clone())),
     );
     let signal = Signal {
-        instance: state.instance.to_string(),
         ephemeral: Some((chat_id, json)),
         ..Signal::default()
     };
-    if let Ok(payload) = serde_json::to_string(&signal) {
-        let _ = chats::notify(&state.db, CHANNEL, &payload).await;
-    }
+    signal_others(state, signal, "typing").await;
 }
 
-/// Tells the other instances that these users' accounts or sessions changed.
-pub async fn signal_accounts(state: &AppState, user_ids: &[i64]) {
+/// Sends `signal` from this instance to the others (PostgreSQL), outside any transaction
+/// (what it announces has committed). A signal that cannot be sent is logged: `what`
+/// names it. Whatever it would have made the others forget expires with its cache anyway.
+pub async fn signal_others(state: &AppState, signal: Signal, what: &str) {
     let signal = Signal {
         instance: state.instance.to_string(),
-        accounts: user_ids.to_vec(),
-        ..Signal::default()
+        ..signal
     };
     if let Ok(payload) = serde_json::to_string(&signal)
         && let Err(err) = chats::notify(&state.db, CHANNEL, &payload).await
     {
-        // Their caches expire within auth::cache::TTL anyway.
-        tracing::warn!(error = %err, "could not signal an account change");
-    }
-}
-
-/// Tells the other instances that the forum was written.
-pub async fn signal_forum(state: &AppState) {
-    let signal = Signal {
-        instance: state.instance.to_string(),
-        forum: true,
-        ..Signal::default()
-    };
-    if let Ok(payload) = serde_json::to_string(&signal)
-        && let Err(err) = chats::notify(&state.db, CHANNEL, &payload).await
-    {
-        // Their results expire within search_cache::TTL anyway.
-        tracing::warn!(error = %err, "could not signal a forum change");
+        tracing::warn!(error = %err, "could not signal other instances: {what}");
     }
 }
 
